@@ -1,0 +1,112 @@
+"""Load the bundled tables with the dtypes their schema declares, and enrich flows.
+
+Enrichment adds what every view needs - regions, North/South groups,
+direction category, EUR/USD values, date bounds, coordinates and whether the
+row counts in totals - once, so pages only filter and group.
+"""
+from __future__ import annotations
+
+import functools
+from dataclasses import dataclass, field
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+from . import classify, dates, money
+from .schema import TABLES, Table
+
+DATA = Path(__file__).parent / "data"
+
+
+def read_table(table: Table, path: Path | None = None) -> pd.DataFrame:
+    path = path or DATA / table.path
+    df = pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
+    return typed(df, table)
+
+
+def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
+    """Cast string columns to the schema's types; empty strings become missing."""
+    out = df.copy()
+    for f in table.fields:
+        if f.name not in out:
+            continue
+        col = out[f.name].astype("string").str.strip()
+        if f.type == "number":
+            out[f.name] = pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype("float64")
+        elif f.type == "integer":
+            out[f.name] = pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype("Int64")
+        elif f.type == "boolean":
+            out[f.name] = col.str.lower().isin(["true", "1", "yes"])
+        else:
+            out[f.name] = col.fillna("").astype(object)
+    return out
+
+
+@dataclass
+class Bundle:
+    flows: pd.DataFrame
+    actors: pd.DataFrame
+    partnerships: pd.DataFrame
+    funds: pd.DataFrame
+    facts: pd.DataFrame
+    sources: pd.DataFrame
+    countries: pd.DataFrame
+    fx_rates: pd.DataFrame
+    excluded_flows: pd.DataFrame
+    name: str = "Bundled dataset"
+    meta: dict = field(default_factory=dict)
+
+    def with_scheme(self, scheme: str) -> pd.DataFrame:
+        """Flows with `direction` under another North/South scheme."""
+        return add_direction(self.flows, self.countries, scheme)
+
+
+def add_direction(flows: pd.DataFrame, countries: pd.DataFrame, scheme: str) -> pd.DataFrame:
+    g = classify.groups(countries, scheme)
+    out = flows.copy()
+    out["donor_group"] = out["donor_country_iso3"].map(g)
+    out["recipient_group"] = out["recipient_country_iso3"].map(g)
+    out["direction"] = classify.direction(out["donor_country_iso3"], out["recipient_country_iso3"], out["donor_level"], g)
+    return out
+
+
+def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, fx: pd.DataFrame,
+           scheme: str = classify.DEFAULT_SCHEME) -> pd.DataFrame:
+    f = flows.copy()
+    reg = countries.set_index("iso3")
+    for side in ("donor", "recipient"):
+        iso = f[f"{side}_country_iso3"]
+        f[f"{side}_country"] = iso.map(reg["name"]).fillna(iso.replace("", "unknown"))
+        f[f"{side}_region"] = iso.map(reg["region"]).fillna("unknown")
+        f[f"{side}_subregion"] = iso.map(reg["subregion"]).fillna("unknown")
+        a = actors.set_index("actor_id")
+        ids = f[f"{side}_actor_id"]
+        f[f"{side}_lat"] = ids.map(a["latitude"])
+        f[f"{side}_lon"] = ids.map(a["longitude"])
+        f[f"{side}_placement"] = ids.map(a["placement"]).fillna("unplaced")
+        f[f"{side}_label"] = np.where(f[f"{side}_city"] != "", f[f"{side}_city"], f[f"{side}_name"])
+    f = add_direction(f, countries, scheme)
+    f["date_start"], f["date_end"] = dates.bounds(f["date"])
+    f["date_label"] = dates.display_series(f["date"])
+    f = pd.concat([f, money.convert(f["amount"], f["currency"], f["date"], fx)], axis=1)
+    has_children = set(f.loc[f["parent_id"] != "", "parent_id"])
+    f["counted"] = (f["status"] == "delivered") & ~(f["is_aggregate"] & f["record_id"].isin(has_children))
+    for col in ("direction", "aid_kind", "status", "donor_level", "recipient_level", "donor_region", "recipient_region"):
+        f[col] = f[col].astype("category")
+    return f
+
+
+def read_bundle(folder: Path = DATA) -> Bundle:
+    t = {name: read_table(table, folder / table.path) for name, table in TABLES.items()}
+    t["flows"] = enrich(t["flows"], t["actors"], t["countries"], t["fx_rates"])
+    import json
+
+    meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
+    return Bundle(**t, meta=meta)
+
+
+@functools.lru_cache(maxsize=1)
+def load_bundle() -> Bundle:
+    """The bundled data, read once per process."""
+    return read_bundle(DATA)

