@@ -37,8 +37,13 @@ class Report:
         return {p.row for p in self.problems if p.row > 1}
 
     @property
+    def header_ok(self) -> bool:
+        return not any(p.row == 1 for p in self.problems)
+
+    @property
     def valid_rows(self) -> int:
-        return self.rows - len(self.invalid_rows)
+        """Rows with no problem; none when the header lacks a required column."""
+        return self.rows - len(self.invalid_rows) if self.header_ok else 0
 
     def valid_mask(self, index: pd.Index) -> pd.Series:
         bad = {r - 2 for r in self.invalid_rows}

@@ -1,0 +1,121 @@
+"""Command line: python -m coop_data summary|validate|export [--json]."""
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+
+from . import aggregate, export, filters
+from .interchange import InputError, validate_file
+from .load import load_bundle
+
+
+def _summary() -> dict:
+    b = load_bundle()
+    f = b.flows
+    dossier = b.meta.get("dossier_row_counts", {})
+    dossier_flows = dossier.get("flows_china.csv", 0) + dossier.get("flows_world.csv", 0)
+    unplaced = b.actors[b.actors["placement"] == "unplaced"]
+    h = aggregate.headline(f)
+    return {
+        "dataset": b.meta.get("name"), "version": b.meta.get("version"),
+        "counts": {"flows": len(f), "actors": len(b.actors), "partnerships": len(b.partnerships),
+                   "funds": len(b.funds), "facts": len(b.facts), "sources": len(b.sources)},
+        "dossier": {"flows_in_dossier": dossier_flows, "bundled": len(f), "excluded": len(b.excluded_flows),
+                    "accounted_for": len(f) + len(b.excluded_flows) == dossier_flows, "row_counts": dossier},
+        "flows_without_source_url": int((f["source_url"].str.strip() == "").sum()),
+        "flows_by_direction": {str(k): int(v) for k, v in f["direction"].value_counts().items()},
+        "flows_by_status": {str(k): int(v) for k, v in f["status"].value_counts().items()},
+        "placements": {str(k): int(v) for k, v in b.actors["placement"].value_counts().items()},
+        "unresolved_places": [{"actor_id": r.actor_id, "name": r.name, "city": r.city, "country": r.country_iso3, "why": r.place_note}
+                              for r in unplaced.itertuples()],
+        "totals_delivered": {
+            "rule": "delivered rows only; programme totals with detailed rows in the data are not added",
+            "counted_flows": h["counted_flows"], "eur": round(h["eur_delivered"], 2), "rows_with_money": h["rows_with_money"],
+            "per_unit": {r.unit: {"total": r.total, "rows": int(r.rows)} for r in aggregate.totals_by_unit(f).itertuples()},
+        },
+    }
+
+
+def _print_summary(s: dict) -> None:
+    c = s["counts"]
+    print(f"{s['dataset']} v{s['version']}")
+    print(f"flows {c['flows']}, actors {c['actors']}, partnerships {c['partnerships']}, funds {c['funds']}, facts {c['facts']}, sources {c['sources']}")
+    d = s["dossier"]
+    print(f"dossier flows {d['flows_in_dossier']}: bundled {d['bundled']}, excluded {d['excluded']}, all accounted for: {d['accounted_for']}")
+    print("flows by direction: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_direction"].items()))
+    print("flows by status: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_status"].items()))
+    t = s["totals_delivered"]
+    print(f"delivered: {t['counted_flows']} flows, EUR {t['eur']:,.0f} over {t['rows_with_money']} rows with money")
+    for unit, v in list(t["per_unit"].items())[:10]:
+        print(f"  {unit}: {v['total']:,.0f} ({v['rows']} rows)")
+    print(f"unresolved places ({len(s['unresolved_places'])}):")
+    for u in s["unresolved_places"]:
+        print(f"  {u['name'][:70]} [{u['country'] or '?'}]: {u['why']}")
+
+
+def main(argv=None) -> int:
+    ap = argparse.ArgumentParser(prog="python -m coop_data", description="City Solidarity Flows data library")
+    sub = ap.add_subparsers(dest="cmd", required=True)
+    s = sub.add_parser("summary", help="counts, directions, unresolved places, delivered totals")
+    s.add_argument("--json", action="store_true")
+    v = sub.add_parser("validate", help="check a flows CSV in the interchange (dossier) layout")
+    v.add_argument("file")
+    v.add_argument("--json", action="store_true")
+    e = sub.add_parser("export", help="export the curated flows, filtered, with sources")
+    e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
+    e.add_argument("--out", required=True)
+    e.add_argument("--json", action="store_true", help="print a machine-readable result")
+    for p in ("from", "to", "direction", "donor_country", "recipient_country", "donor_region", "recipient_region",
+              "aid_kind", "status", "level", "network", "city", "scheme"):
+        e.add_argument(f"--{p.replace('_', '-')}", dest=p)
+    args = ap.parse_args(argv)
+
+    if args.cmd == "summary":
+        out = _summary()
+        print(json.dumps(out, indent=1, ensure_ascii=False)) if args.json else _print_summary(out)
+        return 0 if out["dossier"]["accounted_for"] and out["flows_without_source_url"] == 0 else 1
+
+    if args.cmd == "validate":
+        try:
+            _, rep, unplaced = validate_file(args.file)
+        except InputError as err:
+            res = {"file": args.file, "valid_rows": 0, "rows": 0, "errors": [{"row": 0, "column": "", "message": str(err)}], "unplaced": []}
+            print(json.dumps(res, ensure_ascii=False)) if args.json else print(f"{args.file}: {err}", file=sys.stderr)
+            return 2
+        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced}
+        if args.json:
+            print(json.dumps(res, indent=1, ensure_ascii=False))
+        else:
+            print(f"{args.file}: {rep.rows} rows, {rep.valid_rows} valid, {len(rep.invalid_rows)} with problems")
+            for p in rep.problems:
+                print(f"  row {p.row}, column {p.column}: {p.message}")
+            for u in unplaced:
+                print(f"  row {u['row']}, column {u['column']}: '{u['name']}' not found in the offline gazetteer (left unplaced, not an error)")
+        return 0 if not rep.problems else 1
+
+    if args.cmd == "export":
+        b = load_bundle()
+        params = {k: getattr(args, k) for k in ("from", "to", "direction", "donor_country", "recipient_country", "donor_region",
+                                                 "recipient_region", "aid_kind", "status", "level", "network", "city", "scheme") if getattr(args, k)}
+        regions = set(b.countries["region"].dropna()) | {"unknown"}
+        flt, notices = filters.parse(params, b.countries, regions)
+        for n in notices:
+            print(f"warning: {n}", file=sys.stderr)
+        flows = flt.apply(b.with_scheme(flt.scheme))
+        cite = export.citation(flt.describe(b.countries))
+        data = export.export(flows, args.format, cite, b.sources)
+        try:
+            Path(args.out).write_bytes(data)
+        except OSError as err:
+            print(f"cannot write {args.out}: {err.strerror}", file=sys.stderr)
+            return 2
+        msg = {"out": args.out, "format": args.format, "rows": len(flows), "filter": flt.describe(b.countries), "notices": notices}
+        print(json.dumps(msg, ensure_ascii=False)) if args.json else print(f"wrote {len(flows)} flows to {args.out}")
+        return 0
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main())
