@@ -2,7 +2,9 @@
 
 Rules (the same in every view, export and the CLI):
 * only rows with ``counted`` (status delivered, and not a programme total whose
-  detailed rows are in the data) enter a total;
+  detailed rows are in the data) enter a money or quantity total;
+* the number of flows counts every row in view (its status is a filter) except
+  programme totals whose detailed rows are in the data;
 * money is summed in EUR (converted at the year's rate) and shown beside the
   number of rows that carry money;
 * quantities are summed per unit only: masks with masks, patients with patients.
@@ -34,7 +36,7 @@ def measure_values(flows: pd.DataFrame, measure: str) -> pd.Series:
     """Per-row value of a measure (0 where the row does not carry it or is not counted)."""
     counted = flows["counted"]
     if measure == "flows":
-        return counted.astype(float)
+        return (~flows["overlaps_details"]).astype(float)
     if measure == "eur":
         return flows["amount_eur"].where(counted).fillna(0.0)
     fam = unit_family(flows["quantity_unit"])

@@ -91,7 +91,8 @@ def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, f
     f["date_label"] = dates.display_series(f["date"])
     f = pd.concat([f, money.convert(f["amount"], f["currency"], f["date"], fx)], axis=1)
     has_children = set(f.loc[f["parent_id"] != "", "parent_id"])
-    f["counted"] = (f["status"] == "delivered") & ~(f["is_aggregate"] & f["record_id"].isin(has_children))
+    f["overlaps_details"] = f["is_aggregate"] & f["record_id"].isin(has_children)
+    f["counted"] = (f["status"] == "delivered") & ~f["overlaps_details"]
     for col in ("direction", "aid_kind", "status", "donor_level", "recipient_level", "donor_region", "recipient_region"):
         f[col] = f[col].astype("category")
     return f

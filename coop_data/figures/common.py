@@ -1,0 +1,52 @@
+"""Shared look: light projector-friendly theme, offline geo settings, chart titles."""
+from __future__ import annotations
+
+from pathlib import Path
+
+import plotly.graph_objects as go
+
+ROOT = Path(__file__).resolve().parents[2]
+TOPOJSON_DIR = ROOT / "static" / "geo"
+TOPOJSON_URL = "/app/static/geo/"
+FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222")
+
+
+def geo_config() -> dict:
+    """Plotly config for every geo chart: world outline from the app's own static folder."""
+    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}
+
+
+def title_block(title: str, subtitle: str) -> dict:
+    sub = "<br>".join(_esc(line) for line in _wrap(subtitle))
+    return dict(text=f"<b>{_esc(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>", x=0.01, xanchor="left")
+
+
+def source_annotation(text: str) -> dict:
+    return dict(text=_esc(text), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
+                font=dict(size=11, color="#555"))
+
+
+def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
+    fig.update_layout(
+        title=title_block(title, subtitle), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
+        height=height, margin=dict(l=10, r=10, t=90, b=50), annotations=[source_annotation(source)],
+        legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
+    )
+    return fig
+
+
+def _esc(s: str) -> str:
+    """Plotly renders a small HTML subset in titles: escape data text so it stays text."""
+    return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
+
+
+def _wrap(s: str, width: int = 130) -> list[str]:
+    words, lines, cur = str(s).split(), [], ""
+    for w in words:
+        if len(cur) + len(w) + 1 > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return lines[:3]

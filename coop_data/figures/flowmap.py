@@ -1,0 +1,133 @@
+"""Flow map: great-circle arcs donor → recipient, city markers, country choropleth.
+
+Arcs are batched into one trace per (direction, width class) with gaps between
+arcs, so the figure has a handful of traces however many flows are drawn, and
+at most `max_arcs` arcs (the largest) are drawn; the rest are counted in the
+note, never dropped silently.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import aggregate, classify
+from .common import base_layout
+
+WIDTHS = (1.2, 2.6, 4.5)
+
+
+def great_circle(lat1, lon1, lat2, lon2, n: int = 24) -> tuple[np.ndarray, np.ndarray]:
+    """Points along great circles, vectorised: arrays (k,) in -> arrays (k, n)."""
+    p1 = np.radians(np.c_[lat1, lon1])
+    p2 = np.radians(np.c_[lat2, lon2])
+    def xyz(p):
+        return np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
+    a, b = xyz(p1), xyz(p2)
+    omega = np.arccos(np.clip((a * b).sum(1), -1, 1))[:, None]
+    t = np.linspace(0, 1, n)[None, :]
+    so = np.sin(omega)
+    safe = np.where(so < 1e-9, 1.0, so)
+    w1 = np.where(so < 1e-9, 1 - t, np.sin((1 - t) * omega) / safe)
+    w2 = np.where(so < 1e-9, t, np.sin(t * omega) / safe)
+    pts = w1[..., None] * a[:, None, :] + w2[..., None] * b[:, None, :]
+    lat = np.degrees(np.arctan2(pts[..., 2], np.hypot(pts[..., 0], pts[..., 1])))
+    lon = np.degrees(np.arctan2(pts[..., 1], pts[..., 0]))
+    return lat, lon
+
+
+def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
+    """One row per drawable donor→recipient pair and direction, with the measure summed."""
+    f = flows.assign(value=aggregate.measure_values(flows, measure))
+    placed = f["donor_lat"].notna() & f["recipient_lat"].notna()
+    same = (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
+    d = f[placed & ~same & (f["value"] > 0)]
+    g = d.groupby(["donor_label", "recipient_label", "donor_lat", "donor_lon", "recipient_lat", "recipient_lon", "direction"], observed=True)
+    return g.agg(value=("value", "sum"), n=("record_id", "size"), ids=("record_id", lambda s: ", ".join(s[:6]))).reset_index()
+
+
+def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, source: str, max_arcs: int = 400,
+             choropleth: str | None = "given", show_markers: bool = True, height: int = 600) -> tuple[go.Figure, dict]:
+    """Build the map. Returns the figure and a note dict {drawn, not_drawn_unplaced, not_drawn_cap}."""
+    label, unit = aggregate.MEASURES[measure]
+    arcs = arcs_table(flows, measure).sort_values("value", ascending=False)
+    capped = max(0, len(arcs) - max_arcs)
+    arcs = arcs.head(max_arcs)
+    fig = go.Figure()
+    if choropleth:
+        side = "donor" if choropleth == "given" else "recipient"
+        c = flows.assign(v=aggregate.measure_values(flows, measure)).groupby(f"{side}_country_iso3")["v"].sum()
+        c = c[(c.index != "") & (c > 0)]
+        fig.add_trace(go.Choropleth(
+            locations=c.index, z=c.values, locationmode="ISO-3", colorscale="Blues", marker_line_color="#999",
+            marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{'given' if side == 'donor' else 'received'}"), len=0.5, x=1.0, y=0.25),
+            name=f"Countries by {unit} {'given' if side == 'donor' else 'received'}", hovertemplate="%{location}: %{z:,.0f} " + unit + "<extra></extra>",
+            showlegend=False, customdata=c.index,
+        ))
+    if len(arcs):
+        vmax = arcs["value"].max()
+        cls = np.digitize(arcs["value"] / vmax, [0.1, 0.4]) if vmax > 0 else np.zeros(len(arcs), int)
+        lat, lon = great_circle(arcs["donor_lat"].values, arcs["donor_lon"].values, arcs["recipient_lat"].values, arcs["recipient_lon"].values)
+        for direction in classify.DIRECTION_LABELS:
+            for k, width in enumerate(WIDTHS):
+                sel = np.where((arcs["direction"].astype(str).values == direction) & (cls == k))[0]
+                if not len(sel):
+                    continue
+                la = np.c_[lat[sel], np.full(len(sel), np.nan)].ravel()
+                lo = np.c_[lon[sel], np.full(len(sel), np.nan)].ravel()
+                first = not any(t.legendgroup == direction for t in fig.data)
+                fig.add_trace(go.Scattergeo(
+                    lat=la, lon=lo, mode="lines", line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
+                    opacity=0.75, name=classify.DIRECTION_LABELS[direction], legendgroup=direction, showlegend=first, hoverinfo="skip",
+                ))
+        # Arrowheads at the recipient end, oriented along the arc.
+        for direction in classify.DIRECTION_LABELS:
+            sel = np.where(arcs["direction"].astype(str).values == direction)[0]
+            if not len(sel):
+                continue
+            sub = arcs.iloc[sel]
+            la = np.c_[lat[sel, -3], lat[sel, -1], np.full(len(sel), np.nan)].ravel()
+            lo = np.c_[lon[sel, -3], lon[sel, -1], np.full(len(sel), np.nan)].ravel()
+            size = np.tile([0, 10, 0], len(sel))
+            text = np.repeat([f"{a} → {b}: {v:,.0f} {unit} ({n} record{'s' if n > 1 else ''}: {ids})" for a, b, v, n, ids in
+                              zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], 3)
+            fig.add_trace(go.Scattergeo(
+                lat=la, lon=lo, mode="markers", marker=dict(symbol="triangle-up", angleref="previous", size=size,
+                                                           color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),
+                legendgroup=direction, showlegend=False, hovertext=text, hoverinfo="text", name=f"{classify.DIRECTION_LABELS[direction]} (arrows)",
+            ))
+    if show_markers:
+        pts = city_points(flows)
+        if len(pts):
+            approx = pts["placement"] == "country_point"
+            fig.add_trace(go.Scattergeo(
+                lat=pts["lat"], lon=pts["lon"], mode="markers", name="Places (size: flows in + out)",
+                marker=dict(size=np.clip(4 + 3 * np.sqrt(pts["total"]), 5, 30), color="white",
+                            line=dict(width=np.where(approx, 1, 1.6), color=np.where(approx, "#999", "#333")),
+                            symbol=np.where(approx, "circle-open", "circle")),
+                customdata=pts[["label", "country"]].values,
+                hovertext=[f"{lab} ({c}): {o} out, {i} in{' — placed at country level (approximate)' if a else ''}" for lab, c, o, i, a in
+                           zip(pts["label"], pts["country"], pts["out"], pts["in"], approx)],
+                hoverinfo="text",
+            ))
+    base_layout(fig, title, subtitle, source, height=height)
+    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
+                    showcoastlines=True, coastlinecolor="#999", showocean=False, showframe=False, lataxis_range=[-58, 85])
+    fig.update_layout(legend=dict(title=dict(text="Direction"), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
+    unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
+    return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped}
+
+
+def city_points(flows: pd.DataFrame) -> pd.DataFrame:
+    parts = []
+    for side, kind in (("donor", "out"), ("recipient", "in")):
+        p = flows[flows[f"{side}_lat"].notna()]
+        parts.append(pd.DataFrame({
+            "label": p[f"{side}_label"].astype(str), "country": p[f"{side}_country_iso3"].astype(str),
+            "lat": p[f"{side}_lat"], "lon": p[f"{side}_lon"], "placement": p[f"{side}_placement"].astype(str), kind: 1,
+        }))
+    pts = pd.concat(parts).fillna({"out": 0, "in": 0})
+    g = pts.groupby(["label", "country", "lat", "lon", "placement"]).agg(out=("out", "sum"), **{"in": ("in", "sum")}).reset_index()
+    g["out"], g["in"] = g["out"].astype(int), g["in"].astype(int)
+    g["total"] = g["out"] + g["in"]
+    return g

@@ -1,0 +1,40 @@
+"""Sankey of flows across configurable stages, with an 'Other' node per stage."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import classify
+from .common import base_layout
+
+STAGE_LABELS = {
+    "donor_region": "Donor region", "recipient_region": "Recipient region", "direction": "Direction",
+    "donor_level": "Donor level", "aid_kind": "Aid kind", "recipient_country": "Recipient country",
+    "donor_country": "Donor country", "channel": "Network / fund", "recipient_label": "Beneficiary",
+    "donor_label": "Donor", "status": "Status",
+}
+
+
+def sankey(links: pd.DataFrame, title: str, subtitle: str, source: str, unit: str, height: int = 600) -> go.Figure:
+    nodes: list[str] = []
+    keys: dict[tuple[str, str], int] = {}
+    for stage_col, name_col in (("source_stage", "source"), ("target_stage", "target")):
+        for st, nm in zip(links[stage_col], links[name_col]):
+            if (st, nm) not in keys:
+                keys[(st, nm)] = len(nodes)
+                nodes.append(nm)
+    stage_of = {i: st for (st, _), i in keys.items()}
+    label = [classify.DIRECTION_LABELS.get(n, n) for n in nodes]
+    color = [classify.DIRECTION_COLORS.get(n, "#8c8c8c" if n.startswith("Other") else "#4C78A8") for n in nodes]
+    src = [keys[(s, n)] for s, n in zip(links["source_stage"], links["source"])]
+    tgt = [keys[(s, n)] for s, n in zip(links["target_stage"], links["target"])]
+    link_color = [classify.DIRECTION_COLORS.get(links["source"].iloc[i], classify.DIRECTION_COLORS.get(links["target"].iloc[i], "#bbbbbb")) + "66"
+                  for i in range(len(links))]
+    fig = go.Figure(go.Sankey(
+        arrangement="snap", valueformat=",.0f", valuesuffix=f" {unit}",
+        node=dict(label=label, color=color, pad=14, thickness=16, line=dict(color="#666", width=0.5),
+                  customdata=[STAGE_LABELS.get(stage_of[i], stage_of[i]) for i in range(len(nodes))],
+                  hovertemplate="%{customdata}: %{label}<br>%{value}<extra></extra>"),
+        link=dict(source=src, target=tgt, value=links["value"].tolist(), color=link_color),
+    ))
+    return base_layout(fig, title, subtitle, source, height=height)

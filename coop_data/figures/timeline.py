@@ -1,0 +1,31 @@
+"""Flows per month (or week) by direction category, delivered vs announced shown apart."""
+from __future__ import annotations
+
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import classify
+from .common import base_layout
+
+
+def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520) -> go.Figure:
+    fig = go.Figure()
+    for direction in classify.DIRECTION_LABELS:
+        d = t[t["direction"].astype(str) == direction]
+        if d.empty:
+            continue
+        for delivered in (True, False):
+            dd = d[(d["status"].astype(str) == "delivered") == delivered]
+            if dd.empty:
+                continue
+            s = dd.groupby("period")["flows"].sum()
+            fig.add_trace(go.Bar(
+                x=s.index, y=s.values, name=classify.DIRECTION_LABELS[direction] + ("" if delivered else " (announced, planned, cancelled or unknown)"),
+                marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
+                            opacity=1.0 if delivered else 0.55),
+                legendgroup=direction, hovertemplate="%{x|%b %Y}: %{y} flows<extra>" + classify.DIRECTION_LABELS[direction] + "</extra>",
+            ))
+    base_layout(fig, title, subtitle, source, height=height)
+    fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat="%b %Y", gridcolor="#eee"),
+                      yaxis=dict(title="Flows (records)", gridcolor="#eee"), legend=dict(orientation="v", x=1.01, y=1))
+    return fig

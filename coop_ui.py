@@ -1,0 +1,154 @@
+"""Streamlit glue shared by every page: the filter sidebar synced with the URL,
+and the chart block (title, subtitle, source, table twin and downloads).
+
+Logic lives in `coop_data`; this module only draws widgets and moves state
+between the URL, the widgets and the session.
+"""
+from __future__ import annotations
+
+import urllib.parse
+
+import pandas as pd
+import streamlit as st
+
+from coop_data import classify, export, filters
+from coop_data.load import Bundle, load_bundle
+from coop_data.figures import geo_config
+
+MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
+SYNC_KEY = "_url_params"
+
+
+@st.cache_resource(show_spinner=False)
+def bundle() -> Bundle:
+    return load_bundle()
+
+
+@st.cache_data(show_spinner=False)
+def flows_for_scheme(scheme: str) -> pd.DataFrame:
+    return bundle().with_scheme(scheme)
+
+
+def _current_params() -> dict[str, str]:
+    return {k: st.query_params[k] for k in st.query_params.keys()}
+
+
+def _restore_across_pages() -> None:
+    """Streamlit drops the query string on page switch: put the session's view back."""
+    saved = st.session_state.get(SYNC_KEY)
+    if saved and not _current_params():
+        st.query_params.from_dict(saved)
+
+
+def _set_widgets(f: filters.Filter) -> None:
+    st.session_state["w_from"] = f.date_from or "any"
+    st.session_state["w_to"] = f.date_to or "any"
+    for name in filters.LIST_PARAMS:
+        st.session_state[f"w_{name}"] = list(getattr(f, name))
+    st.session_state["w_city"] = f.city
+    st.session_state["w_scheme"] = f.scheme
+
+
+def _reset() -> None:
+    st.query_params.clear()
+    st.session_state[SYNC_KEY] = {}
+    _set_widgets(filters.Filter())
+
+
+def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
+    """Draw the shared filters; return the active Filter and the filtered flows."""
+    b = bundle()
+    _restore_across_pages()
+    regions = sorted(set(b.countries["region"].dropna()) | {"unknown"})
+    networks = sorted((set(b.flows["channel_network"]) | set(b.flows["fund_id"])) - {""})
+    params = _current_params()
+    flt, notices = filters.parse(params, b.countries, set(regions), set(networks))
+    if params != st.session_state.get(SYNC_KEY) or "w_scheme" not in st.session_state:
+        _set_widgets(flt)
+    for n in notices:
+        st.warning(n, icon="⚠️")
+    names = dict(zip(b.countries["iso3"], b.countries["name"]))
+    sb = st.sidebar
+    sb.header("Filters")
+    months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
+    c1, c2 = sb.columns(2)
+    c1.selectbox("From", months, key="w_from")
+    c2.selectbox("To", months, key="w_to")
+    sb.multiselect("Direction", list(classify.DIRECTION_LABELS), key="w_direction", format_func=classify.DIRECTION_LABELS.get)
+    donor_c = sorted(set(b.flows["donor_country_iso3"]) - {""}, key=lambda c: names.get(c, c))
+    recip_c = sorted(set(b.flows["recipient_country_iso3"]) - {""}, key=lambda c: names.get(c, c))
+    sb.multiselect("Donor country", sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", format_func=lambda c: names.get(c, c))
+    sb.multiselect("Recipient country", sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", format_func=lambda c: names.get(c, c))
+    sb.multiselect("Donor region", regions, key="w_donor_region")
+    sb.multiselect("Recipient region", regions, key="w_recipient_region")
+    sb.text_input("City or actor contains", key="w_city", max_chars=100)
+    with sb.expander("More filters"):
+        st.multiselect("Aid kind", sorted(b.flows["aid_kind"].astype(str).unique()), key="w_aid_kind")
+        st.multiselect("Actor level (either side)", sorted(set(b.flows["donor_level"].astype(str)) | set(b.flows["recipient_level"].astype(str))), key="w_level")
+        st.multiselect("Status", ["delivered", "announced", "planned", "cancelled", "unknown"], key="w_status")
+        st.multiselect("Network or fund", networks, key="w_network")
+        st.radio("North/South scheme", list(classify.SCHEMES), key="w_scheme", format_func=lambda s: classify.SCHEMES[s]["label"])
+    sb.button("Reset filters", on_click=_reset)
+    ss = st.session_state
+    flt = filters.Filter(
+        date_from="" if ss["w_from"] == "any" else ss["w_from"], date_to="" if ss["w_to"] == "any" else ss["w_to"],
+        city=ss["w_city"].strip(), scheme=ss["w_scheme"], **{n: tuple(ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
+    )
+    new = flt.to_params()
+    if new != params:
+        st.query_params.from_dict(new)
+    ss[SYNC_KEY] = new
+    view = flt.apply(flows_for_scheme(flt.scheme))
+    sb.caption(f"{len(view):,} of {len(b.flows):,} flows match. {flt.describe(b.countries)}")
+    sb.caption("Every view is a link: copy the address bar to share exactly this view.")
+    return flt, view
+
+
+def permalink(page: str = "") -> str:
+    q = urllib.parse.urlencode(st.session_state.get(SYNC_KEY, {}))
+    return f"{page}{'?' + q if q else ''}"
+
+
+def source_line(view: pd.DataFrame) -> str:
+    b = bundle()
+    n = view["source_url"].nunique()
+    mirror = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"]).sum()
+    extra = f"; {mirror} rows cite mirror copies (lower confidence)" if mirror else ""
+    return f"Sources: {n} public pages cited by {len(view)} records (links in the table and downloads){extra}. Data: City Solidarity Flows v0.1.0."
+
+
+def chart(fig, key: str, geo: bool = False, on_select: bool = False):
+    """Every geo chart gets the offline topojson config."""
+    cfg = geo_config() if geo else {"displaylogo": False}
+    kwargs = dict(width="stretch", config=cfg, key=key)
+    if on_select:
+        kwargs.update(on_select="rerun", selection_mode=("points",))
+    return st.plotly_chart(fig, **kwargs)
+
+
+def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
+    """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
+    b = bundle()
+    cite = export.citation(flt.describe(b.countries), permalink())
+    cols = st.columns(5 if table is not None else 4)
+    for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
+                              ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
+        col.download_button(f"{fmt.upper()}", data=export.export(view, fmt, cite, b.sources), file_name=f"city-solidarity-flows.{fmt}",
+                            mime=mime, key=f"{key}-{fmt}", help=f"The {len(view)} flows of this view as {fmt.upper()}")
+    if table is not None:
+        cols[4].download_button("Chart numbers (CSV)", data=export.neutralise(table).to_csv(index=False).encode("utf-8"),
+                                file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
+    st.caption("Cite this view: " + cite)
+
+
+def empty_notice(flt: filters.Filter) -> None:
+    st.info(f"No flows match: {flt.describe(bundle().countries)} Widen the filters or press 'Reset filters'.")
+
+
+def fmt_num(x: float, unit: str = "") -> str:
+    return f"{x:,.0f}{(' ' + unit) if unit else ''}"
+
+
+def current() -> tuple[filters.Filter, pd.DataFrame]:
+    """The filter and view computed by the entry script for this run."""
+    return st.session_state["_flt"], st.session_state["_view"]

@@ -1,0 +1,22 @@
+"""Explorer: the filtered records, sortable and searchable, with source links and downloads of exactly this view."""
+import streamlit as st
+
+import coop_ui as ui
+from coop_data import export
+
+flt, view = ui.current()
+b = ui.bundle()
+st.title("Explorer")
+st.markdown(f"**{len(view):,} flows.** {flt.describe(b.countries)}")
+if view.empty:
+    ui.empty_notice(flt)
+    st.stop()
+cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", "recipient_name", "recipient_city", "recipient_country",
+        "direction", "aid_kind", "items", "quantity", "quantity_unit", "amount", "currency", "amount_qualifier", "amount_eur", "status",
+        "is_aggregate", "parent_id", "counted", "relationship_stated", "summary", "source_publisher", "source_url"]
+st.dataframe(view[cols], hide_index=True, height=520,
+             column_config={"source_url": st.column_config.LinkColumn("source"), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+                            "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": "date"})
+st.caption("Sort by clicking a column header; search with the table's magnifier. 'counted' rows enter money and quantity totals "
+           "(delivered, and not a programme total whose details are in the data).")
+ui.downloads(view, flt, "explorer")

@@ -1,0 +1,55 @@
+"""Home: headline figures, overview map, direction split, what the data covers and lacks."""
+import plotly.graph_objects as go
+import streamlit as st
+
+import coop_ui as ui
+from coop_data import aggregate, classify
+from coop_data.figures import flow_map
+from coop_data.figures.common import base_layout
+
+flt, view = ui.current()
+b = ui.bundle()
+st.title("City Solidarity Flows")
+st.caption("Who helped whom during COVID-19, city to city: sourced records of 2020–2021 solidarity, with partnerships and network funds.")
+st.markdown(f"**Showing:** {flt.describe(b.countries)}")
+if view.empty:
+    ui.empty_notice(flt)
+    st.stop()
+h = aggregate.headline(view)
+c = st.columns(6)
+c[0].metric("Flows", f"{h['flows']:,}", help=f"{h['counted_flows']:,} delivered and counted in totals; {h['not_counted']:,} announced, planned, cancelled, unknown or programme totals overlapping their details")
+c[1].metric("Cities", f"{h['cities']:,}", help="Distinct named cities on either side of counted flows")
+c[2].metric("Countries", f"{h['countries']:,}")
+c[3].metric("Money delivered", f"EUR {h['eur_delivered']:,.0f}", help=f"Sum of {h['rows_with_money']} delivered rows that carry an amount, converted at 2020/2021 annual average ECB rates")
+c[4].metric("Masks delivered", f"{h['masks']:,.0f}", help="Masks only; other items are never added to masks")
+c[5].metric("Patients treated", f"{h['patients']:,.0f}", help="Patients actually treated; offered and committed places are not included")
+
+fig, note = flow_map(view, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",
+                     ui.source_line(view), choropleth=None, height=520)
+ui.chart(fig, "home-map", geo=True)
+st.caption(f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs; {note['not_drawn_unplaced']:,} flows have an end that cannot be placed "
+           "(e.g. groups of cities, unidentified towns) and are counted but not drawn. Hollow circles are placed at country level (approximate).")
+
+split = aggregate.by_direction(view)
+bar = go.Figure(go.Bar(x=split["flows"], y=split["label"], orientation="h",
+                       marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
+                       text=[f"{n:,}" for n in split["flows"]], textposition="outside"))
+base_layout(bar, "Flows by direction category", flt.describe(b.countries) + " Measure: number of flows (records).", ui.source_line(view), height=380)
+bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title="Flows (records)"))
+ui.chart(bar, "home-directions")
+with st.expander("Numbers behind this chart"):
+    st.dataframe(split[["label", "flows", "counted", "eur"]].rename(columns={"label": "direction", "counted": "delivered & counted", "eur": "EUR delivered"}), hide_index=True)
+
+st.subheader("What the data covers, and what it lacks")
+st.markdown(
+    """
+- **Curated from a research dossier** of public pages (news, city and network sites); every record keeps its source link.
+- **China slice dominates**: 274 of 393 flows have a mainland Chinese city or province on one side — the early-2020 wave towards China and the return gifts from March 2020.
+- **South–South is thin**: only a handful of records (Uruguay–Brazil border cities, Turkish metropolitan municipalities); no Indian, Brazilian or African city donor was found.
+- **German sources are over-represented** in the non-Chinese slice (twin-town donations, Länder patient transfers).
+- **Few 2021 flows** and few cash flows; many amounts are unknown, and 34 world records have no date because their source gives none.
+- **About 30 records cite mirror copies** of wire stories (marked lower confidence).
+- **Not found**: the chapter's Barcelona EUR 400,000 call and Paris EUR 200,000 fund (see Network funds).
+"""
+)
+ui.downloads(view, flt, "home")
