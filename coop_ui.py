@@ -152,3 +152,11 @@ def fmt_num(x: float, unit: str = "") -> str:
 def current() -> tuple[filters.Filter, pd.DataFrame]:
     """The filter and view computed by the entry script for this run."""
     return st.session_state["_flt"], st.session_state["_view"]
+
+
+def compact(x: float, prefix: str = "") -> str:
+    """10342761 -> 'EUR 10.3 m' so headline figures fit a projector column."""
+    for div, suf in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+        if abs(x) >= div:
+            return f"{prefix}{x / div:,.1f}{suf}"
+    return f"{prefix}{x:,.0f}"

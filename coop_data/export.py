@@ -28,7 +28,8 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     """Text cells starting like a formula get a leading apostrophe."""
     out = df.copy()
     for c in out.columns:
-        if out[c].dtype == object or str(out[c].dtype) in ("string", "category"):
+        dt = out[c].dtype
+        if pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt) or isinstance(dt, pd.CategoricalDtype):
             s = out[c].astype("string")
             risky = s.str[:1].isin(FORMULA_START).fillna(False)
             if risky.any():
@@ -50,7 +51,8 @@ def view_table(flows: pd.DataFrame) -> pd.DataFrame:
 def to_csv(flows: pd.DataFrame, cite: str) -> bytes:
     buf = io.StringIO()
     neutralise(view_table(flows)).to_csv(buf, index=False)
-    return (buf.getvalue() + f'"# {cite.replace(chr(34), chr(39))}"\n').encode("utf-8")
+    # The citation closes the file as a comment line (pandas: comment="#").
+    return (buf.getvalue() + "# " + " ".join(cite.split()) + "\n").encode("utf-8")
 
 
 def to_xlsx(flows: pd.DataFrame, cite: str, sources: pd.DataFrame | None = None) -> bytes:

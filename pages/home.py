@@ -20,8 +20,8 @@ c = st.columns(6)
 c[0].metric("Flows", f"{h['flows']:,}", help=f"{h['counted_flows']:,} delivered and counted in totals; {h['not_counted']:,} announced, planned, cancelled, unknown or programme totals overlapping their details")
 c[1].metric("Cities", f"{h['cities']:,}", help="Distinct named cities on either side of counted flows")
 c[2].metric("Countries", f"{h['countries']:,}")
-c[3].metric("Money delivered", f"EUR {h['eur_delivered']:,.0f}", help=f"Sum of {h['rows_with_money']} delivered rows that carry an amount, converted at 2020/2021 annual average ECB rates")
-c[4].metric("Masks delivered", f"{h['masks']:,.0f}", help="Masks only; other items are never added to masks")
+c[3].metric("Money delivered", ui.compact(h["eur_delivered"], "EUR "), help=f"EUR {h['eur_delivered']:,.0f}: sum of {h['rows_with_money']} delivered rows that carry an amount, converted at 2020/2021 annual average ECB rates")
+c[4].metric("Masks delivered", ui.compact(h["masks"]), help=f"{h['masks']:,.0f} masks; other items are never added to masks")
 c[5].metric("Patients treated", f"{h['patients']:,.0f}", help="Patients actually treated; offered and committed places are not included")
 
 fig, note = flow_map(view, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",

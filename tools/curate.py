@@ -79,6 +79,7 @@ FUND_OF_FLOW = {
 }
 FUND_VERSIONS = {  # notes_world.md: two funds have two rows each
     "NF-01": ("AIMF-COVID-PLAN", False), "NF-02": ("AIMF-COVID-PLAN", True),
+    "NF-03": ("AIMF-COVID-PLAN", False),  # "probably part of the same plan": kept out of totals to avoid double counting
     "NF-05": ("CUF-AFRICA-FUND", True), "NF-06": ("CUF-AFRICA-FUND", False),
 }
 FOUND_IN_DOSSIER = {

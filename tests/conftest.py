@@ -1,0 +1,25 @@
+import os
+import sys
+from pathlib import Path
+
+import pytest
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+DOSSIER = ROOT.parent / "shared" / "research"
+
+
+@pytest.fixture(scope="session")
+def bundle():
+    from coop_data import load_bundle
+
+    return load_bundle()
+
+
+@pytest.fixture(scope="session")
+def flows(bundle):
+    return bundle.flows
+
+
+def by_id(flows, rid):
+    return flows[flows["record_id"] == rid].iloc[0]
