@@ -3,7 +3,7 @@ import streamlit as st
 
 import coop_ui
 
-st.set_page_config(page_title="City Solidarity Flows", page_icon=":material/handshake:", layout="wide")
+st.set_page_config(page_title="City Solidarity Flows", page_icon="static/favicon.png", layout="wide")
 
 PAGES = [
     st.Page("pages/home.py", title="Home", icon=":material/home:", default=True),

@@ -20,7 +20,7 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
                 continue
             s = dd.groupby("period")["flows"].sum()
             fig.add_trace(go.Bar(
-                x=s.index, y=s.values, name=classify.DIRECTION_LABELS[direction] + ("" if delivered else " (announced, planned, cancelled or unknown)"),
+                x=list(s.index), y=s.values.tolist(), name=classify.DIRECTION_LABELS[direction] + ("" if delivered else " (announced, planned, cancelled or unknown)"),
                 marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
                             opacity=1.0 if delivered else 0.55),
                 legendgroup=direction, hovertemplate="%{x|%b %Y}: %{y} flows<extra>" + classify.DIRECTION_LABELS[direction] + "</extra>",

@@ -1,0 +1,106 @@
+"""Every page through Streamlit's AppTest: default view, URL filters, figure content, offline geo config."""
+import json
+
+import plotly.io as pio
+import pytest
+from streamlit.testing.v1 import AppTest
+
+from conftest import ROOT
+
+PAGES = ["pages/home.py", "pages/flow_map.py", "pages/sankey.py", "pages/timeline.py", "pages/partnerships.py",
+         "pages/funds.py", "pages/explorer.py", "pages/methods.py"]
+FILTERS = [
+    {},
+    {"direction": "north_south"},
+    {"from": "2020-01", "to": "2020-02", "recipient_country": "CHN"},
+    {"donor_country": "DEU", "aid_kind": "patients_treated", "scheme": "economy"},
+    {"city": "Harbin", "status": "delivered"},
+    {"from": "garbage", "direction": "nope", "donor_country": "ZZZ"},
+]
+
+
+def app(page: str, params: dict) -> AppTest:
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    for k, v in params.items():
+        at.query_params[k] = v
+    at.run()
+    if page != "pages/home.py":
+        at.switch_page(page).run()
+    return at
+
+
+def charts(at):
+    return [(json.loads(c.proto.spec), json.loads(c.proto.config)) for c in at.get("plotly_chart")]
+
+
+@pytest.mark.parametrize("params", FILTERS, ids=lambda p: ",".join(p) or "default")
+@pytest.mark.parametrize("page", PAGES)
+def test_page_runs_without_exception(page, params):
+    at = app(page, params)
+    assert not at.exception, [e.value for e in at.exception]
+    for spec, cfg in charts(at):
+        if any(t["type"] in ("scattergeo", "choropleth") for t in spec["data"]):
+            assert cfg["topojsonURL"] == "/app/static/geo/"
+
+
+def test_bad_url_values_give_notices_and_are_dropped():
+    at = app("pages/home.py", {"from": "garbage", "direction": "nope", "donor_country": "ZZZ"})
+    notes = " ".join(w.value for w in at.warning)
+    assert "from=garbage" in notes and "nope" in notes and "ZZZ" in notes
+    assert "direction" not in at.query_params and "from" not in at.query_params
+
+
+def test_home_numbers_follow_filter(bundle):
+    at = app("pages/home.py", {"direction": "north_south", "donor_country": "DEU"})
+    metrics = {m.label: m.value for m in at.metric}
+    expected = len(bundle.flows[(bundle.flows["direction"] == "north_south") & (bundle.flows["donor_country_iso3"] == "DEU")])
+    assert metrics["Flows"] == str(expected) == "17"
+    assert "17 of 393 flows match" in at.sidebar.caption[0].value
+
+
+def test_flow_map_arcs_and_legend():
+    at = app("pages/flow_map.py", {"direction": "north_north,north_south"})
+    spec, cfg = charts(at)[0]
+    types = {t["type"] for t in spec["data"]}
+    assert types == {"choropleth", "scattergeo"}
+    legend = {t["name"] for t in spec["data"] if t.get("showlegend") is not False and t["type"] == "scattergeo" and t.get("mode") == "lines"}
+    assert legend == {"North → North", "North → South"}
+    assert len(spec["data"]) < 30  # arcs are batched, not one trace per flow
+    assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
+    assert "Sources:" in spec["layout"]["annotations"][0]["text"]
+
+
+def test_sankey_nodes_and_other(bundle):
+    at = app("pages/sankey.py", {})
+    spec, _ = charts(at)[0]
+    s = spec["data"][0]
+    assert s["type"] == "sankey"
+    labels = s["node"]["label"]
+    assert "China → partner" in labels and "Europe" in labels and "Asia" in labels
+    assert sum(s["link"]["value"]) == pytest.approx(2 * (~bundle.flows["overlaps_details"]).sum())  # two link layers
+
+
+def test_timeline_shows_wave_and_reversal():
+    at = app("pages/timeline.py", {})
+    fig = pio.from_json(at.get("plotly_chart")[0].proto.spec)
+    by = {}
+    for t in fig.data:
+        for x, y in zip(t["x"], t["y"]):
+            month = str(x)[:7]
+            by.setdefault(t.legendgroup, {}).setdefault(month, 0)
+            by[t.legendgroup][month] += y
+    assert by["partner_to_china"]["2020-02"] > by["partner_to_china"].get("2020-04", 0)
+    assert by["china_to_partner"]["2020-04"] > by["china_to_partner"].get("2020-02", 0)
+
+
+def test_explorer_table_matches_filter():
+    at = app("pages/explorer.py", {"recipient_country": "ITA"})
+    df = at.dataframe[0].value
+    assert len(df) > 20 and set(df["recipient_country"]) == {"Italy"}
+
+
+def test_filters_survive_page_switch():
+    at = app("pages/home.py", {"direction": "south_south"})
+    at.switch_page("pages/explorer.py").run()
+    assert at.query_params["direction"] == "south_south"
+    assert len(at.dataframe[0].value) == 4
