@@ -133,10 +133,11 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     cols = st.columns(5 if table is not None else 4)
     for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
                               ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
-        col.download_button(f"{fmt.upper()}", data=export.export(view, fmt, cite, b.sources), file_name=f"city-solidarity-flows.{fmt}",
+        # Deferred: the file is built only when the button is clicked, not on every rerun.
+        col.download_button(f"{fmt.upper()}", data=lambda fmt=fmt: export.export(view, fmt, cite, b.sources), file_name=f"city-solidarity-flows.{fmt}",
                             mime=mime, key=f"{key}-{fmt}", help=f"The {len(view)} flows of this view as {fmt.upper()}")
     if table is not None:
-        cols[4].download_button("Chart numbers (CSV)", data=export.neutralise(table).to_csv(index=False).encode("utf-8"),
+        cols[4].download_button("Chart numbers (CSV)", data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
                                 file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
     st.caption("Cite this view: " + cite)
 

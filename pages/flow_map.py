@@ -24,6 +24,8 @@ event = ui.chart(fig, "map", geo=True, on_select=True)
 msg = f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs (width: {unit}); {note['not_drawn_unplaced']:,} flows with an end that cannot be placed are not drawn."
 if note["not_drawn_cap"]:
     msg += f" {note['not_drawn_cap']:,} smaller arcs beyond the cap of {int(max_arcs)} are not drawn."
+if note["places_not_drawn"]:
+    msg += f" Only the {1500:,} busiest places get a marker; {note['places_not_drawn']:,} smaller places are not marked."
 st.caption(msg + " Click a place or a country to open its panel.")
 
 place, country = None, None

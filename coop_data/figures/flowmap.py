@@ -47,8 +47,9 @@ def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
 
 
 def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, source: str, max_arcs: int = 400,
-             choropleth: str | None = "given", show_markers: bool = True, height: int = 600) -> tuple[go.Figure, dict]:
-    """Build the map. Returns the figure and a note dict {drawn, not_drawn_unplaced, not_drawn_cap}."""
+             choropleth: str | None = "given", show_markers: bool = True, height: int = 600,
+             max_places: int = 1500) -> tuple[go.Figure, dict]:
+    """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap, places_not_drawn}."""
     label, unit = aggregate.MEASURES[measure]
     arcs = arcs_table(flows, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
@@ -96,8 +97,11 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
                                                            color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),
                 legendgroup=direction, showlegend=False, hovertext=text, hoverinfo="text", name=f"{classify.DIRECTION_LABELS[direction]} (arrows)",
             ))
+    places_capped = 0
     if show_markers:
-        pts = city_points(flows)
+        pts = city_points(flows).sort_values("total", ascending=False)
+        places_capped = max(0, len(pts) - max_places)
+        pts = pts.head(max_places)
         if len(pts):
             approx = pts["placement"] == "country_point"
             fig.add_trace(go.Scattergeo(
@@ -115,7 +119,8 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
                     showcoastlines=True, coastlinecolor="#999", showocean=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(legend=dict(title=dict(text="Direction"), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
     unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
-    return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped}
+    return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped,
+                 "places_not_drawn": places_capped}
 
 
 def city_points(flows: pd.DataFrame) -> pd.DataFrame:

@@ -1,0 +1,190 @@
+"""Benchmark: prints a table of speed, size and memory figures, and writes JSON.
+
+    python bench/run.py [--quick] [--json PATH]
+
+Synthetic flows (made here by code, every name prefixed "SYNTHETIC") between
+real gazetteer places are used for sizes 1k … 1M; they never reach the app's
+bundled data. --quick stops at 100k.
+"""
+from __future__ import annotations
+
+import argparse
+import json
+import resource
+import statistics
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pandas as pd
+
+ROOT = Path(__file__).resolve().parents[1]
+sys.path.insert(0, str(ROOT))
+
+from coop_data import aggregate, filters, places  # noqa: E402
+from coop_data.figures import flow_map, sankey  # noqa: E402
+from coop_data.load import enrich, load_bundle  # noqa: E402
+from coop_data.schema import AID_KINDS  # noqa: E402
+
+FIGS: list[dict] = []
+
+
+def record(name, size, value, unit, target=None, better="lower"):
+    ok = None if target is None else (value <= target if better == "lower" else value >= target)
+    FIGS.append({"name": name, "size": size, "value": round(float(value), 4), "unit": unit, "target": target, "ok": ok})
+    t = "" if target is None else f"{'≤' if better == 'lower' else '≥'} {target}"
+    flag = "" if ok is None else ("ok" if ok else "MISSED")
+    print(f"{name:<44} {str(size):>9} {value:>12.3f} {unit:<6} {t:<10} {flag}", flush=True)
+
+
+def timed(fn, repeat=3):
+    out, times = None, []
+    for _ in range(repeat):
+        t = time.perf_counter()
+        out = fn()
+        times.append(time.perf_counter() - t)
+    return out, statistics.median(times)
+
+
+def synthetic(n: int, n_places: int, seed: int = 1):
+    """SYNTHETIC flows between real places (largest n_places of the gazetteer)."""
+    rng = np.random.default_rng(seed)
+    g = places.gazetteer()
+    pl = g[g["primary"]].sort_values("population", ascending=False).drop_duplicates("geonameid").head(n_places)
+    iso2to3 = {v: k for k, v in places.iso3_to_iso2().items()}
+    pl = pl.assign(iso3=pl["cc"].astype(str).map(iso2to3)).dropna(subset=["iso3"]).reset_index(drop=True)
+    a = rng.integers(0, len(pl), n)
+    b = (a + rng.integers(1, len(pl), n)) % len(pl)
+    days = rng.integers(0, 730, n)
+    date = (pd.Timestamp("2020-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
+    flows = pd.DataFrame({
+        "record_id": [f"SYN-{i:07d}" for i in range(n)], "date": date, "date_precision": "day",
+        "donor_name": "SYNTHETIC " + pl["name"].values[a], "donor_level": "city", "donor_city": pl["name"].values[a],
+        "donor_country_iso3": pl["iso3"].values[a],
+        "recipient_name": "SYNTHETIC " + pl["name"].values[b], "recipient_level": "city", "recipient_city": pl["name"].values[b],
+        "recipient_country_iso3": pl["iso3"].values[b],
+        "aid_kind": rng.choice(AID_KINDS, n), "items": "", "quantity": rng.integers(1, 100000, n).astype(float),
+        "quantity_unit": "masks", "amount": np.where(rng.random(n) < 0.2, rng.integers(1000, 100000, n), np.nan).astype(float),
+        "currency": "EUR", "amount_qualifier": "exact", "channel_network": "", "relationship_stated": "", "summary": "SYNTHETIC",
+        "source_url": "https://example.org/synthetic", "source_publisher": "SYNTHETIC", "source_date": "",
+        "status": "delivered", "status_basis": "synthetic", "is_aggregate": False, "parent_id": "", "parent_basis": "",
+        "fund_id": "", "source_id": "S-synthetic", "slice": "user",
+    })
+    ids = pl["geonameid"].astype(str).radd("A-SYN-")
+    flows["donor_actor_id"] = ids.values[a]
+    flows["recipient_actor_id"] = ids.values[b]
+    actors = pd.DataFrame({"actor_id": ids, "name": "SYNTHETIC " + pl["name"], "level": "city", "city": pl["name"],
+                           "country_iso3": pl["iso3"], "latitude": pl["lat"], "longitude": pl["lon"], "placement": "city"})
+    return flows, actors
+
+
+def naive_map(flows: pd.DataFrame):
+    """The usual approach: one plotly trace per flow line."""
+    import plotly.graph_objects as go
+
+    fig = go.Figure()
+    for r in flows.itertuples():
+        fig.add_trace(go.Scattergeo(lat=[r.donor_lat, r.recipient_lat], lon=[r.donor_lon, r.recipient_lon], mode="lines"))
+    return fig
+
+
+def bench_size(n: int, n_places: int, b):
+    flows, actors = synthetic(n, n_places)
+    f, t = timed(lambda: enrich(flows, actors, b.countries, b.fx_rates), repeat=1)
+    record("load + enrich (synthetic)", n, t, "s")
+    flt = filters.Filter(date_from="2020-03", date_to="2020-12", aid_kind=("masks", "ppe", "cash"))
+    (v, t) = timed(lambda: flt.apply(f))
+    record("filter", n, t, "s")
+    _, t = timed(lambda: (aggregate.headline(v), aggregate.by_direction(v), aggregate.timeline(v)))
+    record("aggregate (headline, directions, timeline)", n, t, "s")
+    (fig, _), t = timed(lambda: flow_map(v, "flows", "t", "s", "src", max_arcs=400), repeat=3)
+    record("flow map build (≤400 arcs)", n, t, "s")
+    size_mb = len(fig.to_json()) / 1e6
+    record("flow map spec size", n, size_mb, "MB", 1.0)
+    links, t = timed(lambda: aggregate.node_table(v, ["donor_region", "direction", "recipient_region"], "flows"))
+    fig2 = sankey(links, "t", "s", "src", "flows")
+    record("sankey spec size", n, len(fig2.to_json()) / 1e6, "MB", 1.0)
+    if n == 10_000:
+        sub = f
+        _, t_naive = timed(lambda: naive_map(sub), repeat=1)
+        _, t_fast = timed(lambda: flow_map(sub, "flows", "t", "s", "src", max_arcs=n))
+        record("naive map build, 1 trace/flow", len(sub), t_naive, "s")
+        record("batched map build, all arcs", len(sub), t_fast, "s")
+        record("speed-up vs naive map", len(sub), t_naive / t_fast, "x", 10, better="higher")
+
+
+def bench_import(n: int):
+    flows, _ = synthetic(n, 20_000, seed=2)
+    names, iso = flows["donor_city"], flows["donor_country_iso3"]
+    from coop_data.interchange import INTERCHANGE
+    from coop_data.validate import check
+
+    def run():
+        rep = check(flows.astype(str).replace("nan", ""), INTERCHANGE)
+        res = places.resolve(names, iso)
+        return rep, res
+
+    (_, res), t = timed(run, repeat=1)
+    record("import: validate + place resolution", n, t, "s", 5 if n <= 10_000 else 30)
+    record("import: share of places resolved", n, float((res["n_candidates"] > 0).mean()), "ratio")
+
+
+def bench_naive_gazetteer():
+    names = pd.Series(["Cologne", "Wuhan", "Milan", "Frankfurt am Main", "Oita"] * 200)
+    iso = pd.Series(["DEU", "CHN", "ITA", "DEU", "JPN"] * 200)
+    _, t_fast = timed(lambda: places.resolve(names, iso))
+    g = places.gazetteer()
+
+    def naive():
+        return [g[(g["key"] == places.norm(a)) & (g["cc"] == places.iso3_to_iso2()[c])].head(1) for a, c in zip(names[:50], iso[:50])]
+
+    _, t_naive = timed(naive, repeat=1)
+    record("gazetteer: row-by-row lookup, per name", 50, t_naive / 50, "s")
+    record("gazetteer: vectorised lookup, per name", len(names), t_fast / len(names), "s")
+
+
+def bench_app():
+    from streamlit.testing.v1 import AppTest
+
+    for page in ("pages/home.py", "pages/flow_map.py", "pages/sankey.py", "pages/timeline.py", "pages/partnerships.py",
+                 "pages/funds.py", "pages/explorer.py", "pages/methods.py"):
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+        at.run()
+        if page != "pages/home.py":
+            at.switch_page(page).run()
+        times = []
+        for _ in range(5):
+            t = time.perf_counter()
+            at.run()
+            times.append(time.perf_counter() - t)
+        record(f"page run warm (AppTest) {page.split('/')[1][:-3]}", "bundled", statistics.median(times), "s", 0.25)
+
+
+def main(argv=None):
+    ap = argparse.ArgumentParser(description=__doc__)
+    ap.add_argument("--quick", action="store_true")
+    ap.add_argument("--json", dest="json_path")
+    args = ap.parse_args(argv)
+    print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
+    t0 = time.perf_counter()
+    b = load_bundle()
+    record("bundled data load + enrich (cold)", "bundled", time.perf_counter() - t0, "s")
+    places.gazetteer()
+    bench_naive_gazetteer()
+    sizes = [1_000, 10_000, 100_000] + ([] if args.quick else [1_000_000])
+    for n in sizes:
+        bench_size(n, min(50_000, max(1_000, n // 2)), b)
+    for n in (10_000, 100_000):
+        bench_import(n)
+    bench_app()
+    peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    record("peak memory of this benchmark process", max(sizes), peak, "MB")
+    print("Not measured yet: real-browser load/filter timings, server memory per size, 10-session concurrency (see issue 6).")
+    if args.json_path:
+        Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
+        print(f"wrote {args.json_path}")
+
+
+if __name__ == "__main__":
+    main()
