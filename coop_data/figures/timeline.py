@@ -27,5 +27,8 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
             ))
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat="%b %Y", gridcolor="#eee"),
-                      yaxis=dict(title="Flows (records)", gridcolor="#eee"), legend=dict(orientation="v", x=1.01, y=1))
+                      yaxis=dict(title="Flows (records)", gridcolor="#eee"),
+                      legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
+                      margin=dict(l=10, r=10, t=90, b=190))
+    fig.layout.annotations[0].update(y=-0.62)
     return fig
