@@ -24,6 +24,9 @@ c[3].metric("Money delivered", ui.compact(h["eur_delivered"], "EUR "), help=f"EU
 c[4].metric("Masks delivered", ui.compact(h["masks"]), help=f"{h['masks']:,.0f} masks; other items are never added to masks")
 c[5].metric("Patients treated", f"{h['patients']:,.0f}", help="Patients actually treated; offered and committed places are not included")
 
+with st.expander("All delivered quantities, by unit (never added across units)"):
+    st.dataframe(aggregate.totals_by_unit(view).rename(columns={"total": "delivered total", "rows": "records"}), hide_index=True)
+
 fig, note = flow_map(view, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",
                      ui.source_line(view), choropleth=None, height=520)
 ui.chart(fig, "home-map", geo=True)
