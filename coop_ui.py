@@ -146,9 +146,6 @@ def empty_notice(flt: filters.Filter) -> None:
     st.info(f"No flows match: {flt.describe(bundle().countries)} Widen the filters or press 'Reset filters'.")
 
 
-def fmt_num(x: float, unit: str = "") -> str:
-    return f"{x:,.0f}{(' ' + unit) if unit else ''}"
-
 
 def current() -> tuple[filters.Filter, pd.DataFrame]:
     """The filter and view computed by the entry script for this run."""

