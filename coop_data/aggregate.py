@@ -74,9 +74,8 @@ def totals_by_unit(flows: pd.DataFrame) -> pd.DataFrame:
 
 
 def by_direction(flows: pd.DataFrame) -> pd.DataFrame:
-    g = flows.groupby("direction", observed=False).agg(
-        flows=("record_id", "size"), counted=("counted", "sum"),
-        eur=("amount_eur", lambda s: s[flows.loc[s.index, "counted"]].sum()),
+    g = flows.assign(eur=flows["amount_eur"].where(flows["counted"])).groupby("direction", observed=False).agg(
+        flows=("record_id", "size"), counted=("counted", "sum"), eur=("eur", "sum"),
     ).reset_index()
     g["label"] = g["direction"].astype(str).map(classify.DIRECTION_LABELS)
     return g[g["flows"] > 0].sort_values("flows", ascending=False).reset_index(drop=True)

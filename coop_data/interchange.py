@@ -10,7 +10,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import places
-from .schema import FLOW_EXTRA_FIELDS, FLOWS, INTERCHANGE_FIELDS, Table
+from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, Table
 from .validate import Report, check
 
 INTERCHANGE = Table("interchange", "Flows (interchange format)", "Dossier layout.", INTERCHANGE_FIELDS + FLOW_EXTRA_FIELDS, primary_key="record_id")
@@ -65,4 +65,4 @@ def validate_file(path: str | Path) -> tuple[pd.DataFrame | None, Report, list[d
     return df, rep, unplaced
 
 
-__all__ = ["INTERCHANGE", "FLOWS", "InputError", "read_csv_bytes", "validate_file"]
+__all__ = ["INTERCHANGE", "InputError", "read_csv_bytes", "validate_file"]

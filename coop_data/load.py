@@ -7,6 +7,7 @@ row counts in totals - once, so pages only filter and group.
 from __future__ import annotations
 
 import functools
+import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -75,12 +76,12 @@ def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, f
            scheme: str = classify.DEFAULT_SCHEME) -> pd.DataFrame:
     f = flows.copy()
     reg = countries.set_index("iso3")
+    a = actors.set_index("actor_id")
     for side in ("donor", "recipient"):
         iso = f[f"{side}_country_iso3"]
         f[f"{side}_country"] = iso.map(reg["name"]).fillna(iso.replace("", "unknown"))
         f[f"{side}_region"] = iso.map(reg["region"]).fillna("unknown")
         f[f"{side}_subregion"] = iso.map(reg["subregion"]).fillna("unknown")
-        a = actors.set_index("actor_id")
         ids = f[f"{side}_actor_id"]
         f[f"{side}_lat"] = ids.map(a["latitude"])
         f[f"{side}_lon"] = ids.map(a["longitude"])
@@ -101,8 +102,6 @@ def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, f
 def read_bundle(folder: Path = DATA) -> Bundle:
     t = {name: read_table(table, folder / table.path) for name, table in TABLES.items()}
     t["flows"] = enrich(t["flows"], t["actors"], t["countries"], t["fx_rates"])
-    import json
-
     meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     return Bundle(**t, meta=meta)
 

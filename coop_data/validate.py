@@ -45,10 +45,6 @@ class Report:
         """Rows with no problem; none when the header lacks a required column."""
         return self.rows - len(self.invalid_rows) if self.header_ok else 0
 
-    def valid_mask(self, index: pd.Index) -> pd.Series:
-        bad = {r - 2 for r in self.invalid_rows}
-        return pd.Series([i not in bad for i in range(len(index))], index=index)
-
     def as_dict(self) -> dict:
         return {
             "rows": self.rows,

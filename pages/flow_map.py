@@ -5,6 +5,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import aggregate
 from coop_data.figures import flow_map
+from coop_data.figures.flowmap import arcs_table
 
 flt, view = ui.current()
 b = ui.bundle()
@@ -54,8 +55,7 @@ if place or country:
         st.dataframe(parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]], hide_index=True,
                      column_config={"source_url": st.column_config.LinkColumn("source")})
 
+arcs = arcs_table(view, measure).sort_values("value", ascending=False)
 with st.expander("Numbers behind this map (one row per arc)"):
-    from coop_data.figures.flowmap import arcs_table
-    arcs = arcs_table(view, measure).sort_values("value", ascending=False)
     st.dataframe(arcs.rename(columns={"value": f"{label} ({unit})", "n": "records", "ids": "record ids"}), hide_index=True)
-ui.downloads(view, flt, "map", table=arcs_table(view, measure))
+ui.downloads(view, flt, "map", table=arcs)
