@@ -1,4 +1,4 @@
-"""Command line: python -m coop_data summary|validate|export [--json]."""
+"""Command line: python -m coop_data summary|validate|import|export|delete [--json]."""
 from __future__ import annotations
 
 import argparse
@@ -6,9 +6,10 @@ import json
 import sys
 from pathlib import Path
 
-from . import aggregate, export, filters
+from . import aggregate, datasets, export, filters, importer
 from .interchange import InputError, validate_file
 from .load import load_bundle
+from .store import Store
 
 
 def _summary() -> dict:
@@ -63,7 +64,25 @@ def main(argv=None) -> int:
     v = sub.add_parser("validate", help="check a flows CSV in the interchange (dossier) layout")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
-    e = sub.add_parser("export", help="export the curated flows, filtered, with sources")
+    im = sub.add_parser("import", help="check a flows or partnerships file (CSV/XLSX) and store the valid rows as a private dataset")
+    im.add_argument("file")
+    im.add_argument("--json", action="store_true")
+    im.add_argument("--kind", choices=["flows", "partnerships"], help="default: detected from the headers")
+    im.add_argument("--name", default="", help="dataset name shown in captions and citations (default: the file name)")
+    im.add_argument("--map", action="append", default=[], metavar="HEADER=FIELD", help="map a column (repeatable; FIELD empty = not imported)")
+    im.add_argument("--set", action="append", default=[], metavar="FIELD=VALUE", help="a value for every row whose cell is empty (repeatable)")
+    im.add_argument("--decimal", choices=["auto", ".", ","], default="auto", help="decimal mark (auto: comma for semicolon files)")
+    im.add_argument("--month-first", action="store_true", help="read 03/04/2020 as 4 March (default: 3 April)")
+    im.add_argument("--choose", action="append", default=[], metavar="NAME|ISO3=GEONAMEID", help="pick a place for an ambiguous name (repeatable)")
+    im.add_argument("--store", help="database file (default: $COOP_DATA_STORE or var/coop_store.sqlite)")
+    d = sub.add_parser("delete", help="delete an imported dataset (needs the delete key printed at import)")
+    d.add_argument("--dataset", required=True)
+    d.add_argument("--key", required=True)
+    d.add_argument("--store")
+    e = sub.add_parser("export", help="export flows (bundled or an imported dataset), filtered, with sources and computed fields")
+    e.add_argument("--dataset", help="id of an imported dataset")
+    e.add_argument("--scope", choices=["imported", "both"], default="imported", help="with --dataset: the dataset alone or merged with the bundled data")
+    e.add_argument("--store")
     e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--json", action="store_true", help="print a machine-readable result")
@@ -76,6 +95,14 @@ def main(argv=None) -> int:
         out = _summary()
         print(json.dumps(out, indent=1, ensure_ascii=False)) if args.json else _print_summary(out)
         return 0 if out["dossier"]["accounted_for"] and out["flows_without_source_url"] == 0 else 1
+
+    if args.cmd == "import":
+        return _import(args)
+
+    if args.cmd == "delete":
+        ok = Store(args.store).delete(args.dataset, args.key)
+        print("deleted" if ok else "no dataset with that id and delete key", file=sys.stdout if ok else sys.stderr)
+        return 0 if ok else 1
 
     if args.cmd == "validate":
         try:
@@ -96,7 +123,13 @@ def main(argv=None) -> int:
         return 0 if not rep.problems else 1
 
     if args.cmd == "export":
-        b = load_bundle()
+        if args.dataset:
+            b, ds = datasets.open_bundle(args.dataset, args.scope, Store(args.store))
+            if ds is None:
+                print(f"no dataset with id {args.dataset!r} in {Store(args.store).path}", file=sys.stderr)
+                return 2
+        else:
+            b = load_bundle()
         params = {k: getattr(args, k) for k in ("from", "to", "direction", "donor_country", "recipient_country", "donor_region",
                                                  "recipient_region", "aid_kind", "status", "level", "network", "city", "scheme") if getattr(args, k)}
         regions = set(b.countries["region"].dropna()) | {"unknown"}
@@ -104,17 +137,77 @@ def main(argv=None) -> int:
         for n in notices:
             print(f"warning: {n}", file=sys.stderr)
         flows = flt.apply(b.with_scheme(flt.scheme))
-        cite = export.citation(flt.describe(b.countries))
+        cite = export.citation(flt.describe(b.countries), dataset=b.name)
         data = export.export(flows, args.format, cite, b.sources)
         try:
             Path(args.out).write_bytes(data)
         except OSError as err:
             print(f"cannot write {args.out}: {err.strerror}", file=sys.stderr)
             return 2
-        msg = {"out": args.out, "format": args.format, "rows": len(flows), "filter": flt.describe(b.countries), "notices": notices}
+        msg = {"out": args.out, "format": args.format, "rows": len(flows), "dataset": b.name, "filter": flt.describe(b.countries), "notices": notices}
         print(json.dumps(msg, ensure_ascii=False)) if args.json else print(f"wrote {len(flows)} flows to {args.out}")
         return 0
     return 2
+
+
+def _pairs(items: list[str], what: str) -> dict[str, str]:
+    out = {}
+    for it in items:
+        if "=" not in it:
+            raise SystemExit(f"--{what} expects X=Y, got {it!r}")
+        k, v = it.rsplit("=", 1) if what == "choose" else it.split("=", 1)
+        out[k.strip()] = v.strip()
+    return out
+
+
+def _import(args) -> int:
+    from pathlib import Path
+
+    from . import columns, placement
+    from .interchange import read_upload
+
+    try:
+        data = Path(args.file).read_bytes()
+    except OSError as err:
+        print(f"cannot open {args.file}: {err.strerror}", file=sys.stderr)
+        return 2
+    store = Store(args.store)
+    try:
+        raw = read_upload(args.file, data)
+    except InputError as err:
+        res = {"file": args.file, "error": str(err), "imported": 0, "set_aside": 0, "unplaced": 0}
+        print(json.dumps(res, ensure_ascii=False)) if args.json else print(f"{args.file}: {err}", file=sys.stderr)
+        return 2
+    kind = args.kind or columns.detect_kind(list(raw.data.columns))
+    mapping = store.recall_mapping(columns.header_key(list(raw.data.columns)), kind) or columns.suggest(list(raw.data.columns), kind)
+    for h, f in _pairs(args.map, "map").items():
+        if h not in raw.data.columns:
+            print(f"--map: the file has no column {h!r}", file=sys.stderr)
+            return 2
+        mapping[h] = f or None
+    choices = {}
+    for k, v in _pairs(args.choose, "choose").items():
+        name, _, iso = k.partition("|")
+        choices[placement.choice_key(name, iso.strip().upper())] = int(v)
+    opts = importer.Options(decimal=args.decimal, day_first=not args.month_first, constants=_pairs(args.set, "set"))
+    ds_id, key, prep = datasets.import_bytes(Path(args.file).name, data, store, kind=kind, mapping=mapping, options=opts,
+                                             choices=choices, name=args.name)
+    c = prep.counts()
+    res = {"dataset": ds_id, "delete_key": key, "name": datasets.clean_name(args.name or Path(args.file).name), "kind": kind,
+           "store": str(store.path), **c, "mapping": prep.mapping, "notes": prep.notes,
+           "problems": prep.problem_table().to_dict("records"), "unplaced_places": prep.unplaced.to_dict("records"),
+           "ambiguous_places": prep.ambiguous.drop(columns="rows").to_dict("records")}
+    if args.json:
+        print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
+    else:
+        print(f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names")
+        print(f"delete key (keep it; it is not shown again): {key}")
+        for n in prep.notes:
+            print(f"  note: {n}")
+        for p in prep.report.problems:
+            print(f"  row {p.row}, column {p.column}: {p.message}")
+        print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
+    return 0 if c["imported"] else 1
 
 
 if __name__ == "__main__":

@@ -1,68 +1,186 @@
-"""The interchange format: a flows CSV in the research dossier's column layout.
+"""Read a user's file (CSV or XLSX) into a table of strings, whatever its encoding,
+separator or header layout; a file that is not a table gives one clear message.
 
-Reading never raises on bad content: every problem becomes a row/column message.
+Reading never raises on bad content: problems in cells are reported later by
+row and column (`coop_data.importer`); only a file that cannot be read at all
+raises `InputError`, whose message is meant for the user.
 """
 from __future__ import annotations
 
 import io
+import zipfile
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pandas as pd
 
-from . import places
+from . import columns
 from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, Table
-from .validate import Report, check
 
 INTERCHANGE = Table("interchange", "Flows (interchange format)", "Dossier layout.", INTERCHANGE_FIELDS + FLOW_EXTRA_FIELDS, primary_key="record_id")
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
+MAX_COLUMNS = 200
+LIMITS = (f"Files up to {MAX_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows, {MAX_COLUMNS} columns; "
+          "CSV (UTF-8, UTF-8 with BOM, Windows-1252 or Latin-1; comma, semicolon or tab) or XLSX (first sheet).")
 
 
 class InputError(ValueError):
     """A file that cannot be read as a table at all (the message is for the user)."""
 
 
+@dataclass
+class RawTable:
+    """The user's table as strings; `rows` gives each row's number in the file (header row + 1 …)."""
+    data: pd.DataFrame
+    rows: pd.Series
+    format: str
+    details: dict = field(default_factory=dict)
+
+
+def _limit_rows(n: int) -> None:
+    if n > MAX_ROWS:
+        raise InputError(f"the file has {n:,} rows; the limit is {MAX_ROWS:,}. Split it into smaller files.")
+
+
 def read_csv_bytes(data: bytes) -> pd.DataFrame:
+    return read_csv(data).data
+
+
+def read_csv(data: bytes) -> RawTable:
     if len(data) > MAX_BYTES:
-        raise InputError(f"file is {len(data)/1e6:.1f} MB; the limit is {MAX_BYTES/1e6:.0f} MB")
+        raise InputError(f"the file is {len(data)/1e6:.1f} MB; the limit is {MAX_BYTES/1e6:.0f} MB")
     if not data.strip():
         raise InputError("the file is empty")
+    if data[:2] == b"PK":
+        raise InputError("this looks like a spreadsheet (XLSX/ZIP) file, not a CSV: upload it with the .xlsx extension")
     if b"\x00" in data[:4096]:
         raise InputError("this is not a text CSV file (it contains binary data)")
-    for enc in ("utf-8-sig", "cp1252", "latin-1"):
+    text, used = None, ""
+    bom = data[:3] == b"\xef\xbb\xbf"
+    body = data[3:] if bom else data
+    for enc in ("utf-8", "cp1252", "latin-1"):
         try:
-            text = data.decode(enc)
+            text = body.decode(enc)
+            used = enc
             break
         except UnicodeDecodeError:
             continue
-    first = text.splitlines()[0] if text else ""
+    first = text.lstrip("\ufeff").splitlines()[0] if text else ""
     sep = max([",", ";", "\t"], key=first.count)
     try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep)
+        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
         raise InputError(f"the file could not be read as CSV: {str(e).splitlines()[0]}") from None
-    if len(df) > MAX_ROWS:
-        raise InputError(f"the file has {len(df):,} rows; the limit is {MAX_ROWS:,}")
+    _limit_rows(len(df))
+    if len(df.columns) > MAX_COLUMNS:
+        raise InputError(f"the file has {len(df.columns)} columns; the limit is {MAX_COLUMNS}")
     df.columns = [str(c).strip() for c in df.columns]
-    return df
+    rows = pd.Series(range(2, len(df) + 2), index=df.index)
+    keep = df.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
+    enc_name = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}[used] + (" with BOM" if bom else "")
+    details = {"encoding": enc_name, "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep], "blank_rows": int((~keep).sum())}
+    return RawTable(df[keep], rows[keep], "csv", details)
 
 
-def validate_file(path: str | Path) -> tuple[pd.DataFrame | None, Report, list[dict]]:
-    """Check a flows CSV. Returns the table, the report and the unplaced places (row, column, name)."""
+def read_xlsx(data: bytes) -> RawTable:
+    """First sheet; merged cells take the merged value; the header row is the one whose names map best."""
+    import openpyxl
+
+    if len(data) > MAX_BYTES:
+        raise InputError(f"the file is {len(data)/1e6:.1f} MB; the limit is {MAX_BYTES/1e6:.0f} MB")
+    if not data:
+        raise InputError("the file is empty")
     try:
-        df = read_csv_bytes(Path(path).read_bytes())
+        wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
+    except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
+        raise InputError(f"this is not a readable XLSX workbook ({type(e).__name__})") from None
+    ws = wb.worksheets[0]
+    if ws.max_row > MAX_ROWS + 20:
+        _limit_rows(ws.max_row - 1)
+    if ws.max_column > MAX_COLUMNS:
+        raise InputError(f"the sheet has {ws.max_column} columns; the limit is {MAX_COLUMNS}")
+    grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
+    for rng in ws.merged_cells.ranges:
+        top = grid[rng.min_row - 1][rng.min_col - 1]
+        for r in range(rng.min_row, rng.max_row + 1):
+            for c in range(rng.min_col, rng.max_col + 1):
+                grid[r - 1][c - 1] = top
+    if not any(any(v for v in row) for row in grid):
+        raise InputError("the workbook's first sheet is empty")
+    width = max(len(r) for r in grid)
+    grid = [r + [""] * (width - len(r)) for r in grid]
+
+    def score(row):
+        hs = [h for h in row if h]
+        return max(sum(v is not None for v in columns.suggest(hs, k).values()) for k in columns.KINDS) if hs else -1
+
+    head_i = max(range(min(10, len(grid))), key=lambda i: (score(grid[i]), -i))
+    headers = list(grid[head_i])
+    merged_group = head_i > 0 and len({v for v in grid[head_i - 1] if v}) >= 2
+    if merged_group:
+        # A two-level header ("Donor" over "City | Country"): join the levels where that maps better.
+        for j, h in enumerate(headers):
+            g = grid[head_i - 1][j]
+            if g and g != h:
+                joined = f"{g} {h}".strip()
+                if columns._suggest_flow(joined) or columns._suggest_partnership(joined):
+                    headers[j] = joined
+    headers = [h.strip() or f"column {openpyxl.utils.get_column_letter(j + 1)}" for j, h in enumerate(headers)]
+    seen: dict[str, int] = {}
+    for j, h in enumerate(headers):
+        if h in seen:
+            seen[h] += 1
+            headers[j] = f"{h} ({seen[h]})"
+        else:
+            seen[h] = 1
+    body = grid[head_i + 1:]
+    _limit_rows(len(body))
+    df = pd.DataFrame(body, columns=headers, dtype=str)
+    rows = pd.Series(range(head_i + 2, head_i + 2 + len(df)), index=df.index)
+    keep = df.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(df) else pd.Series(dtype=bool)
+    details = {"sheet": ws.title, "header_row": head_i + 1, "two_level_header": merged_group, "blank_rows": int((~keep).sum()) if len(df) else 0}
+    return RawTable(df[keep] if len(df) else df, rows[keep] if len(df) else rows, "xlsx", details)
+
+
+def _cell_text(v) -> str:
+    if v is None:
+        return ""
+    if hasattr(v, "isoformat"):
+        s = v.isoformat()
+        return s[:10] if s.endswith("T00:00:00") else s
+    if isinstance(v, float) and v.is_integer():
+        return str(int(v))
+    return str(v).strip()
+
+
+def read_upload(filename: str, data: bytes) -> RawTable:
+    """Dispatch on content first (a ZIP signature is XLSX), then on the extension."""
+    name = (filename or "").lower()
+    if data[:2] == b"PK" or name.endswith((".xlsx", ".xlsm")):
+        if data[:2] != b"PK":
+            raise InputError("this file has an .xlsx name but is not an XLSX workbook")
+        return read_xlsx(data)
+    if name.endswith(".xls"):
+        raise InputError("old Excel .xls files are not read: save the sheet as .xlsx or CSV")
+    return read_csv(data)
+
+
+def read_path(path: str | Path) -> RawTable:
+    try:
+        data = Path(path).read_bytes()
     except OSError as e:
         raise InputError(f"cannot open {path}: {e.strerror}") from None
-    rep = check(df, INTERCHANGE)
-    unplaced = []
-    if {"donor_city", "donor_country_iso3", "recipient_city", "recipient_country_iso3"} <= set(df.columns):
-        for side in ("donor", "recipient"):
-            city = df[f"{side}_city"].astype(str)
-            res = places.resolve(city, df[f"{side}_country_iso3"].astype(str).str.strip().str.upper())
-            miss = (city.str.strip() != "") & (res["n_candidates"] == 0)
-            for i in df.index[miss]:
-                unplaced.append({"row": int(i) + 2, "column": f"{side}_city", "name": city[i]})
-    return df, rep, unplaced
+    return read_upload(str(path), data)
 
 
-__all__ = ["INTERCHANGE", "InputError", "read_csv_bytes", "validate_file"]
+def validate_file(path: str | Path):
+    """Check a flows file (CSV/XLSX, any layout the mapping understands). Returns (table, report, unplaced)."""
+    from . import importer
+
+    raw = read_path(path)
+    prep = importer.prepare(raw, "flows")
+    return prep.table, prep.report, prep.unplaced.to_dict("records")
+
+
+__all__ = ["INTERCHANGE", "InputError", "LIMITS", "RawTable", "read_csv", "read_csv_bytes", "read_xlsx", "read_upload", "read_path", "validate_file"]

@@ -98,6 +98,9 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     Returns, aligned with the input index: geonameid, gazetteer_name, latitude,
     longitude, population, n_candidates (0 = unplaced).
     """
+    cols = ["geonameid", "gazetteer_name", "latitude", "longitude", "population", "n_candidates"]
+    if len(names) == 0:
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}, index=names.index).astype({"n_candidates": int, "geonameid": "Int64", "gazetteer_name": object})
     q = pd.DataFrame({"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())}, index=names.index)
     q["cc"] = q["cc"].astype("string")
     uniq = q.drop_duplicates().dropna()
@@ -109,7 +112,6 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     n = m.drop_duplicates(["key", "cc", "geonameid"]).groupby(["key", "cc"]).size().rename("n_candidates")
     best = m.drop_duplicates(["key", "cc"]).set_index(["key", "cc"]).join(n)
     best = best.rename(columns={"name": "gazetteer_name", "lat": "latitude", "lon": "longitude"})
-    cols = ["geonameid", "gazetteer_name", "latitude", "longitude", "population", "n_candidates"]
     out = q.join(best[cols], on=["key", "cc"])[cols]
     out["n_candidates"] = out["n_candidates"].fillna(0).astype(int)
     out["geonameid"] = out["geonameid"].astype("Int64")

@@ -24,7 +24,7 @@ DIRECTIONS = (
     "partner_to_china", "network_to_south", "network_to_north", "unclassified",
 )
 PLACEMENTS = ("city", "at_named_city", "country_point", "unplaced")
-RELIABILITY = ("original", "mirror_copy", "reference_literature")
+RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
 FUND_KINDS = ("fund", "programme", "network_profile", "city_programme")
 
 
@@ -245,7 +245,7 @@ SOURCES = Table(
         Field("url", "string", "Address of the page (or DOI link).", required=True, pattern=URL),
         Field("publisher", "string", "Publisher as recorded."),
         Field("date", "string", "Publication date when known.", pattern=DATE),
-        Field("reliability", "string", "original, mirror_copy (a copy of a wire story on an unrelated domain) or reference_literature.", required=True, enum=RELIABILITY),
+        Field("reliability", "string", "original, mirror_copy (a copy of a wire story on an unrelated domain), reference_literature, or user_supplied (cited in an imported file, not checked by the project).", required=True, enum=RELIABILITY),
         Field("records", "integer", "How many records cite this source.", unit="records"),
     ),
     primary_key="source_id",

@@ -71,14 +71,18 @@ def date_is_real(s: pd.Series) -> pd.Series:
     return pd.to_datetime(full, format="%Y-%m-%d", errors="coerce").notna()
 
 
-def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True) -> Report:
-    """Validate `df` (strings as read from CSV) against `table`."""
+def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_numbers: pd.Series | None = None) -> Report:
+    """Validate `df` (strings as read from CSV) against `table`.
+
+    `row_numbers` gives each row's number in the user's file when it is not
+    header-on-row-1 (an XLSX with title rows above the header).
+    """
     problems: list[Problem] = []
     missing_cols = [f.name for f in table.fields if f.required and f.name not in df.columns]
     if require_columns:
         for name in missing_cols:
             problems.append(Problem(1, name, f"required column '{name}' is missing from the header"))
-    rownum = pd.Series(range(2, len(df) + 2), index=df.index)
+    rownum = row_numbers if row_numbers is not None else pd.Series(range(2, len(df) + 2), index=df.index)
 
     def add(mask: pd.Series, column: str, make) -> None:
         for idx in mask[mask].index:

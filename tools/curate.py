@@ -19,7 +19,7 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
-from coop_data import places  # noqa: E402
+from coop_data import placement, places  # noqa: E402
 from coop_data.datapackage import write_datapackage  # noqa: E402
 from coop_data.schema import TABLES  # noqa: E402
 
@@ -110,10 +110,6 @@ def sid(url: str) -> str:
     return "S-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
 
 
-def aid(name: str, level: str, city: str, country: str) -> str:
-    return "A-" + hashlib.sha1("|".join((name, level, city, country)).encode("utf-8")).hexdigest()[:10]
-
-
 def read(path: Path) -> pd.DataFrame:
     return pd.read_csv(path, dtype=str, keep_default_na=False, encoding="utf-8")
 
@@ -179,41 +175,7 @@ def link_children(flows: pd.DataFrame) -> None:
 
 
 def build_actors(flows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
-    sides = []
-    for side in ("donor", "recipient"):
-        s = flows[[f"{side}_name", f"{side}_level", f"{side}_city", f"{side}_country_iso3"]]
-        s.columns = ["name", "level", "city", "country_iso3"]
-        sides.append(s)
-    actors = pd.concat(sides).drop_duplicates().reset_index(drop=True)
-    actors.insert(0, "actor_id", [aid(*r) for r in actors[["name", "level", "city", "country_iso3"]].itertuples(index=False)])
-    res = places.resolve(actors["city"], actors["country_iso3"].where(actors["country_iso3"] != ""))
-    # Réunion is coded FRA in the dossier (notes_china.md §3); GeoNames files it under RE.
-    miss = res["n_candidates"].eq(0) & actors["country_iso3"].eq("FRA") & actors["city"].ne("")
-    if miss.any():
-        res.loc[miss] = places.resolve(actors.loc[miss, "city"], pd.Series("REU", index=actors.index[miss])).values
-    cpt = countries.set_index("iso3")[["lat", "lon"]]
-    lat, lon, how, note = [], [], [], []
-    for (_, a), (_, r) in zip(actors.iterrows(), res.iterrows()):
-        if a["city"] and r["n_candidates"] > 0:
-            lat.append(r["latitude"]); lon.append(r["longitude"])
-            how.append("city" if a["level"] == "city" else "at_named_city")
-            extra = f"; {r['n_candidates']} places of that name in the country, the most populous taken" if r["n_candidates"] > 1 else ""
-            note.append(f"GeoNames '{r['gazetteer_name']}' (id {r['geonameid']}){extra}")
-        elif a["city"]:
-            lat.append(None); lon.append(None); how.append("unplaced")
-            note.append(f"'{a['city']}' not found in the offline gazetteer for {a['country_iso3'] or 'an unknown country'}; kept as the source spells it")
-        elif a["country_iso3"] in cpt.index:
-            lat.append(cpt.at[a["country_iso3"], "lat"]); lon.append(cpt.at[a["country_iso3"], "lon"])
-            how.append("country_point")
-            note.append("no city named by the source: drawn at a point inside the country (approximate)")
-        else:
-            lat.append(None); lon.append(None); how.append("unplaced")
-            note.append("no city and no country stated by the source")
-    actors["latitude"], actors["longitude"], actors["placement"] = lat, lon, how
-    actors["geonameid"] = res["geonameid"].where(res["n_candidates"] > 0)
-    actors["gazetteer_name"] = res["gazetteer_name"].where(res["n_candidates"] > 0)
-    actors["place_note"] = note
-    return actors
+    return placement.place_actors(placement.actors_of(flows), countries)
 
 
 def curate_partnerships(dossier: Path) -> pd.DataFrame:
@@ -283,9 +245,7 @@ def main(argv=None) -> None:
     countries = pd.read_csv(OUT / "countries.csv", keep_default_na=False, na_values=[""])
     flows = curate_flows(dossier)
     actors = build_actors(flows, countries)
-    key = {tuple(r[1:5]): r[0] for r in actors[["actor_id", "name", "level", "city", "country_iso3"]].itertuples(index=False)}
-    for side in ("donor", "recipient"):
-        flows[f"{side}_actor_id"] = [key[tuple(r)] for r in flows[[f"{side}_name", f"{side}_level", f"{side}_city", f"{side}_country_iso3"]].itertuples(index=False)]
+    flows = placement.link_actor_ids(flows, actors)
     partnerships = curate_partnerships(dossier)
     funds = curate_funds(dossier)
     facts = curate_facts(dossier)

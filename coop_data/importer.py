@@ -1,0 +1,406 @@
+"""From a user's table to checked, placed, enriched flows (or partnerships).
+
+`prepare` maps the columns, normalises values (decimal commas, dates, country
+names, vocabularies), validates every cell and resolves places, all before
+anything is stored; every change it makes is written in `notes`, every row it
+cannot accept is set aside with its problems. `build` turns the accepted rows
+into the same tables as the bundled data, with the user's place choices.
+"""
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+import numpy as np
+import pandas as pd
+
+from . import columns, normalise, placement
+from .interchange import INTERCHANGE, RawTable
+from .load import enrich
+from .schema import FLOWS, PARTNERSHIPS, Table
+from .validate import Problem, Report, check
+
+MAX_CELL = 10_000
+USER_PARTNERSHIPS = Table("user_partnerships", "Partnerships (import)", "Imported partnerships.",
+                          tuple(f for f in PARTNERSHIPS.fields if f.name != "source_id"), primary_key="partnership_id")
+STATUS_BASIS_DEFAULT = "no status in the file: taken as reported given, the rule used for the bundled data"
+
+
+@dataclass
+class Options:
+    decimal: str = "auto"  # auto | . | ,
+    day_first: bool = True
+    constants: dict[str, str] = field(default_factory=dict)
+
+    def as_dict(self) -> dict:
+        return {"decimal": self.decimal, "day_first": self.day_first, "constants": dict(self.constants)}
+
+    @classmethod
+    def from_dict(cls, d: dict | None) -> "Options":
+        d = d or {}
+        return cls(d.get("decimal", "auto"), bool(d.get("day_first", True)), dict(d.get("constants", {})))
+
+
+@dataclass
+class Prepared:
+    kind: str
+    raw: RawTable
+    mapping: dict[str, str | None]
+    options: Options
+    table: pd.DataFrame
+    report: Report
+    notes: list[str]
+    unmapped: list[str]
+    ambiguous: pd.DataFrame
+    unplaced: pd.DataFrame
+
+    @property
+    def valid(self) -> pd.Series:
+        bad_rows = self.report.invalid_rows
+        ok = ~self.raw.rows.isin(bad_rows)
+        return ok if self.report.header_ok else ok & False
+
+    @property
+    def accepted(self) -> pd.DataFrame:
+        return self.table[self.valid]
+
+    def set_aside(self) -> pd.DataFrame:
+        """The rows not imported, as the user wrote them, with their row number and problems."""
+        probs = pd.DataFrame([p.as_dict() for p in self.report.problems if p.row > 1], columns=["row", "column", "message"])
+        why = probs.groupby("row").apply(lambda g: "; ".join(f"{c}: {m}" for c, m in zip(g["column"], g["message"])), include_groups=False) if len(probs) else pd.Series(dtype=str)
+        rows = self.raw.rows[~self.valid]
+        out = self.raw.data.loc[rows.index].copy()
+        out.insert(0, "problems", rows.map(why).fillna("header problem: see the report").to_numpy())
+        out.insert(0, "row", rows.to_numpy())
+        return out
+
+    def problem_table(self) -> pd.DataFrame:
+        return pd.DataFrame([p.as_dict() for p in self.report.problems], columns=["row", "column", "message"])
+
+    def counts(self) -> dict:
+        n_valid = int(self.valid.sum())
+        return {"rows": len(self.table), "imported": n_valid, "set_aside": len(self.table) - n_valid,
+                "unplaced": len(self.unplaced), "ambiguous": len(self.ambiguous), "blank_rows_skipped": self.raw.details.get("blank_rows", 0)}
+
+
+def _decimal(raw: RawTable, opt: Options) -> str:
+    if opt.decimal in (".", ","):
+        return opt.decimal
+    return "," if raw.details.get("separator") == "semicolon" else "."
+
+
+def prepare(raw: RawTable, kind: str | None = None, mapping: dict[str, str | None] | None = None, options: Options | None = None) -> Prepared:
+    kind = kind or columns.detect_kind(list(raw.data.columns))
+    opt = options or Options()
+    headers = list(raw.data.columns)
+    mapping = dict(mapping) if mapping is not None else columns.suggest(headers, kind)
+    targets = columns.target_fields(kind)
+    mapping = {h: (f if f in targets else None) for h, f in mapping.items() if h in headers}
+    seen: set[str] = set()
+    for h in headers:
+        f = mapping.get(h)
+        if f in seen:
+            mapping[h] = None
+        elif f:
+            seen.add(f)
+    notes: list[str] = []
+    label = {f: f"{h} → {f}" if h != f else f for h, f in mapping.items() if f}
+    t = pd.DataFrame(index=raw.data.index)
+    for h, f in mapping.items():
+        if f:
+            t[f] = raw.data[h].fillna("").astype(str).str.strip()
+    unmapped = [h for h in headers if not mapping.get(h)]
+    if unmapped:
+        notes.append(f"Columns not imported (kept in the stored original file): {', '.join(unmapped)}.")
+    extra: list[Problem] = []
+    rows = raw.rows
+
+    def flag(res_bad: pd.Series, why: pd.Series, f: str) -> None:
+        for i in res_bad[res_bad].index:
+            extra.append(Problem(int(rows[i]), label.get(f, f), why[i]))
+
+    long = pd.Series(False, index=t.index)
+    for f in t.columns:
+        too = t[f].str.len() > MAX_CELL
+        if too.any():
+            flag(too, pd.Series(f"cell is longer than {MAX_CELL:,} characters", index=t.index), f)
+            long |= too
+
+    for f, v in opt.constants.items():
+        if f in targets and str(v).strip():
+            if f not in t:
+                t[f] = ""
+            n = int(t[f].eq("").sum())
+            t[f] = t[f].where(t[f].ne(""), str(v).strip())
+            if n:
+                notes.append(f"{f}: {n} empty cells set to '{str(v).strip()}', the value you gave for every row.")
+    if kind == "flows":
+        amount_header = next((h for h, f in mapping.items() if f == "amount"), "")
+        cur = columns.currency_in_header(amount_header)
+        if cur and "currency" not in opt.constants:
+            t["currency"] = t["currency"] if "currency" in t else ""
+            n = int((t["currency"].eq("") & t["amount"].ne("")).sum())
+            t["currency"] = t["currency"].where(~(t["currency"].eq("") & t["amount"].ne("")), cur)
+            if n:
+                notes.append(f"currency: {n} amounts without a currency take {cur}, written in the header '{amount_header}'.")
+        _prepare_flows(t, raw, opt, notes, flag, label)
+        table = INTERCHANGE
+    else:
+        _prepare_partnerships(t, raw, opt, notes, flag)
+        table = USER_PARTNERSHIPS
+    rep = check(t, table, row_numbers=rows)
+    flagged = {(p.row, p.column) for p in extra}
+    kept = [Problem(p.row, label.get(p.column, p.column), p.message) for p in rep.problems if (p.row, label.get(p.column, p.column)) not in flagged]
+    missing_required = [p for p in kept if p.row == 1]
+    for p in missing_required:
+        kept.remove(p)
+        kept.append(Problem(1, p.column, f"no column is mapped to '{p.column}' (required): map one of your columns to it, or give one value for every row"))
+    report = Report(rows=len(t), problems=sorted(kept + extra, key=lambda p: (p.row, p.column)))
+    prep = Prepared(kind, raw, mapping, opt, t, report, notes, unmapped, pd.DataFrame(), pd.DataFrame())
+    prep.ambiguous, prep.unplaced = _places(prep)
+    return prep
+
+
+def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str], flag, label) -> None:
+    for side in ("donor", "recipient"):
+        for c in ("name", "city", "level", "country_iso3"):
+            if f"{side}_{c}" not in t:
+                t[f"{side}_{c}"] = ""
+        if not (t[f"{side}_level"] != "").any() and f"{side}_level" not in opt.constants:
+            by_city = t[f"{side}_city"].ne("")
+            t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
+            if by_city.any():
+                notes.append(f"{side}_level: the file has no {side} level, so the {int(by_city.sum())} {side}s given with a city are taken as cities "
+                             "(give another value for every row if they are not).")
+        lv = normalise.levels(t[f"{side}_level"])
+        t[f"{side}_level"] = lv.values
+        flag(lv.bad, lv.why, f"{side}_level")
+        _note(notes, f"{side}_level", lv)
+        co = normalise.countries(t[f"{side}_country_iso3"])
+        t[f"{side}_country_iso3"] = co.values
+        flag(co.bad, co.why, f"{side}_country_iso3")
+        _note(notes, f"{side}_country_iso3", co)
+        fill_name = t[f"{side}_name"].eq("") & t[f"{side}_city"].ne("")
+        t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
+        if fill_name.any():
+            notes.append(f"{side}_name: {int(fill_name.sum())} rows name no {side}, so the {side} city is used as its name.")
+        fill_city = t[f"{side}_city"].eq("") & t[f"{side}_level"].eq("city") & t[f"{side}_name"].ne("")
+        t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])
+        if fill_city.any():
+            notes.append(f"{side}_city: {int(fill_city.sum())} city actors have no city column value, so their name is looked up as the city.")
+    if "record_id" not in t:
+        t["record_id"] = "R" + raw.rows.astype(str)
+        notes.append("record_id: the file has no id column, so each row's id is R + its row number in the file.")
+    if "date" in t:
+        res, prec = normalise.dates(t["date"], opt.day_first)
+        t["date"] = res.values
+        flag(res.bad, res.why, "date")
+        _note(notes, "date", res)
+        if "date_precision" not in t:
+            t["date_precision"] = prec.where(~res.bad, "")
+        else:
+            t["date_precision"] = t["date_precision"].where(t["date_precision"].ne(""), prec.where(~res.bad, ""))
+    if "source_date" in t:
+        res, _ = normalise.dates(t["source_date"], opt.day_first)
+        t["source_date"] = res.values
+        flag(res.bad, res.why, "source_date")
+    dec = _decimal(raw, opt)
+    for f in ("quantity", "amount", "donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"):
+        if f in t:
+            res = normalise.numbers(t[f], dec)
+            t[f] = res.values
+            flag(res.bad, res.why, f)
+            _note(notes, f, res)
+    for f, fn in (("aid_kind", normalise.aid_kinds), ("currency", normalise.currencies)):
+        if f in t:
+            res = fn(t[f])
+            t[f] = res.values
+            flag(res.bad, res.why, f)
+            _note(notes, f, res)
+    if "status" in t:
+        res = normalise.statuses(t["status"])
+        t["status"] = res.values
+        flag(res.bad, res.why, "status")
+        _note(notes, "status", res)
+    else:
+        t["status"] = ""
+    blank = t["status"].eq("")
+    t["status_basis"] = np.where(blank, STATUS_BASIS_DEFAULT, "status given in the file")
+    t["status"] = t["status"].where(~blank, "delivered")
+    if blank.any():
+        notes.append(f"status: {int(blank.sum())} rows give no status and count as delivered (reported given), as in the bundled data; filter by status to check.")
+
+
+def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str], flag) -> None:
+    for s in ("a", "b"):
+        if f"country_{s}_iso3" in t:
+            co = normalise.countries(t[f"country_{s}_iso3"])
+            t[f"country_{s}_iso3"] = co.values
+            flag(co.bad, co.why, f"country_{s}_iso3")
+            _note(notes, f"country_{s}_iso3", co)
+    if "partnership_id" not in t:
+        t["partnership_id"] = "P" + raw.rows.astype(str)
+        notes.append("partnership_id: the file has no id column, so each row's id is P + its row number in the file.")
+    for f in ("since_year", "latitude_a", "longitude_a", "latitude_b", "longitude_b"):
+        if f in t:
+            res = normalise.numbers(t[f], _decimal(raw, opt))
+            t[f] = res.values
+            flag(res.bad, res.why, f)
+
+
+def _note(notes: list[str], f: str, res: normalise.Result) -> None:
+    if res.note:
+        notes.append(f"{f}: {res.note}.")
+
+
+def _sides(kind: str):
+    if kind == "flows":
+        return [("donor", "donor_city", "donor_country_iso3"), ("recipient", "recipient_city", "recipient_country_iso3")]
+    return [("a", "city_a", "country_a_iso3"), ("b", "city_b", "country_b_iso3")]
+
+
+def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Names with several gazetteer candidates in their country, and names not found (valid rows only)."""
+    from . import places
+
+    t = prep.table[prep.valid] if len(prep.table) else prep.table
+    amb, miss = [], []
+    for side, ccol, icol in _sides(prep.kind):
+        if ccol not in t or icol not in t or t.empty:
+            continue
+        city, iso = t[ccol].astype(str), t[icol].astype(str)
+        res = places.resolve(city, iso.where(iso != ""))
+        reu = res["n_candidates"].eq(0) & iso.eq("FRA") & city.ne("")
+        if reu.any():
+            res.loc[reu] = places.resolve(city[reu], pd.Series("REU", index=city.index[reu])).values
+        rown = prep.raw.rows.loc[t.index]
+        m = city.ne("") & res["n_candidates"].eq(0)
+        for i in t.index[m]:
+            if not iso[i] and len(places.candidates(city[i])):
+                why = "no country given: choose the place among the candidates, or it stays unplaced"
+            else:
+                why = "no country given and not in the offline gazetteer" if not iso[i] else f"not in the offline gazetteer for {iso[i]}"
+            miss.append({"row": int(rown[i]), "column": ccol, "name": city[i], "country": iso[i], "why": why})
+        a = city.ne("") & res["n_candidates"].gt(1)
+        for i in t.index[a]:
+            amb.append({"name": city[i], "country": iso[i], "n_candidates": int(res.at[i, "n_candidates"]), "row": int(rown[i]),
+                        "key": placement.choice_key(city[i], iso[i])})
+        nocountry = city.ne("") & iso.eq("")
+        world = {n: len(places.candidates(n)) for n in city[nocountry].unique()}
+        for i in t.index[nocountry]:
+            if world[city[i]]:
+                amb.append({"name": city[i], "country": "", "n_candidates": world[city[i]], "row": int(rown[i]), "key": placement.choice_key(city[i], "")})
+    amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key"])
+    if len(amb_df):
+        amb_df = amb_df.groupby(["key", "name", "country", "n_candidates"], as_index=False).agg(rows=("row", lambda r: sorted(set(r))))
+        amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
+    else:
+        amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])
+    return amb_df, pd.DataFrame(miss, columns=["row", "column", "name", "country", "why"])
+
+
+def choices_for(name: str, iso3: str) -> pd.DataFrame:
+    """The gazetteer places a user can choose between for one ambiguous name."""
+    from . import places
+
+    c = places.candidates(name, iso3 or None)
+    if c.empty and iso3 == "FRA":
+        c = places.candidates(name, "REU")
+    return c[["geonameid", "name", "country_iso3", "population", "lat", "lon"]].reset_index(drop=True)
+
+
+def build_flows(rows: pd.DataFrame, countries: pd.DataFrame, fx: pd.DataFrame, choices: dict[str, int] | None = None,
+                dataset: str = "imported") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+    """Accepted interchange rows -> (enriched flows, placed actors, sources), exactly as the bundled data is built."""
+    f = rows.reset_index(drop=True).copy()
+    for c in FLOWS.columns:
+        if c not in f:
+            f[c] = ""
+    f["slice"] = "user"
+    f["is_aggregate"] = f["is_aggregate"].astype(str).str.lower().isin(["true", "1", "yes"])
+    f["source_id"] = f["source_url"].map(_sid)
+    if choices:
+        choices = _country_from_choices(f, choices)
+    actors = placement.place_actors(placement.actors_of(f), countries, choices)
+    own = _own_coordinates(f, actors)
+    actors.update(own)
+    f = placement.link_actor_ids(f, actors)
+    from .load import typed
+
+    ft = typed(f, FLOWS)
+    for c in ("donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"):
+        ft = ft.drop(columns=c, errors="ignore")
+    flows = enrich(ft, actors, countries, fx)
+    flows["dataset"] = dataset
+    return flows, actors, _sources(f[["source_url", "source_publisher", "source_date"]])
+
+
+def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str, int]:
+    """A place the user picked for a name given without country also gives the row its country."""
+    from . import places
+
+    choices = {k: int(v) for k, v in choices.items()}
+    g = places.gazetteer().drop_duplicates("geonameid").set_index("geonameid")["cc"].astype(str)
+    iso2to3 = {v: k for k, v in places.iso3_to_iso2().items()}
+    for side in ("donor", "recipient"):
+        blank = f[f"{side}_country_iso3"].eq("") & f[f"{side}_city"].ne("")
+        for i in f.index[blank]:
+            gid = choices.get(placement.choice_key(f.at[i, f"{side}_city"], ""))
+            if gid is not None and gid in g.index:
+                iso = iso2to3.get(g[gid], "")
+                f.at[i, f"{side}_country_iso3"] = iso
+                choices[placement.choice_key(f.at[i, f"{side}_city"], iso)] = gid
+    return choices
+
+
+def _own_coordinates(f: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates the user gives in the file win over the gazetteer (noted on the actor)."""
+    out = actors.set_index("actor_id")[["latitude", "longitude", "placement", "place_note"]].copy()
+    f = placement.link_actor_ids(f, actors)
+    for side in ("donor", "recipient"):
+        la, lo = f.get(f"{side}_latitude"), f.get(f"{side}_longitude")
+        if la is None or lo is None:
+            continue
+        lat, lon = pd.to_numeric(la, errors="coerce"), pd.to_numeric(lo, errors="coerce")
+        ok = lat.between(-90, 90) & lon.between(-180, 180)
+        for aid_, y, x, lvl in zip(f.loc[ok, f"{side}_actor_id"], lat[ok], lon[ok], f.loc[ok, f"{side}_level"]):
+            out.loc[aid_, ["latitude", "longitude", "placement", "place_note"]] = [y, x, "city" if lvl == "city" else "at_named_city", "coordinates given in the imported file"]
+    return _align(out, actors)
+
+
+def _align(out: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
+    o = out.reindex(actors["actor_id"])
+    o.index = actors.index
+    return o
+
+
+def build_partnerships(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    from . import places
+    from .load import typed
+
+    p = rows.reset_index(drop=True).copy()
+    for c in PARTNERSHIPS.columns:
+        if c not in p:
+            p[c] = ""
+    for s in ("a", "b"):
+        given = pd.to_numeric(p[f"latitude_{s}"], errors="coerce").notna() & pd.to_numeric(p[f"longitude_{s}"], errors="coerce").notna()
+        r = places.resolve(p[f"city_{s}"], p[f"country_{s}_iso3"].where(p[f"country_{s}_iso3"] != ""))
+        p[f"latitude_{s}"] = np.where(given, p[f"latitude_{s}"], r["latitude"].astype("float64").astype(str).replace("nan", ""))
+        p[f"longitude_{s}"] = np.where(given, p[f"longitude_{s}"], r["longitude"].astype("float64").astype(str).replace("nan", ""))
+    p["source_id"] = p["source_url"].map(_sid)
+    return typed(p[PARTNERSHIPS.columns], PARTNERSHIPS), _sources(p[["source_url"]].assign(source_publisher="", source_date=""))
+
+
+def _sid(url: str) -> str:
+    import hashlib
+
+    return "S-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
+
+
+def _sources(s: pd.DataFrame) -> pd.DataFrame:
+    s = s.set_axis(["url", "publisher", "date"], axis=1).fillna("")
+    counts = s["url"].value_counts()
+    src = s.drop_duplicates("url").copy()
+    src["source_id"] = src["url"].map(_sid)
+    src["reliability"] = "user_supplied"
+    src["records"] = src["url"].map(counts).astype("Int64")
+    return src[["source_id", "url", "publisher", "date", "reliability", "records"]].reset_index(drop=True)

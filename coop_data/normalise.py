@@ -1,0 +1,240 @@
+"""Turn the values of a user's spreadsheet into interchange values.
+
+Each function takes a column of strings and returns the normalised column, the
+cells it could not read (left as written, so validation names them) and a
+note of what it changed, so no conversion is silent. Nothing is guessed: a
+value that is not unambiguous stays as written and is reported.
+"""
+from __future__ import annotations
+
+import functools
+import gettext
+import re
+from dataclasses import dataclass
+
+import pandas as pd
+import pycountry
+
+from . import places
+from .schema import AID_KINDS, LEVELS, STATUSES
+
+
+@dataclass
+class Result:
+    values: pd.Series
+    bad: pd.Series  # True where the cell cannot be read; message in `why`
+    why: pd.Series
+    changed: int = 0
+    note: str = ""
+
+
+def _strings(s: pd.Series) -> pd.Series:
+    return s.fillna("").astype(str).str.strip()
+
+
+_SPACES = re.compile(r"[\s\u00a0\u202f']")
+_EURO_THOUSANDS = re.compile(r"^[+]?\d{1,3}(\.\d{3})+(,\d+)?$")
+_EN_THOUSANDS = re.compile(r"^[+]?\d{1,3}(,\d{3})+(\.\d+)?$")
+_PLAIN = re.compile(r"^[+]?\d+([.,]\d+)?$")
+
+
+def numbers(s: pd.Series, decimal: str = ".") -> Result:
+    """'1.234,5' (decimal=',') or '1,234.5' (decimal='.') -> '1234.5'; spaces as thousands separators are dropped."""
+    raw = _strings(s)
+    t = raw.str.replace(_SPACES, "", regex=True)
+    if decimal == ",":
+        t = t.where(~t.str.match(_EURO_THOUSANDS), t.str.replace(".", "", regex=False))
+        t = t.where(~t.str.match(_PLAIN), t.str.replace(",", ".", regex=False))
+    else:
+        t = t.where(~t.str.match(_EN_THOUSANDS), t.str.replace(",", "", regex=False))
+    ok = t.eq("") | pd.to_numeric(t, errors="coerce").notna()
+    out = t.where(ok, raw)
+    changed = int((out != raw).sum())
+    bad = ~ok
+    why = pd.Series("", index=s.index).where(~bad, "'" + raw + "' is not a number" + (" (decimal comma expected)" if decimal == "," else ""))
+    note = f"{changed} numbers read with {'decimal comma' if decimal == ',' else 'decimal point'} and thousands separators removed" if changed else ""
+    return Result(out, bad, why, changed, note)
+
+
+MONTHS = {
+    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)},
+    **{m: i for i, m in enumerate(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)},
+    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"], 1)},
+    **{m: i for i, m in enumerate(["januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"], 1)},
+    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
+    "sept": 9, "setiembre": 9,
+}
+_ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[ T]00:00(?::00)?)?$")
+_DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
+_MY = re.compile(r"^(\d{1,2})[/.\-](\d{4})$")
+_WORDS = re.compile(r"^(?:(\d{1,2})(?:st|nd|rd|th|er)?\s+)?([a-z]+)\.?\s+(\d{4})$")
+_WORDS_US = re.compile(r"^([a-z]+)\.?\s+(\d{1,2})(?:st|nd|rd|th)?,?\s+(\d{4})$")
+
+
+def _real(y: int, m: int, d: int | None) -> bool:
+    if not 1 <= m <= 12:
+        return False
+    if d is None:
+        return True
+    try:
+        pd.Timestamp(year=y, month=m, day=d)
+        return True
+    except ValueError:
+        return False
+
+
+def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
+    """-> (iso, precision, problem). Empty iso with a problem when unreadable."""
+    t = text.strip()
+    if not t:
+        return "", "", ""
+    low = places.norm(t.replace(",", " , ")).replace(" , ", ", ").replace(" ,", ",")
+    y = m = d = None
+    if mt := _ISO.match(t):
+        y, m, d = int(mt[1]), (int(mt[2]) if mt[2] else None), (int(mt[3]) if mt[3] else None)
+    elif mt := _DMY.match(t):
+        a, b, y = int(mt[1]), int(mt[2]), int(mt[3])
+        d, m = (a, b) if day_first else (b, a)
+    elif mt := _MY.match(t):
+        m, y = int(mt[1]), int(mt[2])
+    elif (mt := _WORDS.match(low)) and mt[2] in MONTHS:
+        d, m, y = (int(mt[1]) if mt[1] else None), MONTHS[mt[2]], int(mt[3])
+    elif (mt := _WORDS_US.match(low.replace(",", ""))) and mt[1] in MONTHS:
+        m, d, y = MONTHS[mt[1]], int(mt[2]), int(mt[3])
+    else:
+        return "", "", f"date '{_clip(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')"
+    if m is None:
+        return f"{y:04d}", "year", ""
+    if not _real(y, m, d):
+        return "", "", f"date '{_clip(t)}' does not exist in the calendar"
+    if d is None:
+        return f"{y:04d}-{m:02d}", "month", ""
+    return f"{y:04d}-{m:02d}-{d:02d}", "day", ""
+
+
+def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
+    """Dates in the usual spreadsheet forms -> ISO at the precision written; returns (result, precision)."""
+    raw = _strings(s)
+    uniq = {v: _one_date(v, day_first) for v in raw.unique()}
+    iso = raw.map(lambda v: uniq[v][0])
+    prec = raw.map(lambda v: uniq[v][1])
+    why = raw.map(lambda v: uniq[v][2])
+    bad = why.ne("")
+    out = iso.where(~bad, raw)
+    changed = int((~bad & out.ne(raw)).sum())
+    order = "day/month/year" if day_first else "month/day/year"
+    note = f"{changed} dates rewritten as YYYY-MM-DD, YYYY-MM or YYYY (numeric dates read as {order})" if changed else ""
+    return Result(out, bad, why, changed, note), prec
+
+
+@functools.lru_cache(maxsize=1)
+def _country_names() -> dict[str, str]:
+    """Country names in English, French, Spanish and German, plus ISO alpha-2/3 -> alpha-3."""
+    out: dict[str, str] = {}
+    langs = []
+    for lang in ("fr", "es", "de"):
+        try:
+            langs.append(gettext.translation("iso3166-1", pycountry.LOCALES_DIR, languages=[lang]).gettext)
+        except OSError:
+            continue
+    for c in pycountry.countries:
+        names = {c.name, getattr(c, "official_name", c.name), getattr(c, "common_name", c.name)}
+        for tr in langs:
+            names |= {tr(n) for n in list(names)}
+        for n in names:
+            out[places.norm(n)] = c.alpha_3
+        out[c.alpha_2.lower()] = c.alpha_3
+        out[c.alpha_3.lower()] = c.alpha_3
+    return out
+
+
+def countries(s: pd.Series) -> Result:
+    """ISO3 as is; ISO2 and country names (en/fr/es/de, exact) -> ISO3; unknown left as written."""
+    raw = _strings(s)
+    names = _country_names()
+    up = raw.str.upper()
+    keys = raw.map(places.norm)
+    conv = keys.map(names)
+    out = up.where(conv.isna() | up.str.fullmatch(r"[A-Z]{3}"), conv)
+    out = out.where(raw.ne(""), "")
+    bad = raw.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
+    out = out.where(~bad, raw)
+    changed = int((out != raw).sum())
+    why = pd.Series("", index=s.index).where(~bad, "unknown country '" + raw.str.slice(0, 60) + "' (use an ISO 3166 code such as ITA, or the country's name)")
+    examples = ", ".join(f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3])
+    note = f"{changed} country values written as ISO 3166 alpha-3 codes (e.g. {examples})" if changed else ""
+    return Result(out, bad, why, changed, note)
+
+
+_AID = {
+    "mask": "masks", "masks": "masks", "face masks": "masks", "facemasks": "masks", "masques": "masks", "masque": "masks",
+    "mascarillas": "masks", "mascarilla": "masks", "mascherine": "masks", "masken": "masks", "surgical masks": "masks",
+    "ppe": "ppe", "epi": "ppe", "personal protective equipment": "ppe", "protective equipment": "ppe", "schutzausrustung": "ppe",
+    "medical equipment": "medical_equipment", "medical supplies": "medical_equipment", "materiel medical": "medical_equipment",
+    "equipo medico": "medical_equipment", "equipos medicos": "medical_equipment",
+    "ventilator": "ventilators", "ventilators": "ventilators", "respirators": "ventilators", "respirateurs": "ventilators", "respiradores": "ventilators",
+    "test kits": "test_kits", "tests": "test_kits", "test kit": "test_kits", "kits de test": "test_kits", "pruebas": "test_kits",
+    "cash": "cash", "money": "cash", "funds": "cash", "financial aid": "cash", "grant": "cash", "argent": "cash", "dinero": "cash",
+    "don financier": "cash", "aide financiere": "cash", "ayuda financiera": "cash", "geld": "cash",
+    "grant call": "grant_call", "patients": "patients_treated", "patients treated": "patients_treated", "patient transfer": "patients_treated",
+    "medical team": "medical_team", "doctors": "medical_team", "equipe medicale": "medical_team", "equipo medico enviado": "medical_team",
+    "knowledge exchange": "knowledge_exchange", "expertise": "knowledge_exchange", "echange d experience": "knowledge_exchange",
+    "food": "food", "nourriture": "food", "alimentos": "food", "vivres": "food", "mixed": "mixed", "mixte": "mixed", "mixto": "mixed",
+    "other": "other", "autre": "other", "otro": "other", "sonstiges": "other",
+}
+_LEVEL = {
+    "city": "city", "ville": "city", "ciudad": "city", "municipality": "city", "commune": "city", "municipio": "city", "stadt": "city",
+    "town": "city", "city government": "city", "mairie": "city", "ayuntamiento": "city", "municipalite": "city",
+    "district": "district", "arrondissement": "district", "distrito": "district", "county": "county", "comte": "county", "condado": "county",
+    "province": "province", "provincia": "province", "state": "state", "etat": "state", "estado": "state", "land": "state",
+    "region": "region", "regional government": "region", "national government": "national_government", "government": "national_government",
+    "gouvernement": "national_government", "gobierno": "national_government", "network": "network", "reseau": "network", "red": "network",
+    "city network": "network", "association": "association", "asociacion": "association", "company": "company", "entreprise": "company",
+    "empresa": "company", "firm": "company", "ngo": "ngo", "ong": "ngo", "hospital": "hospital", "hopital": "hospital", "klinik": "hospital",
+}
+_STATUS = {
+    "delivered": "delivered", "given": "delivered", "sent": "delivered", "done": "delivered", "livre": "delivered", "envoye": "delivered",
+    "entregado": "delivered", "enviado": "delivered", "geliefert": "delivered",
+    "announced": "announced", "pledged": "announced", "promised": "announced", "offered": "announced", "committed": "announced",
+    "annonce": "announced", "promis": "announced", "anunciado": "announced", "prometido": "announced", "angekundigt": "announced",
+    "planned": "planned", "prevu": "planned", "previsto": "planned", "planifie": "planned", "geplant": "planned",
+    "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "cancelado": "cancelled", "abgesagt": "cancelled",
+    "unknown": "unknown", "inconnu": "unknown", "desconocido": "unknown",
+}
+
+
+def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: str) -> Result:
+    raw = _strings(s)
+    key = raw.map(lambda v: places.norm(v.replace("_", " ")))
+    direct = raw.str.lower().where(raw.str.lower().isin(allowed))
+    out = direct.fillna(key.map(synonyms)).fillna(key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed)))
+    bad = raw.ne("") & out.isna()
+    out = out.fillna(raw).where(raw.ne(""), "")
+    changed = int((~bad & out.ne(raw)).sum())
+    why = pd.Series("", index=s.index).where(~bad, f"unknown {what} '" + raw.str.slice(0, 60) + f"' (allowed: {', '.join(allowed)})")
+    note = f"{changed} {what} values written in the tool's vocabulary" if changed else ""
+    return Result(out, bad, why, changed, note)
+
+
+def aid_kinds(s: pd.Series) -> Result:
+    return vocabulary(s, AID_KINDS, _AID, "aid kind")
+
+
+def levels(s: pd.Series) -> Result:
+    return vocabulary(s, LEVELS, _LEVEL, "actor level")
+
+
+def statuses(s: pd.Series) -> Result:
+    return vocabulary(s, STATUSES, _STATUS, "status")
+
+
+def currencies(s: pd.Series) -> Result:
+    raw = _strings(s)
+    out = raw.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
+    changed = int((out != raw).sum())
+    return Result(out, pd.Series(False, index=s.index), pd.Series("", index=s.index), changed,
+                  f"{changed} currency values written as ISO 4217 codes" if changed else "")
+
+
+def _clip(s: str, n: int = 60) -> str:
+    return s if len(s) <= n else s[: n - 1] + "…"

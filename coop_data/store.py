@@ -1,0 +1,206 @@
+"""Imported datasets (and saved stories) in one SQLite file on local disk.
+
+- Each dataset has an unguessable id (128 random bits); there is deliberately
+  no function that lists datasets, so no page can show other people's data.
+- Deleting needs the dataset's delete key, given once to whoever imported it;
+  a shared view link lets people read, not delete.
+- A dataset is written in one transaction: an import interrupted half-way
+  leaves the whole dataset or nothing.
+- Location: `COOP_DATA_STORE` (a file path) or `var/coop_store.sqlite` under the app folder.
+"""
+from __future__ import annotations
+
+import hashlib
+import io
+import json
+import os
+import re
+import secrets
+import sqlite3
+from dataclasses import dataclass, field
+from datetime import datetime, timezone
+from pathlib import Path
+
+import pandas as pd
+
+APP_DIR = Path(__file__).resolve().parents[1]
+ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+SCHEMA = """
+CREATE TABLE IF NOT EXISTS datasets (
+  id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created TEXT NOT NULL,
+  filename TEXT, meta TEXT NOT NULL, delete_key_hash TEXT NOT NULL
+);
+CREATE TABLE IF NOT EXISTS dataset_parts (
+  dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE, part TEXT NOT NULL, data BLOB NOT NULL,
+  PRIMARY KEY (dataset_id, part)
+);
+CREATE TABLE IF NOT EXISTS mappings (header_key TEXT NOT NULL, kind TEXT NOT NULL, mapping TEXT NOT NULL, updated TEXT NOT NULL,
+  PRIMARY KEY (header_key, kind));
+CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
+  body TEXT NOT NULL, edit_key_hash TEXT NOT NULL);
+"""
+
+
+def default_path() -> Path:
+    env = os.environ.get("COOP_DATA_STORE")
+    return Path(env) if env else APP_DIR / "var" / "coop_store.sqlite"
+
+
+def new_id() -> str:
+    return secrets.token_urlsafe(16)
+
+
+def _hash(key: str) -> str:
+    return hashlib.sha256(key.encode("utf-8")).hexdigest()
+
+
+def _now() -> str:
+    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+
+
+def frame_bytes(df: pd.DataFrame) -> bytes:
+    buf = io.BytesIO()
+    df.reset_index(drop=True).astype(str).to_parquet(buf, index=False)
+    return buf.getvalue()
+
+
+def frame_from(data: bytes) -> pd.DataFrame:
+    return pd.read_parquet(io.BytesIO(data))
+
+
+@dataclass
+class Dataset:
+    """What is kept of one import: accepted rows, rows set aside with their problems, and how they were read."""
+    kind: str
+    name: str
+    rows: pd.DataFrame
+    set_aside: pd.DataFrame
+    original: bytes
+    filename: str = ""
+    mapping: dict = field(default_factory=dict)
+    options: dict = field(default_factory=dict)
+    choices: dict = field(default_factory=dict)
+    notes: list = field(default_factory=list)
+    problems: pd.DataFrame = field(default_factory=lambda: pd.DataFrame(columns=["row", "column", "message"]))
+    counts: dict = field(default_factory=dict)
+    id: str = ""
+    created: str = ""
+
+    def meta(self) -> dict:
+        return {"mapping": self.mapping, "options": self.options, "choices": {k: int(v) for k, v in self.choices.items()},
+                "notes": self.notes, "counts": self.counts}
+
+
+class Store:
+    def __init__(self, path: str | Path | None = None):
+        self.path = Path(path) if path else default_path()
+        self.path.parent.mkdir(parents=True, exist_ok=True)
+        with self._connect() as c:
+            c.executescript(SCHEMA)
+
+    def _connect(self) -> sqlite3.Connection:
+        c = sqlite3.connect(self.path, timeout=30)
+        c.execute("PRAGMA journal_mode=WAL")
+        c.execute("PRAGMA foreign_keys=ON")
+        return c
+
+    # datasets -------------------------------------------------------------
+    def save(self, ds: Dataset, _fail_after_parts: int | None = None) -> tuple[str, str]:
+        """Store a dataset atomically. Returns (id, delete key); the key is not kept, only its hash."""
+        ds.id, ds.created = new_id(), _now()
+        key = secrets.token_urlsafe(16)
+        parts = {"rows": frame_bytes(ds.rows), "set_aside": frame_bytes(ds.set_aside), "problems": frame_bytes(ds.problems),
+                 "original": ds.original}
+        c = self._connect()
+        try:
+            with c:
+                c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?)",
+                          (ds.id, ds.kind, ds.name, ds.created, ds.filename, json.dumps(ds.meta(), ensure_ascii=False), _hash(key)))
+                for n, (part, data) in enumerate(parts.items()):
+                    if _fail_after_parts is not None and n == _fail_after_parts:
+                        raise RuntimeError("simulated interruption")
+                    c.execute("INSERT INTO dataset_parts VALUES (?,?,?)", (ds.id, part, data))
+        finally:
+            c.close()
+        return ds.id, key
+
+    def load(self, dataset_id: str) -> Dataset | None:
+        if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
+            return None
+        c = self._connect()
+        try:
+            row = c.execute("SELECT id, kind, name, created, filename, meta FROM datasets WHERE id=?", (dataset_id,)).fetchone()
+            if not row:
+                return None
+            parts = dict(c.execute("SELECT part, data FROM dataset_parts WHERE dataset_id=?", (dataset_id,)).fetchall())
+        finally:
+            c.close()
+        meta = json.loads(row[5])
+        return Dataset(kind=row[1], name=row[2], rows=frame_from(parts["rows"]), set_aside=frame_from(parts["set_aside"]),
+                       original=parts["original"], filename=row[4] or "", mapping=meta.get("mapping", {}), options=meta.get("options", {}),
+                       choices=meta.get("choices", {}), notes=meta.get("notes", []), problems=frame_from(parts["problems"]),
+                       counts=meta.get("counts", {}), id=row[0], created=row[3])
+
+    def exists(self, dataset_id: str) -> bool:
+        if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
+            return False
+        c = self._connect()
+        try:
+            return c.execute("SELECT 1 FROM datasets WHERE id=?", (dataset_id,)).fetchone() is not None
+        finally:
+            c.close()
+
+    def delete(self, dataset_id: str, key: str) -> bool:
+        """Delete with the dataset's delete key; False when the id or the key is wrong."""
+        if not self.exists(dataset_id) or not key:
+            return False
+        c = self._connect()
+        try:
+            with c:
+                cur = c.execute("DELETE FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip())))
+                return cur.rowcount == 1
+        finally:
+            c.close()
+
+    # column mappings remembered by header layout ------------------------------
+    def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
+        c = self._connect()
+        try:
+            with c:
+                c.execute("INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)", (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()))
+        finally:
+            c.close()
+
+    def recall_mapping(self, header_key: str, kind: str) -> dict | None:
+        c = self._connect()
+        try:
+            row = c.execute("SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)).fetchone()
+        finally:
+            c.close()
+        return json.loads(row[0]) if row else None
+
+    # stories ------------------------------------------------------------------
+    def save_story(self, title: str, body: dict, story_id: str | None = None, key: str | None = None) -> tuple[str, str] | None:
+        """Create (no id) or update (id + edit key) a story; returns (id, key) or None if the key is wrong."""
+        c = self._connect()
+        try:
+            with c:
+                if story_id:
+                    cur = c.execute("UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
+                                    (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")))
+                    return (story_id, key) if cur.rowcount == 1 else None
+                sid, key = new_id(), secrets.token_urlsafe(16)
+                c.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)))
+                return sid, key
+        finally:
+            c.close()
+
+    def load_story(self, story_id: str) -> dict | None:
+        if not isinstance(story_id, str) or not ID_PATTERN.match(story_id):
+            return None
+        c = self._connect()
+        try:
+            row = c.execute("SELECT title, body, created, updated FROM stories WHERE id=?", (story_id,)).fetchone()
+        finally:
+            c.close()
+        return {"id": story_id, "title": row[0], **json.loads(row[1]), "created": row[2], "updated": row[3]} if row else None
