@@ -11,22 +11,61 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from coop_data import classify, export, filters
+from coop_data import classify, datasets, export, filters
 from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config
+from coop_data.store import ID_PATTERN, Store
 
 MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
 SYNC_KEY = "_url_params"
 
 
+VIEW_PARAMS = ("dataset", "data")
+
+
 @st.cache_resource(show_spinner=False)
-def bundle() -> Bundle:
+def base_bundle() -> Bundle:
     return load_bundle()
 
 
-@st.cache_data(show_spinner=False)
-def flows_for_scheme(scheme: str) -> pd.DataFrame:
-    return bundle().with_scheme(scheme)
+@st.cache_resource(show_spinner=False)
+def store() -> Store:
+    return Store()
+
+
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def open_bundle(dataset_id: str, scope: str) -> tuple[Bundle, str]:
+    """Shared across sessions, keyed by the unguessable id: only people holding the id reach it."""
+    b, ds = datasets.open_bundle(dataset_id, scope, store())
+    return b, (ds.name if ds is not None else "")
+
+
+@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+def flows_for_scheme(scheme: str, dataset_id: str = "", scope: str = "bundled") -> pd.DataFrame:
+    b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
+    return b.with_scheme(scheme)
+
+
+def bundle() -> Bundle:
+    """The data of the current view: bundled, an imported dataset, or both."""
+    return st.session_state.get("_bundle") or base_bundle()
+
+
+def scope() -> tuple[str, str]:
+    """(dataset id, scope) of the current view; ('', 'bundled') without an imported dataset."""
+    return st.session_state.get("_scope", ("", "bundled"))
+
+
+def _data_params(params: dict[str, str]) -> tuple[str, str, list[str]]:
+    notices = []
+    ds_id, sc = params.get("dataset", ""), params.get("data", "")
+    if ds_id and not (ID_PATTERN.match(ds_id) and store().exists(ds_id)):
+        notices.append("No imported dataset has the id in this link (it may have been deleted): showing the bundled data.")
+        ds_id = ""
+    if sc and sc not in datasets.SCOPES:
+        notices.append(f"Ignored unknown data scope '{sc[:20]}' (use bundled, imported or both).")
+        sc = ""
+    return ds_id, (sc or ("imported" if ds_id else "bundled")), notices
 
 
 def _current_params() -> dict[str, str]:
@@ -49,26 +88,43 @@ def _set_widgets(f: filters.Filter) -> None:
     st.session_state["w_scheme"] = f.scheme
 
 
+def _set_scope_widget(sc: str) -> None:
+    st.session_state["w_data"] = sc
+
+
 def _reset() -> None:
-    st.query_params.clear()
-    st.session_state[SYNC_KEY] = {}
+    """Clear the filters; keep which data is shown."""
+    keep = {k: v for k, v in st.session_state.get(SYNC_KEY, {}).items() if k in VIEW_PARAMS}
+    st.query_params.from_dict(keep)
+    st.session_state[SYNC_KEY] = keep
     _set_widgets(filters.Filter())
 
 
 def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     """Draw the shared filters; return the active Filter and the filtered flows."""
-    b = bundle()
     _restore_across_pages()
+    params = _current_params()
+    ds_id, sc, data_notices = _data_params(params)
+    if ds_id:
+        b, ds_name = open_bundle(ds_id, sc)
+    else:
+        b, ds_name = base_bundle(), ""
+    st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, sc if ds_id else "bundled")
     regions = sorted(set(b.countries["region"].dropna()) | {"unknown"})
     networks = sorted((set(b.flows["channel_network"]) | set(b.flows["fund_id"])) - {""})
-    params = _current_params()
     flt, notices = filters.parse(params, b.countries, set(regions), set(networks))
     if params != st.session_state.get(SYNC_KEY) or "w_scheme" not in st.session_state:
         _set_widgets(flt)
-    for n in notices:
+        _set_scope_widget(sc)
+    for n in data_notices + notices:
         st.warning(n, icon="⚠️")
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
+    if ds_id:
+        sb.header("Data")
+        sb.radio("Show", list(datasets.SCOPES), key="w_data", format_func=datasets.SCOPE_LABELS.get,
+                 help="Your imported dataset, the bundled (curated) data, or both together")
+        sb.caption("Imported dataset: " + md_escape(ds_name))
     sb.header("Filters")
     months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
     c1, c2 = sb.columns(2)
@@ -95,11 +151,20 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
         city=ss["w_city"].strip(), scheme=ss["w_scheme"], **{n: tuple(ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
     )
     new = flt.to_params()
+    if ds_id:
+        new["dataset"] = ds_id
+        chosen = ss.get("w_data", sc)
+        if chosen != "imported":
+            new["data"] = chosen
+        if chosen != sc:
+            b = open_bundle(ds_id, chosen)[0]
+            st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, chosen)
+            sc = chosen
     if new != params:
         st.query_params.from_dict(new)
     ss[SYNC_KEY] = new
-    view = flt.apply(flows_for_scheme(flt.scheme))
-    sb.caption(f"{len(view):,} of {len(b.flows):,} flows match. {flt.describe(b.countries)}")
+    view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
+    sb.caption(f"{len(view):,} of {len(b.flows):,} flows match. {md_escape(flt.describe(b.countries))}")
     sb.caption("Every view is a link: copy the address bar to share exactly this view.")
     return flt, view
 
@@ -109,12 +174,40 @@ def permalink(page: str = "") -> str:
     return f"{page}{'?' + q if q else ''}"
 
 
+def absolute_link() -> str:
+    """The address of this exact view (page + query string), for citations and share links."""
+    try:
+        base = (st.context.url or "").split("?")[0]
+    except Exception:  # outside a browser session (AppTest) there is no URL
+        base = ""
+    return permalink(base) if base else permalink()
+
+
+def dataset_label() -> str:
+    """Names the data of this view in every caption, source line and citation."""
+    ds_id, sc = scope()
+    b = bundle()
+    if not ds_id:
+        return "City Solidarity Flows bundled data v" + export.VERSION
+    imported = b.meta.get("imported") or b.name
+    if sc == "both":
+        return f"City Solidarity Flows bundled data v{export.VERSION} + imported dataset '{imported}' ({ds_id})"
+    return f"imported dataset '{b.name}' ({ds_id}, imported {b.meta.get('created', '')[:10]})"
+
+
+def md_escape(text: str) -> str:
+    """User text inside Markdown captions: shown literally, never as links, images or HTML."""
+    return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$&" else ch for ch in str(text))
+
+
 def source_line(view: pd.DataFrame) -> str:
     b = bundle()
     n = view["source_url"].nunique()
     mirror = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"]).sum()
+    user = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "user_supplied", "source_id"]).sum()
     extra = f"; {mirror} rows cite mirror copies (lower confidence)" if mirror else ""
-    return f"Sources: {n} public pages cited by {len(view)} records (links in the table and downloads){extra}. Data: City Solidarity Flows v0.1.0."
+    extra += f"; {user} rows cite sources from an imported file, not checked by the project" if user else ""
+    return f"Sources: {n} pages cited by {len(view)} records (links in the table and downloads){extra}. Data: {dataset_label()}."
 
 
 def chart(fig, key: str, geo: bool = False, on_select: bool = False):
@@ -129,7 +222,7 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False):
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
     """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
     b = bundle()
-    cite = export.citation(flt.describe(b.countries), permalink())
+    cite = export.citation(flt.describe(b.countries), absolute_link(), dataset=dataset_label())
     cols = st.columns(5 if table is not None else 4)
     for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
                               ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
@@ -139,11 +232,11 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     if table is not None:
         cols[4].download_button("Chart numbers (CSV)", data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
                                 file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
-    st.caption("Cite this view: " + cite)
+    st.caption("Cite this view: " + md_escape(cite))
 
 
 def empty_notice(flt: filters.Filter) -> None:
-    st.info(f"No flows match: {flt.describe(bundle().countries)} Widen the filters or press 'Reset filters'.")
+    st.info(f"No flows match: {md_escape(flt.describe(bundle().countries))} Widen the filters or press 'Reset filters'.")
 
 
 

@@ -13,8 +13,11 @@ PAGES = [
     st.Page("pages/partnerships.py", title="Partnerships", icon=":material/handshake:", url_path="partnerships"),
     st.Page("pages/funds.py", title="Network funds", icon=":material/savings:", url_path="funds"),
     st.Page("pages/explorer.py", title="Explorer", icon=":material/table_view:", url_path="explorer"),
+    st.Page("pages/import_data.py", title="Import your data", icon=":material/upload_file:", url_path="import"),
     st.Page("pages/methods.py", title="Methods & sources", icon=":material/menu_book:", url_path="methods"),
 ]
 page = st.navigation(PAGES)
 st.session_state["_flt"], st.session_state["_view"] = coop_ui.sidebar()
+if coop_ui.scope()[0]:
+    st.caption(f"Data in this view: {coop_ui.md_escape(coop_ui.dataset_label())}.")
 page.run()

@@ -7,7 +7,7 @@ from coop_data import export
 flt, view = ui.current()
 b = ui.bundle()
 st.title("Explorer")
-st.markdown(f"**{len(view):,} flows.** {flt.describe(b.countries)}")
+st.markdown(f"**{len(view):,} flows.** {ui.md_escape(flt.describe(b.countries))} Data: {ui.md_escape(ui.dataset_label())}.")
 if view.empty:
     ui.empty_notice(flt)
     st.stop()

@@ -40,7 +40,7 @@ for p in pts:
 if place or country:
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     if place:
-        st.subheader(f"{place} ({names.get(country, country)})")
+        st.subheader(ui.md_escape(f"{place} ({names.get(country, country)})"))
         mine = view[(view["donor_label"] == place) | (view["recipient_label"] == place)]
         parts = b.partnerships[((b.partnerships["city_a"] == place) | (b.partnerships["city_b"] == place))]
     else:

@@ -8,8 +8,11 @@ from coop_data.figures import flow_map
 
 flt, view = ui.current()
 b = ui.bundle()
-f = b.funds
+f = ui.base_bundle().funds
 st.title("Network funds and programmes")
+if ui.scope()[0]:
+    st.caption("Funds, programmes and chapter figures come from the bundled data (imported files hold flows or partnerships); "
+               "the map of named beneficiaries below uses the data chosen in the sidebar.")
 QUAL = {"exact": "", "about": "about ", "almost": "almost ", "more_than": "more than ", "up_to": "up to "}
 
 
@@ -54,7 +57,8 @@ st.dataframe(prof[["fund_id", "network", "network_full_name", "founded_year", "m
              hide_index=True, column_config={"source_url": st.column_config.LinkColumn("source"),
                                              **{c: st.column_config.NumberColumn(format="%d") for c in ("founded_year", "members_count", "member_countries_count")}})
 st.subheader("Figures from the reference chapter")
-facts = b.facts[b.facts["topic"].isin(["fund", "network"])].copy()
+facts = ui.base_bundle().facts
+facts = facts[facts["topic"].isin(["fund", "network"])].copy()
 facts["value (as stated)"] = facts.apply(lambda r: "" if pd.isna(r["value"]) else f"{QUAL.get(r['qualifier'], '')}{r['value']:,.0f} {r['unit']}", axis=1)
 st.dataframe(facts[["fact_id", "subject", "fact", "value (as stated)", "year", "cited_in_chapter_as", "found_in_dossier"]], hide_index=True,
              column_config={"year": st.column_config.NumberColumn(format="%d")})

@@ -11,7 +11,7 @@ flt, view = ui.current()
 b = ui.bundle()
 st.title("City Solidarity Flows")
 st.caption("Who helped whom during COVID-19, city to city: sourced records of 2020–2021 solidarity, with partnerships and network funds.")
-st.markdown(f"**Showing:** {flt.describe(b.countries)}")
+st.markdown(f"**Showing:** {ui.md_escape(flt.describe(b.countries))} Data: {ui.md_escape(ui.dataset_label())}.")
 if view.empty:
     ui.empty_notice(flt)
     st.stop()

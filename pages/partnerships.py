@@ -21,9 +21,9 @@ fig = go.Figure(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(),
 fig.add_trace(go.Scattergeo(lat=pd.concat([drawn["latitude_a"], drawn["latitude_b"]]), lon=pd.concat([drawn["longitude_a"], drawn["longitude_b"]]),
                             mode="markers", marker=dict(size=5, color="#333"), name="Partner city",
                             hovertext=pd.concat([drawn["city_a"], drawn["city_b"]]), hoverinfo="text"))
-base_layout(fig, "Stated city partnerships", f"All {len(p)} partnerships of the bundled data (the sidebar filters apply to flows, not to this map). "
+base_layout(fig, "Stated city partnerships", f"All {len(p)} partnerships in this data (the sidebar filters apply to flows, not to this map). "
             f"{len(drawn)} drawn; {len(p) - len(drawn)} have a partner that is a province or a name the gazetteer does not hold.",
-            f"Sources: {p['source_url'].nunique()} public pages.", height=520)
+            f"Sources: {p['source_url'].nunique()} pages. Data: {ui.dataset_label()}.", height=520)
 fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", landcolor="#f2f2ee", showland=True, lataxis_range=[-58, 85])
 ui.chart(fig, "partnership-map", geo=True)
 st.dataframe(p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]], hide_index=True,
@@ -47,7 +47,7 @@ else:
                  column_config={"source_url_1": st.column_config.LinkColumn("A→B source"), "source_url_2": st.column_config.LinkColumn("B→A source")})
 
 st.subheader("The chapter's case studies")
-facts = b.facts
+facts = ui.base_bundle().facts
 for subj in ("Milan - Quelimane", "Montreuil - Cercle de Yélimané (Mali)", "Cercle de Yélimané", "Quelimane"):
     for row in facts[facts["subject"] == subj].itertuples():
         val = "" if pd.isna(row.value) else f" — **{row.value:,.0f} {row.unit}**" + (f" ({row.qualifier.replace('_', ' ')})" if row.qualifier not in ("", "exact") else "")
