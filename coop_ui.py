@@ -241,7 +241,9 @@ def empty_notice(flt: filters.Filter) -> None:
 
 
 def current() -> tuple[filters.Filter, pd.DataFrame]:
-    """The filter and view computed by the entry script for this run."""
+    """The filter and view computed by the entry script for this run; names imported data at the top of the page."""
+    if scope()[0]:
+        st.caption(f"Data in this view: {md_escape(dataset_label())}.")
     return st.session_state["_flt"], st.session_state["_view"]
 
 

@@ -18,6 +18,4 @@ PAGES = [
 ]
 page = st.navigation(PAGES)
 st.session_state["_flt"], st.session_state["_view"] = coop_ui.sidebar()
-if coop_ui.scope()[0]:
-    st.caption(f"Data in this view: {coop_ui.md_escape(coop_ui.dataset_label())}.")
 page.run()

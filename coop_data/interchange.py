@@ -115,17 +115,21 @@ def read_xlsx(data: bytes) -> RawTable:
         hs = [h for h in row if h]
         return max(sum(v is not None for v in columns.suggest(hs, k).values()) for k in columns.KINDS) if hs else -1
 
-    head_i = max(range(min(10, len(grid))), key=lambda i: (score(grid[i]), -i))
-    headers = list(grid[head_i])
-    merged_group = head_i > 0 and len({v for v in grid[head_i - 1] if v}) >= 2
-    if merged_group:
-        # A two-level header ("Donor" over "City | Country"): join the levels where that maps better.
-        for j, h in enumerate(headers):
-            g = grid[head_i - 1][j]
-            if g and g != h:
-                joined = f"{g} {h}".strip()
-                if columns._suggest_flow(joined) or columns._suggest_partnership(joined):
-                    headers[j] = joined
+    def joined(i):
+        """A two-level header ("Donor" merged over "City | Country") read as "Donor City", "Donor Country"."""
+        above = grid[i - 1]
+        if i == 0 or len({v for v in above if v}) < 2:
+            return None
+        return [f"{a} {h}".strip() if a and a != h else h for a, h in zip(above, grid[i])]
+
+    options = []
+    for i in range(min(10, len(grid))):
+        options.append((score(grid[i]), -i, i, False))
+        j = joined(i)
+        if j is not None:
+            options.append((score(j), -i, i, True))
+    _, _, head_i, merged_group = max(options)
+    headers = joined(head_i) if merged_group else list(grid[head_i])
     headers = [h.strip() or f"column {openpyxl.utils.get_column_letter(j + 1)}" for j, h in enumerate(headers)]
     seen: dict[str, int] = {}
     for j, h in enumerate(headers):

@@ -13,6 +13,7 @@ NOT_IMPORTED = "(not imported)"
 PER_ROW = "(as in the file)"
 LEAVE = "(leave unplaced)"
 
+ui.current()
 st.title("Import your data")
 st.caption(interchange.LIMITS + " Nothing is stored until you press Import. A stored dataset is private: it has an unguessable id, "
            "no page lists datasets, and only people you give its link can open it. Only whoever holds its delete key can delete it.")

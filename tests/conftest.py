@@ -1,5 +1,6 @@
 import os
 import sys
+import tempfile
 from pathlib import Path
 
 import pytest
@@ -7,6 +8,8 @@ import pytest
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DOSSIER = ROOT.parent / "shared" / "research"
+# Imported datasets made by tests go to a throwaway database, never to the app's var/ folder.
+os.environ["COOP_DATA_STORE"] = str(Path(tempfile.mkdtemp(prefix="coop-store-")) / "store.sqlite")
 
 
 @pytest.fixture(scope="session")

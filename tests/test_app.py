@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT
 
 PAGES = ["pages/home.py", "pages/flow_map.py", "pages/sankey.py", "pages/timeline.py", "pages/partnerships.py",
-         "pages/funds.py", "pages/explorer.py", "pages/methods.py"]
+         "pages/funds.py", "pages/explorer.py", "pages/import_data.py", "pages/methods.py"]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -27,6 +27,17 @@ def app(page: str, params: dict) -> AppTest:
     if page != "pages/home.py":
         at.switch_page(page).run()
     return at
+
+
+def values(x) -> list:
+    """Plotly JSON may carry arrays as base64 'bdata'; decode them."""
+    import base64
+
+    import numpy as np
+
+    if isinstance(x, dict) and "bdata" in x:
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+    return list(x or [])
 
 
 def charts(at):
@@ -104,3 +115,96 @@ def test_filters_survive_page_switch():
     at.switch_page("pages/explorer.py").run()
     assert at.query_params["direction"] == "south_south"
     assert len(at.dataframe[0].value) == 4
+
+
+# --- imported datasets in every page -------------------------------------------------------------
+
+INJECTED_NAME = "Dons ![x](http://example.org/i.png) <b>2020</b>"
+
+
+@pytest.fixture(scope="module")
+def imported():
+    """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
+    from test_import import HEADER, NEWSROOM, csv_bytes
+    from coop_data import datasets
+    from coop_data.store import Store
+
+    ds_id, key, _ = datasets.import_bytes("dons.csv", csv_bytes(HEADER, NEWSROOM), Store(), name=INJECTED_NAME,
+                                          choices={"frankfurt|DEU": 2925535})
+    return ds_id, key
+
+
+def texts(at, kinds=("caption", "markdown", "text", "subheader", "title")) -> str:
+    return " ".join(e.value for kind in kinds for e in getattr(at, kind))
+
+
+MARKDOWN_KINDS = ("caption", "markdown", "subheader", "title")  # rendered as Markdown; st.text shows characters as they are
+
+
+@pytest.mark.parametrize("scope", ["imported", "both"])
+@pytest.mark.parametrize("page", PAGES)
+def test_every_page_shows_an_imported_dataset(imported, page, scope):
+    params = {"dataset": imported[0], **({"data": scope} if scope != "imported" else {})}
+    at = app(page, params)
+    assert not at.exception, [e.value for e in at.exception]
+    assert at.query_params["dataset"] == imported[0]
+    t = texts(at, MARKDOWN_KINDS)
+    assert "imported dataset" in t and "![x](" not in t and "<b>" not in t
+    for spec, cfg in charts(at):
+        if any(tr["type"] in ("scattergeo", "choropleth") for tr in spec["data"]):
+            assert cfg["topojsonURL"] == "/app/static/geo/"
+
+
+def test_imported_numbers_and_map(imported, bundle):
+    at = app("pages/home.py", {"dataset": imported[0]})
+    assert {m.label: m.value for m in at.metric}["Flows"] == "3"
+    side = " ".join(c.value for c in at.sidebar.caption)
+    assert "3 of 3 flows match" in side and "Imported dataset: Dons" in side
+    at = app("pages/flow_map.py", {"dataset": imported[0]})
+    lats = [y for tr in charts(at)[0][0]["data"] if tr["type"] == "scattergeo" for y in values(tr.get("lat")) if isinstance(y, float)]
+    assert any(abs(y - 52.347) < 0.01 for y in lats)        # Frankfurt (Oder), the place chosen at import
+    both = app("pages/home.py", {"dataset": imported[0], "data": "both"})
+    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(c.value for c in both.sidebar.caption)
+
+
+def test_scope_in_the_url_survives_page_switch(imported):
+    # AppTest does not re-render the entry script's sidebar widgets after a rerun; clicking the scope radio is tested in the browser.
+    at = app("pages/explorer.py", {"dataset": imported[0], "data": "both"})
+    assert len(at.dataframe[0].value) == 396
+    at.switch_page("pages/home.py").run()
+    assert at.query_params["data"] == "both" and at.query_params["dataset"] == imported[0]
+    bundled = app("pages/explorer.py", {"dataset": imported[0], "data": "bundled"})
+    assert len(bundled.dataframe[0].value) == 393
+
+
+def test_two_users_do_not_see_each_others_datasets(imported):
+    other = app("pages/import_data.py", {})
+    assert not other.exception
+    assert "Dataset in this view" not in texts(other) and imported[0] not in texts(other) and "Dons" not in texts(other)
+    guessed = app("pages/home.py", {"dataset": "A" * 22})
+    assert any("No imported dataset has the id" in w.value for w in guessed.warning)
+    assert "dataset" not in guessed.query_params
+    assert {m.label: m.value for m in guessed.metric}["Flows"] == "393"
+    shared = app("pages/import_data.py", {"dataset": imported[0]})    # the owner shared the link: it opens, read-only
+    assert "Dataset in this view" in texts(shared)
+    shared.text_input(key="del-key").input("a-wrong-key").run()
+    shared.button(key="del-btn").click().run()
+    assert any("not this dataset's delete key" in e.value for e in shared.error)
+    from coop_data.store import Store
+
+    assert Store().exists(imported[0])
+
+
+def test_owner_deletes_with_the_key():
+    from test_import import HEADER, NEWSROOM, csv_bytes
+    from coop_data import datasets
+    from coop_data.store import Store
+
+    ds_id, key, _ = datasets.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
+    at = app("pages/import_data.py", {"dataset": ds_id})
+    at.text_input(key="del-key").input(key).run()
+    at.button(key="del-btn").click().run()
+    assert not at.exception and not Store().exists(ds_id)
+    assert any("deleted" in s.value for s in at.success)
+    later = app("pages/home.py", {"dataset": ds_id})
+    assert any("No imported dataset has the id" in w.value for w in later.warning)

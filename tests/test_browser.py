@@ -23,7 +23,7 @@ PAGES = {"home": "", "map": "map", "sankey": "sankey", "timeline": "timeline", "
          "funds": "funds", "explorer": "explorer", "methods": "methods"}
 LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
-playwright = pytest.importorskip("playwright.sync_api")
+from playwright import sync_api as playwright  # noqa: E402  (a missing playwright must fail, not skip)
 
 
 def free_port() -> int:
