@@ -147,11 +147,11 @@ def bench_naive_gazetteer():
 def bench_app():
     from streamlit.testing.v1 import AppTest
 
-    for page in ("pages/home.py", "pages/flow_map.py", "pages/sankey.py", "pages/timeline.py", "pages/partnerships.py",
-                 "pages/funds.py", "pages/explorer.py", "pages/methods.py"):
+    for page in ("app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py", "app_pages/partnerships.py",
+                 "app_pages/funds.py", "app_pages/explorer.py", "app_pages/methods.py"):
         at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
         at.run()
-        if page != "pages/home.py":
+        if page != "app_pages/home.py":
             at.switch_page(page).run()
         times = []
         for _ in range(5):

@@ -30,7 +30,8 @@ def clean_name(name: str, fallback: str = "Imported dataset") -> str:
 
 def to_dataset(prep: importer.Prepared, choices: dict[str, int] | None, name: str, filename: str, original: bytes) -> Dataset:
     return Dataset(
-        kind=prep.kind, name=clean_name(name, clean_name(filename)), rows=prep.accepted, set_aside=prep.set_aside(), original=original,
+        kind=prep.kind, name=clean_name(name, clean_name(filename)), rows=prep.accepted.assign(_row=prep.raw.rows[prep.valid].to_numpy()),
+        set_aside=prep.set_aside(), original=original,
         filename=clean_name(filename, ""), mapping=prep.mapping, options=prep.options.as_dict(), choices=dict(choices or {}),
         notes=prep.notes, problems=prep.problem_table(), counts=prep.counts(),
     )
@@ -49,6 +50,12 @@ def import_bytes(filename: str, data: bytes, store: Store, *, kind: str | None =
     ds_id, key = store.save(ds)
     store.remember_mapping(hk, kind, prep.mapping)
     return ds_id, key, prep
+
+
+def place_questions(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Ambiguous and unplaced names of a stored dataset, with their rows in the user's file."""
+    rows = ds.rows["_row"].astype(int) if "_row" in ds.rows else pd.Series(range(2, len(ds.rows) + 2), index=ds.rows.index)
+    return importer.place_questions(ds.rows, rows, ds.kind)
 
 
 def _empty_like(df: pd.DataFrame) -> pd.DataFrame:

@@ -259,12 +259,16 @@ def _sides(kind: str):
 
 
 def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Names with several gazetteer candidates in their country, and names not found (valid rows only)."""
+    t = prep.table[prep.valid] if len(prep.table) else prep.table
+    return place_questions(t, prep.raw.rows.loc[t.index], prep.kind)
+
+
+def place_questions(t: pd.DataFrame, rown: pd.Series, kind: str = "flows") -> tuple[pd.DataFrame, pd.DataFrame]:
+    """Names with several gazetteer candidates (or none given a country), and names not found."""
     from . import places
 
-    t = prep.table[prep.valid] if len(prep.table) else prep.table
     amb, miss = [], []
-    for side, ccol, icol in _sides(prep.kind):
+    for side, ccol, icol in _sides(kind):
         if ccol not in t or icol not in t or t.empty:
             continue
         city, iso = t[ccol].astype(str), t[icol].astype(str)
@@ -272,7 +276,6 @@ def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
         reu = res["n_candidates"].eq(0) & iso.eq("FRA") & city.ne("")
         if reu.any():
             res.loc[reu] = places.resolve(city[reu], pd.Series("REU", index=city.index[reu])).values
-        rown = prep.raw.rows.loc[t.index]
         m = city.ne("") & res["n_candidates"].eq(0)
         for i in t.index[m]:
             if not iso[i] and len(places.candidates(city[i])):

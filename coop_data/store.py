@@ -162,6 +162,23 @@ class Store:
         finally:
             c.close()
 
+    def update_choices(self, dataset_id: str, key: str, choices: dict[str, int]) -> bool:
+        """Change the place choices of a dataset (owner only: needs the delete key)."""
+        if not self.exists(dataset_id) or not key:
+            return False
+        c = self._connect()
+        try:
+            with c:
+                row = c.execute("SELECT meta FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))).fetchone()
+                if not row:
+                    return False
+                meta = json.loads(row[0])
+                meta["choices"] = {k: int(v) for k, v in choices.items()}
+                c.execute("UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id))
+                return True
+        finally:
+            c.close()
+
     # column mappings remembered by header layout ------------------------------
     def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
         c = self._connect()

@@ -7,8 +7,8 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
-PAGES = ["pages/home.py", "pages/flow_map.py", "pages/sankey.py", "pages/timeline.py", "pages/partnerships.py",
-         "pages/funds.py", "pages/explorer.py", "pages/import_data.py", "pages/methods.py"]
+PAGES = ["app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py", "app_pages/partnerships.py",
+         "app_pages/funds.py", "app_pages/explorer.py", "app_pages/import.py", "app_pages/methods.py"]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -24,7 +24,7 @@ def app(page: str, params: dict) -> AppTest:
     for k, v in params.items():
         at.query_params[k] = v
     at.run()
-    if page != "pages/home.py":
+    if page != "app_pages/home.py":
         at.switch_page(page).run()
     return at
 
@@ -55,14 +55,14 @@ def test_page_runs_without_exception(page, params):
 
 
 def test_bad_url_values_give_notices_and_are_dropped():
-    at = app("pages/home.py", {"from": "garbage", "direction": "nope", "donor_country": "ZZZ"})
+    at = app("app_pages/home.py", {"from": "garbage", "direction": "nope", "donor_country": "ZZZ"})
     notes = " ".join(w.value for w in at.warning)
     assert "from=garbage" in notes and "nope" in notes and "ZZZ" in notes
     assert "direction" not in at.query_params and "from" not in at.query_params
 
 
 def test_home_numbers_follow_filter(bundle):
-    at = app("pages/home.py", {"direction": "north_south", "donor_country": "DEU"})
+    at = app("app_pages/home.py", {"direction": "north_south", "donor_country": "DEU"})
     metrics = {m.label: m.value for m in at.metric}
     expected = len(bundle.flows[(bundle.flows["direction"] == "north_south") & (bundle.flows["donor_country_iso3"] == "DEU")])
     assert metrics["Flows"] == str(expected) == "17"
@@ -70,7 +70,7 @@ def test_home_numbers_follow_filter(bundle):
 
 
 def test_flow_map_arcs_and_legend():
-    at = app("pages/flow_map.py", {"direction": "north_north,north_south"})
+    at = app("app_pages/map.py", {"direction": "north_north,north_south"})
     spec, cfg = charts(at)[0]
     types = {t["type"] for t in spec["data"]}
     assert types == {"choropleth", "scattergeo"}
@@ -82,7 +82,7 @@ def test_flow_map_arcs_and_legend():
 
 
 def test_sankey_nodes_and_other(bundle):
-    at = app("pages/sankey.py", {})
+    at = app("app_pages/sankey.py", {})
     spec, _ = charts(at)[0]
     s = spec["data"][0]
     assert s["type"] == "sankey"
@@ -92,7 +92,7 @@ def test_sankey_nodes_and_other(bundle):
 
 
 def test_timeline_shows_wave_and_reversal():
-    at = app("pages/timeline.py", {})
+    at = app("app_pages/timeline.py", {})
     fig = pio.from_json(at.get("plotly_chart")[0].proto.spec)
     by = {}
     for t in fig.data:
@@ -105,14 +105,14 @@ def test_timeline_shows_wave_and_reversal():
 
 
 def test_explorer_table_matches_filter():
-    at = app("pages/explorer.py", {"recipient_country": "ITA"})
+    at = app("app_pages/explorer.py", {"recipient_country": "ITA"})
     df = at.dataframe[0].value
     assert len(df) > 20 and set(df["recipient_country"]) == {"Italy"}
 
 
 def test_filters_survive_page_switch():
-    at = app("pages/home.py", {"direction": "south_south"})
-    at.switch_page("pages/explorer.py").run()
+    at = app("app_pages/home.py", {"direction": "south_south"})
+    at.switch_page("app_pages/explorer.py").run()
     assert at.query_params["direction"] == "south_south"
     assert len(at.dataframe[0].value) == 4
 
@@ -156,36 +156,36 @@ def test_every_page_shows_an_imported_dataset(imported, page, scope):
 
 
 def test_imported_numbers_and_map(imported, bundle):
-    at = app("pages/home.py", {"dataset": imported[0]})
+    at = app("app_pages/home.py", {"dataset": imported[0]})
     assert {m.label: m.value for m in at.metric}["Flows"] == "3"
     side = " ".join(c.value for c in at.sidebar.caption)
     assert "3 of 3 flows match" in side and "Imported dataset: Dons" in side
-    at = app("pages/flow_map.py", {"dataset": imported[0]})
+    at = app("app_pages/map.py", {"dataset": imported[0]})
     lats = [y for tr in charts(at)[0][0]["data"] if tr["type"] == "scattergeo" for y in values(tr.get("lat")) if isinstance(y, float)]
     assert any(abs(y - 52.347) < 0.01 for y in lats)        # Frankfurt (Oder), the place chosen at import
-    both = app("pages/home.py", {"dataset": imported[0], "data": "both"})
+    both = app("app_pages/home.py", {"dataset": imported[0], "data": "both"})
     assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(c.value for c in both.sidebar.caption)
 
 
 def test_scope_in_the_url_survives_page_switch(imported):
     # AppTest does not re-render the entry script's sidebar widgets after a rerun; clicking the scope radio is tested in the browser.
-    at = app("pages/explorer.py", {"dataset": imported[0], "data": "both"})
+    at = app("app_pages/explorer.py", {"dataset": imported[0], "data": "both"})
     assert len(at.dataframe[0].value) == 396
-    at.switch_page("pages/home.py").run()
+    at.switch_page("app_pages/home.py").run()
     assert at.query_params["data"] == "both" and at.query_params["dataset"] == imported[0]
-    bundled = app("pages/explorer.py", {"dataset": imported[0], "data": "bundled"})
+    bundled = app("app_pages/explorer.py", {"dataset": imported[0], "data": "bundled"})
     assert len(bundled.dataframe[0].value) == 393
 
 
 def test_two_users_do_not_see_each_others_datasets(imported):
-    other = app("pages/import_data.py", {})
+    other = app("app_pages/import.py", {})
     assert not other.exception
     assert "Dataset in this view" not in texts(other) and imported[0] not in texts(other) and "Dons" not in texts(other)
-    guessed = app("pages/home.py", {"dataset": "A" * 22})
+    guessed = app("app_pages/home.py", {"dataset": "A" * 22})
     assert any("No imported dataset has the id" in w.value for w in guessed.warning)
     assert "dataset" not in guessed.query_params
     assert {m.label: m.value for m in guessed.metric}["Flows"] == "393"
-    shared = app("pages/import_data.py", {"dataset": imported[0]})    # the owner shared the link: it opens, read-only
+    shared = app("app_pages/import.py", {"dataset": imported[0]})    # the owner shared the link: it opens, read-only
     assert "Dataset in this view" in texts(shared)
     shared.text_input(key="del-key").input("a-wrong-key").run()
     shared.button(key="del-btn").click().run()
@@ -201,10 +201,15 @@ def test_owner_deletes_with_the_key():
     from coop_data.store import Store
 
     ds_id, key, _ = datasets.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
-    at = app("pages/import_data.py", {"dataset": ds_id})
+    at = app("app_pages/import.py", {"dataset": ds_id})
     at.text_input(key="del-key").input(key).run()
     at.button(key="del-btn").click().run()
     assert not at.exception and not Store().exists(ds_id)
     assert any("deleted" in s.value for s in at.success)
-    later = app("pages/home.py", {"dataset": ds_id})
+    later = app("app_pages/home.py", {"dataset": ds_id})
     assert any("No imported dataset has the id" in w.value for w in later.warning)
+
+
+def test_no_pages_folder():
+    """A `pages/` folder switches Streamlit to its old multipage mode: deep links on a fresh server then skip the entry script."""
+    assert not (ROOT / "pages").exists()

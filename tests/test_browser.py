@@ -20,7 +20,7 @@ from conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screens"
 PAGES = {"home": "", "map": "map", "sankey": "sankey", "timeline": "timeline", "partnerships": "partnerships",
-         "funds": "funds", "explorer": "explorer", "methods": "methods"}
+         "funds": "funds", "explorer": "explorer", "import": "import", "methods": "methods"}
 LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 from playwright import sync_api as playwright  # noqa: E402  (a missing playwright must fail, not skip)
@@ -92,6 +92,8 @@ def test_page_renders_offline(server, browser, name):
     try:
         if name in ("explorer", "methods"):
             page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+        elif name == "import":
+            page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=30000)
         else:
             wait_charts(page)
         if name in ("home", "map", "partnerships", "funds"):
@@ -105,6 +107,8 @@ def test_page_renders_offline(server, browser, name):
             assert page.locator(".js-plotly-plot .bars path").count() > 5
         page.wait_for_timeout(500)
         page.screenshot(path=str(SHOTS / f"{name}.png"))
+        # A deep link on a fresh server must open its page, not a "Page not found" dialog (see the pages/ note in the README).
+        assert "Page not found" not in page.content()
         assert w.external == [], w.external[:5]
         assert w.errors == [], w.errors[:3]
     finally:
@@ -137,5 +141,88 @@ def test_permalink_restores_view_in_fresh_browser(server, browser):
         assert "direction North → South; donor in Germany" in page.content()
         page.get_by_role("link", name="Flow map").click()
         page.wait_for_function("location.pathname.endsWith('/map') && location.search.includes('donor_country=DEU')", timeout=20000)
+    finally:
+        ctx.close()
+
+
+LATS_JS = ("Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(gd => (gd._fullData || [])"
+           ".flatMap(t => Array.from(t.lat || []))).filter(v => typeof v === 'number')")
+
+
+def idle(page) -> None:
+    """Wait until the script run is over (Streamlit's running indicator gone), so widgets are not re-rendered under the mouse."""
+    page.wait_for_timeout(300)
+    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+
+
+def choose(page, label_text: str, option: "re.Pattern") -> None:
+    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label_text).first
+    for _ in range(3):
+        idle(page)
+        box.scroll_into_view_if_needed()
+        box.get_by_role("button", name="Open").click()
+        try:
+            page.get_by_role("option", name=option).first.click(timeout=5000)
+            return
+        except playwright.TimeoutError:
+            page.keyboard.press("Escape")
+    raise AssertionError(f"could not choose {option.pattern} in '{label_text}'")
+
+
+def map_lats(page) -> list[float]:
+    wait_charts(page)
+    return page.evaluate(LATS_JS)
+
+
+def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
+    """A newsroom file: semicolons, Windows-1252 with BOM, accents, one bad date, an ambiguous Frankfurt."""
+    import re
+
+    from test_import import HEADER, NEWSROOM, csv_bytes
+
+    f = tmp_path / "dons.csv"
+    f.write_bytes(csv_bytes(HEADER, NEWSROOM))
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx, page, w = open_page(browser, f"{server}/import")
+    try:
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(f))
+        page.get_by_text("4. Check report").wait_for(timeout=30000)
+        page.get_by_text("date '31/02/2020' does not exist in the calendar").first.wait_for(state="attached", timeout=30000)  # a grid cell
+        page.screenshot(path=str(SHOTS / "import-report.png"), full_page=True)
+        page.get_by_role("button", name=re.compile(r"^Import 3 rows")).click()
+        page.wait_for_function("location.search.includes('dataset=')", timeout=30000)
+        ds = re.search(r"dataset=([A-Za-z0-9_-]{22})", page.url)[1]
+        page.get_by_text("Dataset in this view").wait_for(timeout=30000)
+        page.get_by_role("link", name="Open its flow map").click()
+        page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
+        before = map_lats(page)
+        assert any(abs(y - 50.116) < 0.01 for y in before) and not any(abs(y - 52.347) < 0.01 for y in before)   # Frankfurt am Main
+        page.get_by_role("link", name="Import your data").click()
+        page.get_by_text("Place choices").first.wait_for(timeout=30000)
+        choose(page, "Frankfurt in Germany", re.compile(r"^Frankfurt \(Oder\)"))
+        box = page.locator("[data-testid='stSelectbox']").filter(has_text="Frankfurt in Germany").first
+        assert box.get_by_role("combobox").input_value().startswith("Frankfurt (Oder), Germany")
+        idle(page)
+        page.screenshot(path=str(SHOTS / "import-fix.png"))
+        page.get_by_role("button", name="Save place choices").click()
+        page.get_by_text("Place choices saved.").wait_for(timeout=30000)
+        page.get_by_role("link", name="Open its flow map").click()
+        page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
+        page.wait_for_timeout(1000)
+        after = map_lats(page)
+        assert any(abs(y - 52.347) < 0.01 for y in after) and not any(abs(y - 50.116) < 0.01 for y in after)    # Frankfurt (Oder)
+        page.screenshot(path=str(SHOTS / "import-map.png"))
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+    # Someone else opens the shared link: same map, named dataset, and can switch to both datasets.
+    ctx, page, w = open_page(browser, f"{server}/map?dataset={ds}")
+    try:
+        assert any(abs(y - 52.347) < 0.01 for y in map_lats(page))
+        page.get_by_text("Data in this view: imported dataset").first.wait_for(timeout=20000)
+        page.get_by_text("Both (bundled + imported)").click()
+        page.wait_for_function("location.search.includes('data=both')", timeout=20000)
+        page.get_by_text(re.compile(r"396 of 396 flows match")).first.wait_for(timeout=20000)
+        assert w.external == [] and w.errors == []
     finally:
         ctx.close()

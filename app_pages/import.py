@@ -50,6 +50,26 @@ def _my_keys() -> dict:
     return st.session_state.setdefault("my_datasets", {})
 
 
+def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, int]:
+    """One selectbox per ambiguous name: candidates with country and population; the current choice preselected."""
+    names = dict(zip(ui.base_bundle().countries["iso3"], ui.base_bundle().countries["name"]))
+    out: dict[str, int] = {}
+    for r in amb.head(60).itertuples():
+        cands = importer.choices_for(r.name, r.country)
+        labels = [f"{c.name}, {names.get(c.country_iso3, c.country_iso3)} — population {int(c.population):,} ({c.lat:.2f}, {c.lon:.2f})"
+                  for c in cands.itertuples()]
+        opts_p = ([] if r.country else [LEAVE]) + labels
+        ids = ([None] if not r.country else []) + [int(g) for g in cands["geonameid"]]
+        pre = ids.index(int(current[r.key])) if r.key in current and int(current[r.key]) in ids else 0
+        where = f" in {names.get(r.country, r.country)}" if r.country else " (no country given)"
+        pick = st.selectbox(f"{r.name}{where} — rows {', '.join(map(str, r.rows[:8]))}", opts_p, index=pre, key=f"{prefix}_{r.key}")
+        if pick != LEAVE and (pick != opts_p[0] or r.key in current):
+            out[r.key] = ids[opts_p.index(pick)]
+    if len(amb) > 60:
+        st.text(f"{len(amb) - 60} more ambiguous names take the default rule (most populous in their country; unplaced without a country).")
+    return out
+
+
 def dataset_panel(ds_id: str) -> None:
     """The dataset in the URL: what was imported, what was set aside, links, delete."""
     ds = ui.store().load(ds_id)
@@ -71,9 +91,9 @@ def dataset_panel(ds_id: str) -> None:
     st.markdown("Share this view (anyone with the link can see this dataset; nobody else can):")
     st.code(link or f"?dataset={ds_id}", language=None)
     if ds.kind == "flows":
-        st.page_link("pages/flow_map.py", label="Open its flow map", icon=":material/map:", query_params={"dataset": ds_id})
+        st.page_link("app_pages/map.py", label="Open its flow map", icon=":material/map:", query_params={"dataset": ds_id})
     else:
-        st.page_link("pages/partnerships.py", label="Open its partnerships", icon=":material/handshake:", query_params={"dataset": ds_id})
+        st.page_link("app_pages/partnerships.py", label="Open its partnerships", icon=":material/handshake:", query_params={"dataset": ds_id})
     if len(ds.set_aside):
         st.download_button("Rows set aside, with their problems (CSV)", export.neutralise(ds.set_aside).to_csv(index=False).encode("utf-8"),
                            file_name="set-aside-rows.csv", mime="text/csv", key="dl-set-aside")
@@ -81,6 +101,23 @@ def dataset_panel(ds_id: str) -> None:
         for n in ds.notes:
             st.text("• " + n)
         st.dataframe(pd.DataFrame([{"your column": k, "imported as": v or NOT_IMPORTED} for k, v in ds.mapping.items()]), hide_index=True)
+    amb, _ = datasets.place_questions(ds)
+    owner_key = _my_keys().get(ds_id, "")
+    if len(amb):
+        with st.expander(f"Place choices: {len(amb)} names with several candidates", expanded=bool(owner_key)):
+            st.caption("Change where a name is placed; every page and export follows. Only the owner (with the delete key) can save.")
+            new_choices = _place_pickers(amb, ds.choices, f"fix_{ds_id}")
+            k = owner_key or st.text_input("Delete key (to save changes)", type="password", key="fix-key")
+            if st.button("Save place choices", key="fix-btn"):
+                if ui.store().update_choices(ds_id, k, new_choices):
+                    ui.open_bundle.clear()
+                    ui.flows_for_scheme.clear()
+                    st.session_state["_fixed"] = True
+                    st.rerun()
+                else:
+                    st.error("That is not this dataset's delete key.")
+            if st.session_state.pop("_fixed", False):
+                st.success("Place choices saved.")
     with st.expander("Delete this dataset"):
         key = st.text_input("Delete key", value=_my_keys().get(ds_id, ""), type="password", key="del-key",
                             help="Given once when the dataset was imported")
@@ -205,18 +242,7 @@ st.subheader("5. Places")
 if len(prep.ambiguous):
     st.caption("These names match several places in the offline gazetteer. The most populous is preselected for names with a country; "
                "names without a country stay unplaced until you choose. Your choices are saved with the dataset.")
-    names = dict(zip(ui.base_bundle().countries["iso3"], ui.base_bundle().countries["name"]))
-    for r in prep.ambiguous.head(60).itertuples():
-        cands = importer.choices_for(r.name, r.country)
-        labels = [f"{c.name}, {names.get(c.country_iso3, c.country_iso3)} — population {int(c.population):,} ({c.lat:.2f}, {c.lon:.2f})"
-                  for c in cands.itertuples()]
-        opts_p = ([] if r.country else [LEAVE]) + labels
-        where = f" in {names.get(r.country, r.country)}" if r.country else " (no country given)"
-        pick = st.selectbox(f"{r.name}{where} — rows {', '.join(map(str, r.rows[:8]))}", opts_p, key=f"imp_place_{file_tag}_{r.key}")
-        if pick != LEAVE:
-            choices[r.key] = int(cands.iloc[labels.index(pick)]["geonameid"])
-    if len(prep.ambiguous) > 60:
-        st.text(f"{len(prep.ambiguous) - 60} more ambiguous names take the default rule (most populous in their country; unplaced without a country).")
+    choices = _place_pickers(prep.ambiguous, {}, f"imp_place_{file_tag}")
 else:
     st.text("No name needs a choice.")
 if len(prep.unplaced):
