@@ -49,7 +49,7 @@ def read_csv_bytes(data: bytes) -> pd.DataFrame:
 
 def read_csv(data: bytes) -> RawTable:
     if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data)/1e6:.1f} MB; the limit is {MAX_BYTES/1e6:.0f} MB")
+        raise InputError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB")
     if not data.strip():
         raise InputError("the file is empty")
     if data[:2] == b"PK":
@@ -88,7 +88,7 @@ def read_xlsx(data: bytes) -> RawTable:
     import openpyxl
 
     if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data)/1e6:.1f} MB; the limit is {MAX_BYTES/1e6:.0f} MB")
+        raise InputError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB")
     if not data:
         raise InputError("the file is empty")
     try:

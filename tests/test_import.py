@@ -160,7 +160,7 @@ def test_header_only_file_has_no_rows_and_says_so():
 
 def test_size_and_row_limits_are_stated():
     big = b"a,b\n" + b"x" * (interchange.MAX_BYTES + 1)
-    with pytest.raises(interchange.InputError, match="limit is 21 MB"):
+    with pytest.raises(interchange.InputError, match="limit is 20 MB"):
         interchange.read_csv(big)
     many = b"a,b\n" + b"1,2\n" * (interchange.MAX_ROWS + 1)
     with pytest.raises(interchange.InputError, match="limit is 200,000"):
@@ -349,3 +349,19 @@ def test_cli_import_of_broken_files_gives_a_message(tmp_path, content):
     assert r.returncode in (1, 2) and "Traceback" not in r.stderr + r.stdout
     out = json.loads(r.stdout)
     assert out["imported"] == 0
+
+
+def test_partnerships_file_imports_and_shows(store):
+    header = ["Ville 1", "Pays 1", "Ville 2", "Pays 2", "Depuis", "Source"]
+    rows = [["Bordeaux", "France", "Wuhan", "Chine", "1998", "https://example.org/synthetic-p1"],
+            ["Nantes", "FRA", "Atlantis", "", "", "https://example.org/synthetic-p2"],
+            ["Lille", "FRA", "", "DEU", "19x8", "https://example.org/synthetic-p3"]]
+    ds_id, _, p = datasets.import_bytes("jumelages.csv", csv_bytes(header, rows), store)
+    assert p.kind == "partnerships" and p.counts()["imported"] == 2 and p.counts()["set_aside"] == 1
+    got = {(x.row, x.column) for x in p.report.problems}
+    assert got == {(4, "Ville 2 → city_b"), (4, "Depuis → since_year")}
+    assert p.unplaced[["row", "name"]].values.tolist() == [[3, "Atlantis"]]
+    b, ds = datasets.open_bundle(ds_id, "imported", store)
+    pr = b.partnerships.iloc[0]
+    assert (pr["city_a"], pr["country_b_iso3"], int(pr["since_year"])) == ("Bordeaux", "CHN", 1998)
+    assert round(pr["latitude_b"], 1) == 30.6 and b.flows.empty
