@@ -6,8 +6,8 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import columns, datasets, export, importer, interchange, placement
-from coop_data.schema import AID_KINDS, FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, LEVELS, PARTNERSHIPS
+from coop_data import columns, datasets, export, importer, interchange
+from coop_data.schema import AID_KINDS, LEVELS
 
 NOT_IMPORTED = "(not imported)"
 PER_ROW = "(as in the file)"
@@ -29,21 +29,6 @@ def _prepare(name: str, data: bytes, kind: str, mapping: tuple, options: tuple):
     raw = _read(name, data)
     opt = importer.Options(decimal=options[0], day_first=options[1], constants=dict(options[2]))
     return importer.prepare(raw, kind, dict(mapping), opt)
-
-
-def _template(kind: str) -> tuple[bytes, bytes]:
-    b = ui.base_bundle()
-    if kind == "flows":
-        cols = [f.name for f in INTERCHANGE_FIELDS] + ["status"]
-        example = b.flows[b.flows["record_id"] == "WD-0001"].reindex(columns=cols).astype(str).replace({"nan": "", "<NA>": ""})
-        fields = [f for f in (*INTERCHANGE_FIELDS, *FLOW_EXTRA_FIELDS) if f.name in cols]
-    else:
-        cols = list(columns.USER_PARTNERSHIP_FIELDS)
-        example = b.partnerships.head(1).reindex(columns=cols).astype(str).replace({"nan": "", "<NA>": ""})
-        fields = [f for f in PARTNERSHIPS.fields if f.name in cols]
-    dd = pd.DataFrame([{"field": f.name, "required": f.required, "type": f.type, "allowed values": ", ".join(f.enum or ()),
-                        "description": f.description} for f in fields])
-    return (export.neutralise(example).to_csv(index=False).encode("utf-8"), dd.to_csv(index=False).encode("utf-8"))
 
 
 def _my_keys() -> dict:
@@ -146,7 +131,7 @@ kind_default = st.session_state.get("imp_kind_detected", "flows")
 c1, c2, c3 = st.columns([2, 1, 1])
 kind = c1.radio("The file lists", list(columns.KINDS), horizontal=True, key="imp_kind",
                 format_func={"flows": "Flows (who gave what to whom)", "partnerships": "Partnerships (twinned cities)"}.get)
-tmpl, dd = _template(kind)
+tmpl, dd = importer.template(kind, ui.base_bundle())
 c2.download_button("Template (CSV)", tmpl, file_name=f"template-{kind}.csv", mime="text/csv", help="Column names and one real example row from the bundled data")
 c3.download_button("Data dictionary (CSV)", dd, file_name=f"data-dictionary-{kind}.csv", mime="text/csv")
 up = st.file_uploader("CSV or XLSX file", type=["csv", "tsv", "txt", "xlsx"], key="imp_file")
@@ -215,7 +200,14 @@ else:
         if v.strip():
             constants["source_url"] = v.strip()
 
-prep = _prepare(up.name, data, kind, tuple(mapping.items()), (decimal, day_first, tuple(sorted(constants.items()))))
+try:
+    prep = _prepare(up.name, data, kind, tuple(mapping.items()), (decimal, day_first, tuple(sorted(constants.items()))))
+except Exception as err:  # a bug of ours must not show a traceback; the console keeps the details
+    import logging
+
+    logging.getLogger(__name__).exception("import check failed")
+    st.error(f"This file could not be checked ({type(err).__name__}). Nothing was stored. Please report it with the file's header row.")
+    st.stop()
 
 st.subheader("4. Check report")
 cnt = prep.counts()

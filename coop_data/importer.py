@@ -301,6 +301,25 @@ def place_questions(t: pd.DataFrame, rown: pd.Series, kind: str = "flows") -> tu
     return amb_df, pd.DataFrame(miss, columns=["row", "column", "name", "country", "why"])
 
 
+def template(kind: str, bundle) -> tuple[bytes, bytes]:
+    """(template CSV with one real example row from the bundled data, data dictionary CSV) for the import page."""
+    from .export import neutralise
+    from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS
+
+    if kind == "flows":
+        cols = [f.name for f in INTERCHANGE_FIELDS] + ["status"]
+        example = bundle.flows[bundle.flows["record_id"] == "WD-0001"]
+        fields = [f for f in (*INTERCHANGE_FIELDS, *FLOW_EXTRA_FIELDS) if f.name in cols]
+    else:
+        cols = list(columns.USER_PARTNERSHIP_FIELDS)
+        example = bundle.partnerships.head(1)
+        fields = [f for f in PARTNERSHIPS.fields if f.name in cols]
+    example = example.reindex(columns=cols).astype(object).where(example.reindex(columns=cols).notna(), "").astype(str)
+    dd = pd.DataFrame([{"field": f.name, "required": f.required, "type": f.type, "allowed values": ", ".join(f.enum or ()),
+                        "unit": f.unit or "", "description": f.description} for f in fields])
+    return neutralise(example).to_csv(index=False).encode("utf-8"), dd.to_csv(index=False).encode("utf-8")
+
+
 def choices_for(name: str, iso3: str) -> pd.DataFrame:
     """The gazetteer places a user can choose between for one ambiguous name."""
     from . import places

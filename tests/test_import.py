@@ -365,3 +365,16 @@ def test_partnerships_file_imports_and_shows(store):
     pr = b.partnerships.iloc[0]
     assert (pr["city_a"], pr["country_b_iso3"], int(pr["since_year"])) == ("Bordeaux", "CHN", 1998)
     assert round(pr["latitude_b"], 1) == 30.6 and b.flows.empty
+
+
+@pytest.mark.parametrize("kind", ["flows", "partnerships"])
+def test_template_has_one_real_row_that_imports_cleanly(kind, bundle):
+    tmpl, dd = importer.template(kind, bundle)
+    p = prepare_bytes(f"template-{kind}.csv", tmpl)
+    assert p.kind == kind and p.counts()["imported"] == 1, p.problem_table()
+    assert all(v == k for k, v in p.mapping.items())                           # template headers map to themselves
+    d = pd.read_csv(io.BytesIO(dd))
+    assert set(d["field"]) == set(pd.read_csv(io.BytesIO(tmpl)).columns) and d["description"].str.len().min() > 5
+    if kind == "flows":
+        row = pd.read_csv(io.BytesIO(tmpl), dtype=str).iloc[0]
+        assert row["record_id"] == "WD-0001" and row["source_url"].startswith("http")   # a real bundled record
