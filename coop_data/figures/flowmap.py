@@ -42,8 +42,24 @@ def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
     placed = f["donor_lat"].notna() & f["recipient_lat"].notna()
     same = (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
     d = f[placed & ~same & (f["value"] > 0)]
-    g = d.groupby(["donor_label", "recipient_label", "donor_lat", "donor_lon", "recipient_lat", "recipient_lon", "direction"], observed=True)
-    return g.agg(value=("value", "sum"), n=("record_id", "size"), ids=("record_id", lambda s: ", ".join(s[:6]))).reset_index()
+    keys = ["donor_label", "recipient_label", "donor_lat", "donor_lon", "recipient_lat", "recipient_lon", "direction"]
+    g = d.groupby(keys, observed=True, sort=False)
+    out = g.agg(value=("value", "sum"), n=("record_id", "size")).reset_index()
+    out["ids"] = _first_ids(g.ngroup().to_numpy(), d["record_id"].to_numpy(), len(out))
+    return out
+
+
+def _first_ids(codes: np.ndarray, ids: np.ndarray, n_groups: int, k: int = 6) -> list[str]:
+    """The first k record ids of each group, joined; one sort instead of a Python call per group."""
+    if not len(codes):
+        return [""] * n_groups
+    order = np.argsort(codes, kind="stable")
+    cs, rid = codes[order], ids[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
+    out = [""] * n_groups
+    for code, a, b in zip(cs[starts], starts, np.r_[starts[1:], len(cs)]):
+        out[code] = ", ".join(rid[a:min(b, a + k)])
+    return out
 
 
 def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, source: str, max_arcs: int = 400,
@@ -90,8 +106,8 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             la = np.c_[lat[sel, -3], lat[sel, -1], np.full(len(sel), np.nan)].ravel()
             lo = np.c_[lon[sel, -3], lon[sel, -1], np.full(len(sel), np.nan)].ravel()
             size = np.tile([0, 10, 0], len(sel))
-            text = np.repeat([f"{a} → {b}: {v:,.0f} {unit} ({n} record{'s' if n > 1 else ''}: {ids})" for a, b, v, n, ids in
-                              zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], 3)
+            text = np.repeat(np.array([f"{a} → {b}: {v:,.0f} {unit} ({n} record{'s' if n > 1 else ''}: {ids})" for a, b, v, n, ids in
+                                       zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], dtype=object), 3)
             fig.add_trace(go.Scattergeo(
                 lat=la, lon=lo, mode="markers", marker=dict(symbol="triangle-up", angleref="previous", size=size,
                                                            color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),
@@ -102,16 +118,20 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
         pts = city_points(flows).sort_values("total", ascending=False)
         places_capped = max(0, len(pts) - max_places)
         pts = pts.head(max_places)
-        if len(pts):
-            approx = pts["placement"] == "country_point"
+        # Two traces (exact places, country-level points) so marker styles are scalars, not per-point arrays.
+        for approx, name, line_w, line_c, symbol in ((False, "Places (size: flows in + out)", 1.6, "#333", "circle"),
+                                                     (True, "Country-level points (approximate)", 1.0, "#999", "circle-open")):
+            p = pts[(pts["placement"] == "country_point") == approx]
+            if not len(p):
+                continue
+            note = " — placed at country level (approximate)" if approx else ""
             fig.add_trace(go.Scattergeo(
-                lat=pts["lat"], lon=pts["lon"], mode="markers", name="Places (size: flows in + out)",
-                marker=dict(size=np.clip(4 + 3 * np.sqrt(pts["total"]), 5, 30), color="white",
-                            line=dict(width=np.where(approx, 1, 1.6), color=np.where(approx, "#999", "#333")),
-                            symbol=np.where(approx, "circle-open", "circle")),
-                customdata=pts[["label", "country"]].values,
-                hovertext=[f"{lab} ({c}): {o} out, {i} in{' — placed at country level (approximate)' if a else ''}" for lab, c, o, i, a in
-                           zip(pts["label"], pts["country"], pts["out"], pts["in"], approx)],
+                lat=p["lat"].to_numpy(), lon=p["lon"].to_numpy(), mode="markers", name=name,
+                marker=dict(size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30), color="white", line=dict(width=line_w, color=line_c),
+                            symbol=symbol),
+                customdata=p[["label", "country"]].to_numpy(dtype=object),
+                hovertext=np.array([f"{lab} ({c}): {o} out, {i} in{note}" for lab, c, o, i in
+                                    zip(p["label"], p["country"], p["out"], p["in"])], dtype=object),
                 hoverinfo="text",
             ))
     base_layout(fig, title, subtitle, source, height=height)
