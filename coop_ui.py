@@ -40,10 +40,45 @@ def open_bundle(dataset_id: str, scope: str) -> tuple[Bundle, str]:
     return b, (ds.name if ds is not None else "")
 
 
-@st.cache_data(show_spinner=False, max_entries=32, ttl=3600)
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
 def flows_for_scheme(scheme: str, dataset_id: str = "", scope: str = "bundled") -> pd.DataFrame:
+    """Shared, not copied per run (cache_data would unpickle a million rows on every rerun); pages only read it."""
     b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
     return b.with_scheme(scheme)
+
+
+@st.cache_resource(show_spinner=False, max_entries=32, ttl=3600)
+def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
+    """Sidebar choices of one dataset view, computed once (a million-row scan per rerun otherwise)."""
+    b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
+    f = b.flows
+    names = dict(zip(b.countries["iso3"], b.countries["name"]))
+
+    def uniq(col):
+        return set(pd.unique(f[col].astype(str)))
+
+    return {
+        "regions": sorted(set(b.countries["region"].dropna()) | {"unknown"}),
+        "networks": sorted((uniq("channel_network") | uniq("fund_id")) - {""}),
+        "donor_countries": sorted(uniq("donor_country_iso3") - {""}, key=lambda c: names.get(c, c)),
+        "recipient_countries": sorted(uniq("recipient_country_iso3") - {""}, key=lambda c: names.get(c, c)),
+        "aid_kinds": sorted(uniq("aid_kind")),
+        "levels": sorted(uniq("donor_level") | uniq("recipient_level")),
+    }
+
+
+@st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
+def _per_view(name: str, dataset_id: str, scope_: str, flt_key: str, args_key: str, _fn, _args, _flt):
+    flows = flows_for_scheme(_flt.scheme, dataset_id, scope_) if dataset_id else flows_for_scheme(_flt.scheme)
+    return _fn(_flt.apply(flows), *_args)
+
+
+def per_view(fn, *args):
+    """fn(view, *args) computed once per (data, filter, args) and shared: a rerun of the same view is instant at any size.
+    Results are shared between sessions and must be treated as read-only."""
+    flt = st.session_state["_flt"]
+    ds_id, sc = scope()
+    return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds_id, sc, repr(flt), repr(args), fn, args, flt)
 
 
 def bundle() -> Bundle:
@@ -110,8 +145,8 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     else:
         b, ds_name = base_bundle(), ""
     st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, sc if ds_id else "bundled")
-    regions = sorted(set(b.countries["region"].dropna()) | {"unknown"})
-    networks = sorted((set(b.flows["channel_network"]) | set(b.flows["fund_id"])) - {""})
+    opts = options(ds_id, sc if ds_id else "bundled")
+    regions, networks = opts["regions"], opts["networks"]
     flt, notices = filters.parse(params, b.countries, set(regions), set(networks))
     if params != st.session_state.get(SYNC_KEY) or "w_scheme" not in st.session_state:
         _set_widgets(flt)
@@ -131,16 +166,15 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     c1.selectbox("From", months, key="w_from")
     c2.selectbox("To", months, key="w_to")
     sb.multiselect("Direction", list(classify.DIRECTION_LABELS), key="w_direction", format_func=classify.DIRECTION_LABELS.get)
-    donor_c = sorted(set(b.flows["donor_country_iso3"]) - {""}, key=lambda c: names.get(c, c))
-    recip_c = sorted(set(b.flows["recipient_country_iso3"]) - {""}, key=lambda c: names.get(c, c))
+    donor_c, recip_c = opts["donor_countries"], opts["recipient_countries"]
     sb.multiselect("Donor country", sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", format_func=lambda c: names.get(c, c))
     sb.multiselect("Recipient country", sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", format_func=lambda c: names.get(c, c))
     sb.multiselect("Donor region", regions, key="w_donor_region")
     sb.multiselect("Recipient region", regions, key="w_recipient_region")
     sb.text_input("City or actor contains", key="w_city", max_chars=100)
     with sb.expander("More filters"):
-        st.multiselect("Aid kind", sorted(b.flows["aid_kind"].astype(str).unique()), key="w_aid_kind")
-        st.multiselect("Actor level (either side)", sorted(set(b.flows["donor_level"].astype(str)) | set(b.flows["recipient_level"].astype(str))), key="w_level")
+        st.multiselect("Aid kind", opts["aid_kinds"], key="w_aid_kind")
+        st.multiselect("Actor level (either side)", opts["levels"], key="w_level")
         st.multiselect("Status", ["delivered", "announced", "planned", "cancelled", "unknown"], key="w_status")
         st.multiselect("Network or fund", networks, key="w_network")
         st.radio("North/South scheme", list(classify.SCHEMES), key="w_scheme", format_func=lambda s: classify.SCHEMES[s]["label"])

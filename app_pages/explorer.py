@@ -14,7 +14,10 @@ if view.empty:
 cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", "recipient_name", "recipient_city", "recipient_country",
         "direction", "aid_kind", "items", "quantity", "quantity_unit", "amount", "currency", "amount_qualifier", "amount_eur", "status",
         "is_aggregate", "parent_id", "counted", "relationship_stated", "summary", "source_publisher", "source_url"]
-st.dataframe(view[cols], hide_index=True, height=520,
+SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
+if len(view) > SHOWN:
+    st.caption(f"Showing the first {SHOWN:,} of {len(view):,} flows; the downloads below hold all {len(view):,}. Narrow the filters to browse further.")
+st.dataframe(view[cols].head(SHOWN), hide_index=True, height=520,
              column_config={"source_url": st.column_config.LinkColumn("source"), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
                             "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": "date"})
 st.caption("Sort by clicking a column header; search with the table's magnifier. 'counted' rows enter money and quantity totals "

@@ -15,7 +15,7 @@ st.markdown(f"**Showing:** {ui.md_escape(flt.describe(b.countries))} Data: {ui.m
 if view.empty:
     ui.empty_notice(flt)
     st.stop()
-h = aggregate.headline(view)
+h = ui.per_view(aggregate.headline)
 c = st.columns(6)
 c[0].metric("Flows", f"{h['flows']:,}", help=f"{h['counted_flows']:,} delivered and counted in totals; {h['not_counted']:,} announced, planned, cancelled, unknown or programme totals overlapping their details")
 c[1].metric("Cities", f"{h['cities']:,}", help="Distinct named cities on either side of counted flows")
@@ -25,15 +25,15 @@ c[4].metric("Masks delivered", ui.compact(h["masks"]), help=f"{h['masks']:,.0f} 
 c[5].metric("Patients treated", f"{h['patients']:,.0f}", help="Patients actually treated; offered and committed places are not included")
 
 with st.expander("All delivered quantities, by unit (never added across units)"):
-    st.dataframe(aggregate.totals_by_unit(view).rename(columns={"total": "delivered total", "rows": "records"}), hide_index=True)
+    st.dataframe(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": "delivered total", "rows": "records"}), hide_index=True)
 
-fig, note = flow_map(view, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",
-                     ui.source_line(view), choropleth=None, height=520)
+fig, note = ui.per_view(flow_map, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",
+                        ui.source_line(view), 400, None, True, 520)
 ui.chart(fig, "home-map", geo=True)
 st.caption(f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs; {note['not_drawn_unplaced']:,} flows have an end that cannot be placed "
            "(e.g. groups of cities, unidentified towns) and are counted but not drawn. Hollow circles are placed at country level (approximate).")
 
-split = aggregate.by_direction(view)
+split = ui.per_view(aggregate.by_direction)
 bar = go.Figure(go.Bar(x=split["flows"], y=split["label"], orientation="h",
                        marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
                        text=[f"{n:,}" for n in split["flows"]], textposition="outside"))

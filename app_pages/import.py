@@ -55,9 +55,16 @@ def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, i
     return out
 
 
+@st.cache_resource(show_spinner=False, max_entries=8, ttl=3600)
+def _stored(ds_id: str):
+    """The stored dataset and its place questions (cleared when the owner edits or deletes it)."""
+    ds = ui.store().load(ds_id)
+    return ds, (datasets.place_questions(ds)[0] if ds is not None else None)
+
+
 def dataset_panel(ds_id: str) -> None:
     """The dataset in the URL: what was imported, what was set aside, links, delete."""
-    ds = ui.store().load(ds_id)
+    ds, amb = _stored(ds_id)
     if ds is None:
         return
     st.subheader("Dataset in this view")
@@ -86,7 +93,6 @@ def dataset_panel(ds_id: str) -> None:
         for n in ds.notes:
             st.text("• " + n)
         st.dataframe(pd.DataFrame([{"your column": k, "imported as": v or NOT_IMPORTED} for k, v in ds.mapping.items()]), hide_index=True)
-    amb, _ = datasets.place_questions(ds)
     owner_key = _my_keys().get(ds_id, "")
     if len(amb):
         with st.expander(f"Place choices: {len(amb)} names with several candidates", expanded=bool(owner_key)):
@@ -95,6 +101,7 @@ def dataset_panel(ds_id: str) -> None:
             k = owner_key or st.text_input("Delete key (to save changes)", type="password", key="fix-key")
             if st.button("Save place choices", key="fix-btn"):
                 if ui.store().update_choices(ds_id, k, new_choices):
+                    _stored.clear()
                     ui.open_bundle.clear()
                     ui.flows_for_scheme.clear()
                     st.session_state["_fixed"] = True
@@ -108,6 +115,7 @@ def dataset_panel(ds_id: str) -> None:
                             help="Given once when the dataset was imported")
         if st.button("Delete permanently", key="del-btn", type="secondary"):
             if ui.store().delete(ds_id, key):
+                _stored.clear()
                 ui.open_bundle.clear()
                 ui.flows_for_scheme.clear()
                 _my_keys().pop(ds_id, None)

@@ -19,8 +19,8 @@ if view.empty:
     st.stop()
 label, unit = aggregate.MEASURES[measure]
 sub = f"{flt.describe(b.countries)} Measure: {label.lower()} ({unit})" + ("; money and quantities count delivered rows only." if measure != "flows" else ".")
-fig, note = flow_map(view, measure, f"{label} between places", sub, ui.source_line(view), max_arcs=int(max_arcs),
-                     choropleth=None if shade == "none" else shade)
+fig, note = ui.per_view(flow_map, measure, f"{label} between places", sub, ui.source_line(view), int(max_arcs),
+                        None if shade == "none" else shade)
 event = ui.chart(fig, "map", geo=True, on_select=True)
 msg = f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs (width: {unit}); {note['not_drawn_unplaced']:,} flows with an end that cannot be placed are not drawn."
 if note["not_drawn_cap"]:
@@ -55,7 +55,9 @@ if place or country:
         st.dataframe(parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]], hide_index=True,
                      column_config={"source_url": st.column_config.LinkColumn("source")})
 
-arcs = arcs_table(view, measure).sort_values("value", ascending=False)
+arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
 with st.expander("Numbers behind this map (one row per arc)"):
-    st.dataframe(arcs.rename(columns={"value": f"{label} ({unit})", "n": "records", "ids": "record ids"}), hide_index=True)
+    if len(arcs) > 1000:
+        st.caption(f"The 1,000 largest of {len(arcs):,} arcs; 'Chart numbers (CSV)' below holds them all.")
+    st.dataframe(arcs.head(1000).rename(columns={"value": f"{label} ({unit})", "n": "records", "ids": "record ids"}), hide_index=True)
 ui.downloads(view, flt, "map", table=arcs)

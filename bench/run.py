@@ -10,7 +10,9 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import resource
+import tempfile
 import statistics
 import sys
 import time
@@ -21,6 +23,9 @@ import pandas as pd
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "bench"))
+# SYNTHETIC benchmark datasets go to a throwaway store, never to the app's var/ folder.
+os.environ["COOP_DATA_STORE"] = str(Path(tempfile.mkdtemp(prefix="coop-bench-")) / "bench.sqlite")
 
 from coop_data import aggregate, filters, places  # noqa: E402
 from coop_data.figures import flow_map, sankey  # noqa: E402
@@ -144,21 +149,79 @@ def bench_naive_gazetteer():
     record("gazetteer: vectorised lookup, per name", len(names), t_fast / len(names), "s")
 
 
-def bench_app():
+APP_PAGES = ("home", "map", "sankey", "timeline", "partnerships", "funds", "explorer", "import", "methods")
+
+
+def synthetic_dataset(n: int) -> str:
+    """Store n SYNTHETIC flows as an imported dataset (bypassing the upload limit) and return its id."""
+    from coop_data.interchange import INTERCHANGE
+    from coop_data.store import Dataset, Store
+
+    flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=3)
+    cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns]
+    rows = flows[cols].astype(str).replace({"nan": ""})
+    ds_id, _ = Store().save(Dataset(kind="flows", name=f"SYNTHETIC benchmark data ({n:,} flows)", rows=rows, set_aside=rows.head(0),
+                                    original=b"synthetic"))
+    return ds_id
+
+
+def bench_app(size="bundled", dataset: str = "", pages=APP_PAGES, repeat=5):
+    """Warm full script runs of every page (AppTest, median); the first run (cold for this size) is reported too."""
     from streamlit.testing.v1 import AppTest
 
-    for page in ("app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py", "app_pages/partnerships.py",
-                 "app_pages/funds.py", "app_pages/explorer.py", "app_pages/methods.py"):
-        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    target = {"bundled": 0.25}.get(size, 1.0 if size == 100_000 else 3.0 if size == 1_000_000 else None)
+    for page in pages:
+        at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=600)
+        if dataset:
+            at.query_params["dataset"] = dataset
+        t = time.perf_counter()
         at.run()
-        if page != "app_pages/home.py":
-            at.switch_page(page).run()
+        if page != "home":
+            at.switch_page(f"app_pages/{page}.py").run()
+        first = time.perf_counter() - t
+        if at.exception:
+            print(f"  {page}: exception {at.exception[0].value[:200]}")
+        if page == pages[0] and size != "bundled":
+            record("page run, first (loads and caches the data)", size, first, "s")
         times = []
-        for _ in range(5):
+        for _ in range(repeat):
             t = time.perf_counter()
             at.run()
             times.append(time.perf_counter() - t)
-        record(f"page run warm (AppTest) {page.split('/')[1][:-3]}", "bundled", statistics.median(times), "s", 0.25)
+        record(f"page run warm (AppTest) {page}", size, statistics.median(times), "s", target)
+
+
+def bench_browser(big: dict[int, str]):
+    """Cold load, filter change, server memory and ten concurrent sessions in headless Chromium."""
+    import browser
+
+    server = browser.Server()
+    try:
+        single = browser.single_user(server, repeat=5)
+        record("browser: cold load /map to arcs drawn", "bundled", single["load"], "s", 2.5)
+        record("browser: filter change to chart updated", "bundled", single["change"], "s", 0.8)
+        rss, peak = server.rss_mb()
+        record("server memory (RSS) after these loads", "bundled", rss, "MB", 400)
+        res = browser.concurrent(server, 10)
+        times = [t for t, _ in res]
+        record("10 sessions at once: median filter change", "bundled", statistics.median(times), "s")
+        record("10 sessions at once: slowest filter change", "bundled", max(times), "s")
+        record("10 sessions: median / single-user change", "bundled", statistics.median(times) / single["change"], "x", 3.0)
+        record("10 sessions: sessions showing their own filter", "bundled", sum(ok for _, ok in res), "of 10", 10, better="higher")
+        rss, peak = server.rss_mb()
+        record("server memory (peak RSS) after 10 sessions", "bundled", peak, "MB", 400)
+    finally:
+        server.stop()
+    for n, ds_id in big.items():
+        server = browser.Server()
+        try:
+            t = time.perf_counter()
+            browser.single_user(server, repeat=1, query=f"?dataset={ds_id}")
+            record("browser: first open of the map (loads the data)", n, time.perf_counter() - t, "s")
+            rss, peak = server.rss_mb()
+            record("server memory (peak RSS) with this dataset", n, peak, "MB", 2500 if n >= 1_000_000 else None)
+        finally:
+            server.stop()
 
 
 def main(argv=None):
@@ -178,9 +241,13 @@ def main(argv=None):
     for n in (10_000, 100_000):
         bench_import(n)
     bench_app()
+    big = {}
+    for n in [100_000] + ([] if args.quick else [1_000_000]):
+        big[n] = synthetic_dataset(n)
+        bench_app(n, big[n], repeat=3)
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record("peak memory of this benchmark process", max(sizes), peak, "MB")
-    print("Not measured yet: real-browser load/filter timings, server memory per size, 10-session concurrency (see issue 6).")
+    bench_browser(big)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
         print(f"wrote {args.json_path}")

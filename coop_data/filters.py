@@ -89,6 +89,9 @@ class Filter:
         return ("All flows" if not parts else "Flows " + "; ".join(parts)) + f". {scheme}."
 
     def apply(self, flows: pd.DataFrame) -> pd.DataFrame:
+        """The matching rows; with no filter, the table itself (no copy of a million rows)."""
+        if self.is_empty:
+            return flows
         m = pd.Series(True, index=flows.index)
         if self.date_from:
             start = pd.Timestamp(_start(self.date_from))

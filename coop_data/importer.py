@@ -294,7 +294,9 @@ def place_questions(t: pd.DataFrame, rown: pd.Series, kind: str = "flows") -> tu
                 amb.append({"name": city[i], "country": "", "n_candidates": world[city[i]], "row": int(rown[i]), "key": placement.choice_key(city[i], "")})
     amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key"])
     if len(amb_df):
-        amb_df = amb_df.groupby(["key", "name", "country", "n_candidates"], as_index=False).agg(rows=("row", lambda r: sorted(set(r))))
+        # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
+        amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(name=("name", "first"), country=("country", "first"),
+                                                                       n_candidates=("n_candidates", "first"), rows=("row", lambda r: sorted(set(r))))
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
         amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])

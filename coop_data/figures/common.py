@@ -22,14 +22,14 @@ def title_block(title: str, subtitle: str) -> dict:
 
 
 def source_annotation(text: str) -> dict:
-    return dict(text="<br>".join(_esc(line) for line in _wrap(text, 150)), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
+    return dict(text="<br>".join(_esc(line) for line in _wrap(text, 140)), showarrow=False, align="left", xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
                 font=dict(size=11, color="#555"))
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
     fig.update_layout(
         title=title_block(title, subtitle), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-        height=height, margin=dict(l=10, r=10, t=50 + 17 * len(_wrap(subtitle)), b=22 + 15 * len(_wrap(source, 150))),
+        height=height, margin=dict(l=10, r=10, t=50 + 17 * len(_wrap(subtitle)), b=22 + 15 * len(_wrap(source, 140))),
         annotations=[source_annotation(source)],
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
     )

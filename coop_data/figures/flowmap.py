@@ -136,7 +136,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             ))
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
-                    showcoastlines=True, coastlinecolor="#999", showocean=False, showframe=False, lataxis_range=[-58, 85])
+                    showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(legend=dict(title=dict(text="Direction"), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
     unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
     return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped,

@@ -1,0 +1,123 @@
+"""Real-browser figures: a `streamlit run` server on a free port driven by Debian's Chromium.
+
+Cold page load to the first chart drawn, filter change to the chart updated,
+server memory (resident set of the server process), and ten sessions changing
+filters at the same time.
+"""
+from __future__ import annotations
+
+import asyncio
+import os
+import socket
+import statistics
+import subprocess
+import sys
+import time
+import urllib.request
+from pathlib import Path
+
+ROOT = Path(__file__).resolve().parents[1]
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+# Direction options with drawable flows in the bundled data, cycled over the sessions of the concurrency run.
+DIRECTIONS = ["China → partner", "Partner → China", "North → North", "North → South", "Network → South", "South → South"]
+ARCS = ".js-plotly-plot g.frontplot path"
+
+
+class Server:
+    def __init__(self, env: dict | None = None):
+        with socket.socket() as s:
+            s.bind(("127.0.0.1", 0))
+            self.port = s.getsockname()[1]
+        self.proc = subprocess.Popen(
+            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+            cwd=ROOT, env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
+            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+        self.url = f"http://127.0.0.1:{self.port}"
+        for _ in range(120):
+            try:
+                if urllib.request.urlopen(self.url + "/_stcore/health", timeout=1).status == 200:
+                    return
+            except OSError:
+                time.sleep(0.5)
+        raise RuntimeError("streamlit did not start")
+
+    def rss_mb(self) -> tuple[float, float]:
+        """(current, peak) resident memory of the server process, MB."""
+        st = Path(f"/proc/{self.proc.pid}/status").read_text()
+        kb = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in st.splitlines() if line.startswith(("VmRSS", "VmHWM")))}
+        return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
+
+    def stop(self):
+        self.proc.terminate()
+        self.proc.wait(10)
+
+
+def _title_has(label: str) -> str:
+    return f"Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).some(e => e.textContent.includes({label!r}))"
+
+
+def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, float]:
+    """Median cold load (new browser context → arcs drawn) and filter change (option picked → chart title updated)."""
+    from playwright.sync_api import sync_playwright
+
+    loads, changes = [], []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for i in range(repeat):
+            ctx = b.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            t = time.perf_counter()
+            page.goto(f"{server.url}/map{query}")
+            page.wait_for_selector(ARCS, timeout=120000)
+            loads.append(time.perf_counter() - t)
+            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
+            label = DIRECTIONS[i % 5]
+            page.get_by_label("Direction").first.click()
+            opt = page.get_by_role("option", name=label)
+            t = time.perf_counter()
+            opt.click()
+            page.wait_for_function(_title_has(label), timeout=120000)
+            changes.append(time.perf_counter() - t)
+            ctx.close()
+        b.close()
+    return {"load": statistics.median(loads), "change": statistics.median(changes)}
+
+
+async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> tuple[float, bool]:
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    await page.goto(url)
+    await page.wait_for_selector(ARCS, timeout=180000)
+    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000)
+    await page.get_by_label("Direction").first.click()
+    opt = page.get_by_role("option", name=label).first
+    await opt.wait_for(timeout=60000)
+    await asyncio.wait_for(barrier.wait(), 300)        # every session loaded: all click at the same moment
+    t = time.perf_counter()
+    await opt.click()
+    await page.wait_for_function(_title_has(label), timeout=180000)
+    dt = time.perf_counter() - t
+    # Correct means: this session's chart and URL show this session's filter, not another session's.
+    titles = " ".join(await page.locator(".js-plotly-plot .gtitle").all_text_contents())
+    others = {d for d in DIRECTIONS if d != label}
+    ok = label in titles and not any(o in titles for o in others) and "direction=" in page.url
+    await ctx.close()
+    return dt, ok
+
+
+async def _concurrent(server: Server, n: int, query: str) -> list[tuple[float, bool]]:
+    from playwright.async_api import async_playwright
+
+    async with async_playwright() as p:
+        b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        barrier = asyncio.Barrier(n)
+        labels = [DIRECTIONS[i % len(DIRECTIONS)] for i in range(n)]
+        out = await asyncio.gather(*(_session(b, f"{server.url}/map{query}", lab, barrier) for lab in labels))
+        await b.close()
+        return out
+
+
+def concurrent(server: Server, n: int = 10, query: str = "") -> list[tuple[float, bool]]:
+    """n sessions open the map, then all pick a different direction at the same moment."""
+    return asyncio.run(_concurrent(server, n, query))
