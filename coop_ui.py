@@ -14,6 +14,7 @@ import streamlit as st
 from coop_data import classify, datasets, export, filters
 from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config
+from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
 from coop_data.store import ID_PATTERN, Store
 
 MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
@@ -244,13 +245,24 @@ def source_line(view: pd.DataFrame) -> str:
     return f"Sources: {n} pages cited by {len(view)} records (links in the table and downloads){extra}. Data: {dataset_label()}."
 
 
-def chart(fig, key: str, geo: bool = False, on_select: bool = False):
-    """Every geo chart gets the offline topojson config."""
+def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
+    """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
+    rendered on the server when clicked, each with the citation of this view."""
     cfg = geo_config() if geo else {"displaylogo": False}
     kwargs = dict(width="stretch", config=cfg, key=key)
     if on_select:
         kwargs.update(on_select="rerun", selection_mode=("points",))
-    return st.plotly_chart(fig, **kwargs)
+    event = st.plotly_chart(fig, **kwargs)
+    if alt:
+        st.caption("Text alternative: " + md_escape(alt))
+    flt = st.session_state.get("_flt", filters.Filter())
+    cite = export.citation(flt.describe(bundle().countries), absolute_link(), dataset=dataset_label())
+    cols = st.columns([1, 1, 1, 5])
+    for col, fmt in zip(cols, ("png", "svg", "html")):
+        col.download_button(fmt.upper(), data=lambda fmt=fmt: render(fig, fmt, cite=cite, alt=alt), file_name=f"{key}.{fmt}",
+                            mime=RENDER_FORMATS[fmt], key=f"{key}-img-{fmt}",
+                            help=f"This chart as {fmt.upper()}, rendered on the server with its citation" + (" and text alternative" if alt else ""))
+    return event
 
 
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:

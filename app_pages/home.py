@@ -3,7 +3,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, classify
+from coop_data import aggregate, alttext, classify
 from coop_data.figures import flow_map
 from coop_data.figures.common import base_layout
 
@@ -29,7 +29,7 @@ with st.expander("All delivered quantities, by unit (never added across units)")
 
 fig, note = ui.per_view(flow_map, "flows", "Who helped whom", flt.describe(b.countries) + " Measure: number of flows (records).",
                         ui.source_line(view), 400, None, True, 520)
-ui.chart(fig, "home-map", geo=True)
+ui.chart(fig, "home-map", geo=True, alt=ui.per_view(alttext.flows_summary, "flows"))
 st.caption(f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs; {note['not_drawn_unplaced']:,} flows have an end that cannot be placed "
            "(e.g. groups of cities, unidentified towns) and are counted but not drawn. Hollow circles are placed at country level (approximate).")
 

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate
+from coop_data import aggregate, alttext
 from coop_data.figures import flow_map
 from coop_data.figures.flowmap import arcs_table
 
@@ -21,7 +21,7 @@ label, unit = aggregate.MEASURES[measure]
 sub = f"{flt.describe(b.countries)} Measure: {label.lower()} ({unit})" + ("; money and quantities count delivered rows only." if measure != "flows" else ".")
 fig, note = ui.per_view(flow_map, measure, f"{label} between places", sub, ui.source_line(view), int(max_arcs),
                         None if shade == "none" else shade)
-event = ui.chart(fig, "map", geo=True, on_select=True)
+event = ui.chart(fig, "map", geo=True, on_select=True, alt=ui.per_view(alttext.flows_summary, measure))
 msg = f"{note['drawn']:,} flows drawn as {note['arcs']:,} arcs (width: {unit}); {note['not_drawn_unplaced']:,} flows with an end that cannot be placed are not drawn."
 if note["not_drawn_cap"]:
     msg += f" {note['not_drawn_cap']:,} smaller arcs beyond the cap of {int(max_arcs)} are not drawn."

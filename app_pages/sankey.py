@@ -2,7 +2,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate
+from coop_data import aggregate, alttext
 from coop_data.figures import sankey
 from coop_data.figures.sankey import STAGE_LABELS
 
@@ -31,7 +31,7 @@ if links.empty:
     st.stop()
 sub = f"{flt.describe(b.countries)} Measure: {label.lower()} ({unit}). Top {top} per stage, the rest in 'Other'."
 fig = sankey(links, f"{label}: " + " → ".join(STAGE_LABELS[s] for s in stages), sub, ui.source_line(v), unit)
-ui.chart(fig, "sankey")
+ui.chart(fig, "sankey", alt=alttext.links_summary(links, unit, STAGE_LABELS))
 st.caption("Sankey charts cannot be clicked to filter; use the sidebar. The table below holds the same numbers.")
 table = links.assign(source_stage=links["source_stage"].map(STAGE_LABELS), target_stage=links["target_stage"].map(STAGE_LABELS)).rename(columns={"value": f"{label} ({unit})"})
 st.dataframe(table, hide_index=True)

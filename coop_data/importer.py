@@ -8,6 +8,7 @@ into the same tables as the bundled data, with the user's place choices.
 """
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass, field
 
 import numpy as np
@@ -322,8 +323,9 @@ def template(kind: str, bundle) -> tuple[bytes, bytes]:
     return neutralise(example).to_csv(index=False).encode("utf-8"), dd.to_csv(index=False).encode("utf-8")
 
 
+@functools.lru_cache(maxsize=4096)
 def choices_for(name: str, iso3: str) -> pd.DataFrame:
-    """The gazetteer places a user can choose between for one ambiguous name."""
+    """The gazetteer places a user can choose between for one ambiguous name (cached: read-only)."""
     from . import places
 
     c = places.candidates(name, iso3 or None)

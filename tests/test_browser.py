@@ -226,3 +226,24 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
+
+
+def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
+    """The HTML export opens from disk with the network off and still draws countries and arcs."""
+    from coop_data.figures import flow_map
+    from coop_data.figures.render import render
+
+    fig, _ = flow_map(bundle.flows, "flows", "Who helped whom", "All flows.", "Sources: bundled")
+    f = tmp_path / "map.html"
+    f.write_bytes(render(fig, "html", cite="cite", alt="alt"))
+    ctx = browser.new_context(offline=True)
+    page = ctx.new_page()
+    w = Watch(page)
+    try:
+        page.goto(f.as_uri())
+        page.wait_for_function("(document.querySelector('.js-plotly-plot g.layer.countries path')?.getAttribute('d') || '').length > 5000",
+                               timeout=30000)
+        assert page.locator(".js-plotly-plot g.frontplot path").count() > 0
+        assert [u for u in w.external if not u.startswith("file:")] == [] and w.errors == []
+    finally:
+        ctx.close()

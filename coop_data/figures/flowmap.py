@@ -127,7 +127,8 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             note = " — placed at country level (approximate)" if approx else ""
             fig.add_trace(go.Scattergeo(
                 lat=p["lat"].to_numpy(), lon=p["lon"].to_numpy(), mode="markers", name=name,
-                marker=dict(size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30), color="white", line=dict(width=line_w, color=line_c),
+                marker=dict(size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30), color=line_c if approx else "white",
+                            line=dict(width=line_w, color=line_c),
                             symbol=symbol),
                 customdata=p[["label", "country"]].to_numpy(dtype=object),
                 hovertext=np.array([f"{lab} ({c}): {o} out, {i} in{note}" for lab, c, o, i in

@@ -1,0 +1,96 @@
+"""Chart exports rendered on the server (PNG/SVG via kaleido and the system Chromium, standalone HTML)
+and the generated text alternatives of maps and Sankeys."""
+import json
+import re
+import subprocess
+import sys
+
+import pytest
+
+from conftest import ROOT
+from coop_data import aggregate, alttext
+from coop_data.figures import flow_map
+from coop_data.figures.render import render
+from coop_data.figures.sankey import STAGE_LABELS
+
+RENDER_SCRIPT = """
+import json, sys
+sys.path.insert(0, {root!r})
+from coop_data.load import load_bundle
+from coop_data.figures import flow_map
+from coop_data.figures.render import render
+import plotly.io as pio
+b = load_bundle()
+fig, _ = flow_map(b.flows, "flows", "Who helped whom", "All flows.", "Sources: bundled")
+png = render(fig, "png", cite="CITE-LINE", alt="ALT-TEXT")
+svg = render(fig, "svg", cite="CITE-LINE", alt="ALT-TEXT")
+open(sys.argv[1] + ".png", "wb").write(png)
+open(sys.argv[1] + ".svg", "wb").write(svg)
+print(json.dumps({{"topojson": pio.defaults.topojson}}))
+"""
+
+
+def _network_cut() -> list[str]:
+    """A command prefix that runs a process with no network at all (a new, empty network namespace)."""
+    ok = subprocess.run(["unshare", "-n", "true"], capture_output=True).returncode == 0
+    return ["unshare", "-n"] if ok else []
+
+
+def test_geo_chart_png_and_svg_render_with_the_network_cut(tmp_path):
+    script = tmp_path / "render.py"
+    script.write_text(RENDER_SCRIPT.format(root=str(ROOT)))
+    prefix = _network_cut()
+    r = subprocess.run([*prefix, sys.executable, str(script), str(tmp_path / "map")], capture_output=True, text=True, timeout=240)
+    assert r.returncode == 0, r.stderr[-2000:]
+    topo = json.loads(r.stdout.strip().splitlines()[-1])["topojson"]
+    assert topo.startswith("file://") and topo.rstrip("/").endswith("static/geo")       # the app's own outline, never a CDN
+    png = (tmp_path / "map.png").read_bytes()
+    assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 100_000
+    svg = (tmp_path / "map.svg").read_text()
+    outline = re.search(r'<g class="layer countries">.*?<path[^>]*? d="([^"]+)"', svg, re.S)
+    assert outline and len(outline.group(1)) > 5000                                  # country borders drawn offline
+    assert svg.count('class="choroplethlocation"') > 10                               # shaded countries need the same outline
+    assert "<desc>ALT-TEXT Cite this view: CITE-LINE</desc>" in svg and "Cite: CITE-LINE" in svg
+    print("rendered with network cut" if prefix else "rendered (unshare unavailable: local topojson asserted)")
+
+
+def test_html_export_is_standalone_with_citation_and_text(bundle):
+    fig, _ = flow_map(bundle.flows, "flows", "Who <b>helped</b>", "All flows.", "Sources: bundled")
+    page = render(fig, "html", cite="CITE <x>", alt="ALT & TEXT").decode()
+    assert '<script src="http' not in page and "<script charset" not in page.split("PlotlyGeoAssets")[0]   # plotly.js inlined
+    assert "window.PlotlyGeoAssets={topojson:{'world_110m':{\"type\":\"Topology\"" in page          # outline inside the page
+    assert "<p>ALT &amp; TEXT</p>" in page and "Cite this view: CITE &lt;x&gt;" in page
+
+
+def test_map_text_alternative_uses_the_library_numbers(bundle):
+    f = bundle.flows
+    text = alttext.flows_summary(f, "flows")
+    counted = int((~f["overlaps_details"]).sum())
+    assert text.startswith(f"The map shows {counted} flows ({len(f)} records;")
+    share = (~f["overlaps_details"]).groupby(f["direction"].astype(str)).sum() / counted
+    assert f"China → partner {share['china_to_partner']:.0%}" in text
+    assert f"{int((f['donor_lat'].isna() | f['recipient_lat'].isna()).sum())} flows have an end that cannot be placed" in text
+    masks = alttext.flows_summary(f, "masks")
+    total = aggregate.measure_values(f, "masks").sum()
+    assert f"{total:,.0f} masks in total (delivered rows only)" in masks
+
+
+def test_sankey_text_alternative(bundle):
+    links = aggregate.node_table(bundle.flows, ["donor_region", "direction", "recipient_region"], "flows")
+    text = alttext.links_summary(links, "flows", STAGE_LABELS)
+    top = links.sort_values("value", ascending=False).iloc[0]
+    assert "Donor region → Direction → Recipient region" in text and f"({top['value']:,.0f} flows)" in text
+    assert "china_to_partner" not in text
+
+
+def test_empty_views_say_so(bundle):
+    assert "no flows" in alttext.flows_summary(bundle.flows.head(0))
+
+
+@pytest.mark.parametrize("page,key", [("app_pages/map.py", "map"), ("app_pages/home.py", "home-map"), ("app_pages/sankey.py", "sankey")])
+def test_pages_show_text_alternatives(page, key):
+    from test_app import app
+
+    at = app(page, {"direction": "north_south"})
+    alts = [c.value for c in at.caption if c.value.startswith("Text alternative:")]
+    assert alts and ("North → South" in alts[0] or "North" in alts[0])
