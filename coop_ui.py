@@ -22,6 +22,7 @@ SYNC_KEY = "_url_params"
 
 
 VIEW_PARAMS = ("dataset", "data")
+STORY_PARAMS = ("story", "scene", "present")  # read by the story page; kept as they are
 
 
 @st.cache_resource(show_spinner=False)
@@ -195,6 +196,9 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
             b = open_bundle(ds_id, chosen)[0]
             st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, chosen)
             sc = chosen
+    for k in STORY_PARAMS:
+        if k in params:
+            new[k] = params[k][:40]
     if new != params:
         st.query_params.from_dict(new)
     ss[SYNC_KEY] = new
@@ -207,6 +211,16 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
 def permalink(page: str = "") -> str:
     q = urllib.parse.urlencode(st.session_state.get(SYNC_KEY, {}))
     return f"{page}{'?' + q if q else ''}"
+
+
+def app_root() -> str:
+    """http://host:port of this app as the browser sees it ('' outside a browser session)."""
+    try:
+        url = (st.context.url or "").split("?")[0]
+    except Exception:  # AppTest has no URL
+        return ""
+    parts = url.split("/")
+    return "/".join(parts[:3]) if len(parts) >= 3 and parts[0].startswith("http") else ""
 
 
 def absolute_link() -> str:

@@ -13,6 +13,7 @@ PAGES = [
     st.Page("app_pages/partnerships.py", title="Partnerships", icon=":material/handshake:", url_path="partnerships"),
     st.Page("app_pages/funds.py", title="Network funds", icon=":material/savings:", url_path="funds"),
     st.Page("app_pages/explorer.py", title="Explorer", icon=":material/table_view:", url_path="explorer"),
+    st.Page("app_pages/story.py", title="Story", icon=":material/slideshow:", url_path="story"),
     st.Page("app_pages/import.py", title="Import your data", icon=":material/upload_file:", url_path="import"),
     st.Page("app_pages/methods.py", title="Methods & sources", icon=":material/menu_book:", url_path="methods"),
 ]

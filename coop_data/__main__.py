@@ -75,6 +75,11 @@ def main(argv=None) -> int:
     im.add_argument("--month-first", action="store_true", help="read 03/04/2020 as 4 March (default: 3 April)")
     im.add_argument("--choose", action="append", default=[], metavar="NAME|ISO3=GEONAMEID", help="pick a place for an ambiguous name (repeatable)")
     im.add_argument("--store", help="database file (default: $COOP_DATA_STORE or var/coop_store.sqlite)")
+    sp = sub.add_parser("story", help="export the shipped story (or a saved one) as a PowerPoint deck, HTML handout or PDF")
+    sp.add_argument("--out", required=True, help="deck.pptx, handout.html or handout.pdf")
+    sp.add_argument("--story", default="shipped", help="'shipped' or the id of a saved story")
+    sp.add_argument("--base-url", default="", help="address of the app, for the permalinks in citations")
+    sp.add_argument("--store")
     d = sub.add_parser("delete", help="delete an imported dataset (needs the delete key printed at import)")
     d.add_argument("--dataset", required=True)
     d.add_argument("--key", required=True)
@@ -98,6 +103,27 @@ def main(argv=None) -> int:
 
     if args.cmd == "import":
         return _import(args)
+
+    if args.cmd == "story":
+        from . import story
+
+        ext = Path(args.out).suffix.lower().lstrip(".")
+        if ext not in story.WRITERS:
+            print(f"--out must end in .pptx, .html or .pdf (got {args.out!r})", file=sys.stderr)
+            return 2
+        b = load_bundle()
+        if args.story == "shipped":
+            scenes, title = story.shipped(b), "City Solidarity Flows: the shipped story"
+        else:
+            saved = Store(args.store).load_story(args.story)
+            if saved is None:
+                print(f"no story with id {args.story!r}", file=sys.stderr)
+                return 2
+            scenes, title = story.from_body(saved), saved["title"]
+        data = story.WRITERS[ext](scenes, b, title, args.base_url, args.story)
+        Path(args.out).write_bytes(data)
+        print(f"wrote {len(scenes)} scenes to {args.out} ({len(data) / 1e6:.1f} MB)")
+        return 0
 
     if args.cmd == "delete":
         ok = Store(args.store).delete(args.dataset, args.key)

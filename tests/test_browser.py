@@ -247,3 +247,31 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
         assert [u for u in w.external if not u.startswith("file:")] == [] and w.errors == []
     finally:
         ctx.close()
+
+
+def test_walk_the_shipped_story_with_the_keyboard(server, browser):
+    """Presenter mode, Next reached and pressed from the keyboard, one screenshot per scene, no network."""
+    from coop_data import load_bundle, story
+
+    scenes = story.shipped(load_bundle())
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    w = Watch(page)
+    try:
+        page.goto(f"{server}/story?story=shipped&scene=1&present=1")
+        for i, sc in enumerate(scenes, 1):
+            page.get_by_role("heading", name=sc.title).wait_for(timeout=30000)
+            wait_charts(page)
+            assert f"scene={i}" in page.url
+            page.screenshot(path=str(SHOTS / f"story-{i}.png"))
+            if i < len(scenes):
+                nxt = page.get_by_role("button", name="Next ▶")
+                nxt.focus()
+                page.keyboard.press("Enter")
+                page.wait_for_function(f"location.search.includes('scene={i + 1}')", timeout=30000)
+        assert page.locator("[data-testid='stSidebar']").is_hidden()          # presenter mode hides the chrome
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+    print(f"screenshots: {SHOTS}/story-*.png")

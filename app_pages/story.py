@@ -1,0 +1,122 @@
+"""Story mode: play the shipped story (or a saved one) scene by scene, present it full-screen,
+download it as a deck or handout, and build your own from the views you filter."""
+import streamlit as st
+
+import coop_ui as ui
+from coop_data import aggregate, story
+from coop_data.figures.render import FORMATS
+
+flt, _ = ui.current()
+b = ui.base_bundle()
+params = {k: st.query_params[k] for k in st.query_params.keys()}
+story_id = params.get("story", "shipped")
+
+
+@st.cache_resource(show_spinner=False)
+def _shipped():
+    return story.shipped(ui.base_bundle())
+
+
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _figure(sc_key: str, _scene):
+    return story.scene_figure(_scene, ui.base_bundle())
+
+
+if story_id == "shipped":
+    scenes, title = _shipped(), "City Solidarity Flows: the shipped story"
+else:
+    saved = ui.store().load_story(story_id)
+    if saved is None:
+        st.warning("No saved story has the id in this link: showing the shipped story.")
+        story_id, scenes, title = "shipped", _shipped(), "City Solidarity Flows: the shipped story"
+    else:
+        scenes, title = story.from_body(saved), saved["title"]
+
+try:
+    n = min(max(int(params.get("scene", "1")), 1), max(len(scenes), 1))
+except ValueError:
+    n = 1
+present = params.get("present") == "1"
+
+
+def _go(k: int) -> None:
+    st.query_params["scene"] = str(k)
+    st.query_params["story"] = story_id
+
+
+if present:
+    # Our own CSS (no user text): hide the app's chrome and enlarge type for a projector.
+    st.markdown("<style>[data-testid='stSidebar'],[data-testid='stHeader'],[data-testid='stSidebarCollapsedControl']{display:none}"
+                ".block-container{max-width:100%;padding-top:1rem}h1{font-size:3rem!important}"
+                "[data-testid='stMarkdownContainer'] p{font-size:1.5rem}</style>", unsafe_allow_html=True)
+
+if not scenes:
+    st.info("This story has no scenes yet.")
+else:
+    sc = scenes[n - 1]
+    st.caption(f"{'' if story_id == 'shipped' else 'Saved story: '}{ui.md_escape(title)} — scene {n} of {len(scenes)}")
+    st.title(ui.md_escape(sc.title) or f"Scene {n}")
+    st.markdown("#### " + ui.md_escape(sc.caption))
+    c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
+    c1.button("◀ Previous", on_click=_go, args=(n - 1,), disabled=n <= 1, key="story-prev", help="Previous scene (Tab to reach, Enter to press)")
+    c2.button("Next ▶", on_click=_go, args=(n + 1,), disabled=n >= len(scenes), key="story-next", type="primary", help="Next scene")
+    c3.button("Exit presenter mode" if present else "Presenter mode", key="story-present",
+              on_click=lambda: st.query_params.__setitem__("present", "0" if present else "1"),
+              help="Hides the sidebar and enlarges the type; press F11 for full screen")
+    c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label="Open this view in the app", icon=":material/open_in_new:",
+                 query_params={**sc.params, **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
+    fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", sc)
+    ui.chart(fig, f"story-{n}", geo=sc.chart == "map", alt=alt)
+    base = ui.app_root()
+    st.caption("Permalink of this scene:")
+    st.code(story.permalink(base, story_id, n), language=None)
+
+    d1, d2, d3 = st.columns(3)
+    for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "Deck (PowerPoint)"),
+                                  (d2, "html", FORMATS["html"], "Handout (HTML)"), (d3, "pdf", "application/pdf", "Handout (PDF)")):
+        col.download_button(label, data=lambda fmt=fmt: story.WRITERS[fmt](scenes, b, title, base, story_id), file_name=f"story.{fmt}",
+                            mime=mime, key=f"story-dl-{fmt}", help="Every scene with its chart, caption, text alternative and citation (about 20 s to build)")
+
+st.divider()
+with st.expander("Build your own story", expanded=story_id != "shipped"):
+    st.caption("A scene is a saved view: the filter now set in the sidebar, a chart and your words. Stories are stored like imported "
+               "datasets: an unguessable link to share, an edit key to change them.")
+    draft = st.session_state.setdefault("story_draft", [])
+    keys = st.session_state.setdefault("my_stories", {})
+    if story_id != "shipped" and story_id in keys and not st.session_state.get("draft_loaded") == story_id:
+        st.session_state["story_draft"] = draft = [story.asdict(s) for s in scenes]
+        st.session_state["draft_loaded"] = story_id
+    with st.form("add-scene", clear_on_submit=True):
+        t = st.text_input("Scene title", max_chars=200)
+        cap = st.text_area("Caption", max_chars=1000)
+        f1, f2 = st.columns(2)
+        chart = f1.selectbox("Chart", list(story.CHARTS), key="add-chart")
+        measure = f2.selectbox("Measure", list(aggregate.MEASURES), key="add-measure",
+                               format_func=lambda m: f"{aggregate.MEASURES[m][0]} ({aggregate.MEASURES[m][1]})")
+        st.caption("Filter of this scene: " + ui.md_escape(flt.describe(b.countries)))
+        if st.form_submit_button("Add scene"):
+            draft.append({"title": t, "caption": cap, "chart": chart, "params": flt.to_params(), "measure": measure})
+    for i, s in enumerate(draft):
+        r = st.columns([6, 1, 1, 1])
+        r[0].text(f"{i + 1}. {s['title'] or '(untitled)'} — {s['chart']}")
+        if r[1].button("↑", key=f"up-{i}", disabled=i == 0, help="Move up"):
+            draft[i - 1], draft[i] = draft[i], draft[i - 1]
+            st.rerun()
+        if r[2].button("↓", key=f"down-{i}", disabled=i == len(draft) - 1, help="Move down"):
+            draft[i + 1], draft[i] = draft[i], draft[i + 1]
+            st.rerun()
+        if r[3].button("✕", key=f"del-{i}", help="Remove"):
+            draft.pop(i)
+            st.rerun()
+    name = st.text_input("Story title", value=title if story_id != "shipped" else "", max_chars=120, key="story-title")
+    if draft and st.button("Save story", key="story-save", type="primary"):
+        body = story.to_body(story.from_body({"scenes": draft}))
+        if story_id != "shipped" and story_id in keys:
+            res = ui.store().save_story(name or "Untitled story", body, story_id, keys[story_id])
+        else:
+            res = ui.store().save_story(name or "Untitled story", body)
+        if res:
+            keys[res[0]] = res[1]
+            st.query_params.from_dict({"story": res[0], "scene": "1"})
+            st.session_state[ui.SYNC_KEY] = {"story": res[0], "scene": "1"}
+            st.rerun()
