@@ -75,6 +75,12 @@ def _per_view(name: str, dataset_id: str, scope_: str, flt_key: str, args_key: s
     return _fn(_flt.apply(flows), *_args)
 
 
+def clear_dataset_caches() -> None:
+    """After an owner edits or deletes a dataset, every cached view of it must go."""
+    for fn in (open_bundle, flows_for_scheme, options, _per_view):
+        fn.clear()
+
+
 def per_view(fn, *args):
     """fn(view, *args) computed once per (data, filter, args) and shared: a rerun of the same view is instant at any size.
     Results are shared between sessions and must be treated as read-only."""

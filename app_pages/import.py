@@ -102,8 +102,7 @@ def dataset_panel(ds_id: str) -> None:
             if st.button("Save place choices", key="fix-btn"):
                 if ui.store().update_choices(ds_id, k, new_choices):
                     _stored.clear()
-                    ui.open_bundle.clear()
-                    ui.flows_for_scheme.clear()
+                    ui.clear_dataset_caches()
                     st.session_state["_fixed"] = True
                     st.rerun()
                 else:
@@ -116,8 +115,7 @@ def dataset_panel(ds_id: str) -> None:
         if st.button("Delete permanently", key="del-btn", type="secondary"):
             if ui.store().delete(ds_id, key):
                 _stored.clear()
-                ui.open_bundle.clear()
-                ui.flows_for_scheme.clear()
+                ui.clear_dataset_caches()
                 _my_keys().pop(ds_id, None)
                 st.session_state[ui.SYNC_KEY] = {}
                 st.query_params.clear()

@@ -1,9 +1,11 @@
 """Timeline: flows per month or week by direction; the wave towards China and its reversal."""
+import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate
 from coop_data.figures import timeline_chart
+from coop_data.figures.animated import animated_map
 
 flt, view = ui.current()
 b = ui.bundle()
@@ -25,3 +27,16 @@ st.caption(f"{placed:,} flows placed in time; {left_out:,} are not drawn because
 tab = t.assign(period=t["period"].dt.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m"))
 st.dataframe(tab, hide_index=True)
 ui.downloads(view, flt, "timeline", table=tab)
+
+st.subheader("The map, week by week")
+if st.toggle("Show the animated map (press ▶ Play, or drag the week slider)", key="tl_anim"):
+    afig, anote = ui.per_view(animated_map, "Flows week by week, 2020–2021",
+                              f"{flt.describe(b.countries)} Bold: flows dated in the week shown; faded: the three weeks before; grey: all dated flows.",
+                              ui.source_line(view))
+    ui.chart(afig, "timeline-animated", geo=True)
+    busiest = max(anote["per_week"], key=lambda x: x[1]) if anote["per_week"] else ("", 0)
+    st.caption(f"{anote['drawn']:,} flows placed in a week ({anote['month_precision']:,} dated only to the month appear in the week their month begins); "
+               f"{anote['not_in_a_week']:,} dated only by year or undated and {anote['unplaced']:,} with an end that cannot be placed are not drawn. "
+               f"Busiest week: {busiest[0]} ({busiest[1]} flows)." + (f" {anote['capped']:,} arcs beyond 300 per week not drawn." if anote["capped"] else ""))
+    with st.expander("Numbers behind the animation (flows per week)"):
+        st.dataframe(pd.DataFrame(anote["per_week"], columns=["week starting", "flows dated in the week"]), hide_index=True)

@@ -149,7 +149,7 @@ def bench_naive_gazetteer():
     record("gazetteer: vectorised lookup, per name", len(names), t_fast / len(names), "s")
 
 
-APP_PAGES = ("home", "map", "sankey", "timeline", "partnerships", "funds", "explorer", "import", "methods")
+APP_PAGES = ("home", "map", "sankey", "timeline", "partnerships", "funds", "explorer", "story", "import", "methods")
 
 
 def synthetic_dataset(n: int) -> str:

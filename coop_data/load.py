@@ -40,7 +40,7 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif f.type == "boolean":
             out[f.name] = col.str.lower().isin(["true", "1", "yes"])
         else:
-            out[f.name] = col.fillna("").astype(object)
+            out[f.name] = col.fillna("").astype("str")  # Arrow-backed: a tenth of the memory of Python objects
     return out
 
 
@@ -59,7 +59,9 @@ class Bundle:
     meta: dict = field(default_factory=dict)
 
     def with_scheme(self, scheme: str) -> pd.DataFrame:
-        """Flows with `direction` under another North/South scheme."""
+        """Flows with `direction` under another North/South scheme (the flows themselves for the default: no copy)."""
+        if scheme == classify.DEFAULT_SCHEME and "direction" in self.flows:
+            return self.flows
         return add_direction(self.flows, self.countries, scheme)
 
 

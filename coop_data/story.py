@@ -19,8 +19,8 @@ from . import aggregate, alttext, classify, export, filters
 from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 
-CHARTS = ("map", "timeline", "funds")
-PAGE_OF_CHART = {"map": "map", "timeline": "timeline", "funds": "funds"}
+CHARTS = ("map", "animated", "timeline", "funds")
+PAGE_OF_CHART = {"map": "map", "animated": "timeline", "timeline": "timeline", "funds": "funds"}
 
 
 @dataclass
@@ -143,6 +143,13 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None):
     view = flt.apply(b.with_scheme(flt.scheme))
     source = f"Sources: {view['source_url'].nunique()} pages cited by {len(view)} records. Data: {dataset_label}."
     sub = flt.describe(b.countries)
+    if scene.chart == "animated":
+        from .figures.animated import animated_map
+
+        fig, note = animated_map(view, scene.title, sub + " Bold: flows dated in the week shown; faded: the three weeks before.", source)
+        busiest = max(note["per_week"], key=lambda x: x[1]) if note["per_week"] else ("", 0)
+        return fig, view, (f"An animated map of {note['drawn']} flows placed week by week; the busiest week starts {busiest[0]} "
+                           f"with {busiest[1]} flows. The still image shows every dated flow of the period in grey.")
     if scene.chart == "timeline":
         return timeline_chart(aggregate.timeline(view), scene.title, sub + " Measure: number of flows (records).", source), view, ""
     if scene.chart == "funds":

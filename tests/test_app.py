@@ -8,7 +8,7 @@ from streamlit.testing.v1 import AppTest
 from conftest import ROOT
 
 PAGES = ["app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py", "app_pages/partnerships.py",
-         "app_pages/funds.py", "app_pages/explorer.py", "app_pages/import.py", "app_pages/methods.py"]
+         "app_pages/funds.py", "app_pages/explorer.py", "app_pages/story.py", "app_pages/import.py", "app_pages/methods.py"]
 FILTERS = [
     {},
     {"direction": "north_south"},

@@ -20,7 +20,7 @@ from conftest import ROOT
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screens"
 PAGES = {"home": "", "map": "map", "sankey": "sankey", "timeline": "timeline", "partnerships": "partnerships",
-         "funds": "funds", "explorer": "explorer", "import": "import", "methods": "methods"}
+         "funds": "funds", "explorer": "explorer", "story": "story", "import": "import", "methods": "methods"}
 LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
 
 from playwright import sync_api as playwright  # noqa: E402  (a missing playwright must fail, not skip)

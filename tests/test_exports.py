@@ -94,3 +94,19 @@ def test_pages_show_text_alternatives(page, key):
     at = app(page, {"direction": "north_south"})
     alts = [c.value for c in at.caption if c.value.startswith("Text alternative:")]
     assert alts and ("North → South" in alts[0] or "North" in alts[0])
+
+
+def test_animated_map_plays_week_by_week(bundle):
+    from coop_data.figures.animated import animated_map, weekly
+
+    fig, note = animated_map(bundle.flows, "t", "s", "src")
+    assert len(fig.frames) == note["weeks"] == 105 and fig.layout.sliders[0].steps[0].label == "30 Dec 2019"
+    assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
+    f, _ = weekly(bundle.flows)
+    assert sum(n for _, n in note["per_week"]) == note["drawn"] == len(f[f["week"] <= "2021-12-31"])
+    placed_week = f[(f["date_precision"] == "day") & (f["record_id"] == "CN-0057")]["week"].iloc[0]      # Oita -> Wuhan, 27 Jan 2020
+    assert placed_week.strftime("%Y-%m-%d") == "2020-01-27"
+    frame = next(fr for fr in fig.frames if fr.name == "2020-01-27")
+    assert any(len(tr.lat or []) > 0 for tr in frame.data)
+    assert note["not_in_a_week"] == int((~bundle.flows["date_precision"].isin(["day", "month"]) | bundle.flows["date_start"].isna()).sum())
+    assert len(fig.to_json()) < 1_000_000

@@ -1,0 +1,88 @@
+"""The flow map played week by week (play/pause and a scrubber).
+
+Each frame shows the flows dated in that week in full colour and those of the
+three weeks before it faded, over a light grey layer of every dated flow of the
+period. A flow dated only to the month appears in the week its month begins; flows
+dated only by year, or not at all, cannot be placed in a week and are counted in
+the note, not drawn.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from .. import classify
+from .common import base_layout
+from .flowmap import great_circle
+
+FADE_WEEKS = 3
+
+
+def _arcs(df: pd.DataFrame, n: int = 12) -> tuple[list, list]:
+    if df.empty:
+        return [], []
+    lat, lon = great_circle(df["donor_lat"].to_numpy(), df["donor_lon"].to_numpy(), df["recipient_lat"].to_numpy(), df["recipient_lon"].to_numpy(), n)
+    return (np.c_[lat, np.full(len(lat), np.nan)].ravel().tolist(), np.c_[lon, np.full(len(lon), np.nan)].ravel().tolist())
+
+
+def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
+    """Placed flows with the Monday of their week; the note counts what cannot be placed in a week."""
+    prec = flows["date_precision"].astype(str)
+    weekable = flows["date_start"].notna() & prec.isin(["day", "month"])
+    placed = flows["donor_lat"].notna() & flows["recipient_lat"].notna()
+    f = flows[weekable & placed].copy()
+    f["week"] = f["date_start"].dt.to_period("W-SUN").dt.start_time
+    return f, {"drawn": len(f), "not_in_a_week": int((~weekable).sum()), "unplaced": int((weekable & ~placed).sum()),
+               "month_precision": int((weekable & placed & prec.eq("month")).sum())}
+
+
+def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, start: str = "2020-01-01", end: str = "2021-12-31",
+                 height: int = 600, max_arcs_per_frame: int = 300) -> tuple[go.Figure, dict]:
+    f, note = weekly(flows)
+    weeks = pd.date_range(pd.Timestamp(start).to_period("W-SUN").start_time, end, freq="7D")
+    f = f[(f["week"] >= weeks[0]) & (f["week"] <= weeks[-1])]
+    dirs = [d for d in classify.DIRECTION_LABELS if (f["direction"].astype(str) == d).any()]
+    fig = go.Figure()
+    la, lo = _arcs(f)
+    fig.add_trace(go.Scattergeo(lat=la, lon=lo, mode="lines", line=dict(width=0.8, color="#c8c8c8"), name="All dated flows of the period",
+                                hoverinfo="skip"))
+    # Two animated traces per direction: this week (full colour) and the three weeks before (faded).
+    for d in dirs:
+        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=2.6, color=classify.DIRECTION_COLORS[d]),
+                                    name=classify.DIRECTION_LABELS[d], legendgroup=d, hoverinfo="skip"))
+        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=1.4, color=classify.DIRECTION_COLORS[d]), opacity=0.35,
+                                    name=classify.DIRECTION_LABELS[d] + " (previous weeks)", legendgroup=d, showlegend=False, hoverinfo="skip"))
+    frames, steps, capped = [], [], 0
+    fd = f["direction"].astype(str)
+    for w in weeks:
+        data = []
+        for d in dirs:
+            now = f[(f["week"] == w) & (fd == d)]
+            before = f[(f["week"] < w) & (f["week"] >= w - pd.Timedelta(weeks=FADE_WEEKS)) & (fd == d)]
+            capped += max(0, len(now) - max_arcs_per_frame)
+            for part in (now.head(max_arcs_per_frame), before.head(max_arcs_per_frame)):
+                la, lo = _arcs(part)
+                data.append(go.Scattergeo(lat=la, lon=lo))
+        name = w.strftime("%Y-%m-%d")
+        n_now = int((f["week"] == w).sum())
+        frames.append(go.Frame(data=data, name=name, traces=list(range(1, 1 + 2 * len(dirs)))))
+        steps.append(dict(method="animate", label=w.strftime("%d %b %Y"), args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+                                                                                          transition=dict(duration=0))]))
+        note.setdefault("per_week", []).append((name, n_now))
+    fig.frames = frames
+    base_layout(fig, title, subtitle, source, height=height)
+    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
+                    showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
+    fig.update_layout(
+        legend=dict(title=dict(text="Direction (this week)"), x=0.0, y=0.02, yanchor="bottom"),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10),
+                          buttons=[dict(label="▶ Play", method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
+                                                                                              transition=dict(duration=0))]),
+                                   dict(label="❚❚ Pause", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])])],
+        sliders=[dict(active=0, steps=steps, x=0.12, len=0.88, y=1.0, yanchor="bottom", pad=dict(t=0, b=10),
+                      currentvalue=dict(prefix="Week of ", font=dict(size=14)))],
+    )
+    note["weeks"] = len(weeks)
+    note["capped"] = capped
+    return fig, note
