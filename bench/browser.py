@@ -48,6 +48,11 @@ class Server:
         kb = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in st.splitlines() if line.startswith(("VmRSS", "VmHWM")))}
         return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
 
+    def cpu_seconds(self) -> float:
+        """User + system CPU time the server process has used so far."""
+        fields = Path(f"/proc/{self.proc.pid}/stat").read_text().rsplit(")", 1)[1].split()
+        return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
     def stop(self):
         self.proc.terminate()
         self.proc.wait(10)
