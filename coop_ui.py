@@ -11,7 +11,7 @@ import urllib.parse
 import pandas as pd
 import streamlit as st
 
-from coop_data import classify, datasets, export, filters
+from coop_data import classify, datasets, export, filters, i18n
 from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config
 from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
@@ -131,13 +131,18 @@ def _set_widgets(f: filters.Filter) -> None:
     st.session_state["w_scheme"] = f.scheme
 
 
+def lang() -> str:
+    """Interface language of this view (URL `lang`, kept across pages)."""
+    return i18n.lang_of(st.session_state.get("w_lang") or st.query_params.get("lang") or st.session_state.get(SYNC_KEY, {}).get("lang"))
+
+
 def _set_scope_widget(sc: str) -> None:
     st.session_state["w_data"] = sc
 
 
 def _reset() -> None:
-    """Clear the filters; keep which data is shown."""
-    keep = {k: v for k, v in st.session_state.get(SYNC_KEY, {}).items() if k in VIEW_PARAMS}
+    """Clear the filters; keep which data is shown and the language."""
+    keep = {k: v for k, v in st.session_state.get(SYNC_KEY, {}).items() if k in VIEW_PARAMS + ("lang",)}
     st.query_params.from_dict(keep)
     st.session_state[SYNC_KEY] = keep
     _set_widgets(filters.Filter())
@@ -159,34 +164,38 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     if params != st.session_state.get(SYNC_KEY) or "w_scheme" not in st.session_state:
         _set_widgets(flt)
         _set_scope_widget(sc)
+        st.session_state["w_lang"] = i18n.lang_of(params.get("lang"))
     for n in data_notices + notices:
         st.warning(n, icon="⚠️")
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
+    lg = i18n.lang_of(st.session_state.get("w_lang"))
+    sb.selectbox(i18n.t("sb.language", lg) + " · Language", list(i18n.LANGS), key="w_lang", format_func=i18n.LANGS.get)
+    lg = i18n.lang_of(st.session_state.get("w_lang"))
     if ds_id:
-        sb.header("Data")
-        sb.radio("Show", list(datasets.SCOPES), key="w_data", format_func=datasets.SCOPE_LABELS.get,
+        sb.header(i18n.t("sb.data", lg))
+        sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=datasets.SCOPE_LABELS.get,
                  help="Your imported dataset, the bundled (curated) data, or both together")
         sb.caption("Imported dataset: " + md_escape(ds_name))
-    sb.header("Filters")
+    sb.header(i18n.t("sb.filters", lg))
     months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
     c1, c2 = sb.columns(2)
-    c1.selectbox("From", months, key="w_from")
-    c2.selectbox("To", months, key="w_to")
-    sb.multiselect("Direction", list(classify.DIRECTION_LABELS), key="w_direction", format_func=classify.DIRECTION_LABELS.get)
+    c1.selectbox(i18n.t("sb.from", lg), months, key="w_from", format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
+    c2.selectbox(i18n.t("sb.to", lg), months, key="w_to", format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
+    sb.multiselect(i18n.t("sb.direction", lg), list(classify.DIRECTION_LABELS), key="w_direction", format_func=lambda d: i18n.t(f"dir.{d}", lg))
     donor_c, recip_c = opts["donor_countries"], opts["recipient_countries"]
-    sb.multiselect("Donor country", sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", format_func=lambda c: names.get(c, c))
-    sb.multiselect("Recipient country", sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", format_func=lambda c: names.get(c, c))
-    sb.multiselect("Donor region", regions, key="w_donor_region")
-    sb.multiselect("Recipient region", regions, key="w_recipient_region")
-    sb.text_input("City or actor contains", key="w_city", max_chars=100)
-    with sb.expander("More filters"):
-        st.multiselect("Aid kind", opts["aid_kinds"], key="w_aid_kind")
-        st.multiselect("Actor level (either side)", opts["levels"], key="w_level")
-        st.multiselect("Status", ["delivered", "announced", "planned", "cancelled", "unknown"], key="w_status")
-        st.multiselect("Network or fund", networks, key="w_network")
-        st.radio("North/South scheme", list(classify.SCHEMES), key="w_scheme", format_func=lambda s: classify.SCHEMES[s]["label"])
-    sb.button("Reset filters", on_click=_reset)
+    sb.multiselect(i18n.t("sb.donor_country", lg), sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", format_func=lambda c: names.get(c, c))
+    sb.multiselect(i18n.t("sb.recipient_country", lg), sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", format_func=lambda c: names.get(c, c))
+    sb.multiselect(i18n.t("sb.donor_region", lg), regions, key="w_donor_region")
+    sb.multiselect(i18n.t("sb.recipient_region", lg), regions, key="w_recipient_region")
+    sb.text_input(i18n.t("sb.city", lg), key="w_city", max_chars=100)
+    with sb.expander(i18n.t("sb.more", lg)):
+        st.multiselect(i18n.t("sb.aid_kind", lg), opts["aid_kinds"], key="w_aid_kind")
+        st.multiselect(i18n.t("sb.level", lg), opts["levels"], key="w_level")
+        st.multiselect(i18n.t("sb.status", lg), ["delivered", "announced", "planned", "cancelled", "unknown"], key="w_status")
+        st.multiselect(i18n.t("sb.network", lg), networks, key="w_network")
+        st.radio(i18n.t("sb.scheme", lg), list(classify.SCHEMES), key="w_scheme", format_func=lambda s: classify.SCHEMES[s]["label"])
+    sb.button(i18n.t("sb.reset", lg), on_click=_reset)
     ss = st.session_state
     flt = filters.Filter(
         date_from="" if ss["w_from"] == "any" else ss["w_from"], date_to="" if ss["w_to"] == "any" else ss["w_to"],
@@ -205,12 +214,14 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     for k in STORY_PARAMS:
         if k in params:
             new[k] = params[k][:40]
+    if lg != i18n.DEFAULT:
+        new["lang"] = lg
     if new != params:
         st.query_params.from_dict(new)
     ss[SYNC_KEY] = new
     view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
-    sb.caption(f"{len(view):,} of {len(b.flows):,} flows match. {md_escape(flt.describe(b.countries))}")
-    sb.caption("Every view is a link: copy the address bar to share exactly this view.")
+    sb.caption(i18n.t("sb.match", lg, n=i18n.number(len(view), lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries)))
+    sb.caption(i18n.t("sb.link", lg))
     return flt, view
 
 

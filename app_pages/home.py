@@ -3,7 +3,8 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, classify
+from coop_data import aggregate, alttext, classify, i18n
+from coop_data.i18n import t
 from coop_data.figures import flow_map
 from coop_data.figures.common import base_layout
 
@@ -17,12 +18,13 @@ if view.empty:
     st.stop()
 h = ui.per_view(aggregate.headline)
 c = st.columns(6)
-c[0].metric("Flows", f"{h['flows']:,}", help=f"{h['counted_flows']:,} delivered and counted in totals; {h['not_counted']:,} announced, planned, cancelled, unknown or programme totals overlapping their details")
-c[1].metric("Cities", f"{h['cities']:,}", help="Distinct named cities on either side of counted flows")
-c[2].metric("Countries", f"{h['countries']:,}")
-c[3].metric("Money delivered", ui.compact(h["eur_delivered"], "EUR "), help=f"EUR {h['eur_delivered']:,.0f}: sum of {h['rows_with_money']} delivered rows that carry an amount, converted at 2020/2021 annual average ECB rates")
-c[4].metric("Masks delivered", ui.compact(h["masks"]), help=f"{h['masks']:,.0f} masks; other items are never added to masks")
-c[5].metric("Patients treated", f"{h['patients']:,.0f}", help="Patients actually treated; offered and committed places are not included")
+lg = ui.lang()
+c[0].metric(t("home.flows", lg), i18n.number(h["flows"], lg), help=f"{h['counted_flows']:,} delivered and counted in totals; {h['not_counted']:,} announced, planned, cancelled, unknown or programme totals overlapping their details")
+c[1].metric(t("home.cities", lg), i18n.number(h["cities"], lg), help="Distinct named cities on either side of counted flows")
+c[2].metric(t("home.countries", lg), i18n.number(h["countries"], lg))
+c[3].metric(t("home.money", lg), ui.compact(h["eur_delivered"], "EUR "), help=f"EUR {h['eur_delivered']:,.0f}: sum of {h['rows_with_money']} delivered rows that carry an amount, converted at 2020/2021 annual average ECB rates")
+c[4].metric(t("home.masks", lg), ui.compact(h["masks"]), help=f"{h['masks']:,.0f} masks; other items are never added to masks")
+c[5].metric(t("home.patients", lg), i18n.number(h["patients"], lg), help="Patients actually treated; offered and committed places are not included")
 
 with st.expander("All delivered quantities, by unit (never added across units)"):
     st.dataframe(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": "delivered total", "rows": "records"}), hide_index=True)

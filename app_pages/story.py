@@ -4,6 +4,7 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, story
+from coop_data.i18n import t
 from coop_data.figures.render import FORMATS
 
 flt, _ = ui.current()
@@ -54,13 +55,14 @@ if not scenes:
     st.info("This story has no scenes yet.")
 else:
     sc = scenes[n - 1]
-    st.caption(f"{'' if story_id == 'shipped' else 'Saved story: '}{ui.md_escape(title)} — scene {n} of {len(scenes)}")
+    st.caption(f"{'' if story_id == 'shipped' else 'Saved story: '}{ui.md_escape(title)} — {t('story.scene', ui.lang(), n=n, total=len(scenes))}")
     st.title(ui.md_escape(sc.title) or f"Scene {n}")
     st.markdown("#### " + ui.md_escape(sc.caption))
     c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
-    c1.button("◀ Previous", on_click=_go, args=(n - 1,), disabled=n <= 1, key="story-prev", help="Previous scene (Tab to reach, Enter to press)")
-    c2.button("Next ▶", on_click=_go, args=(n + 1,), disabled=n >= len(scenes), key="story-next", type="primary", help="Next scene")
-    c3.button("Exit presenter mode" if present else "Presenter mode", key="story-present",
+    lg = ui.lang()
+    c1.button(t("story.previous", lg), on_click=_go, args=(n - 1,), disabled=n <= 1, key="story-prev", help="Previous scene (Tab to reach, Enter to press)")
+    c2.button(t("story.next", lg), on_click=_go, args=(n + 1,), disabled=n >= len(scenes), key="story-next", type="primary", help="Next scene")
+    c3.button(t("story.exit", lg) if present else t("story.present", lg), key="story-present",
               on_click=lambda: st.query_params.__setitem__("present", "0" if present else "1"),
               help="Hides the sidebar and enlarges the type; press F11 for full screen")
     c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label="Open this view in the app", icon=":material/open_in_new:",
@@ -72,8 +74,9 @@ else:
     st.code(story.permalink(base, story_id, n), language=None)
 
     d1, d2, d3 = st.columns(3)
-    for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", "Deck (PowerPoint)"),
-                                  (d2, "html", FORMATS["html"], "Handout (HTML)"), (d3, "pdf", "application/pdf", "Handout (PDF)")):
+    lg = ui.lang()
+    for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", t("story.deck", lg)),
+                                  (d2, "html", FORMATS["html"], t("story.handout_html", lg)), (d3, "pdf", "application/pdf", t("story.handout_pdf", lg))):
         col.download_button(label, data=lambda fmt=fmt: story.WRITERS[fmt](scenes, b, title, base, story_id), file_name=f"story.{fmt}",
                             mime=mime, key=f"story-dl-{fmt}", help="Every scene with its chart, caption, text alternative and citation (about 20 s to build)")
 

@@ -9,6 +9,7 @@ ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 DOSSIER = ROOT.parent / "shared" / "research"
 # Imported datasets made by tests go to a throwaway database, never to the app's var/ folder.
+os.environ["COOP_I18N_STRICT"] = "1"  # a missing translation fails the tests instead of falling back quietly
 os.environ["COOP_DATA_STORE"] = str(Path(tempfile.mkdtemp(prefix="coop-store-")) / "store.sqlite")
 
 
