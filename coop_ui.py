@@ -279,6 +279,7 @@ def source_line(view: pd.DataFrame) -> str:
 def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
     """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
     rendered on the server when clicked, each with the citation of this view."""
+    geo = geo or any(tr.type in ("scattergeo", "choropleth") for tr in fig.data)  # never let a geo chart reach for the CDN
     cfg = geo_config() if geo else {"displaylogo": False}
     kwargs = dict(width="stretch", config=cfg, key=key)
     if on_select:

@@ -3,7 +3,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate
+from coop_data import aggregate, alttext
 from coop_data.figures import flow_map
 
 flt, view = ui.current()
@@ -47,7 +47,7 @@ else:
     fig, note = flow_map(linked, "flows", "Flows linked to a network or city fund",
                          flt.describe(b.countries) + " Measure: number of flows. Networks with no stated seat are not drawn; their beneficiaries are.",
                          ui.source_line(linked), choropleth="received", height=480)
-    ui.chart(fig, "funds-map", geo=True)
+    ui.chart(fig, "funds-map", geo=True, alt=alttext.flows_summary(linked, "flows"))
     st.dataframe(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]],
                  hide_index=True, column_config={"source_url": st.column_config.LinkColumn("source")})
 

@@ -5,7 +5,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate
+from coop_data import aggregate, alttext
 from coop_data.figures.common import base_layout
 from coop_data.figures.flowmap import great_circle
 
@@ -25,7 +25,7 @@ base_layout(fig, "Stated city partnerships", f"All {len(p)} partnerships in this
             f"{len(drawn)} drawn; {len(p) - len(drawn)} have a partner that is a province or a name the gazetteer does not hold.",
             f"Sources: {p['source_url'].nunique()} pages. Data: {ui.dataset_label()}.", height=520)
 fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", landcolor="#f2f2ee", showland=True, lataxis_range=[-58, 85])
-ui.chart(fig, "partnership-map", geo=True)
+ui.chart(fig, "partnership-map", geo=True, alt=alttext.partnerships_summary(p, len(drawn)))
 st.dataframe(p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]], hide_index=True,
              column_config={"source_url": st.column_config.LinkColumn("source"), "since_year": st.column_config.NumberColumn(format="%d")})
 

@@ -68,7 +68,7 @@ else:
     c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label="Open this view in the app", icon=":material/open_in_new:",
                  query_params={**sc.params, **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", sc)
-    ui.chart(fig, f"story-{n}", geo=sc.chart == "map", alt=alt)
+    ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated"), alt=alt)
     base = ui.app_root()
     st.caption("Permalink of this scene:")
     st.code(story.permalink(base, story_id, n), language=None)

@@ -33,8 +33,9 @@ if st.toggle("Show the animated map (press ▶ Play, or drag the week slider)", 
     afig, anote = ui.per_view(animated_map, "Flows week by week, 2020–2021",
                               f"{flt.describe(b.countries)} Bold: flows dated in the week shown; faded: the three weeks before; grey: all dated flows.",
                               ui.source_line(view))
-    ui.chart(afig, "timeline-animated", geo=True)
     busiest = max(anote["per_week"], key=lambda x: x[1]) if anote["per_week"] else ("", 0)
+    ui.chart(afig, "timeline-animated", geo=True, alt=f"An animated map of {anote['drawn']:,} flows placed week by week from the first week of 2020 "
+             f"to the end of 2021; the busiest week starts {busiest[0]} with {busiest[1]} flows.")
     st.caption(f"{anote['drawn']:,} flows placed in a week ({anote['month_precision']:,} dated only to the month appear in the week their month begins); "
                f"{anote['not_in_a_week']:,} dated only by year or undated and {anote['unplaced']:,} with an end that cannot be placed are not drawn. "
                f"Busiest week: {busiest[0]} ({busiest[1]} flows)." + (f" {anote['capped']:,} arcs beyond 300 per week not drawn." if anote["capped"] else ""))

@@ -60,3 +60,13 @@ def links_summary(links: pd.DataFrame, unit: str, stage_labels: dict[str, str], 
                     for r in links.sort_values("value", ascending=False).head(top).itertuples())
     return (f"The diagram follows {_num(total)} {unit} through the stages {' → '.join(stage_labels.get(s, s) for s in stages)}. "
             f"The largest links: {big}.")
+
+
+def partnerships_summary(p: pd.DataFrame, drawn: int, top: int = 3) -> str:
+    """What the partnership map shows: how many pairs, how many drawn, the places with most partners."""
+    if p.empty:
+        return "The map shows no partnerships."
+    names = pd.concat([p["city_a"], p["city_b"]]).value_counts()
+    busiest = "; ".join(f"{c} ({n} partners)" for c, n in names.head(top).items())
+    return (f"The map shows {drawn:,} of {len(p):,} stated partnerships as lines between the two cities; the others have a partner "
+            f"the gazetteer cannot place. Places with the most stated partners: {busiest}.")

@@ -110,3 +110,28 @@ def test_animated_map_plays_week_by_week(bundle):
     assert any(len(tr.lat or []) > 0 for tr in frame.data)
     assert note["not_in_a_week"] == int((~bundle.flows["date_precision"].isin(["day", "month"]) | bundle.flows["date_start"].isna()).sum())
     assert len(fig.to_json()) < 1_000_000
+
+
+def test_partnership_map_text_alternative(bundle):
+    p = bundle.partnerships
+    text = alttext.partnerships_summary(p, 250)
+    top = __import__("pandas").concat([p["city_a"], p["city_b"]]).value_counts()
+    assert text.startswith(f"The map shows 250 of {len(p)} stated partnerships") and f"{top.index[0]} ({top.iloc[0]} partners)" in text
+
+
+@pytest.mark.parametrize("page", ["app_pages/partnerships.py", "app_pages/funds.py"])
+def test_other_maps_have_text_alternatives(page):
+    from test_app import app
+
+    at = app(page, {})
+    assert any(c.value.startswith("Text alternative:") for c in at.caption)
+
+
+def test_animated_story_scene_gets_the_offline_outline():
+    from test_app import app, charts
+    from coop_data import story
+    from coop_data.store import Store
+
+    sid, _ = Store().save_story("Animated", story.to_body([story.Scene("Weeks", "Week by week", "animated", {})]))
+    at = app("app_pages/story.py", {"story": sid})
+    assert not at.exception and charts(at)[0][1]["topojsonURL"] == "/app/static/geo/"
