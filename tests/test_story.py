@@ -100,3 +100,8 @@ def test_cli_story_html_handout(tmp_path):
     assert "Text alternative:" in page and "Cite this view:" in page
     bad = subprocess.run([sys.executable, "-m", "coop_data", "story", "--out", str(tmp_path / "x.doc")], cwd=ROOT, capture_output=True, text=True)
     assert bad.returncode == 2 and "must end in" in bad.stderr and "Traceback" not in bad.stderr
+
+
+def test_pdf_handout_prints_offline(scenes, bundle):
+    pdf = story.to_pdf(scenes[:2], bundle, "PDF test")
+    assert pdf[:5] == b"%PDF-" and len(pdf) > 50_000 and pdf.count(b"/Type /Page") >= 2
