@@ -62,6 +62,12 @@ def _stored(ds_id: str):
     return ds, (datasets.place_questions(ds)[0] if ds is not None else None)
 
 
+def _forget() -> None:
+    """The owner changed or deleted the dataset: drop every cached copy and view of it."""
+    _stored.clear()
+    ui.clear_dataset_caches()
+
+
 def dataset_panel(ds_id: str) -> None:
     """The dataset in the URL: what was imported, what was set aside, links, delete."""
     ds, amb = _stored(ds_id)
@@ -101,8 +107,7 @@ def dataset_panel(ds_id: str) -> None:
             k = owner_key or st.text_input("Delete key (to save changes)", type="password", key="fix-key")
             if st.button("Save place choices", key="fix-btn"):
                 if ui.store().update_choices(ds_id, k, new_choices):
-                    _stored.clear()
-                    ui.clear_dataset_caches()
+                    _forget()
                     st.session_state["_fixed"] = True
                     st.rerun()
                 else:
@@ -114,8 +119,7 @@ def dataset_panel(ds_id: str) -> None:
                             help="Given once when the dataset was imported")
         if st.button("Delete permanently", key="del-btn", type="secondary"):
             if ui.store().delete(ds_id, key):
-                _stored.clear()
-                ui.clear_dataset_caches()
+                _forget()
                 _my_keys().pop(ds_id, None)
                 st.session_state[ui.SYNC_KEY] = {}
                 st.query_params.clear()

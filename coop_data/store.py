@@ -17,6 +17,7 @@ import os
 import re
 import secrets
 import sqlite3
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime, timezone
 from pathlib import Path
@@ -95,14 +96,20 @@ class Store:
     def __init__(self, path: str | Path | None = None):
         self.path = Path(path) if path else default_path()
         self.path.parent.mkdir(parents=True, exist_ok=True)
-        with self._connect() as c:
+        with self._tx() as c:
             c.executescript(SCHEMA)
 
-    def _connect(self) -> sqlite3.Connection:
+    @contextmanager
+    def _tx(self):
+        """One connection, one transaction (committed on success, rolled back on any error), always closed."""
         c = sqlite3.connect(self.path, timeout=30)
-        c.execute("PRAGMA journal_mode=WAL")
-        c.execute("PRAGMA foreign_keys=ON")
-        return c
+        try:
+            c.execute("PRAGMA journal_mode=WAL")
+            c.execute("PRAGMA foreign_keys=ON")
+            with c:
+                yield c
+        finally:
+            c.close()
 
     # datasets -------------------------------------------------------------
     def save(self, ds: Dataset, _fail_after_parts: int | None = None) -> tuple[str, str]:
@@ -111,30 +118,23 @@ class Store:
         key = secrets.token_urlsafe(16)
         parts = {"rows": frame_bytes(ds.rows), "set_aside": frame_bytes(ds.set_aside), "problems": frame_bytes(ds.problems),
                  "original": ds.original}
-        c = self._connect()
-        try:
-            with c:
-                c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?)",
-                          (ds.id, ds.kind, ds.name, ds.created, ds.filename, json.dumps(ds.meta(), ensure_ascii=False), _hash(key)))
-                for n, (part, data) in enumerate(parts.items()):
-                    if _fail_after_parts is not None and n == _fail_after_parts:
-                        raise RuntimeError("simulated interruption")
-                    c.execute("INSERT INTO dataset_parts VALUES (?,?,?)", (ds.id, part, data))
-        finally:
-            c.close()
+        with self._tx() as c:
+            c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?)",
+                      (ds.id, ds.kind, ds.name, ds.created, ds.filename, json.dumps(ds.meta(), ensure_ascii=False), _hash(key)))
+            for n, (part, data) in enumerate(parts.items()):
+                if _fail_after_parts is not None and n == _fail_after_parts:
+                    raise RuntimeError("simulated interruption")
+                c.execute("INSERT INTO dataset_parts VALUES (?,?,?)", (ds.id, part, data))
         return ds.id, key
 
     def load(self, dataset_id: str) -> Dataset | None:
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
             return None
-        c = self._connect()
-        try:
+        with self._tx() as c:
             row = c.execute("SELECT id, kind, name, created, filename, meta FROM datasets WHERE id=?", (dataset_id,)).fetchone()
             if not row:
                 return None
             parts = dict(c.execute("SELECT part, data FROM dataset_parts WHERE dataset_id=?", (dataset_id,)).fetchall())
-        finally:
-            c.close()
         meta = json.loads(row[5])
         return Dataset(kind=row[1], name=row[2], rows=frame_from(parts["rows"]), set_aside=frame_from(parts["set_aside"]),
                        original=parts["original"], filename=row[4] or "", mapping=meta.get("mapping", {}), options=meta.get("options", {}),
@@ -144,80 +144,55 @@ class Store:
     def exists(self, dataset_id: str) -> bool:
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
             return False
-        c = self._connect()
-        try:
+        with self._tx() as c:
             return c.execute("SELECT 1 FROM datasets WHERE id=?", (dataset_id,)).fetchone() is not None
-        finally:
-            c.close()
 
     def delete(self, dataset_id: str, key: str) -> bool:
         """Delete with the dataset's delete key; False when the id or the key is wrong."""
         if not self.exists(dataset_id) or not key:
             return False
-        c = self._connect()
-        try:
-            with c:
-                cur = c.execute("DELETE FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip())))
-                return cur.rowcount == 1
-        finally:
-            c.close()
+        with self._tx() as c:
+            cur = c.execute("DELETE FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip())))
+            return cur.rowcount == 1
 
     def update_choices(self, dataset_id: str, key: str, choices: dict[str, int]) -> bool:
         """Change the place choices of a dataset (owner only: needs the delete key)."""
         if not self.exists(dataset_id) or not key:
             return False
-        c = self._connect()
-        try:
-            with c:
-                row = c.execute("SELECT meta FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))).fetchone()
-                if not row:
-                    return False
-                meta = json.loads(row[0])
-                meta["choices"] = {k: int(v) for k, v in choices.items()}
-                c.execute("UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id))
-                return True
-        finally:
-            c.close()
+        with self._tx() as c:
+            row = c.execute("SELECT meta FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))).fetchone()
+            if not row:
+                return False
+            meta = json.loads(row[0])
+            meta["choices"] = {k: int(v) for k, v in choices.items()}
+            c.execute("UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id))
+            return True
 
     # column mappings remembered by header layout ------------------------------
     def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
-        c = self._connect()
-        try:
-            with c:
-                c.execute("INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)", (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()))
-        finally:
-            c.close()
+        with self._tx() as c:
+            c.execute("INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)", (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()))
 
     def recall_mapping(self, header_key: str, kind: str) -> dict | None:
-        c = self._connect()
-        try:
+        with self._tx() as c:
             row = c.execute("SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)).fetchone()
-        finally:
-            c.close()
         return json.loads(row[0]) if row else None
 
     # stories ------------------------------------------------------------------
     def save_story(self, title: str, body: dict, story_id: str | None = None, key: str | None = None) -> tuple[str, str] | None:
         """Create (no id) or update (id + edit key) a story; returns (id, key) or None if the key is wrong."""
-        c = self._connect()
-        try:
-            with c:
-                if story_id:
-                    cur = c.execute("UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
-                                    (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")))
-                    return (story_id, key) if cur.rowcount == 1 else None
-                sid, key = new_id(), secrets.token_urlsafe(16)
-                c.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)))
-                return sid, key
-        finally:
-            c.close()
+        with self._tx() as c:
+            if story_id:
+                cur = c.execute("UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
+                                (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")))
+                return (story_id, key) if cur.rowcount == 1 else None
+            sid, key = new_id(), secrets.token_urlsafe(16)
+            c.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)))
+            return sid, key
 
     def load_story(self, story_id: str) -> dict | None:
         if not isinstance(story_id, str) or not ID_PATTERN.match(story_id):
             return None
-        c = self._connect()
-        try:
+        with self._tx() as c:
             row = c.execute("SELECT title, body, created, updated FROM stories WHERE id=?", (story_id,)).fetchone()
-        finally:
-            c.close()
         return {"id": story_id, "title": row[0], **json.loads(row[1]), "created": row[2], "updated": row[3]} if row else None
