@@ -13,23 +13,26 @@ params = {k: st.query_params[k] for k in st.query_params.keys()}
 story_id = params.get("story", "shipped")
 
 
+LANG = ui.lang()
+
+
 @st.cache_resource(show_spinner=False)
-def _shipped():
-    return story.shipped(ui.base_bundle())
+def _shipped(lang: str):
+    return story.shipped(ui.base_bundle(), lang)
 
 
 @st.cache_resource(show_spinner=False, max_entries=64)
-def _figure(sc_key: str, _scene):
-    return story.scene_figure(_scene, ui.base_bundle())
+def _figure(sc_key: str, lang: str, _scene):
+    return story.scene_figure(_scene, ui.base_bundle(), lang=lang)
 
 
 if story_id == "shipped":
-    scenes, title = _shipped(), "City Solidarity Flows: the shipped story"
+    scenes, title = _shipped(LANG), t("story.shipped_title", LANG)
 else:
     saved = ui.store().load_story(story_id)
     if saved is None:
         st.warning("No saved story has the id in this link: showing the shipped story.")
-        story_id, scenes, title = "shipped", _shipped(), "City Solidarity Flows: the shipped story"
+        story_id, scenes, title = "shipped", _shipped(LANG), t("story.shipped_title", LANG)
     else:
         scenes, title = story.from_body(saved), saved["title"]
 
@@ -67,7 +70,7 @@ else:
               help="Hides the sidebar and enlarges the type; press F11 for full screen")
     c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label="Open this view in the app", icon=":material/open_in_new:",
                  query_params={**sc.params, **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
-    fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", sc)
+    fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated"), alt=alt)
     base = ui.app_root()
     st.caption("Permalink of this scene:")
@@ -77,7 +80,7 @@ else:
     lg = ui.lang()
     for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", t("story.deck", lg)),
                                   (d2, "html", FORMATS["html"], t("story.handout_html", lg)), (d3, "pdf", "application/pdf", t("story.handout_pdf", lg))):
-        col.download_button(label, data=lambda fmt=fmt: story.WRITERS[fmt](scenes, b, title, base, story_id), file_name=f"story.{fmt}",
+        col.download_button(label, data=lambda fmt=fmt: story.WRITERS[fmt](scenes, b, title, base, story_id, LANG), file_name=f"story-{LANG}.{fmt}",
                             mime=mime, key=f"story-dl-{fmt}", help="Every scene with its chart, caption, text alternative and citation (about 20 s to build)")
 
 st.divider()

@@ -79,6 +79,7 @@ def main(argv=None) -> int:
     sp.add_argument("--out", required=True, help="deck.pptx, handout.html or handout.pdf")
     sp.add_argument("--story", default="shipped", help="'shipped' or the id of a saved story")
     sp.add_argument("--base-url", default="", help="address of the app, for the permalinks in citations")
+    sp.add_argument("--lang", choices=["en", "fr", "es"], default="en", help="language of the shipped story's texts and of the deck")
     sp.add_argument("--store")
     d = sub.add_parser("delete", help="delete an imported dataset (needs the delete key printed at import)")
     d.add_argument("--dataset", required=True)
@@ -112,15 +113,17 @@ def main(argv=None) -> int:
             print(f"--out must end in .pptx, .html or .pdf (got {args.out!r})", file=sys.stderr)
             return 2
         b = load_bundle()
+        from .i18n import t
+
         if args.story == "shipped":
-            scenes, title = story.shipped(b), "City Solidarity Flows: the shipped story"
+            scenes, title = story.shipped(b, args.lang), t("story.shipped_title", args.lang)
         else:
             saved = Store(args.store).load_story(args.story)
             if saved is None:
                 print(f"no story with id {args.story!r}", file=sys.stderr)
                 return 2
             scenes, title = story.from_body(saved), saved["title"]
-        data = story.WRITERS[ext](scenes, b, title, args.base_url, args.story)
+        data = story.WRITERS[ext](scenes, b, title, args.base_url, args.story, args.lang)
         Path(args.out).write_bytes(data)
         print(f"wrote {len(scenes)} scenes to {args.out} ({len(data) / 1e6:.1f} MB)")
         return 0

@@ -57,36 +57,46 @@ class Filter:
             p["scheme"] = self.scheme
         return p
 
-    def describe(self, countries: pd.DataFrame | None = None) -> str:
-        """The active filter in words, e.g. for a chart subtitle or a citation."""
+    def describe(self, countries: pd.DataFrame | None = None, lang: str = "en") -> str:
+        """The active filter in words, e.g. for a chart subtitle or a citation, in the interface language."""
+        from .i18n import country_name, month, t
+
         names = dict(zip(countries["iso3"], countries["name"])) if countries is not None else {}
+
+        def when(s: str) -> str:
+            return _human_date(s) if lang == "en" else month(_start(s), lang, day=len(s) == 10)
+
+        def country(c: str) -> str:
+            return country_name(c, lang, names.get(c, c))
+
+        alt = t("flt.or", lang)
         parts = []
         if self.date_from or self.date_to:
-            a = _human_date(self.date_from) if self.date_from else "the start"
-            b = _human_date(self.date_to) if self.date_to else "the end"
-            parts.append(f"dated {a} to {b} (undated flows left out)")
+            a = when(self.date_from) if self.date_from else t("flt.start", lang)
+            b = when(self.date_to) if self.date_to else t("flt.end", lang)
+            parts.append(t("flt.dated", lang, a=a, b=b))
         if self.direction:
-            parts.append("direction " + " or ".join(classify.DIRECTION_LABELS.get(d, d) for d in self.direction))
-        for attr, label in (("donor_country", "donor in"), ("recipient_country", "recipient in")):
+            parts.append(t("flt.direction", lang, v=alt.join(t(f"dir.{d}", lang) if d in classify.DIRECTION_LABELS else d for d in self.direction)))
+        for attr in ("donor_country", "recipient_country"):
             v = getattr(self, attr)
             if v:
-                parts.append(f"{label} " + ", ".join(names.get(c, c) for c in v))
-        for attr, label in (("donor_region", "donor region"), ("recipient_region", "recipient region")):
+                parts.append(t(f"flt.{attr.split('_')[0]}_in", lang, v=", ".join(country(c) for c in v)))
+        for attr in ("donor_region", "recipient_region"):
             v = getattr(self, attr)
             if v:
-                parts.append(f"{label} " + " or ".join(v))
+                parts.append(t(f"flt.{attr}", lang, v=alt.join(v)))
         if self.aid_kind:
-            parts.append("aid: " + ", ".join(k.replace("_", " ") for k in self.aid_kind))
+            parts.append(t("flt.aid", lang, v=", ".join(k.replace("_", " ") for k in self.aid_kind)))
         if self.status:
-            parts.append("status: " + ", ".join(self.status))
+            parts.append(t("flt.status", lang, v=", ".join(self.status)))
         if self.level:
-            parts.append("actor level: " + ", ".join(lv.replace("_", " ") for lv in self.level))
+            parts.append(t("flt.level", lang, v=", ".join(lv.replace("_", " ") for lv in self.level)))
         if self.network:
-            parts.append("through " + ", ".join(self.network))
+            parts.append(t("flt.through", lang, v=", ".join(self.network)))
         if self.city:
-            parts.append(f"city or actor matching '{self.city}'")
-        scheme = f"North/South by {classify.SCHEMES[self.scheme]['label']}"
-        return ("All flows" if not parts else "Flows " + "; ".join(parts)) + f". {scheme}."
+            parts.append(t("flt.city", lang, v=self.city))
+        head = t("flt.all", lang) if not parts else t("flt.flows", lang, v="; ".join(parts))
+        return f"{head}. {t('flt.scheme', lang, v=t(f'scheme.{self.scheme}', lang))}."
 
     def apply(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The matching rows; with no filter, the table itself (no copy of a million rows)."""

@@ -49,12 +49,11 @@ def permalink(base: str, story_id: str, number: int) -> str:
     return f"{base.rstrip('/')}/story?{q}" if base else f"/story?{q}"
 
 
-def _month(ts) -> str:
-    return pd.Timestamp(ts).strftime("%B %Y")
+def shipped(b, lang: str = "en") -> list[Scene]:
+    """The story of the bundled data: wave and reversal, reciprocity, North–North patients, network funds.
+    Captions are templates in the interface language, filled with numbers computed here."""
+    from .i18n import country_name, month, month_long, number, t
 
-
-def shipped(b) -> list[Scene]:
-    """The story of the bundled data: wave and reversal, reciprocity, North–North patients, network funds."""
     f = b.flows
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     scenes = []
@@ -63,43 +62,33 @@ def shipped(b) -> list[Scene]:
     wave = wave_f.apply(f)
     h = aggregate.headline(wave)
     donors = wave["donor_country_iso3"].replace("", pd.NA).dropna().nunique()
-    scenes.append(Scene(
-        "January–February 2020: the world helps Chinese cities",
-        f"{h['flows']} flows dated up to February 2020 went to mainland China from partners in {donors} countries; "
-        f"{h['masks']:,.0f} masks were reported delivered.",
-        "map", wave_f.to_params()))
+    scenes.append(Scene(t("s1.title", lang), t("s1.caption", lang, flows=number(h["flows"], lang), countries=donors, masks=number(h["masks"], lang)),
+                        "map", wave_f.to_params()))
 
     rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",))
     rev = rev_f.apply(f)
     hr = aggregate.headline(rev)
     recips = rev["recipient_country_iso3"].replace("", pd.NA).dropna().nunique()
-    scenes.append(Scene(
-        "From March 2020: Chinese cities return the help",
-        f"{hr['flows']} flows from mainland Chinese cities and provinces reached {recips} countries from March 2020; "
-        f"{hr['masks']:,.0f} masks delivered — {hr['masks'] / h['masks']:.0f} times the masks of the first wave." if h["masks"] else
-        f"{hr['flows']} flows from mainland Chinese cities and provinces reached {recips} countries from March 2020.",
-        "map", rev_f.to_params(), "masks"))
+    times = f"{hr['masks'] / h['masks']:.0f}" if h["masks"] else "–"
+    scenes.append(Scene(t("s2.title", lang), t("s2.caption", lang, flows=number(hr["flows"], lang), countries=recips,
+                                                masks=number(hr["masks"], lang), times=times), "map", rev_f.to_params(), "masks"))
 
-    t = aggregate.timeline(f)
-    by = t.groupby(["direction", "period"], observed=True)["flows"].sum()
+    tl = aggregate.timeline(f)
+    by = tl.groupby(["direction", "period"], observed=True)["flows"].sum()
     to_cn, from_cn = by.get("partner_to_china", pd.Series(dtype=int)), by.get("china_to_partner", pd.Series(dtype=int))
-    scenes.append(Scene(
-        "The reversal, month by month",
-        (f"Help towards China peaked in {_month(to_cn.idxmax())} ({int(to_cn.max())} flows); help from China peaked in "
-         f"{_month(from_cn.idxmax())} ({int(from_cn.max())} flows). Flows dated only by year are not placed in a month.")
-        if len(to_cn) and len(from_cn) else "Flows per month by direction.",
-        "timeline", {}))
+    if len(to_cn) and len(from_cn):
+        scenes.append(Scene(t("s3.title", lang), t("s3.caption", lang, m1=month_long(to_cn.idxmax(), lang), n1=int(to_cn.max()),
+                                                    m2=month_long(from_cn.idxmax(), lang), n2=int(from_cn.max())), "timeline", {}))
 
     pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",))
     pat = pat_f.apply(f)
-    hp = aggregate.headline(pat)
     top_donor = pat["donor_country_iso3"].value_counts()
-    from_c = ", ".join(names.get(c, c) for c in pat["recipient_country_iso3"].value_counts().index[:2])
-    scenes.append(Scene(
-        "North–North: hospitals take in patients",
-        f"{hp['patients']:,.0f} patients from {from_c} were treated in {len(pat)} reported transfers, "
-        f"{top_donor.iloc[0] if len(top_donor) else 0} of them by hospitals and regions in {names.get(top_donor.index[0], '?') if len(top_donor) else '?'}.",
-        "map", pat_f.to_params(), "patients"))
+    if len(top_donor):
+        origins = ", ".join(country_name(c, lang, names.get(c, c)) for c in pat["recipient_country_iso3"].value_counts().index[:2])
+        scenes.append(Scene(t("s4.title", lang), t("s4.caption", lang, patients=number(aggregate.headline(pat)["patients"], lang), origins=origins,
+                                                    n=len(pat), k=int(top_donor.iloc[0]),
+                                                    country=country_name(top_donor.index[0], lang, names.get(top_donor.index[0], "?"))),
+                            "map", pat_f.to_params(), "patients"))
 
     pairs = aggregate.reciprocity_pairs(f)
     if len(pairs):
@@ -107,26 +96,27 @@ def shipped(b) -> list[Scene]:
         ex = (sure if len(sure) else pairs).iloc[0]
 
         def gift(q, unit, kind):
-            return f"{q:,.0f} {unit}" if pd.notna(q) and unit else str(kind).replace("_", " ")
+            return f"{number(q, lang)} {unit}" if pd.notna(q) and unit else str(kind).replace("_", " ")
 
-        scenes.append(Scene(
-            "Reciprocity: help that went both ways",
-            f"{len(pairs)} pairs of places helped each other in both directions. For example, {ex['first_giver']} sent "
-            f"{ex['first_receiver']} {gift(ex['quantity_1'], ex['quantity_unit_1'], ex['aid_kind_1'])} ({ex['date_label_1']}), and "
-            f"{ex['first_receiver']} sent {gift(ex['quantity_2'], ex['quantity_unit_2'], ex['aid_kind_2'])} back ({ex['date_label_2']}).",
-            "map", {"city": ex["first_giver"]}))
+        def when(label, start):
+            parts = str(label).split()
+            if lang == "en" or len(parts) < 2:
+                return label
+            return month(start, lang, day=len(parts) == 3)
 
-    funds = b.funds
-    cur = network_funds(funds)
+        scenes.append(Scene(t("s5.title", lang), t("s5.caption", lang, pairs=len(pairs), a=ex["first_giver"], b=ex["first_receiver"],
+                                                    gift1=gift(ex["quantity_1"], ex["quantity_unit_1"], ex["aid_kind_1"]),
+                                                    d1=when(ex["date_label_1"], ex["date_start_1"]),
+                                                    gift2=gift(ex["quantity_2"], ex["quantity_unit_2"], ex["aid_kind_2"]),
+                                                    d2=when(ex["date_label_2"], ex["date_start_2"])),
+                            "map", {"city": ex["first_giver"]}))
+
+    cur = network_funds(b.funds)
     eur = cur.loc[cur["currency"] == "EUR", "amount"].sum()
     approx = cur.loc[cur["amount_qualifier"] != "exact"]
-    note = (f", of which {' and '.join(f'{r.network} ({r.amount_qualifier.replace(chr(95), chr(32))} EUR {r.amount:,.0f})' for r in approx.itertuples())} "
-            "are stated approximately" if len(approx) else "")
-    scenes.append(Scene(
-        "City networks pool emergency money",
-        f"{cur['network'].nunique()} city networks and associations ran COVID-19 emergency funds with a stated amount: "
-        f"EUR {eur:,.0f} across their current versions{note}. Earlier versions of a fund are not added twice.",
-        "funds", {}))
+    items = t("word.and", lang).join(f"{r.network} ({t('qual.' + r.amount_qualifier, lang)} EUR {number(r.amount, lang)})" for r in approx.itertuples())
+    note = t("s6.note", lang, items=items) if len(approx) else ""
+    scenes.append(Scene(t("s6.title", lang), t("s6.caption", lang, n=cur["network"].nunique(), eur=number(eur, lang), note=note), "funds", {}))
     return scenes
 
 
@@ -137,21 +127,27 @@ def network_funds(funds: pd.DataFrame) -> pd.DataFrame:
 
 # --- figures -------------------------------------------------------------------------------------
 
-def scene_figure(scene: Scene, b, dataset_label: str | None = None):
+def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = "en"):
+    from .i18n import t
+
     dataset_label = dataset_label or data_label(b)
     flt = scene.filter(b.countries)
     view = flt.apply(b.with_scheme(flt.scheme))
-    source = f"Sources: {view['source_url'].nunique()} pages cited by {len(view)} records. Data: {dataset_label}."
-    sub = flt.describe(b.countries)
+    source = t("chart.source", lang, n=view["source_url"].nunique(), m=len(view), data=dataset_label)
+    sub = flt.describe(b.countries, lang)
+
+    def measure_text(m: str) -> str:
+        return t("chart.measure", lang, label=t(f"measure.{m}", lang).lower(), unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang))
+
     if scene.chart == "animated":
         from .figures.animated import animated_map
 
-        fig, note = animated_map(view, scene.title, sub + " Bold: flows dated in the week shown; faded: the three weeks before.", source)
+        fig, note = animated_map(view, scene.title, sub + " " + measure_text("flows"), source)
         busiest = max(note["per_week"], key=lambda x: x[1]) if note["per_week"] else ("", 0)
         return fig, view, (f"An animated map of {note['drawn']} flows placed week by week; the busiest week starts {busiest[0]} "
                            f"with {busiest[1]} flows. The still image shows every dated flow of the period in grey.")
     if scene.chart == "timeline":
-        return timeline_chart(aggregate.timeline(view), scene.title, sub + " Measure: number of flows (records).", source), view, ""
+        return timeline_chart(aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source), view, ""
     if scene.chart == "funds":
         import plotly.graph_objects as go
 
@@ -165,8 +161,7 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None):
         fig.update_layout(yaxis=dict(autorange="reversed"))
         alt = "; ".join(f"{r.network}: {qual.get(r.amount_qualifier, '')}{r.currency} {r.amount:,.0f}" for r in tot.itertuples())
         return fig, view, "Network funds, current versions: " + alt + "."
-    label, unit = aggregate.MEASURES[scene.measure]
-    fig, _ = flow_map(view, scene.measure, scene.title, f"{sub} Measure: {label.lower()} ({unit}).", source, choropleth=None, height=560)
+    fig, _ = flow_map(view, scene.measure, scene.title, f"{sub} {measure_text(scene.measure)}", source, choropleth=None, height=560)
     return fig, view, alttext.flows_summary(view, scene.measure)
 
 
@@ -188,26 +183,27 @@ def from_body(body: dict) -> list[Scene]:
 
 # --- exports --------------------------------------------------------------------------------------
 
-def _cite(scene: Scene, b, link: str) -> str:
-    return export.citation(scene.filter(b.countries).describe(b.countries), link, dataset=data_label(b))
+def _cite(scene: Scene, b, link: str, lang: str = "en") -> str:
+    return export.citation(scene.filter(b.countries).describe(b.countries, lang), link, dataset=data_label(b))
 
 
-def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped") -> bytes:
+def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
     """One slide per scene: title, chart image (rendered offline), caption, and a sources/citation footer."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
 
     from .figures.render import render
+    from .i18n import t
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
     first = prs.slides.add_slide(prs.slide_layouts[0])
     first.shapes.title.text = title
-    first.placeholders[1].text = f"{len(scenes)} scenes, built from the data on {date.today().isoformat()}. Every number is computed from the records."
+    first.placeholders[1].text = t("deck.intro", lang, n=len(scenes), date=date.today().isoformat())
     blank = prs.slide_layouts[6]
     for i, sc in enumerate(scenes, 1):
         s = prs.slides.add_slide(blank)
-        fig, view, alt = scene_figure(sc, b)
+        fig, view, alt = scene_figure(sc, b, lang=lang)
         png = render(fig, "png", width=1600, height=900, scale=1)
         tb = s.shapes.add_textbox(Emu(400000), Emu(150000), Emu(11400000), Emu(600000)).text_frame
         tb.text = sc.title
@@ -220,7 +216,7 @@ def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
         cap.paragraphs[0].runs[0].font.size = Pt(18)
         foot = s.shapes.add_textbox(Emu(400000), Emu(6050000), Emu(11400000), Emu(700000)).text_frame
         foot.word_wrap = True
-        foot.text = f"Scene {i} of {len(scenes)}. Cite this view: {_cite(sc, b, permalink(base_url, story_id, i))}"
+        foot.text = t("deck.footer", lang, i=i, n=len(scenes), cite=_cite(sc, b, permalink(base_url, story_id, i), lang))
         foot.paragraphs[0].runs[0].font.size = Pt(10)
         s.notes_slide.notes_text_frame.text = alt
     buf = io.BytesIO()
@@ -228,29 +224,30 @@ def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
     return buf.getvalue()
 
 
-def to_html(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped") -> bytes:
+def to_html(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
     """A handout: every scene's chart as inline SVG, its caption, text alternative and citation; opens offline."""
     from .figures.render import render
+    from .i18n import t
 
-    parts = [f"<!doctype html><html lang='en'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
              "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}section{page-break-after:always;margin-bottom:3em}"
              "svg{max-width:100%;height:auto}.cite{font-size:.8em;color:#666}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p>{len(scenes)} scenes, built from the data on {date.today().isoformat()}.</p>"]
+             f"<h1>{html.escape(title)}</h1><p>{html.escape(t('deck.intro', lang, n=len(scenes), date=date.today().isoformat()))}</p>"]
     for i, sc in enumerate(scenes, 1):
-        fig, view, alt = scene_figure(sc, b)
+        fig, view, alt = scene_figure(sc, b, lang=lang)
         svg = render(fig, "svg", width=1200, height=650, alt=alt).decode("utf-8")
         parts.append(f"<section><h2>{i}. {html.escape(sc.title)}</h2><p>{html.escape(sc.caption)}</p>{svg}"
-                     f"<p><em>Text alternative:</em> {html.escape(alt)}</p>"
-                     f"<p class='cite'>Cite this view: {html.escape(_cite(sc, b, permalink(base_url, story_id, i)))}</p></section>")
+                     f"<p><em>{t('deck.alt', lang)}</em> {html.escape(alt)}</p>"
+                     f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i), lang))}</p></section>")
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 
 
-def to_pdf(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped") -> bytes:
+def to_pdf(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
     """The handout printed to PDF by the system Chromium (through Playwright; no network)."""
     from playwright.sync_api import sync_playwright
 
-    page_html = to_html(scenes, b, title, base_url, story_id).decode("utf-8")
+    page_html = to_html(scenes, b, title, base_url, story_id, lang).decode("utf-8")
     with sync_playwright() as p:
         br = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         try:

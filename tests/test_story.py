@@ -105,3 +105,34 @@ def test_cli_story_html_handout(tmp_path):
 def test_pdf_handout_prints_offline(scenes, bundle):
     pdf = story.to_pdf(scenes[:2], bundle, "PDF test")
     assert pdf[:5] == b"%PDF-" and len(pdf) > 50_000 and pdf.count(b"/Type /Page") >= 2
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_shipped_story_in_french_and_spanish_has_the_same_numbers(bundle, scenes, lang):
+    from coop_data import i18n
+
+    other = story.shipped(bundle, lang)
+    assert len(other) == len(scenes) and all(o.params == s.params and o.chart == s.chart for o, s in zip(other, scenes))
+    assert all(o.title != s.title for o, s in zip(other, scenes))
+    wave = aggregate.headline(filters.Filter(date_to="2020-02", direction=("partner_to_china",)).apply(bundle.flows))
+    assert i18n.number(wave["masks"], lang) in other[0].caption and " masks were" not in other[0].caption
+
+
+def test_french_deck(bundle):
+    from pptx import Presentation
+
+    fr = story.shipped(bundle, "fr")
+    deck = Presentation(io.BytesIO(story.to_pptx(fr[:1], bundle, "Récit", "http://example.org", lang="fr")))
+    texts = [sh.text_frame.text for s in list(deck.slides)[1:] for sh in s.shapes if sh.has_text_frame]
+    assert fr[0].title in texts and fr[0].caption in texts
+    assert any(x.startswith("Scène 1 sur 1. Citer cette vue :") and "sens Partenaire → Chine" in x for x in texts)
+
+
+def test_story_page_in_french():
+    from test_app import app
+
+    at = app("app_pages/story.py", {"lang": "fr", "story": "shipped", "scene": "1"})
+    assert not at.exception
+    assert [x.value for x in at.title] == ["Janvier–février 2020 : le monde aide les villes chinoises"]
+    assert any(b.label == "Suivant ▶" for b in at.button)
+    assert "77 flux datés jusqu'à février 2020" in " ".join(m.value for m in at.markdown)
