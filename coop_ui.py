@@ -220,7 +220,7 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
         st.query_params.from_dict(new)
     ss[SYNC_KEY] = new
     view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
-    sb.caption(i18n.t("sb.match", lg, n=i18n.number(len(view), lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries)))
+    sb.caption(i18n.t("sb.match", lg, n=i18n.number(len(view), lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries, lg)))
     sb.caption(i18n.t("sb.link", lg))
     return flt, view
 
@@ -288,7 +288,7 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
     if alt:
         st.caption("Text alternative: " + md_escape(alt))
     flt = st.session_state.get("_flt", filters.Filter())
-    cite = export.citation(flt.describe(bundle().countries), absolute_link(), dataset=dataset_label())
+    cite = export.citation(flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label())
     cols = st.columns([1, 1, 1, 5])
     for col, fmt in zip(cols, ("png", "svg", "html")):
         col.download_button(fmt.upper(), data=lambda fmt=fmt: render(fig, fmt, cite=cite, alt=alt), file_name=f"{key}.{fmt}",
@@ -300,7 +300,7 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
     """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
     b = bundle()
-    cite = export.citation(flt.describe(b.countries), absolute_link(), dataset=dataset_label())
+    cite = export.citation(flt.describe(b.countries, lang()), absolute_link(), dataset=dataset_label())
     cols = st.columns(5 if table is not None else 4)
     for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
                               ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):

@@ -49,7 +49,7 @@ def test_french_interface_by_url_and_across_pages():
     assert not at.exception
     assert {m.label for m in at.metric} >= {"Flux", "Villes", "Pays"}
     side = " ".join(c.value for c in at.sidebar.caption)
-    assert "flux sur 393 correspondent" in side
+    assert "flux sur 393 correspondent" in side and "sens Nord → Sud" in side and "Nord/Sud selon" in side
     assert any(m.label == "Sens" for m in at.multiselect)
     at.switch_page("app_pages/story.py").run()
     assert at.query_params["lang"] == "fr" and at.query_params["direction"] == "north_south"
