@@ -1,5 +1,7 @@
 """Story mode: play the shipped story (or a saved one) scene by scene, present it full-screen,
 download it as a deck or handout, and build your own from the views you filter."""
+import dataclasses
+
 import streamlit as st
 
 import coop_ui as ui
@@ -90,7 +92,7 @@ with st.expander("Build your own story", expanded=story_id != "shipped"):
     draft = st.session_state.setdefault("story_draft", [])
     keys = st.session_state.setdefault("my_stories", {})
     if story_id != "shipped" and story_id in keys and not st.session_state.get("draft_loaded") == story_id:
-        st.session_state["story_draft"] = draft = [story.asdict(s) for s in scenes]
+        st.session_state["story_draft"] = draft = [dataclasses.asdict(s) for s in scenes]
         st.session_state["draft_loaded"] = story_id
     with st.form("add-scene", clear_on_submit=True):
         t = st.text_input("Scene title", max_chars=200)

@@ -11,6 +11,8 @@ import functools
 import logging
 import os
 
+from . import dates
+
 LANGS = {"en": "English", "fr": "Français", "es": "Español"}
 DEFAULT = "en"
 _log = logging.getLogger(__name__)
@@ -176,7 +178,7 @@ MONTHS_LONG = {
 }
 
 MONTHS = {
-    "en": ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"],
+    "en": dates.MONTHS,
     "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
     "es": ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."],
 }

@@ -43,10 +43,6 @@ def _limit_rows(n: int) -> None:
         raise InputError(f"the file has {n:,} rows; the limit is {MAX_ROWS:,}. Split it into smaller files.")
 
 
-def read_csv_bytes(data: bytes) -> pd.DataFrame:
-    return read_csv(data).data
-
-
 def read_csv(data: bytes) -> RawTable:
     if len(data) > MAX_BYTES:
         raise InputError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB")
@@ -187,4 +183,4 @@ def validate_file(path: str | Path):
     return prep.table, prep.report, prep.unplaced.to_dict("records")
 
 
-__all__ = ["INTERCHANGE", "InputError", "LIMITS", "RawTable", "read_csv", "read_csv_bytes", "read_xlsx", "read_upload", "read_path", "validate_file"]
+__all__ = ["INTERCHANGE", "InputError", "LIMITS", "RawTable", "read_csv", "read_xlsx", "read_upload", "read_path", "validate_file"]

@@ -17,6 +17,7 @@ import pycountry
 
 from . import places
 from .schema import AID_KINDS, LEVELS, STATUSES
+from .validate import _short
 
 
 @dataclass
@@ -102,11 +103,11 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
     elif (mt := _WORDS_US.match(low.replace(",", ""))) and mt[1] in MONTHS:
         m, d, y = MONTHS[mt[1]], int(mt[2]), int(mt[3])
     else:
-        return "", "", f"date '{_clip(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')"
+        return "", "", f"date '{_short(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')"
     if m is None:
         return f"{y:04d}", "year", ""
     if not _real(y, m, d):
-        return "", "", f"date '{_clip(t)}' does not exist in the calendar"
+        return "", "", f"date '{_short(t)}' does not exist in the calendar"
     if d is None:
         return f"{y:04d}-{m:02d}", "month", ""
     return f"{y:04d}-{m:02d}-{d:02d}", "day", ""
@@ -234,7 +235,3 @@ def currencies(s: pd.Series) -> Result:
     changed = int((out != raw).sum())
     return Result(out, pd.Series(False, index=s.index), pd.Series("", index=s.index), changed,
                   f"{changed} currency values written as ISO 4217 codes" if changed else "")
-
-
-def _clip(s: str, n: int = 60) -> str:
-    return s if len(s) <= n else s[: n - 1] + "…"

@@ -27,16 +27,12 @@ PAGE_OF_CHART = {"map": "map", "animated": "timeline", "timeline": "timeline", "
 class Scene:
     title: str
     caption: str
-    chart: str = "map"  # map | timeline | funds
+    chart: str = "map"  # one of CHARTS
     params: dict = field(default_factory=dict)  # filter as URL parameters
     measure: str = "flows"
 
     def filter(self, countries: pd.DataFrame | None = None) -> filters.Filter:
         return filters.parse(self.params, countries)[0]
-
-    def link(self, base: str = "", story: str = "shipped", number: int = 1) -> str:
-        q = {**self.params, **({"measure": self.measure} if self.measure != "flows" else {}), "story": story, "scene": str(number)}
-        return f"{base.rstrip('/')}/{PAGE_OF_CHART[self.chart]}?{urllib.parse.urlencode(q)}" if base else f"?{urllib.parse.urlencode(q)}"
 
 
 def data_label(b) -> str:
