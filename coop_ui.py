@@ -15,6 +15,7 @@ from coop_data import classify, datasets, export, filters, i18n
 from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config
 from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
+from coop_data.schema import STATUSES
 from coop_data.store import ID_PATTERN, Store
 
 MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
@@ -22,7 +23,7 @@ SYNC_KEY = "_url_params"
 
 
 VIEW_PARAMS = ("dataset", "data")
-STORY_PARAMS = ("story", "scene", "present")  # read by the story page; kept as they are
+STORY_PARAMS = ("story", "scene", "present", "highlight")  # read by the story, map and partnership pages; kept as they are
 
 
 @st.cache_resource(show_spinner=False)
@@ -72,7 +73,8 @@ def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
 def _per_view(name: str, dataset_id: str, scope_: str, flt_key: str, args_key: str, _fn, _args, _flt):
     flows = flows_for_scheme(_flt.scheme, dataset_id, scope_) if dataset_id else flows_for_scheme(_flt.scheme)
-    return _fn(_flt.apply(flows), *_args)
+    args, kwargs = _args
+    return _fn(_flt.apply(flows), *args, **kwargs)
 
 
 def clear_dataset_caches() -> None:
@@ -81,12 +83,12 @@ def clear_dataset_caches() -> None:
         fn.clear()
 
 
-def per_view(fn, *args):
-    """fn(view, *args) computed once per (data, filter, args) and shared: a rerun of the same view is instant at any size.
+def per_view(fn, *args, **kwargs):
+    """fn(view, *args, **kwargs) computed once per (data, filter, args) and shared: a rerun of the same view is instant at any size.
     Results are shared between sessions and must be treated as read-only."""
     flt = st.session_state["_flt"]
     ds_id, sc = scope()
-    return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds_id, sc, repr(flt), repr(args), fn, args, flt)
+    return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds_id, sc, repr(flt), repr((args, sorted(kwargs.items()))), fn, (args, kwargs), flt)
 
 
 def bundle() -> Bundle:
@@ -103,10 +105,10 @@ def _data_params(params: dict[str, str]) -> tuple[str, str, list[str]]:
     notices = []
     ds_id, sc = params.get("dataset", ""), params.get("data", "")
     if ds_id and not (ID_PATTERN.match(ds_id) and store().exists(ds_id)):
-        notices.append("No imported dataset has the id in this link (it may have been deleted): showing the bundled data.")
+        notices.append(T("ui.no_dataset"))
         ds_id = ""
     if sc and sc not in datasets.SCOPES:
-        notices.append(f"Ignored unknown data scope '{sc[:20]}' (use bundled, imported or both).")
+        notices.append(T("ui.bad_scope", v=sc[:20]))
         sc = ""
     return ds_id, (sc or ("imported" if ds_id else "bundled")), notices
 
@@ -174,9 +176,9 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     lg = i18n.lang_of(st.session_state.get("w_lang"))
     if ds_id:
         sb.header(i18n.t("sb.data", lg))
-        sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=datasets.SCOPE_LABELS.get,
-                 help="Your imported dataset, the bundled (curated) data, or both together")
-        sb.caption("Imported dataset: " + md_escape(ds_name))
+        sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=lambda x: i18n.t(f"scope.{x}", lg),
+                 help=i18n.t("sb.show_help", lg))
+        sb.caption(i18n.t("sb.imported", lg) + " " + md_escape(ds_name))
     sb.header(i18n.t("sb.filters", lg))
     months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
     c1, c2 = sb.columns(2)
@@ -186,15 +188,15 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
     donor_c, recip_c = opts["donor_countries"], opts["recipient_countries"]
     sb.multiselect(i18n.t("sb.donor_country", lg), sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", format_func=lambda c: names.get(c, c))
     sb.multiselect(i18n.t("sb.recipient_country", lg), sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", format_func=lambda c: names.get(c, c))
-    sb.multiselect(i18n.t("sb.donor_region", lg), regions, key="w_donor_region")
-    sb.multiselect(i18n.t("sb.recipient_region", lg), regions, key="w_recipient_region")
+    sb.multiselect(i18n.t("sb.donor_region", lg), regions, key="w_donor_region", format_func=lambda r: i18n.category("region", r, lg))
+    sb.multiselect(i18n.t("sb.recipient_region", lg), regions, key="w_recipient_region", format_func=lambda r: i18n.category("region", r, lg))
     sb.text_input(i18n.t("sb.city", lg), key="w_city", max_chars=100)
     with sb.expander(i18n.t("sb.more", lg)):
-        st.multiselect(i18n.t("sb.aid_kind", lg), opts["aid_kinds"], key="w_aid_kind")
-        st.multiselect(i18n.t("sb.level", lg), opts["levels"], key="w_level")
-        st.multiselect(i18n.t("sb.status", lg), ["delivered", "announced", "planned", "cancelled", "unknown"], key="w_status")
+        st.multiselect(i18n.t("sb.aid_kind", lg), opts["aid_kinds"], key="w_aid_kind", format_func=lambda x: i18n.category("aid_kind", x, lg))
+        st.multiselect(i18n.t("sb.level", lg), opts["levels"], key="w_level", format_func=lambda x: i18n.category("level", x, lg))
+        st.multiselect(i18n.t("sb.status", lg), list(STATUSES), key="w_status", format_func=lambda x: i18n.category("status", x, lg))
         st.multiselect(i18n.t("sb.network", lg), networks, key="w_network")
-        st.radio(i18n.t("sb.scheme", lg), list(classify.SCHEMES), key="w_scheme", format_func=lambda s: classify.SCHEMES[s]["label"])
+        st.radio(i18n.t("sb.scheme", lg), list(classify.SCHEMES), key="w_scheme", format_func=lambda s: i18n.t(f"scheme.{s}", lg))
     sb.button(i18n.t("sb.reset", lg), on_click=_reset)
     ss = st.session_state
     flt = filters.Filter(
@@ -213,7 +215,7 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
             sc = chosen
     for k in STORY_PARAMS:
         if k in params:
-            new[k] = params[k][:40]
+            new[k] = params[k][:200]
     if lg != i18n.DEFAULT:
         new["lang"] = lg
     if new != params:
@@ -253,12 +255,13 @@ def dataset_label() -> str:
     """Names the data of this view in every caption, source line and citation."""
     ds_id, sc = scope()
     b = bundle()
+    bundled = T("data.bundled", version=export.VERSION)
     if not ds_id:
-        return "City Solidarity Flows bundled data v" + export.VERSION
+        return bundled
     imported = b.meta.get("imported") or b.name
     if sc == "both":
-        return f"City Solidarity Flows bundled data v{export.VERSION} + imported dataset '{imported}' ({ds_id})"
-    return f"imported dataset '{b.name}' ({ds_id}, imported {b.meta.get('created', '')[:10]})"
+        return f"{bundled} + {T('data.imported', name=imported, id=ds_id)}"
+    return T("data.imported_on", name=b.name, id=ds_id, date=b.meta.get("created", "")[:10])
 
 
 def md_escape(text: str) -> str:
@@ -271,9 +274,9 @@ def source_line(view: pd.DataFrame) -> str:
     n = view["source_url"].nunique()
     mirror = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"]).sum()
     user = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "user_supplied", "source_id"]).sum()
-    extra = f"; {mirror} rows cite mirror copies (lower confidence)" if mirror else ""
-    extra += f"; {user} rows cite sources from an imported file, not checked by the project" if user else ""
-    return f"Sources: {n} pages cited by {len(view)} records (links in the table and downloads){extra}. Data: {dataset_label()}."
+    extra = T("src.mirror", n=num(mirror)) if mirror else ""
+    extra += T("src.user", n=num(user)) if user else ""
+    return T("src.line", n=num(n), m=num(len(view)), extra=extra, data=dataset_label())
 
 
 def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
@@ -286,48 +289,64 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
         kwargs.update(on_select="rerun", selection_mode=("points",))
     event = st.plotly_chart(fig, **kwargs)
     if alt:
-        st.caption("Text alternative: " + md_escape(alt))
+        st.caption(T("alt.prefix") + " " + md_escape(alt))
     flt = st.session_state.get("_flt", filters.Filter())
-    cite = export.citation(flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label())
+    cite = export.citation(flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang())
     cols = st.columns([1, 1, 1, 5])
     for col, fmt in zip(cols, ("png", "svg", "html")):
         col.download_button(fmt.upper(), data=lambda fmt=fmt: render(fig, fmt, cite=cite, alt=alt), file_name=f"{key}.{fmt}",
                             mime=RENDER_FORMATS[fmt], key=f"{key}-img-{fmt}",
-                            help=f"This chart as {fmt.upper()}, rendered on the server with its citation" + (" and text alternative" if alt else ""))
+                            help=T("dl.chart_help_alt" if alt else "dl.chart_help", fmt=fmt.upper()))
     return event
 
 
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
     """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
     b = bundle()
-    cite = export.citation(flt.describe(b.countries, lang()), absolute_link(), dataset=dataset_label())
+    cite = export.citation(flt.describe(b.countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang())
     cols = st.columns(5 if table is not None else 4)
     for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
                               ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
         # Deferred: the file is built only when the button is clicked, not on every rerun.
         col.download_button(f"{fmt.upper()}", data=lambda fmt=fmt: export.export(view, fmt, cite, b.sources), file_name=f"city-solidarity-flows.{fmt}",
-                            mime=mime, key=f"{key}-{fmt}", help=f"The {len(view)} flows of this view as {fmt.upper()}")
+                            mime=mime, key=f"{key}-{fmt}", help=T("dl.view_help", n=num(len(view)), fmt=fmt.upper()))
     if table is not None:
-        cols[4].download_button("Chart numbers (CSV)", data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
+        cols[4].download_button(T("dl.numbers"), data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
                                 file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
-    st.caption("Cite this view: " + md_escape(cite))
+    st.caption(T("deck.cite") + " " + md_escape(cite))
 
 
 def empty_notice(flt: filters.Filter) -> None:
-    st.info(f"No flows match: {md_escape(flt.describe(bundle().countries))} Widen the filters or press 'Reset filters'.")
+    st.info(T("ui.empty", filter=md_escape(flt.describe(bundle().countries, lang()))))
 
 
 
 def current() -> tuple[filters.Filter, pd.DataFrame]:
     """The filter and view computed by the entry script for this run; names imported data at the top of the page."""
     if scope()[0]:
-        st.caption(f"Data in this view: {md_escape(dataset_label())}.")
+        st.caption(T("ui.data_in_view", data=md_escape(dataset_label())))
     return st.session_state["_flt"], st.session_state["_view"]
 
 
-def compact(x: float, prefix: str = "") -> str:
-    """10342761 -> 'EUR 10.3 m' so headline figures fit a projector column."""
-    for div, suf in ((1e9, " bn"), (1e6, " m"), (1e3, " k")):
+def compact(x: float, unit: str = "") -> str:
+    """10342761 -> 'EUR 10.3 m' / '10,3 M EUR' so headline figures fit a projector column."""
+    lg = lang()
+    for div, suf in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if abs(x) >= div:
-            return f"{prefix}{x / div:,.1f}{suf}"
-    return f"{prefix}{x:,.0f}"
+            s = f"{i18n.number(x / div, lg, 1)} {T('num.' + suf)}"
+            break
+    else:
+        s = i18n.number(x, lg)
+    if not unit:
+        return s
+    return f"{unit} {s}" if lg == "en" else f"{s} {unit}"
+
+
+def T(key: str, **kw) -> str:
+    """A UI string in the language of this view."""
+    return i18n.t(key, lang(), **kw)
+
+
+def num(x: float, decimals: int = 0) -> str:
+    """A number written the way the language of this view writes it."""
+    return i18n.number(x, lang(), decimals)

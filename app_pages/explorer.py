@@ -2,12 +2,12 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import export
 
+T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
-st.title("Explorer")
-st.markdown(f"**{len(view):,} flows.** {ui.md_escape(flt.describe(b.countries))} Data: {ui.md_escape(ui.dataset_label())}.")
+st.title(T("nav.explorer"))
+st.markdown(T("explorer.head", n=num(len(view)), filter=ui.md_escape(flt.describe(b.countries, ui.lang())), data=ui.md_escape(ui.dataset_label())))
 if view.empty:
     ui.empty_notice(flt)
     st.stop()
@@ -16,10 +16,9 @@ cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", 
         "is_aggregate", "parent_id", "counted", "relationship_stated", "summary", "source_publisher", "source_url"]
 SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
 if len(view) > SHOWN:
-    st.caption(f"Showing the first {SHOWN:,} of {len(view):,} flows; the downloads below hold all {len(view):,}. Narrow the filters to browse further.")
+    st.caption(T("explorer.capped", shown=num(SHOWN), n=num(len(view))))
 st.dataframe(view[cols].head(SHOWN), hide_index=True, height=520,
-             column_config={"source_url": st.column_config.LinkColumn("source"), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
-                            "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": "date"})
-st.caption("Sort by clicking a column header; search with the table's magnifier. 'counted' rows enter money and quantity totals "
-           "(delivered, and not a programme total whose details are in the data).")
+             column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+                            "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": T("col.date")})
+st.caption(T("explorer.help"))
 ui.downloads(view, flt, "explorer")

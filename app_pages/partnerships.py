@@ -1,56 +1,48 @@
 """Partnerships: stated twinning pairs, flows inside a stated relationship, reciprocity and case studies."""
-import numpy as np
 import pandas as pd
-import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, alttext
-from coop_data.figures.common import base_layout
-from coop_data.figures.flowmap import great_circle
+from coop_data.figures import highlight
+from coop_data.figures.partnerships import partnership_map
 
+T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
+lg = ui.lang()
 p = b.partnerships
-st.title("Partnerships")
-st.caption("City pairs that a source states as twinned, sister, friendship or cooperating. Founding years only where the source states one.")
-drawn = p.dropna(subset=["latitude_a", "latitude_b"])
-lat, lon = great_circle(drawn["latitude_a"].values, drawn["longitude_a"].values, drawn["latitude_b"].values, drawn["longitude_b"].values, n=16)
-fig = go.Figure(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(), lon=np.c_[lon, np.full(len(lon), np.nan)].ravel(),
-                              mode="lines", line=dict(width=1.2, color="#0072B2"), opacity=0.6, name="Stated partnership", hoverinfo="skip"))
-fig.add_trace(go.Scattergeo(lat=pd.concat([drawn["latitude_a"], drawn["latitude_b"]]), lon=pd.concat([drawn["longitude_a"], drawn["longitude_b"]]),
-                            mode="markers", marker=dict(size=5, color="#333"), name="Partner city",
-                            hovertext=pd.concat([drawn["city_a"], drawn["city_b"]]), hoverinfo="text"))
-base_layout(fig, "Stated city partnerships", f"All {len(p)} partnerships in this data (the sidebar filters apply to flows, not to this map). "
-            f"{len(drawn)} drawn; {len(p) - len(drawn)} have a partner that is a province or a name the gazetteer does not hold.",
-            f"Sources: {p['source_url'].nunique()} pages. Data: {ui.dataset_label()}.", height=520)
-fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", landcolor="#f2f2ee", showland=True, lataxis_range=[-58, 85])
-ui.chart(fig, "partnership-map", geo=True, alt=alttext.partnerships_summary(p, len(drawn)))
+st.title(T("nav.partnerships"))
+st.caption(T("pa.intro"))
+fig, n_drawn = partnership_map(p, T("funds.chart_source", n=num(p["source_url"].nunique()), data=ui.dataset_label()), lg)
+missing = highlight.add(fig, b, st.query_params.get("highlight", ""), lg)
+if missing:
+    st.warning(T("hl.missing", names=ui.md_escape(", ".join(missing))))
+ui.chart(fig, "partnership-map", geo=True, alt=alttext.partnerships_summary(p, n_drawn, lang=lg))
 st.dataframe(p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]], hide_index=True,
-             column_config={"source_url": st.column_config.LinkColumn("source"), "since_year": st.column_config.NumberColumn(format="%d")})
+             column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "since_year": st.column_config.NumberColumn(format="%d")})
 
-st.subheader("Flows inside a stated relationship vs ad hoc")
+st.subheader(T("pa.rel_head"))
 rel = view["relationship_stated"].fillna("").str.strip() != ""
-st.markdown(f"In the current view, **{int(rel.sum()):,}** of {len(view):,} flows name a relationship (sister city, twin town, partner …) in their source; "
-            f"**{int((~rel).sum()):,}** state none.")
+st.markdown(T("pa.rel_text", rel=num(int(rel.sum())), n=num(len(view)), adhoc=num(int((~rel).sum()))))
 
-st.subheader("Reciprocity: A helped B, then B helped A")
+st.subheader(T("pa.recip_head"))
 r = aggregate.reciprocity_pairs(view)
 if r.empty:
-    st.info("No pair in the current view helped each other both ways.")
+    st.info(T("pa.recip_none"))
 else:
-    st.caption("Pairs matched by city (a district counts as its city); programme totals and cancelled flows left out. "
-               "'Order certain' is false when a date is only a year, so which came first is not claimed.")
+    st.caption(T("pa.recip_note"))
     st.dataframe(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
                     "date_label_2", "aid_kind_2", "quantity_2", "quantity_unit_2", "record_id_2", "order_certain", "source_url_1", "source_url_2"]]
-                 .rename(columns={"first_giver": "A", "first_receiver": "B", "date_label_1": "A→B date", "date_label_2": "B→A date"}), hide_index=True,
-                 column_config={"source_url_1": st.column_config.LinkColumn("A→B source"), "source_url_2": st.column_config.LinkColumn("B→A source")})
+                 .rename(columns={"first_giver": "A", "first_receiver": "B", "date_label_1": T("pa.ab_date"), "date_label_2": T("pa.ba_date"),
+                                  "order_certain": T("pa.order_certain")}), hide_index=True,
+                 column_config={"source_url_1": st.column_config.LinkColumn(T("pa.ab_source")), "source_url_2": st.column_config.LinkColumn(T("pa.ba_source"))})
 
-st.subheader("The chapter's case studies")
+st.subheader(T("pa.cases_head"))
 facts = ui.base_bundle().facts
 for subj in ("Milan - Quelimane", "Montreuil - Cercle de Yélimané (Mali)", "Cercle de Yélimané", "Quelimane"):
     for row in facts[facts["subject"] == subj].itertuples():
-        val = "" if pd.isna(row.value) else f" — **{row.value:,.0f} {row.unit}**" + (f" ({row.qualifier.replace('_', ' ')})" if row.qualifier not in ("", "exact") else "")
-        st.markdown(f"- *{row.subject}*: {row.fact}{val} [{row.fact_id}; year {row.year if not pd.isna(row.year) else 'n/a'}]")
-st.caption("Source of these figures: Kihlgren Grandi, L. (2020) 'Decentralized Cooperation', City Diplomacy, Springer, DOI 10.1007/978-3-030-60717-3_3. "
-           "No COVID-era action of these two partnerships was found by the research.")
+        val = "" if pd.isna(row.value) else " — **" + ui.md_escape(alttext.qualified(row.value, row.qualifier, row.unit, lg)) + "**"
+        year = row.year if not pd.isna(row.year) else "n/a"
+        st.markdown(f"- *{ui.md_escape(row.subject)}*: {ui.md_escape(row.fact)}{val} [{row.fact_id}; {T('pa.year')} {year}]")
+st.caption(T("pa.cases_source"))

@@ -6,7 +6,6 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, story
-from coop_data.i18n import t
 from coop_data.figures.render import FORMATS
 
 flt, _ = ui.current()
@@ -16,6 +15,7 @@ story_id = params.get("story", "shipped")
 
 
 LANG = ui.lang()
+T = ui.T
 
 
 @st.cache_resource(show_spinner=False)
@@ -29,12 +29,12 @@ def _figure(sc_key: str, lang: str, _scene):
 
 
 if story_id == "shipped":
-    scenes, title = _shipped(LANG), t("story.shipped_title", LANG)
+    scenes, title = _shipped(LANG), T("story.shipped_title")
 else:
     saved = ui.store().load_story(story_id)
     if saved is None:
-        st.warning("No saved story has the id in this link: showing the shipped story.")
-        story_id, scenes, title = "shipped", _shipped(LANG), t("story.shipped_title", LANG)
+        st.warning(T("story.not_found"))
+        story_id, scenes, title = "shipped", _shipped(LANG), T("story.shipped_title")
     else:
         scenes, title = story.from_body(saved), saved["title"]
 
@@ -57,72 +57,71 @@ if present:
                 "[data-testid='stMarkdownContainer'] p{font-size:1.5rem}</style>", unsafe_allow_html=True)
 
 if not scenes:
-    st.info("This story has no scenes yet.")
+    st.info(T("story.empty"))
 else:
     sc = scenes[n - 1]
-    st.caption(f"{'' if story_id == 'shipped' else 'Saved story: '}{ui.md_escape(title)} — {t('story.scene', ui.lang(), n=n, total=len(scenes))}")
-    st.title(ui.md_escape(sc.title) or f"Scene {n}")
+    st.caption(f"{'' if story_id == 'shipped' else T('story.saved') + ' '}{ui.md_escape(title)} — {T('story.scene', n=n, total=len(scenes))}")
+    st.title(ui.md_escape(sc.title) or T("story.scene_n", n=n))
     st.markdown("#### " + ui.md_escape(sc.caption))
     c1, c2, c3, c4 = st.columns([1, 1, 2, 2])
-    lg = ui.lang()
-    c1.button(t("story.previous", lg), on_click=_go, args=(n - 1,), disabled=n <= 1, key="story-prev", help="Previous scene (Tab to reach, Enter to press)")
-    c2.button(t("story.next", lg), on_click=_go, args=(n + 1,), disabled=n >= len(scenes), key="story-next", type="primary", help="Next scene")
-    c3.button(t("story.exit", lg) if present else t("story.present", lg), key="story-present",
+    c1.button(T("story.previous"), on_click=_go, args=(n - 1,), disabled=n <= 1, key="story-prev", help=T("story.prev_help"))
+    c2.button(T("story.next"), on_click=_go, args=(n + 1,), disabled=n >= len(scenes), key="story-next", type="primary", help=T("story.next_help"))
+    c3.button(T("story.exit") if present else T("story.present"), key="story-present",
               on_click=lambda: st.query_params.__setitem__("present", "0" if present else "1"),
-              help="Hides the sidebar and enlarges the type; press F11 for full screen")
-    c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label="Open this view in the app", icon=":material/open_in_new:",
-                 query_params={**sc.params, **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
+              help=T("story.present_help"))
+    c4.page_link(f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py", label=T("story.open_view"), icon=":material/open_in_new:",
+                 query_params={**sc.params, **({"highlight": sc.highlight} if sc.highlight else {}), **({"lang": LANG} if LANG != "en" else {}),
+                               **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
-    ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated"), alt=alt)
+    ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
     base = ui.app_root()
-    st.caption("Permalink of this scene:")
-    st.code(story.permalink(base, story_id, n), language=None)
+    st.caption(T("story.permalink"))
+    st.code(story.permalink(base, story_id, n, LANG), language=None)
 
     d1, d2, d3 = st.columns(3)
-    lg = ui.lang()
-    for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", t("story.deck", lg)),
-                                  (d2, "html", FORMATS["html"], t("story.handout_html", lg)), (d3, "pdf", "application/pdf", t("story.handout_pdf", lg))):
+    for col, fmt, mime, label in ((d1, "pptx", "application/vnd.openxmlformats-officedocument.presentationml.presentation", T("story.deck")),
+                                  (d2, "html", FORMATS["html"], T("story.handout_html")), (d3, "pdf", "application/pdf", T("story.handout_pdf"))):
         col.download_button(label, data=lambda fmt=fmt: story.WRITERS[fmt](scenes, b, title, base, story_id, LANG), file_name=f"story-{LANG}.{fmt}",
-                            mime=mime, key=f"story-dl-{fmt}", help="Every scene with its chart, caption, text alternative and citation (about 20 s to build)")
+                            mime=mime, key=f"story-dl-{fmt}", help=T("story.dl_help"))
 
 st.divider()
-with st.expander("Build your own story", expanded=story_id != "shipped"):
-    st.caption("A scene is a saved view: the filter now set in the sidebar, a chart and your words. Stories are stored like imported "
-               "datasets: an unguessable link to share, an edit key to change them.")
+with st.expander(T("story.build"), expanded=story_id != "shipped"):
+    st.caption(T("story.build_help"))
     draft = st.session_state.setdefault("story_draft", [])
     keys = st.session_state.setdefault("my_stories", {})
     if story_id != "shipped" and story_id in keys and not st.session_state.get("draft_loaded") == story_id:
         st.session_state["story_draft"] = draft = [dataclasses.asdict(s) for s in scenes]
         st.session_state["draft_loaded"] = story_id
     with st.form("add-scene", clear_on_submit=True):
-        t = st.text_input("Scene title", max_chars=200)
-        cap = st.text_area("Caption", max_chars=1000)
-        f1, f2 = st.columns(2)
-        chart = f1.selectbox("Chart", list(story.CHARTS), key="add-chart")
-        measure = f2.selectbox("Measure", list(aggregate.MEASURES), key="add-measure",
-                               format_func=lambda m: f"{aggregate.MEASURES[m][0]} ({aggregate.MEASURES[m][1]})")
-        st.caption("Filter of this scene: " + ui.md_escape(flt.describe(b.countries)))
-        if st.form_submit_button("Add scene"):
-            draft.append({"title": t, "caption": cap, "chart": chart, "params": flt.to_params(), "measure": measure})
+        s_title = st.text_input(T("story.f_title"), max_chars=200)
+        cap = st.text_area(T("story.f_caption"), max_chars=1000)
+        f1, f2, f3 = st.columns(3)
+        chart = f1.selectbox(T("story.f_chart"), list(story.CHARTS), key="add-chart", format_func=lambda c: T(f"chartkind.{c}"))
+        measure = f2.selectbox(T("sankey.measure"), list(aggregate.MEASURES), key="add-measure",
+                               format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})")
+        hl = f3.text_input(T("story.f_highlight"), max_chars=200, help=T("story.f_highlight_help"))
+        st.caption(T("story.f_filter") + " " + ui.md_escape(flt.describe(b.countries, LANG)))
+        if st.form_submit_button(T("story.add")):
+            draft.append({"title": s_title, "caption": cap, "chart": chart, "params": flt.to_params(), "measure": measure, "highlight": hl.strip()})
     for i, s in enumerate(draft):
         r = st.columns([6, 1, 1, 1])
-        r[0].text(f"{i + 1}. {s['title'] or '(untitled)'} — {s['chart']}")
-        if r[1].button("↑", key=f"up-{i}", disabled=i == 0, help="Move up"):
+        r[0].text(f"{i + 1}. {s['title'] or T('story.untitled')} — {T('chartkind.' + s['chart'])}" + (f" ◎ {s['highlight']}" if s.get("highlight") else ""))
+        if r[1].button("↑", key=f"up-{i}", disabled=i == 0, help=T("story.up")):
             draft[i - 1], draft[i] = draft[i], draft[i - 1]
             st.rerun()
-        if r[2].button("↓", key=f"down-{i}", disabled=i == len(draft) - 1, help="Move down"):
+        if r[2].button("↓", key=f"down-{i}", disabled=i == len(draft) - 1, help=T("story.down")):
             draft[i + 1], draft[i] = draft[i], draft[i + 1]
             st.rerun()
-        if r[3].button("✕", key=f"del-{i}", help="Remove"):
+        if r[3].button("✕", key=f"del-{i}", help=T("story.remove")):
             draft.pop(i)
             st.rerun()
-    name = st.text_input("Story title", value=title if story_id != "shipped" else "", max_chars=120, key="story-title")
-    if draft and st.button("Save story", key="story-save", type="primary"):
+    name = st.text_input(T("story.s_title"), value=title if story_id != "shipped" else "", max_chars=120, key="story-title")
+    if draft and st.button(T("story.save"), key="story-save", type="primary"):
         body = story.to_body(story.from_body({"scenes": draft}))
         if story_id != "shipped" and story_id in keys:
-            res = ui.store().save_story(name or "Untitled story", body, story_id, keys[story_id])
+            res = ui.store().save_story(name or T("story.untitled_story"), body, story_id, keys[story_id])
         else:
-            res = ui.store().save_story(name or "Untitled story", body)
+            res = ui.store().save_story(name or T("story.untitled_story"), body)
         if res:
             keys[res[0]] = res[1]
             st.query_params.from_dict({"story": res[0], "scene": "1"})

@@ -6,18 +6,23 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import aggregate, classify
+from . import aggregate
+from .i18n import CATALOG, category, month, number, t
 
 
-def _num(x: float) -> str:
-    return f"{x:,.0f}" if abs(x) >= 10 or float(x).is_integer() else f"{x:,.1f}"
+def _num(x: float, lang: str = "en") -> str:
+    return number(x, lang) if abs(x) >= 10 or float(x).is_integer() else number(x, lang, 1)
 
 
-def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3) -> str:
+def _pct(x: float, lang: str) -> str:
+    return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f}\u202f%" if lang == "fr" else f"{x * 100:.0f} %"
+
+
+def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang: str = "en") -> str:
     """E.g. 'The map shows 393 flows … The largest: Harbin → Niigata (…). By direction: China → partner 49%, …'"""
-    label, unit = aggregate.MEASURES[measure]
+    unit = t(f"unit.{aggregate.MEASURES[measure][1]}", lang)
     if view.empty:
-        return "The map shows no flows: no record matches the current filters."
+        return t("alt.map_empty", lang)
     from .figures.flowmap import arcs_table
 
     arcs = arcs_table(view, measure).sort_values("value", ascending=False)
@@ -25,48 +30,64 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3) -> s
     total = float(values.sum())
     n_places = len(set(view.loc[view["donor_lat"].notna(), "donor_label"]) | set(view.loc[view["recipient_lat"].notna(), "recipient_label"]))
     countries = (set(view["donor_country_iso3"]) | set(view["recipient_country_iso3"])) - {""}
+    kw = dict(records=number(len(view), lang), places=number(n_places, lang), countries=number(len(countries), lang))
     if measure == "flows":
-        head = (f"The map shows {_num(total)} flows ({len(view):,} records; programme totals whose detailed rows are listed are not counted twice) "
-                f"between {n_places:,} placed places in {len(countries):,} countries.")
+        head = t("alt.map_flows", lang, total=_num(total, lang), **kw)
     else:
-        head = (f"The map shows {len(view):,} records between {n_places:,} placed places in {len(countries):,} countries; "
-                f"{label.lower()}: {_num(total)} {unit} in total (delivered rows only).")
+        head = t("alt.map_measure", lang, measure=t(f"measure.{measure}", lang).lower(), total=_num(total, lang), unit=unit, **kw)
     parts = [head]
     if len(arcs):
-        big = "; ".join(f"{r.donor_label} → {r.recipient_label} ({_num(r.value)} {unit})" for r in arcs.head(top).itertuples())
-        parts.append(f"The largest {'arc' if len(arcs) == 1 else f'{min(top, len(arcs))} arcs'}: {big}.")
+        big = "; ".join(f"{r.donor_label} → {r.recipient_label} ({_num(r.value, lang)} {unit})" for r in arcs.head(top).itertuples())
+        parts.append(t("alt.largest_arc" if len(arcs) == 1 else "alt.largest_arcs", lang, n=min(top, len(arcs)), list=big))
     by = values.groupby(view["direction"].astype(str)).sum()
     by = by[by > 0].sort_values(ascending=False)
     if total > 0 and len(by):
-        share = ", ".join(f"{classify.DIRECTION_LABELS.get(d, d)} {v / total:.0%}" for d, v in by.items())
-        parts.append(f"Share by direction: {share}.")
+        share = ", ".join(f"{category('direction', d, lang)} {_pct(v / total, lang)}" for d, v in by.items())
+        parts.append(t("alt.share", lang, list=share))
     unplaced = int((view["donor_lat"].isna() | view["recipient_lat"].isna()).sum())
     if unplaced:
-        parts.append(f"{unplaced:,} flows have an end that cannot be placed and are not drawn.")
+        parts.append(t("alt.unplaced", lang, n=number(unplaced, lang)))
     return " ".join(parts)
 
 
-def links_summary(links: pd.DataFrame, unit: str, stage_labels: dict[str, str], top: int = 3) -> str:
+def links_summary(links: pd.DataFrame, unit: str, top: int = 3, lang: str = "en") -> str:
     """What a Sankey shows: its stages, the total and the largest links between stages."""
+    from .figures.sankey import node_name
+
     if links.empty:
-        return "The diagram shows no links: nothing matches the current filters."
+        return t("alt.sankey_empty", lang)
     first = links[links["source_stage"] == links["source_stage"].iloc[0]]
     total = float(first["value"].sum())
     stages = list(dict.fromkeys(list(links["source_stage"]) + list(links["target_stage"])))
-    def name(x):
-        return classify.DIRECTION_LABELS.get(str(x), str(x))
-
-    big = "; ".join(f"{name(r.source)} → {name(r.target)} ({_num(r.value)} {unit})"
+    big = "; ".join(f"{node_name(r.source_stage, str(r.source), lang)} → {node_name(r.target_stage, str(r.target), lang)} ({_num(r.value, lang)} {unit})"
                     for r in links.sort_values("value", ascending=False).head(top).itertuples())
-    return (f"The diagram follows {_num(total)} {unit} through the stages {' → '.join(stage_labels.get(s, s) for s in stages)}. "
-            f"The largest links: {big}.")
+    return t("alt.sankey", lang, total=_num(total, lang), unit=unit, stages=" → ".join(t(f"stage.{s}", lang) for s in stages), list=big)
 
 
-def partnerships_summary(p: pd.DataFrame, drawn: int, top: int = 3) -> str:
+def partnerships_summary(p: pd.DataFrame, drawn: int, top: int = 3, lang: str = "en") -> str:
     """What the partnership map shows: how many pairs, how many drawn, the places with most partners."""
     if p.empty:
-        return "The map shows no partnerships."
+        return t("alt.partners_empty", lang)
     names = pd.concat([p["city_a"], p["city_b"]]).value_counts()
-    busiest = "; ".join(f"{c} ({n} partners)" for c, n in names.head(top).items())
-    return (f"The map shows {drawn:,} of {len(p):,} stated partnerships as lines between the two cities; the others have a partner "
-            f"the gazetteer cannot place. Places with the most stated partners: {busiest}.")
+    busiest = "; ".join(t("alt.partners_of", lang, place=c, n=n) for c, n in names.head(top).items())
+    return t("alt.partners", lang, drawn=number(drawn, lang), total=number(len(p), lang), list=busiest)
+
+
+def animated_summary(note: dict, lang: str = "en") -> str:
+    """What the week-by-week map shows: how many flows, and the busiest week."""
+    busiest = max(note["per_week"], key=lambda x: x[1]) if note.get("per_week") else ("", 0)
+    when = month(busiest[0], lang, day=True) if busiest[0] else "–"
+    return t("alt.animated", lang, n=number(note["drawn"], lang), week=when, k=busiest[1])
+
+
+def funds_summary(tot: pd.DataFrame, lang: str = "en") -> str:
+    items = "; ".join(f"{r.network}: {qualified(r.amount, r.amount_qualifier, r.currency, lang)}" for r in tot.itertuples())
+    return t("alt.funds", lang, list=items)
+
+
+def qualified(amount: float, qualifier: str, currency: str, lang: str = "en") -> str:
+    """'about EUR 500,000' / 'environ 500 000 EUR' / 'about 300 people': the qualifier stays with the figure it qualifies."""
+    q = t(f"qual.{qualifier}", lang) if f"qual.{qualifier}" in CATALOG else ""
+    is_code = len(currency) == 3 and currency.isupper()
+    money = f"{currency} {number(amount, lang)}" if lang == "en" and is_code else f"{number(amount, lang)} {currency}"
+    return f"{q} {money}".strip()

@@ -37,10 +37,13 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def citation(filter_text: str, url: str = "", dataset: str = "Bundled dataset") -> str:
+def citation(filter_text: str, url: str = "", dataset: str = "Bundled dataset", lang: str = "en") -> str:
+    """The 'cite this view' line of every export: dataset and version, the filter in words, date, permalink."""
+    from .i18n import t
+
     today = date.today().isoformat()
-    link = f" View: {url}" if url else ""
-    return f"{TITLE} ({NAME} v{VERSION}), {dataset}. {filter_text} Retrieved {today}.{link}"
+    link = f" {t('cite.view', lang)} {url}" if url else ""
+    return f"{TITLE} ({NAME} v{VERSION}), {dataset}. {filter_text} {t('cite.retrieved', lang)} {today}.{link}"
 
 
 def view_table(flows: pd.DataFrame) -> pd.DataFrame:

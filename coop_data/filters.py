@@ -59,7 +59,7 @@ class Filter:
 
     def describe(self, countries: pd.DataFrame | None = None, lang: str = "en") -> str:
         """The active filter in words, e.g. for a chart subtitle or a citation, in the interface language."""
-        from .i18n import country_name, month, t
+        from .i18n import category, country_name, month, t
 
         names = dict(zip(countries["iso3"], countries["name"])) if countries is not None else {}
 
@@ -84,13 +84,13 @@ class Filter:
         for attr in ("donor_region", "recipient_region"):
             v = getattr(self, attr)
             if v:
-                parts.append(t(f"flt.{attr}", lang, v=alt.join(v)))
+                parts.append(t(f"flt.{attr}", lang, v=alt.join(category("region", r, lang) for r in v)))
         if self.aid_kind:
-            parts.append(t("flt.aid", lang, v=", ".join(k.replace("_", " ") for k in self.aid_kind)))
+            parts.append(t("flt.aid", lang, v=", ".join(category("aid_kind", k, lang) for k in self.aid_kind)))
         if self.status:
-            parts.append(t("flt.status", lang, v=", ".join(self.status)))
+            parts.append(t("flt.status", lang, v=", ".join(category("status", x, lang) for x in self.status)))
         if self.level:
-            parts.append(t("flt.level", lang, v=", ".join(lv.replace("_", " ") for lv in self.level)))
+            parts.append(t("flt.level", lang, v=", ".join(category("level", lv, lang) for lv in self.level)))
         if self.network:
             parts.append(t("flt.through", lang, v=", ".join(self.network)))
         if self.city:

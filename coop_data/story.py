@@ -19,8 +19,9 @@ from . import aggregate, alttext, classify, export, filters
 from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 
-CHARTS = ("map", "animated", "timeline", "funds")
-PAGE_OF_CHART = {"map": "map", "animated": "timeline", "timeline": "timeline", "funds": "funds"}
+CHARTS = ("map", "animated", "timeline", "funds", "partnerships")
+PAGE_OF_CHART = {"map": "map", "animated": "timeline", "timeline": "timeline", "funds": "funds", "partnerships": "partnerships"}
+CASE_STUDIES = ("Milan - Quelimane", "Montreuil - Cercle de Yélimané (Mali)", "Cercle de Yélimané", "Quelimane")
 
 
 @dataclass
@@ -30,18 +31,21 @@ class Scene:
     chart: str = "map"  # one of CHARTS
     params: dict = field(default_factory=dict)  # filter as URL parameters
     measure: str = "flows"
+    highlight: str = ""  # places (as drawn) or record ids, ';'-separated; ringed on map charts
 
     def filter(self, countries: pd.DataFrame | None = None) -> filters.Filter:
         return filters.parse(self.params, countries)[0]
 
 
-def data_label(b) -> str:
-    return f"City Solidarity Flows bundled data v{export.VERSION}" if b.name == "Bundled dataset" else b.name
+def data_label(b, lang: str = "en") -> str:
+    from .i18n import t
+
+    return t("data.bundled", lang, version=export.VERSION) if b.name == "Bundled dataset" else b.name
 
 
-def permalink(base: str, story_id: str, number: int) -> str:
-    """The story page opened at one scene."""
-    q = urllib.parse.urlencode({"story": story_id, "scene": str(number)})
+def permalink(base: str, story_id: str, number: int, lang: str = "en") -> str:
+    """The story page opened at one scene (in the language it was shown in)."""
+    q = urllib.parse.urlencode({"story": story_id, "scene": str(number), **({"lang": lang} if lang != "en" else {})})
     return f"{base.rstrip('/')}/story?{q}" if base else f"/story?{q}"
 
 
@@ -105,7 +109,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
                                                     d1=when(ex["date_label_1"], ex["date_start_1"]),
                                                     gift2=gift(ex["quantity_2"], ex["quantity_unit_2"], ex["aid_kind_2"]),
                                                     d2=when(ex["date_label_2"], ex["date_start_2"])),
-                            "map", {"city": ex["first_giver"]}))
+                            "map", {"city": ex["first_giver"]}, highlight=f"{ex['first_giver']}; {ex['first_receiver']}"))
 
     cur = network_funds(b.funds)
     eur = cur.loc[cur["currency"] == "EUR", "amount"].sum()
@@ -113,6 +117,17 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     items = t("word.and", lang).join(f"{r.network} ({t('qual.' + r.amount_qualifier, lang)} EUR {number(r.amount, lang)})" for r in approx.itertuples())
     note = t("s6.note", lang, items=items) if len(approx) else ""
     scenes.append(Scene(t("s6.title", lang), t("s6.caption", lang, n=cur["network"].nunique(), eur=number(eur, lang), note=note), "funds", {}))
+
+    facts = b.facts.set_index("fact_id")
+    if {"SF-23", "SF-25", "SF-26"} <= set(facts.index):
+        from .alttext import qualified
+
+        grant, twin, cercle = facts.loc["SF-23"], facts.loc["SF-25"], facts.loc["SF-26"]
+        places = ("Milan", "Quelimane", "Montreuil", "Cercle de Yélimané")
+        between = f[f["donor_label"].isin(places) & f["recipient_label"].isin(places)]
+        scenes.append(Scene(t("s7.title", lang), t("s7.caption", lang, grant=qualified(grant["value"], grant["qualifier"], grant["unit"], lang),
+                                                    y1=int(grant["year"]), y2=int(twin["value"]), k=int(cercle["value"]), n=len(between)),
+                            "partnerships", {}, highlight="; ".join(places)))
     return scenes
 
 
@@ -126,7 +141,7 @@ def network_funds(funds: pd.DataFrame) -> pd.DataFrame:
 def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = "en"):
     from .i18n import t
 
-    dataset_label = dataset_label or data_label(b)
+    dataset_label = dataset_label or data_label(b, lang)
     flt = scene.filter(b.countries)
     view = flt.apply(b.with_scheme(flt.scheme))
     source = t("chart.source", lang, n=view["source_url"].nunique(), m=len(view), data=dataset_label)
@@ -135,30 +150,37 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     def measure_text(m: str) -> str:
         return t("chart.measure", lang, label=t(f"measure.{m}", lang).lower(), unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang))
 
+    from .figures import highlight
+
     if scene.chart == "animated":
         from .figures.animated import animated_map
 
-        fig, note = animated_map(view, scene.title, sub + " " + measure_text("flows"), source)
-        busiest = max(note["per_week"], key=lambda x: x[1]) if note["per_week"] else ("", 0)
-        return fig, view, (f"An animated map of {note['drawn']} flows placed week by week; the busiest week starts {busiest[0]} "
-                           f"with {busiest[1]} flows. The still image shows every dated flow of the period in grey.")
+        fig, note = animated_map(view, scene.title, sub + " " + measure_text("flows"), source, lang=lang)
+        highlight.add(fig, b, scene.highlight, lang)
+        return fig, view, alttext.animated_summary(note, lang)
+    if scene.chart == "partnerships":
+        from .figures.partnerships import partnership_map
+
+        p = b.partnerships
+        fig, drawn = partnership_map(p, t("funds.chart_source", lang, n=p["source_url"].nunique(), data=dataset_label), lang, title=scene.title)
+        highlight.add(fig, b, scene.highlight, lang)
+        return fig, view, alttext.partnerships_summary(p, drawn, lang=lang)
     if scene.chart == "timeline":
-        return timeline_chart(aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source), view, ""
+        return timeline_chart(aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source, lang=lang), view, ""
     if scene.chart == "funds":
         import plotly.graph_objects as go
 
         tot = network_funds(b.funds).sort_values("amount", ascending=False)
-        qual = {"exact": "", "about": "about ", "almost": "almost ", "more_than": "more than ", "up_to": "up to "}
         fig = go.Figure(go.Bar(x=tot["amount"], y=tot["network"] + " (" + tot["currency"] + ")", orientation="h",
-                               text=[f"{qual.get(q, '')}{a:,.0f}" for a, q in zip(tot["amount"], tot["amount_qualifier"])],
+                               text=[alttext.qualified(a, q, "", lang) for a, q in zip(tot["amount"], tot["amount_qualifier"])],
                                textposition="outside", marker_color="#0072B2"))
-        base_layout(fig, scene.title, "Network emergency funds: current version of each, with the amount as stated, in its own currency.",
-                    f"Sources: {b.funds['source_url'].nunique()} pages. Data: {dataset_label}.", height=480)
+        base_layout(fig, scene.title, t("funds.chart_sub", lang), t("funds.chart_source", lang, n=b.funds["source_url"].nunique(), data=dataset_label),
+                    height=480)
         fig.update_layout(yaxis=dict(autorange="reversed"))
-        alt = "; ".join(f"{r.network}: {qual.get(r.amount_qualifier, '')}{r.currency} {r.amount:,.0f}" for r in tot.itertuples())
-        return fig, view, "Network funds, current versions: " + alt + "."
-    fig, _ = flow_map(view, scene.measure, scene.title, f"{sub} {measure_text(scene.measure)}", source, choropleth=None, height=560)
-    return fig, view, alttext.flows_summary(view, scene.measure)
+        return fig, view, alttext.funds_summary(tot, lang)
+    fig, _ = flow_map(view, scene.measure, scene.title, f"{sub} {measure_text(scene.measure)}", source, choropleth=None, height=560, lang=lang)
+    highlight.add(fig, b, scene.highlight, lang)
+    return fig, view, alttext.flows_summary(view, scene.measure, lang=lang)
 
 
 # --- storage format -------------------------------------------------------------------------------
@@ -173,14 +195,14 @@ def from_body(body: dict) -> list[Scene]:
         chart = s.get("chart") if s.get("chart") in CHARTS else "map"
         measure = s.get("measure") if s.get("measure") in aggregate.MEASURES else "flows"
         out.append(Scene(str(s.get("title", ""))[:200], str(s.get("caption", ""))[:1000], chart,
-                         {str(k): str(v) for k, v in dict(s.get("params", {})).items()}, measure))
+                         {str(k): str(v) for k, v in dict(s.get("params", {})).items()}, measure, str(s.get("highlight", ""))[:200]))
     return out
 
 
 # --- exports --------------------------------------------------------------------------------------
 
 def _cite(scene: Scene, b, link: str, lang: str = "en") -> str:
-    return export.citation(scene.filter(b.countries).describe(b.countries, lang), link, dataset=data_label(b))
+    return export.citation(scene.filter(b.countries).describe(b.countries, lang), link, dataset=data_label(b, lang), lang=lang)
 
 
 def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
@@ -212,7 +234,7 @@ def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
         cap.paragraphs[0].runs[0].font.size = Pt(18)
         foot = s.shapes.add_textbox(Emu(400000), Emu(6050000), Emu(11400000), Emu(700000)).text_frame
         foot.word_wrap = True
-        foot.text = t("deck.footer", lang, i=i, n=len(scenes), cite=_cite(sc, b, permalink(base_url, story_id, i), lang))
+        foot.text = t("deck.footer", lang, i=i, n=len(scenes), cite=_cite(sc, b, permalink(base_url, story_id, i, lang), lang))
         foot.paragraphs[0].runs[0].font.size = Pt(10)
         s.notes_slide.notes_text_frame.text = alt
     buf = io.BytesIO()
@@ -234,7 +256,7 @@ def to_html(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
         svg = render(fig, "svg", width=1200, height=650, alt=alt).decode("utf-8")
         parts.append(f"<section><h2>{i}. {html.escape(sc.title)}</h2><p>{html.escape(sc.caption)}</p>{svg}"
                      f"<p><em>{t('deck.alt', lang)}</em> {html.escape(alt)}</p>"
-                     f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i), lang))}</p></section>")
+                     f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i, lang), lang))}</p></section>")
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 

@@ -13,6 +13,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
+from ..i18n import month, t
 from .common import base_layout
 from .flowmap import great_circle
 
@@ -38,21 +39,21 @@ def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
 
 
 def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, start: str = "2020-01-01", end: str = "2021-12-31",
-                 height: int = 600, max_arcs_per_frame: int = 300) -> tuple[go.Figure, dict]:
+                 height: int = 600, max_arcs_per_frame: int = 300, lang: str = "en") -> tuple[go.Figure, dict]:
     f, note = weekly(flows)
     weeks = pd.date_range(pd.Timestamp(start).to_period("W-SUN").start_time, end, freq="7D")
     f = f[(f["week"] >= weeks[0]) & (f["week"] <= weeks[-1])]
     dirs = [d for d in classify.DIRECTION_LABELS if (f["direction"].astype(str) == d).any()]
     fig = go.Figure()
     la, lo = _arcs(f)
-    fig.add_trace(go.Scattergeo(lat=la, lon=lo, mode="lines", line=dict(width=0.8, color="#c8c8c8"), name="All dated flows of the period",
+    fig.add_trace(go.Scattergeo(lat=la, lon=lo, mode="lines", line=dict(width=0.8, color="#c8c8c8"), name=t("anim.all", lang),
                                 hoverinfo="skip"))
     # Two animated traces per direction: this week (full colour) and the three weeks before (faded).
     for d in dirs:
         fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=2.6, color=classify.DIRECTION_COLORS[d]),
-                                    name=classify.DIRECTION_LABELS[d], legendgroup=d, hoverinfo="skip"))
+                                    name=t(f"dir.{d}", lang), legendgroup=d, hoverinfo="skip"))
         fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=1.4, color=classify.DIRECTION_COLORS[d]), opacity=0.35,
-                                    name=classify.DIRECTION_LABELS[d] + " (previous weeks)", legendgroup=d, showlegend=False, hoverinfo="skip"))
+                                    name=t(f"dir.{d}", lang) + " " + t("anim.previous", lang), legendgroup=d, showlegend=False, hoverinfo="skip"))
     frames, steps, capped = [], [], 0
     fd = f["direction"].astype(str)
     for w in weeks:
@@ -67,7 +68,7 @@ def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, st
         name = w.strftime("%Y-%m-%d")
         n_now = int((f["week"] == w).sum())
         frames.append(go.Frame(data=data, name=name, traces=list(range(1, 1 + 2 * len(dirs)))))
-        steps.append(dict(method="animate", label=w.strftime("%d %b %Y"), args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True),
+        steps.append(dict(method="animate", label=month(w, lang, day=True), args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True),
                                                                                           transition=dict(duration=0))]))
         note.setdefault("per_week", []).append((name, n_now))
     fig.frames = frames
@@ -75,13 +76,13 @@ def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, st
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
                     showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(
-        legend=dict(title=dict(text="Direction (this week)"), x=0.0, y=0.02, yanchor="bottom"),
+        legend=dict(title=dict(text=t("anim.legend", lang)), x=0.0, y=0.02, yanchor="bottom"),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10),
-                          buttons=[dict(label="▶ Play", method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
+                          buttons=[dict(label="▶ " + t("anim.play", lang), method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
                                                                                               transition=dict(duration=0))]),
-                                   dict(label="❚❚ Pause", method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])])],
+                                   dict(label="❚❚ " + t("anim.pause", lang), method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])])],
         sliders=[dict(active=0, steps=steps, x=0.12, len=0.88, y=1.0, yanchor="bottom", pad=dict(t=0, b=10),
-                      currentvalue=dict(prefix="Week of ", font=dict(size=14)))],
+                      currentvalue=dict(prefix=t("anim.week_of", lang) + " ", font=dict(size=14)))],
     )
     note["weeks"] = len(weeks)
     note["capped"] = capped

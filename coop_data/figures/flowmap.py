@@ -12,6 +12,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import aggregate, classify
+from ..i18n import number, t
 from .common import base_layout
 
 WIDTHS = (1.2, 2.6, 4.5)
@@ -64,9 +65,10 @@ def _first_ids(codes: np.ndarray, ids: np.ndarray, n_groups: int, k: int = 6) ->
 
 def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, source: str, max_arcs: int = 400,
              choropleth: str | None = "given", show_markers: bool = True, height: int = 600,
-             max_places: int = 1500) -> tuple[go.Figure, dict]:
+             max_places: int = 1500, lang: str = "en") -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap, places_not_drawn}."""
-    label, unit = aggregate.MEASURES[measure]
+    unit = t(f"unit.{aggregate.MEASURES[measure][1]}", lang)
+    dir_name = {d: t(f"dir.{d}", lang) for d in classify.DIRECTION_LABELS}
     arcs = arcs_table(flows, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
     arcs = arcs.head(max_arcs)
@@ -77,8 +79,8 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
         c = c[(c.index != "") & (c > 0)]
         fig.add_trace(go.Choropleth(
             locations=c.index, z=c.values, locationmode="ISO-3", colorscale="Blues", marker_line_color="#999",
-            marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{'given' if side == 'donor' else 'received'}"), len=0.5, x=1.0, y=0.25),
-            name=f"Countries by {unit} {'given' if side == 'donor' else 'received'}", hovertemplate="%{location}: %{z:,.0f} " + unit + "<extra></extra>",
+            marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"), len=0.5, x=1.0, y=0.25),
+            name=t("map.countries_by", lang, unit=unit, side=t("map." + choropleth, lang)), hovertemplate="%{location}: %{z:,.0f} " + unit + "<extra></extra>",
             showlegend=False, customdata=c.index,
         ))
     if len(arcs):
@@ -95,7 +97,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
                 first = not any(t.legendgroup == direction for t in fig.data)
                 fig.add_trace(go.Scattergeo(
                     lat=la, lon=lo, mode="lines", line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
-                    opacity=0.75, name=classify.DIRECTION_LABELS[direction], legendgroup=direction, showlegend=first, hoverinfo="skip",
+                    opacity=0.75, name=dir_name[direction], legendgroup=direction, showlegend=first, hoverinfo="skip",
                 ))
         # Arrowheads at the recipient end, oriented along the arc.
         for direction in classify.DIRECTION_LABELS:
@@ -106,12 +108,13 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             la = np.c_[lat[sel, -3], lat[sel, -1], np.full(len(sel), np.nan)].ravel()
             lo = np.c_[lon[sel, -3], lon[sel, -1], np.full(len(sel), np.nan)].ravel()
             size = np.tile([0, 10, 0], len(sel))
-            text = np.repeat(np.array([f"{a} → {b}: {v:,.0f} {unit} ({n} record{'s' if n > 1 else ''}: {ids})" for a, b, v, n, ids in
+            rec = t("map.records", lang)
+            text = np.repeat(np.array([f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})" for a, b, v, n, ids in
                                        zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], dtype=object), 3)
             fig.add_trace(go.Scattergeo(
                 lat=la, lon=lo, mode="markers", marker=dict(symbol="triangle-up", angleref="previous", size=size,
                                                            color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),
-                legendgroup=direction, showlegend=False, hovertext=text, hoverinfo="text", name=f"{classify.DIRECTION_LABELS[direction]} (arrows)",
+                legendgroup=direction, showlegend=False, hovertext=text, hoverinfo="text", name=dir_name[direction] + " ▲",
             ))
     places_capped = 0
     if show_markers:
@@ -119,26 +122,26 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
         places_capped = max(0, len(pts) - max_places)
         pts = pts.head(max_places)
         # Two traces (exact places, country-level points) so marker styles are scalars, not per-point arrays.
-        for approx, name, line_w, line_c, symbol in ((False, "Places (size: flows in + out)", 1.6, "#333", "circle"),
-                                                     (True, "Country-level points (approximate)", 1.0, "#999", "circle-open")):
+        for approx, name, line_w, line_c, symbol in ((False, t("map.places", lang), 1.6, "#333", "circle"),
+                                                     (True, t("map.country_points", lang), 1.0, "#999", "circle-open")):
             p = pts[(pts["placement"] == "country_point") == approx]
             if not len(p):
                 continue
-            note = " — placed at country level (approximate)" if approx else ""
+            note = t("map.approx_note", lang) if approx else ""
             fig.add_trace(go.Scattergeo(
                 lat=p["lat"].to_numpy(), lon=p["lon"].to_numpy(), mode="markers", name=name,
                 marker=dict(size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30), color=line_c if approx else "white",
                             line=dict(width=line_w, color=line_c),
                             symbol=symbol),
                 customdata=p[["label", "country"]].to_numpy(dtype=object),
-                hovertext=np.array([f"{lab} ({c}): {o} out, {i} in{note}" for lab, c, o, i in
+                hovertext=np.array([t("map.place_hover", lang, place=lab, country=c, out=o, into=i) + note for lab, c, o, i in
                                     zip(p["label"], p["country"], p["out"], p["in"])], dtype=object),
                 hoverinfo="text",
             ))
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
                     showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
-    fig.update_layout(legend=dict(title=dict(text="Direction"), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
+    fig.update_layout(legend=dict(title=dict(text=t("sb.direction", lang)), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
     unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
     return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped,
                  "places_not_drawn": places_capped}

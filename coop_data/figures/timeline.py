@@ -5,11 +5,14 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
+from ..i18n import t as tr
 from .common import base_layout
 
 
-def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520) -> go.Figure:
+def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en") -> go.Figure:
     fig = go.Figure()
+    not_delivered, flows_word = tr("tl.not_delivered", lang), tr("unit.flows", lang)
+    fmt = "%b %Y" if lang == "en" else "%m/%Y"
     for direction in classify.DIRECTION_LABELS:
         d = t[t["direction"].astype(str) == direction]
         if d.empty:
@@ -20,14 +23,14 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
                 continue
             s = dd.groupby("period")["flows"].sum()
             fig.add_trace(go.Bar(
-                x=list(s.index), y=s.values.tolist(), name=classify.DIRECTION_LABELS[direction] + ("" if delivered else " (announced, planned, cancelled or unknown)"),
+                x=list(s.index), y=s.values.tolist(), name=tr(f"dir.{direction}", lang) + ("" if delivered else f" ({not_delivered})"),
                 marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
                             opacity=1.0 if delivered else 0.55),
-                legendgroup=direction, hovertemplate="%{x|%b %Y}: %{y} flows<extra>" + classify.DIRECTION_LABELS[direction] + "</extra>",
+                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + tr(f"dir.{direction}", lang) + "</extra>",
             ))
     base_layout(fig, title, subtitle, source, height=height)
-    fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat="%b %Y", gridcolor="#eee"),
-                      yaxis=dict(title="Flows (records)", gridcolor="#eee"),
+    fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat=fmt, gridcolor="#eee"),
+                      yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
                       legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
                       margin=dict(l=10, r=10, t=90, b=190))
     fig.layout.annotations[0].update(y=-0.62)

@@ -1,0 +1,56 @@
+"""Highlight a place or one flow on any geo figure: what a presenter points at in a scene.
+
+A highlight names a place as drawn (its label, e.g. 'Oita') or a flow by its
+record id (e.g. 'CN-0039'); several are separated by ';'. Names that match
+nothing are returned, so the caller can say so instead of drawing nothing silently.
+"""
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import plotly.graph_objects as go
+
+from ..i18n import t
+from .flowmap import great_circle
+
+COLOR = "#D55E00"
+
+
+def parse(text: str) -> list[str]:
+    return [x.strip() for x in str(text or "").split(";") if x.strip()][:10]
+
+
+def place_points(b, names: list[str]) -> pd.DataFrame:
+    """Coordinates of named places: flow ends first (labels as drawn), then partnership cities."""
+    f = b.flows
+    parts = [pd.DataFrame({"label": f[f"{s}_label"].astype(str), "lat": f[f"{s}_lat"], "lon": f[f"{s}_lon"]}) for s in ("donor", "recipient")]
+    p = b.partnerships
+    parts += [pd.DataFrame({"label": p[f"city_{s}"].astype(str), "lat": pd.to_numeric(p[f"latitude_{s}"], errors="coerce"),
+                            "lon": pd.to_numeric(p[f"longitude_{s}"], errors="coerce")}) for s in ("a", "b")]
+    pts = pd.concat(parts).dropna(subset=["lat", "lon"]).drop_duplicates("label")
+    return pts[pts["label"].isin(names)]
+
+
+def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
+    """Draw the highlighted places (ringed and named) and flows (a thick arc); return the names that matched nothing."""
+    names = parse(text)
+    if not names:
+        return []
+    f = b.flows
+    flows = f[f["record_id"].astype(str).isin(names) & f["donor_lat"].notna() & f["recipient_lat"].notna()]
+    if len(flows):
+        lat, lon = great_circle(flows["donor_lat"].values, flows["donor_lon"].values, flows["recipient_lat"].values, flows["recipient_lon"].values)
+        fig.add_trace(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(), lon=np.c_[lon, np.full(len(lon), np.nan)].ravel(),
+                                    mode="lines", line=dict(width=5, color=COLOR), name=t("hl.flow", lang), hoverinfo="skip"))
+        ends = pd.DataFrame({"label": list(flows["donor_label"]) + list(flows["recipient_label"]),
+                             "lat": list(flows["donor_lat"]) + list(flows["recipient_lat"]),
+                             "lon": list(flows["donor_lon"]) + list(flows["recipient_lon"])}).drop_duplicates("label")
+    else:
+        ends = pd.DataFrame(columns=["label", "lat", "lon"])
+    pts = pd.concat([place_points(b, names), ends]).drop_duplicates("label")
+    if len(pts):
+        fig.add_trace(go.Scattergeo(lat=pts["lat"], lon=pts["lon"], mode="markers+text", text=pts["label"], textposition="top center",
+                                    textfont=dict(size=15, color=COLOR), marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(width=3, color=COLOR)),
+                                    name=t("hl.place", lang), hoverinfo="text"))
+    found = set(pts["label"]) | set(flows["record_id"].astype(str))
+    return [n for n in names if n not in found]
