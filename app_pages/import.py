@@ -201,7 +201,7 @@ if kind == "flows":
         cc = st.columns(len(missing))
         for col, f in zip(cc, missing):
             if f in ("donor_level", "recipient_level"):
-                v = col.selectbox(T(f"sb.{f.split('_')[0]}_level"), [PER_ROW, *LEVELS], key=f"imp_const_{f}",
+                v = col.selectbox(T(f"stage.{f}"), [PER_ROW, *LEVELS], key=f"imp_const_{f}",
                                   format_func=lambda x: T("imp.per_row") if x == PER_ROW else i18n.category("level", x, LG))
                 v = "" if v == PER_ROW else v
             elif f == "aid_kind":

@@ -58,7 +58,10 @@ def lang_of(value) -> str:
 def t(key: str, lang: str = DEFAULT, **kw) -> str:
     entry = CATALOG.get(key)
     if entry is None:
-        raise KeyError(f"no UI string {key!r}")
+        if os.environ.get("COOP_I18N_STRICT") == "1":
+            raise KeyError(f"no UI string {key!r}")
+        _log.error("no UI string %r: its key is shown", key)  # a bug of ours; never a traceback for the user
+        return key
     text = entry.get(lang)
     if text is None:
         if os.environ.get("COOP_I18N_STRICT") == "1":

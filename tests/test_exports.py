@@ -8,10 +8,10 @@ import sys
 import pytest
 
 from conftest import ROOT
-from coop_data import aggregate, alttext
+from coop_data import aggregate, alttext, i18n
 from coop_data.figures import flow_map
 from coop_data.figures.render import render
-from coop_data.figures.sankey import STAGE_LABELS
+
 
 RENDER_SCRIPT = """
 import json, sys
@@ -77,10 +77,13 @@ def test_map_text_alternative_uses_the_library_numbers(bundle):
 
 def test_sankey_text_alternative(bundle):
     links = aggregate.node_table(bundle.flows, ["donor_region", "direction", "recipient_region"], "flows")
-    text = alttext.links_summary(links, "flows", STAGE_LABELS)
+    text = alttext.links_summary(links, "flows")
     top = links.sort_values("value", ascending=False).iloc[0]
     assert "Donor region → Direction → Recipient region" in text and f"({top['value']:,.0f} flows)" in text
     assert "china_to_partner" not in text
+    fr = alttext.links_summary(links, "flux", lang="fr")
+    assert "Région du donateur → Sens → Région du bénéficiaire" in fr and f"({i18n.number(top['value'], 'fr')} flux)" in fr
+    assert "Chine → partenaire" in fr and "China → partner" not in fr
 
 
 def test_empty_views_say_so(bundle):

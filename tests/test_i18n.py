@@ -1,7 +1,9 @@
 """Interface languages: the catalog is complete in English, French and Spanish; numbers and dates follow the language;
 the `lang` URL parameter switches the interface and survives page switches."""
+import json
 import logging
 import re
+from pathlib import Path
 
 import pytest
 
@@ -58,3 +60,192 @@ def test_french_interface_by_url_and_across_pages():
     assert {m.label for m in es.metric} >= {"Flujos", "Ciudades"}
     bad = app("app_pages/home.py", {"lang": "xx"})
     assert {m.label for m in bad.metric} >= {"Flows"} and "lang" not in bad.query_params
+
+
+# --- every page in French and Spanish: no English interface text left -------------------------------
+
+def _english_fragments(lang: str) -> set[str]:
+    """Literal pieces of English catalog strings (placeholders cut out) that the other language writes differently."""
+    out = set()
+    for key, entry in i18n.CATALOG.items():
+        if key.startswith("msg.") or entry["en"] == entry[lang]:
+            continue
+        for piece in re.split(r"{\w+}", entry["en"]):
+            piece = piece.strip(" .,:;()'\n-")
+            if len(piece) >= 16 and " " in piece and piece not in entry[lang]:
+                out.add(piece)
+    return out
+
+
+def _page_text(at) -> str:
+    """Every element's content (titles, captions, labels, options, help, chart specs) as one string."""
+    from google.protobuf import json_format
+
+    parts = []
+
+    def walk(node):
+        proto = getattr(node, "proto", None)
+        if proto is not None:
+            parts.append(json.dumps(json_format.MessageToDict(proto), ensure_ascii=False))
+        for child in getattr(node, "children", {}).values():
+            walk(child)
+
+    walk(at._tree)
+    return "\n".join(parts)
+
+
+PAGE_FILTERS = {"app_pages/map.py": {"highlight": "Oita"}, "app_pages/partnerships.py": {"highlight": "Montreuil"}}
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+@pytest.mark.parametrize("page", ["app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py",
+                                  "app_pages/partnerships.py", "app_pages/funds.py", "app_pages/explorer.py", "app_pages/story.py",
+                                  "app_pages/import.py", "app_pages/methods.py"])
+def test_every_page_speaks_the_chosen_language(page, lang):
+    from test_app import app
+
+    at = app(page, {"lang": lang, **PAGE_FILTERS.get(page, {})})
+    assert not at.exception
+    text = _page_text(at)
+    assert len(text) > 2000
+    left = sorted(f for f in _english_fragments(lang) if f in text)
+    assert not left, f"English left on {page} in {lang}: {left[:5]}"
+    key = {"funds": "funds.title", "story": "story.next", "home": "home.map_title"}.get(Path(page).stem, f"nav.{Path(page).stem}")
+    assert i18n.t(key, lang) in text
+
+
+def test_the_fragment_check_can_fail():
+    """The same check on an English page finds English: the test above would catch an untranslated string."""
+    from test_app import app
+
+    at = app("app_pages/map.py", {})
+    assert len([f for f in _english_fragments("fr") if f in _page_text(at)]) >= 5
+
+
+def test_categories_sankey_and_maps_in_french(bundle):
+    from coop_data import aggregate
+    from coop_data.figures import flow_map, sankey
+
+    fig, _ = flow_map(bundle.flows, "masks", "t", "s", "src", lang="fr")
+    names = {t.name for t in fig.data}
+    assert "Chine → partenaire" in names and "Lieux (taille : flux entrants + sortants)" in names
+    links = aggregate.node_table(bundle.flows, ["donor_level", "aid_kind"], "flows", 4)
+    labels = set(sankey(links, "t", "s", "src", "flux", lang="es").data[0].node.label)
+    assert {"ciudad", "mascarillas"} <= labels and not {"city", "masks"} & labels
+    assert i18n.category("aid_kind", "patients_treated", "fr") == "patients soignés"
+    assert i18n.category("aid_kind", "unheard-of", "fr") == "unheard-of"  # data outside the vocabulary stays as recorded
+
+
+def test_citation_words_follow_the_language():
+    from coop_data import export
+
+    fr = export.citation("Tous les flux.", "http://x/map?lang=fr", "données", lang="fr")
+    assert "Consulté le" in fr and "Vue : http://x/map?lang=fr" in fr and "Retrieved" not in fr
+    assert "Retrieved" in export.citation("All flows.", "http://x/map")
+
+
+def test_text_alternatives_in_french(bundle):
+    from coop_data import alttext
+
+    fr = alttext.flows_summary(bundle.flows, "flows", lang="fr")
+    assert fr.startswith("La carte montre") and "Chine → partenaire" in fr and "%" in fr
+    assert alttext.flows_summary(bundle.flows.head(0), lang="es").startswith("El mapa no muestra")
+    p = bundle.partnerships
+    assert "partenariats déclarés" in alttext.partnerships_summary(p, 10, lang="fr")
+
+
+def test_every_import_message_of_the_test_files_is_translated():
+    """The check report is stored in English and shown in the viewer's language: every message the awkward test
+    files produce must match a template, in French and Spanish."""
+    from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+
+    from coop_data import interchange
+
+    header = ["record_id", "donor_name", "donor_level", "donor_city", "donor_country_iso3", "recipient_name", "recipient_level",
+              "recipient_city", "recipient_country_iso3", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "source_url", "date"]
+    good = ["T-1", "Hamburg", "city", "Hamburg", "DEU", "Bergamo", "city", "Bergamo", "ITA", "masks", "100", "masks", "", "", "https://example.org/s", "2020-04"]
+    rows = [good, ["T-2", "", "city", "", "DEU", *good[5:]], ["T-3", *good[1:8], "XXX", *good[9:]],
+            ["T-4", *good[1:10], "-5", "masks", "", "", *good[-2:]], ["T-5", *good[1:12], "12000", "EU", *good[-2:]],
+            ["T-6", *good[1:12], "about 5000", "EUR", *good[-2:]], ["T-1", *good[1:]], ["T-8", *good[1:9], "hugs", *good[10:]],
+            ["T-9", *good[1:14], "not a url", "2020"], ["T-10", *good[1:15], "31/02/2020"], ["T-11", *good[1:15], "someday"],
+            ["T-12", *good[1:10], "5", "", "", "", *good[-2:]], ["T-13", *good[1:12], "5", "", *good[-2:]]]
+    messages = []
+    for p in (prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM)),
+              prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))):
+        messages += list(p.notes) + list(p.problem_table()["message"]) + list(p.unplaced.get("why", []))
+    for name, data in (("empty.csv", b""), ("binary.csv", bytes(range(256)) * 40), ("zip.csv", b"PK\x03\x04" + b"\x00" * 100),
+                       ("fake.xlsx", b"text"), ("old.xls", b"\xd0\xcf\x11\xe0 old")):
+        with pytest.raises(interchange.InputError) as e:
+            interchange.read_upload(name, data)
+        messages.append(str(e.value))
+    assert len(messages) >= 20
+    for lang in ("fr", "es"):
+        left = [m for m in messages if m and i18n.message(m, lang) == m]
+        assert not left, left
+    assert i18n.message("date '31/02/2020' does not exist in the calendar", "fr") == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+
+
+def test_scene_highlight_rings_a_place_and_a_flow(bundle):
+    from coop_data import story
+
+    sc = story.Scene("t", "c", "map", {}, "flows", highlight="Oita; CN-0039; Atlantis")
+    fig, _, _ = story.scene_figure(sc, bundle)
+    hl = [t for t in fig.data if t.name in ("Highlighted place", "Highlighted flow")]
+    assert {t.name for t in hl} == {"Highlighted place", "Highlighted flow"}
+    ring = next(t for t in hl if t.name == "Highlighted place")
+    assert "Oita" in list(ring.text)
+    from coop_data.figures import highlight
+    import plotly.graph_objects as go
+
+    assert highlight.add(go.Figure(), bundle, "Oita; Atlantis") == ["Atlantis"]
+    body = story.to_body([sc])
+    assert story.from_body(body)[0].highlight == "Oita; CN-0039; Atlantis"
+
+
+def test_shipped_story_has_the_case_studies_scene_with_computed_numbers(bundle):
+    from coop_data import story
+
+    scenes = story.shipped(bundle)
+    case = scenes[-1]
+    assert case.chart == "partnerships" and "Quelimane" in case.highlight
+    f = bundle.facts.set_index("fact_id")
+    assert "EUR 338,530" in case.caption and str(int(f.loc["SF-25", "value"])) in case.caption
+    places = ("Milan", "Quelimane", "Montreuil", "Cercle de Yélimané")
+    n = int((bundle.flows["donor_label"].isin(places) & bundle.flows["recipient_label"].isin(places)).sum())
+    assert f"found {n} COVID-era flows" in case.caption
+    fr = story.shipped(bundle, "fr")[-1]
+    assert "338 530 EUR" in fr.caption.replace("\u202f", " ")
+
+
+def test_every_key_the_code_asks_for_exists():
+    """Literal keys in the code, and the families built from a value (stage.<field>, imp.lists_<kind> …), are in the catalog."""
+    import glob
+
+    from coop_data import aggregate, classify, schema, story
+
+    root = Path(__file__).resolve().parents[1]
+    keys = set()
+    for f in glob.glob(str(root / "app_pages" / "*.py")) + [str(root / "coop_ui.py")] + glob.glob(str(root / "coop_data" / "**" / "*.py"), recursive=True):
+        s = Path(f).read_text()
+        keys |= set(re.findall(r"\b[Tt]\([\"']([\w.]+)[\"']", s))
+    keys = {k for k in keys if not k.endswith((".", "_"))}
+    keys |= {f"stage.{f}" for f in ("donor_level", "recipient_level", "donor_region", "recipient_region", "direction", "aid_kind",
+                                    "recipient_country", "donor_country", "channel", "recipient_label", "status")}
+    keys |= {f"imp.lists_{k}" for k in ("flows", "partnerships")} | {f"imp.kind_{k}" for k in ("flows", "partnerships")}
+    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {f"map.shade_{s}" for s in ("given", "received", "none")}
+    keys |= {f"tl.{p}_{f}" for p in ("per", "title", "sub", "note") for f in "MW"}
+    keys |= {f"measure.{m}" for m in aggregate.MEASURES} | {f"unit.{u}" for _, u in aggregate.MEASURES.values()}
+    keys |= {f"dir.{d}" for d in classify.DIRECTION_LABELS} | {f"scheme.{s}" for s in classify.SCHEMES}
+    keys |= {f"chartkind.{c}" for c in story.CHARTS} | {f"num.{x}" for x in ("k", "m", "bn")}
+    keys |= {f"aid.{a}" for a in schema.AID_KINDS} | {f"status.{s}" for s in schema.STATUSES} | {f"level.{lv}" for lv in schema.LEVELS}
+    missing = sorted(k for k in keys if k not in i18n.CATALOG)
+    assert not missing, missing
+
+
+def test_a_missing_key_shows_the_key_at_run_time_and_fails_in_tests(monkeypatch, caplog):
+    with pytest.raises(KeyError):
+        i18n.t("no.such.key", "fr")
+    monkeypatch.setenv("COOP_I18N_STRICT", "0")
+    with caplog.at_level(logging.ERROR):
+        assert i18n.t("no.such.key", "fr") == "no.such.key"
+    assert "no.such.key" in caplog.text

@@ -8,14 +8,6 @@ from .. import classify
 from ..i18n import CATALOG, category, t
 from .common import base_layout
 
-STAGE_LABELS = {
-    "donor_region": "Donor region", "recipient_region": "Recipient region", "direction": "Direction",
-    "donor_level": "Donor level", "aid_kind": "Aid kind", "recipient_country": "Recipient country",
-    "donor_country": "Donor country", "channel": "Network / fund", "recipient_label": "Beneficiary",
-    "donor_label": "Donor", "status": "Status",
-}
-
-
 def node_name(stage: str, value: str, lang: str = "en") -> str:
     """A node's name on screen: category values translated, 'Other (stage)' in the language, data values as recorded."""
     if value.startswith("Other (") and value.endswith(")"):
