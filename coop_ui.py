@@ -294,7 +294,7 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
     cite = export.citation(flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang())
     cols = st.columns([1, 1, 1, 5])
     for col, fmt in zip(cols, ("png", "svg", "html")):
-        col.download_button(fmt.upper(), data=lambda fmt=fmt: render(fig, fmt, cite=cite, alt=alt), file_name=f"{key}.{fmt}",
+        col.download_button(fmt.upper(), data=lambda fmt=fmt, lg=lang(): render(fig, fmt, cite=cite, alt=alt, lang=lg), file_name=f"{key}.{fmt}",
                             mime=RENDER_FORMATS[fmt], key=f"{key}-img-{fmt}",
                             help=T("dl.chart_help_alt" if alt else "dl.chart_help", fmt=fmt.upper()))
     return event

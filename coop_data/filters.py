@@ -95,7 +95,7 @@ class Filter:
             parts.append(t("flt.through", lang, v=", ".join(self.network)))
         if self.city:
             parts.append(t("flt.city", lang, v=self.city))
-        head = t("flt.all", lang) if not parts else t("flt.flows", lang, v="; ".join(parts))
+        head = t("flt.all", lang) if not parts else t("flt.flows", lang, v=t("flt.sep", lang).join(parts))
         return f"{head}. {t('flt.scheme', lang, v=t(f'scheme.{self.scheme}', lang))}."
 
     def apply(self, flows: pd.DataFrame) -> pd.DataFrame:

@@ -253,7 +253,7 @@ def to_html(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
              f"<h1>{html.escape(title)}</h1><p>{html.escape(t('deck.intro', lang, n=len(scenes), date=date.today().isoformat()))}</p>"]
     for i, sc in enumerate(scenes, 1):
         fig, view, alt = scene_figure(sc, b, lang=lang)
-        svg = render(fig, "svg", width=1200, height=650, alt=alt).decode("utf-8")
+        svg = render(fig, "svg", width=1200, height=650, alt=alt, lang=lang).decode("utf-8")
         parts.append(f"<section><h2>{i}. {html.escape(sc.title)}</h2><p>{html.escape(sc.caption)}</p>{svg}"
                      f"<p><em>{t('deck.alt', lang)}</em> {html.escape(alt)}</p>"
                      f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i, lang), lang))}</p></section>")

@@ -6,6 +6,7 @@ and no JavaScript error occurs. Screenshots go to tests/artifacts/screens
 (the path is printed).
 """
 import os
+import re
 import shutil
 import socket
 import subprocess
@@ -176,7 +177,6 @@ def map_lats(page) -> list[float]:
 
 def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
     """A newsroom file: semicolons, Windows-1252 with BOM, accents, one bad date, an ambiguous Frankfurt."""
-    import re
 
     from test_import import HEADER, NEWSROOM, csv_bytes
 
@@ -275,3 +275,73 @@ def test_walk_the_shipped_story_with_the_keyboard(server, browser):
     finally:
         ctx.close()
     print(f"screenshots: {SHOTS}/story-*.png")
+
+
+def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(server, browser, tmp_path):
+    """Issue 5's 'done when': no request leaves the machine; French story, presenter mode, the PowerPoint deck."""
+    from pptx import Presentation
+
+    from coop_data import i18n, load_bundle, story
+
+    fr = story.shipped(load_bundle(), "fr")
+    ctx, page, w = open_page(browser, f"{server}/story?story=shipped&scene=1")
+    try:
+        choose(page, "Language", re.compile("^Français$"))
+        page.wait_for_function("location.search.includes('lang=fr')", timeout=20000)
+        page.get_by_role("heading", name=fr[0].title).wait_for(timeout=30000)
+        page.get_by_role("button", name=i18n.t("story.present", "fr")).click()
+        page.wait_for_function("location.search.includes('present=1')", timeout=20000)
+        page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30000)
+        page.get_by_role("heading", name=fr[0].title).wait_for(timeout=30000)
+        nxt = page.get_by_role("button", name=i18n.t("story.next", "fr"))
+        nxt.focus()
+        page.keyboard.press("Enter")
+        page.get_by_role("heading", name=fr[1].title).wait_for(timeout=30000)
+        wait_charts(page)
+        assert "Chine → partenaire" in page.locator(".js-plotly-plot .legend").first.text_content()
+        page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
+        with page.expect_download(timeout=180000) as dl:
+            page.locator("[data-testid='stDownloadButton']").filter(has_text=i18n.t("story.deck", "fr")).click()
+        path = tmp_path / "deck.pptx"
+        dl.value.save_as(path)
+        prs = Presentation(str(path))
+        slides = list(prs.slides)
+        assert len(slides) == len(fr) + 1
+        texts = [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in slides[1:]]
+        for sc, txt in zip(fr, texts):
+            assert sc.title in txt and sc.caption in txt and "Citer cette vue" in txt
+        assert all(any(sh.shape_type == 13 for sh in s.shapes) for s in slides[1:])  # a picture on every scene slide
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+
+def test_journalist_png_and_csv_of_one_view_carry_the_same_citation(server, browser, tmp_path):
+    import io
+
+    from PIL import Image
+
+    ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&lang=fr")
+    try:
+        wait_charts(page)
+        with page.expect_download(timeout=120000) as png_dl:
+            page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first.click()
+        with page.expect_download(timeout=60000) as csv_dl:
+            page.get_by_role("button", name="CSV", exact=True).first.click()
+        png, csv = tmp_path / "map.png", tmp_path / "view.csv"
+        png_dl.value.save_as(png)
+        csv_dl.value.save_as(csv)
+        cite_png = Image.open(io.BytesIO(png.read_bytes())).text["Comment"]
+        last = csv.read_text(encoding="utf-8").strip().splitlines()[-1]
+        assert last.startswith("# ") and " ".join(cite_png.split()) == last[2:]
+        assert "Nord → Sud" in cite_png and "Consulté le" in cite_png and "direction=north_south" in cite_png
+        import pandas as pd
+
+        from coop_data import filters, load_bundle
+
+        expected = filters.Filter(direction=("north_south",)).apply(load_bundle().flows)
+        got = pd.read_csv(csv, comment="#")
+        assert sorted(got["record_id"]) == sorted(expected["record_id"])
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()

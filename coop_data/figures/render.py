@@ -11,6 +11,7 @@ import html
 import plotly.graph_objects as go
 import plotly.io as pio
 
+from ..i18n import t
 from .common import TOPOJSON_DIR, _esc, _wrap
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
@@ -20,10 +21,10 @@ def _offline() -> None:
     pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
 
 
-def with_citation(fig: go.Figure, cite: str) -> go.Figure:
+def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
     """A copy of the figure with the citation below its source line."""
     f = go.Figure(copy.deepcopy(fig.to_dict()))
-    lines = _wrap("Cite: " + cite, 150)
+    lines = _wrap(t("deck.cite", lang) + " " + cite, 150)
     f.add_annotation(text="<br>".join(_esc(x) for x in lines), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02 - 0.045 * 2,
                      xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#777"))
     m = f.layout.margin
@@ -32,27 +33,47 @@ def with_citation(fig: go.Figure, cite: str) -> go.Figure:
 
 
 def render(fig: go.Figure, fmt: str, cite: str = "", width: int = 1400, height: int | None = None, scale: float = 1.0,
-           alt: str = "") -> bytes:
+           alt: str = "", lang: str = "en") -> bytes:
     """PNG/SVG through kaleido (system Chromium) or standalone HTML (plotly.js inlined: opens offline).
 
-    `alt`, the chart's text alternative, goes into the HTML page and the SVG's <desc>."""
+    `alt`, the chart's text alternative, goes into the HTML page, the SVG's <desc> and the PNG's Description;
+    the citation is drawn under the chart and also kept as text (SVG <desc>, PNG Comment) for whoever reuses the file."""
     if fmt not in FORMATS:
         raise ValueError(f"unknown format {fmt!r}; use one of {', '.join(FORMATS)}")
-    f = with_citation(fig, cite) if cite else fig
+    f = with_citation(fig, cite, lang) if cite else fig
+    cite_words = t("deck.cite", lang)
     if fmt == "html":
         topo = TOPOJSON_DIR.as_uri() + "/"
         page = pio.to_html(f, include_plotlyjs=True, full_html=True, config={"topojsonURL": topo, "displaylogo": False})
+        page = page.replace("<html>", f"<html lang='{lang}'>", 1)
         # The world outline travels inside the page (plotly.js reads window.PlotlyGeoAssets first): it opens anywhere, offline.
         assets = (TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8")
         page = page.replace("<head>", f"<head><script>window.PlotlyGeoAssets={{topojson:{{'world_110m':{assets}}}}};</script>", 1)
-        extra = "".join(f"<p>{html.escape(t)}</p>" for t in (alt, ("Cite this view: " + cite) if cite else "") if t)
+        extra = "".join(f"<p>{html.escape(x)}</p>" for x in (alt, f"{cite_words} {cite}" if cite else "") if x)
         return page.replace("</body>", f"<div style='font-family:sans-serif;max-width:70em;margin:1em'>{extra}</div></body>", 1).encode("utf-8")
     _offline()
     h = height or int(f.layout.height or 600)
     out = pio.to_image(f, format=fmt, width=width, height=h, scale=scale)
     if fmt == "svg":
         title = html.escape(str(fig.layout.title.text or "").split("<br>")[0].replace("<b>", "").replace("</b>", ""))
-        desc = html.escape(" ".join(t for t in (alt, ("Cite this view: " + cite) if cite else "") if t))
+        desc = html.escape(" ".join(x for x in (alt, f"{cite_words} {cite}" if cite else "") if x))
         i = out.index(b">", out.index(b"<svg")) + 1
         out = out[:i] + f"<title>{title}</title><desc>{desc}</desc>".encode("utf-8") + out[i:]
+    if fmt == "png" and (cite or alt):
+        out = _png_text(out, {"Description": alt, "Comment": cite})
     return out
+
+
+def _png_text(png: bytes, fields: dict[str, str]) -> bytes:
+    """Text chunks in the PNG (UTF-8 iTXt via Pillow), so the citation travels with the image file."""
+    import io
+
+    from PIL import Image, PngImagePlugin
+
+    info = PngImagePlugin.PngInfo()
+    for k, v in fields.items():
+        if v:
+            info.add_itxt(k, v)
+    buf = io.BytesIO()
+    Image.open(io.BytesIO(png)).save(buf, format="PNG", pnginfo=info)
+    return buf.getvalue()
