@@ -50,7 +50,10 @@ def test_geo_chart_png_and_svg_render_with_the_network_cut(tmp_path):
     outline = re.search(r'<g class="layer countries">.*?<path[^>]*? d="([^"]+)"', svg, re.S)
     assert outline and len(outline.group(1)) > 5000                                  # country borders drawn offline
     assert svg.count('class="choroplethlocation"') > 10                               # shaded countries need the same outline
-    assert "<desc>ALT-TEXT Cite this view: CITE-LINE</desc>" in svg and "Cite: CITE-LINE" in svg
+    assert "<desc>ALT-TEXT Cite this view: CITE-LINE</desc>" in svg and svg.count("Cite this view: CITE-LINE") == 2  # <desc> and drawn
+    from PIL import Image
+
+    assert Image.open(tmp_path / "map.png").text == {"Description": "ALT-TEXT", "Comment": "CITE-LINE"}
     print("rendered with network cut" if prefix else "rendered (unshare unavailable: local topojson asserted)")
 
 
