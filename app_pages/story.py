@@ -1,6 +1,7 @@
 """Story mode: play the shipped story (or a saved one) scene by scene, present it full-screen,
 download it as a deck or handout, and build your own from the views you filter."""
 import dataclasses
+import secrets
 
 import streamlit as st
 
@@ -104,8 +105,13 @@ with st.expander(T("story.build"), expanded=story_id != "shipped"):
         if st.form_submit_button(T("story.add")):
             draft.append({"title": s_title, "caption": cap, "chart": chart, "params": flt.to_params(), "measure": measure, "highlight": hl.strip()})
     for i, s in enumerate(draft):
+        uid = s.setdefault("_uid", secrets.token_hex(4))  # widget keys follow the scene, not its position, when scenes move
         r = st.columns([6, 1, 1, 1])
-        r[0].text(f"{i + 1}. {s['title'] or T('story.untitled')} — {T('chartkind.' + s['chart'])}" + (f" ◎ {s['highlight']}" if s.get("highlight") else ""))
+        with r[0].expander(f"{i + 1}. {s['title'] or T('story.untitled')} — {T('chartkind.' + s['chart'])}" + (f" ◎ {s['highlight']}" if s.get("highlight") else "")):
+            s["title"] = st.text_input(T("story.f_title"), value=s["title"], max_chars=200, key=f"edit-{uid}-title")
+            s["caption"] = st.text_area(T("story.f_caption"), value=s["caption"], max_chars=1000, key=f"edit-{uid}-caption")
+            s["highlight"] = st.text_input(T("story.f_highlight"), value=s.get("highlight", ""), max_chars=200, key=f"edit-{uid}-highlight").strip()
+            st.caption(T("story.f_filter") + " " + ui.md_escape(story.from_body({"scenes": [s]})[0].filter(b.countries).describe(b.countries, LANG)))
         if r[1].button("↑", key=f"up-{i}", disabled=i == 0, help=T("story.up")):
             draft[i - 1], draft[i] = draft[i], draft[i - 1]
             st.rerun()

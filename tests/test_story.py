@@ -53,7 +53,7 @@ def test_story_round_trip_through_the_store(tmp_path):
 
 
 def test_story_built_in_the_app_reopens_by_link():
-    from test_app import app
+    from test_app import app, charts
 
     at = app("app_pages/story.py", {})
     for title in ("First scene", "Second scene"):
@@ -63,6 +63,10 @@ def test_story_built_in_the_app_reopens_by_link():
         [b for b in at.button if b.label == "Add scene"][0].click()
         at.run()
     at.button(key="down-0").click().run()                                   # reorder: second first
+    edit = [t for t in at.text_input if t.key and t.key.startswith("edit-") and t.key.endswith("-title")]
+    assert [t.value for t in edit] == ["Second scene", "First scene"]          # edit fields follow their scene
+    edit[1].input("First scene, edited").run()
+    [t for t in at.text_input if t.key and t.key.startswith("edit-") and t.key.endswith("-highlight")][1].input("Oita").run()
     at.text_input(key="story-title").input("My network's story").run()
     at.button(key="story-save").click().run()
     assert not at.exception, [e.value for e in at.exception]
@@ -72,7 +76,8 @@ def test_story_built_in_the_app_reopens_by_link():
     assert [t.value for t in other.title] == ["Second scene"]
     assert "Caption of Second scene" in " ".join(m.value for m in other.markdown)
     other.button(key="story-next").click().run()
-    assert [t.value for t in other.title] == ["First scene"] and other.query_params["scene"] == "2"
+    assert [t.value for t in other.title] == ["First scene, edited"] and other.query_params["scene"] == "2"
+    assert "Oita" in list(next(tr for tr in charts(other)[0][0]["data"] if tr.get("name") == "Highlighted place")["text"])
 
 
 def test_pptx_deck_has_every_scene(scenes, bundle):
