@@ -23,7 +23,7 @@ c = st.columns(6)
 c[0].metric(T("home.flows"), num(h["flows"]), help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])))
 c[1].metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"))
 c[2].metric(T("home.countries"), num(h["countries"]))
-c[3].metric(T("home.money"), ui.compact(h["eur_delivered"], "EUR"), help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])))
+c[3].metric(T("home.money"), ui.compact(h["eur_delivered"]), help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])))
 c[4].metric(T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])))
 c[5].metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"))
 

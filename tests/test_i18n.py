@@ -53,6 +53,7 @@ def test_french_interface_by_url_and_across_pages():
     side = " ".join(c.value for c in at.sidebar.caption)
     assert "flux sur 393 correspondent" in side and "sens Nord → Sud" in side and "Nord/Sud selon" in side
     assert any(m.label == "Sens" for m in at.multiselect)
+    assert {m.proto.placeholder for m in at.multiselect} == {"Choisir"}     # not Streamlit's English "Choose options"
     at.switch_page("app_pages/story.py").run()
     assert at.query_params["lang"] == "fr" and at.query_params["direction"] == "north_south"
     assert any(b.label == "Suivant ▶" for b in at.button)
