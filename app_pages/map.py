@@ -65,7 +65,7 @@ if place or country:
                      column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
 
 arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
-with st.expander(T("map.numbers")):
+if st.toggle(T("map.numbers"), key="map_numbers"):  # a toggle, not an expander: the table is only sent when asked for
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
     st.dataframe(arcs.head(1000).rename(columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}), hide_index=True)

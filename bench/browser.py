@@ -25,12 +25,12 @@ ARCS = ".js-plotly-plot g.frontplot path"
 
 
 class Server:
-    def __init__(self, env: dict | None = None):
+    def __init__(self, env: dict | None = None, script: str = "dashboard.py"):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(self.port), "--server.address", "127.0.0.1"],
+            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), "--server.address", "127.0.0.1"],
             cwd=ROOT, env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
@@ -60,6 +60,25 @@ class Server:
 
 def _title_has(label: str) -> str:
     return f"Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).some(e => e.textContent.includes({label!r}))"
+
+
+def cold_loads(server: Server, path: str, repeat: int = 5) -> float:
+    """Median time from a new browser context's navigation to the first arc drawn."""
+    from playwright.sync_api import sync_playwright
+
+    loads = []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        for _ in range(repeat):
+            ctx = b.new_context(viewport={"width": 1280, "height": 900})
+            page = ctx.new_page()
+            t = time.perf_counter()
+            page.goto(f"{server.url}{path}")
+            page.wait_for_selector(ARCS, timeout=120000)
+            loads.append(time.perf_counter() - t)
+            ctx.close()
+        b.close()
+    return statistics.median(loads)
 
 
 def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, float]:
@@ -126,3 +145,62 @@ async def _concurrent(server: Server, n: int, query: str) -> list[tuple[float, b
 def concurrent(server: Server, n: int = 10, query: str = "") -> list[tuple[float, bool]]:
     """n sessions open the map, then all pick a different direction at the same moment."""
     return asyncio.run(_concurrent(server, n, query))
+
+
+# Filters the protocol-level sessions apply: each a direction (as in the URL) and the label its chart title then shows.
+WS_FILTERS = [("china_to_partner", "China → partner"), ("partner_to_china", "Partner → China"), ("north_north", "North → North"),
+              ("north_south", "North → South"), ("network_to_south", "Network → South"), ("south_south", "South → South")]
+
+
+async def _mixed_round(server: Server, browser, n_protocol: int, label: str, months: str) -> tuple[float, list[tuple[float, bool]]]:
+    from wsclient import Session
+
+    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
+    page = await ctx.new_page()
+    await page.goto(f"{server.url}/map")
+    await page.wait_for_selector(ARCS, timeout=180000)
+    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000)
+    await page.get_by_label("Direction").first.click()
+    opt = page.get_by_role("option", name=label).first
+    await opt.wait_for(timeout=60000)
+    sessions = [Session(server.url) for _ in range(n_protocol)]
+    for s in sessions:
+        await s.__aenter__()
+        await s.run("map")
+
+    async def browser_change() -> float:
+        t = time.perf_counter()
+        await opt.click()
+        await page.wait_for_function(_title_has(label), timeout=180000)
+        return time.perf_counter() - t
+
+    async def protocol_change(i: int, s) -> tuple[float, bool]:
+        code, want = WS_FILTERS[i % len(WS_FILTERS)]
+        dt, titles = await s.run("map", f"direction={code}&from={months}")
+        others = [lab for _, lab in WS_FILTERS if lab != want]
+        return dt, want in titles and not any(o in titles for o in others)
+
+    results = await asyncio.gather(browser_change(), *(protocol_change(i, s) for i, s in enumerate(sessions)))
+    for s in sessions:
+        await s.__aexit__(None, None, None)
+    await ctx.close()
+    return results[0], list(results[1:])
+
+
+def concurrent_mixed(server: Server, n: int = 10, rounds: int = 5) -> dict:
+    """One real browser and n-1 protocol-level sessions change filters at the same moment; the browser's
+    click-to-chart time is the per-interaction figure. Every round uses filters not seen before (no warm cache)."""
+    from playwright.async_api import async_playwright
+
+    async def go():
+        async with async_playwright() as p:
+            b = await p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+            out = []
+            for r in range(rounds):
+                out.append(await _mixed_round(server, b, n - 1, DIRECTIONS[r % 5], f"2020-{r + 2:02d}"))
+            await b.close()
+            return out
+
+    res = asyncio.run(go())
+    return {"browser": [b for b, _ in res], "protocol": [t for _, ps in res for t, _ in ps],
+            "correct": sum(ok for _, ps in res for _, ok in ps), "sessions": sum(len(ps) for _, ps in res)}

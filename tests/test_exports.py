@@ -113,7 +113,7 @@ def test_animated_map_plays_week_by_week(bundle):
     placed_week = f[(f["date_precision"] == "day") & (f["record_id"] == "CN-0057")]["week"].iloc[0]      # Oita -> Wuhan, 27 Jan 2020
     assert placed_week.strftime("%Y-%m-%d") == "2020-01-27"
     frame = next(fr for fr in fig.frames if fr.name == "2020-01-27")
-    assert any(len(tr.lat or []) > 0 for tr in frame.data)
+    assert any(len(tr.lat if tr.lat is not None else []) > 0 for tr in frame.data)
     assert note["not_in_a_week"] == int((~bundle.flows["date_precision"].isin(["day", "month"]) | bundle.flows["date_start"].isna()).sum())
     assert len(fig.to_json()) < 1_000_000
 

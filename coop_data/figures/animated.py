@@ -22,9 +22,9 @@ FADE_WEEKS = 3
 
 def _arcs(df: pd.DataFrame, n: int = 12) -> tuple[list, list]:
     if df.empty:
-        return [], []
+        return np.array([], np.float32), np.array([], np.float32)
     lat, lon = great_circle(df["donor_lat"].to_numpy(), df["donor_lon"].to_numpy(), df["recipient_lat"].to_numpy(), df["recipient_lon"].to_numpy(), n)
-    return (np.c_[lat, np.full(len(lat), np.nan)].ravel().tolist(), np.c_[lon, np.full(len(lon), np.nan)].ravel().tolist())
+    return (np.c_[lat, np.full(len(lat), np.nan)].ravel().astype(np.float32), np.c_[lon, np.full(len(lon), np.nan)].ravel().astype(np.float32))
 
 
 def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

@@ -39,11 +39,11 @@ def great_circle(lat1, lon1, lat2, lon2, n: int = 24) -> tuple[np.ndarray, np.nd
 
 def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
     """One row per drawable donor→recipient pair and direction, with the measure summed."""
-    f = flows.assign(value=aggregate.measure_values(flows, measure))
+    keys = ["donor_label", "recipient_label", "donor_lat", "donor_lon", "recipient_lat", "recipient_lon", "direction"]
+    f = flows[keys + ["record_id"]].assign(value=aggregate.measure_values(flows, measure))  # only the columns used: no copy of the other 50
     placed = f["donor_lat"].notna() & f["recipient_lat"].notna()
     same = (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
     d = f[placed & ~same & (f["value"] > 0)]
-    keys = ["donor_label", "recipient_label", "donor_lat", "donor_lon", "recipient_lat", "recipient_lon", "direction"]
     g = d.groupby(keys, observed=True, sort=False)
     out = g.agg(value=("value", "sum"), n=("record_id", "size")).reset_index()
     out["ids"] = _first_ids(g.ngroup().to_numpy(), d["record_id"].to_numpy(), len(out))
@@ -92,8 +92,8 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
                 sel = np.where((arcs["direction"].astype(str).values == direction) & (cls == k))[0]
                 if not len(sel):
                     continue
-                la = np.c_[lat[sel], np.full(len(sel), np.nan)].ravel()
-                lo = np.c_[lon[sel], np.full(len(sel), np.nan)].ravel()
+                la = np.c_[lat[sel], np.full(len(sel), np.nan)].ravel().astype(np.float32)  # float32: half the bytes sent, 1e-5° precision
+                lo = np.c_[lon[sel], np.full(len(sel), np.nan)].ravel().astype(np.float32)
                 first = not any(t.legendgroup == direction for t in fig.data)
                 fig.add_trace(go.Scattergeo(
                     lat=la, lon=lo, mode="lines", line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
@@ -105,12 +105,14 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             if not len(sel):
                 continue
             sub = arcs.iloc[sel]
-            la = np.c_[lat[sel, -3], lat[sel, -1], np.full(len(sel), np.nan)].ravel()
-            lo = np.c_[lon[sel, -3], lon[sel, -1], np.full(len(sel), np.nan)].ravel()
+            la = np.c_[lat[sel, -3], lat[sel, -1], np.full(len(sel), np.nan)].ravel().astype(np.float32)
+            lo = np.c_[lon[sel, -3], lon[sel, -1], np.full(len(sel), np.nan)].ravel().astype(np.float32)
             size = np.tile([0, 10, 0], len(sel))
             rec = t("map.records", lang)
-            text = np.repeat(np.array([f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})" for a, b, v, n, ids in
-                                       zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], dtype=object), 3)
+            tips = np.array([f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})" for a, b, v, n, ids in
+                             zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], dtype=object)
+            blank = np.full(len(tips), "", dtype=object)
+            text = np.c_[blank, tips, blank].ravel()  # only the arrowhead (the visible point) carries the hover text
             fig.add_trace(go.Scattergeo(
                 lat=la, lon=lo, mode="markers", marker=dict(symbol="triangle-up", angleref="previous", size=size,
                                                            color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),
@@ -129,7 +131,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
                 continue
             note = t("map.approx_note", lang) if approx else ""
             fig.add_trace(go.Scattergeo(
-                lat=p["lat"].to_numpy(), lon=p["lon"].to_numpy(), mode="markers", name=name,
+                lat=p["lat"].to_numpy(np.float32), lon=p["lon"].to_numpy(np.float32), mode="markers", name=name,
                 marker=dict(size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30), color=line_c if approx else "white",
                             line=dict(width=line_w, color=line_c),
                             symbol=symbol),

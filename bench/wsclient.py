@@ -1,0 +1,47 @@
+"""Protocol-level Streamlit sessions for load generation: what the browser sends on a page load or a
+link click (a BackMsg `rerun_script` with the page and query string), without any rendering.
+
+Load-testing tools (Locust, k6) work the same way: the other users' load is made at the protocol
+level, so the machine's cores go to the server and to the one real browser whose experience is
+measured, not to ten renderers sharing two cores.
+"""
+from __future__ import annotations
+
+import json
+import time
+
+import websockets
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
+
+
+class Session:
+    def __init__(self, base_url: str):
+        self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
+        self.origin = base_url
+        self.ws = None
+
+    async def __aenter__(self) -> "Session":
+        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None)
+        return self
+
+    async def __aexit__(self, *exc) -> None:
+        await self.ws.close()
+
+    async def run(self, page: str, query: str = "") -> tuple[float, str]:
+        """One script run, as a page load or a link click does; returns (seconds to script_finished, the chart titles sent)."""
+        m = BackMsg()
+        m.rerun_script.query_string = query
+        m.rerun_script.page_name = page
+        t = time.perf_counter()
+        await self.ws.send(m.SerializeToString())
+        titles = []
+        while True:
+            f = ForwardMsg()
+            f.ParseFromString(await self.ws.recv())
+            kind = f.WhichOneof("type")
+            if kind == "delta" and f.delta.new_element.WhichOneof("type") == "plotly_chart":
+                spec = json.loads(f.delta.new_element.plotly_chart.spec or "{}")
+                titles.append(str(spec.get("layout", {}).get("title", {}).get("text", "")))
+            if kind == "script_finished":
+                return time.perf_counter() - t, " ".join(titles)
