@@ -25,13 +25,13 @@ ARCS = ".js-plotly-plot g.frontplot path"
 
 
 class Server:
-    def __init__(self, env: dict | None = None, script: str = "dashboard.py"):
+    def __init__(self, env: dict | None = None, script: str = "dashboard.py", cwd: Path = ROOT):
         with socket.socket() as s:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.proc = subprocess.Popen(
             [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), "--server.address", "127.0.0.1"],
-            cwd=ROOT, env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
+            cwd=cwd, env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
             stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
         self.url = f"http://127.0.0.1:{self.port}"
         for _ in range(120):
@@ -60,6 +60,17 @@ class Server:
 
 def _title_has(label: str) -> str:
     return f"Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).some(e => e.textContent.includes({label!r}))"
+
+
+def floor_server() -> Server:
+    """bench/floor_app.py run as its own app: Streamlit serves static/ and reads .streamlit/ next to the script it runs."""
+    import tempfile
+
+    d = Path(tempfile.mkdtemp(prefix="coop-floor-"))
+    (d / "app.py").write_text((ROOT / "bench" / "floor_app.py").read_text())
+    for name in ("static", ".streamlit"):
+        (d / name).symlink_to(ROOT / name)
+    return Server(script="app.py", cwd=d)
 
 
 def cold_loads(server: Server, path: str, repeat: int = 5) -> float:

@@ -27,6 +27,9 @@ sys.path.insert(0, str(ROOT / "bench"))
 # SYNTHETIC benchmark datasets go to a throwaway store, never to the app's var/ folder.
 os.environ["COOP_DATA_STORE"] = str(Path(tempfile.mkdtemp(prefix="coop-bench-")) / "bench.sqlite")
 
+import streamlit.logger  # noqa: E402
+
+streamlit.logger.set_log_level("error")  # AppTest outside `streamlit run` warns on every element otherwise
 from coop_data import aggregate, filters, places  # noqa: E402
 from coop_data.figures import flow_map, sankey  # noqa: E402
 from coop_data.load import enrich, load_bundle  # noqa: E402
@@ -224,7 +227,7 @@ def bench_browser(big: dict[int, str]):
         record("server memory (peak RSS) after 10 sessions", "bundled", peak, "MB", 400)
     finally:
         server.stop()
-    floor = browser.Server(script="bench/floor_app.py")
+    floor = browser.floor_server()
     try:
         record("browser: cold load, one-chart Streamlit page", "floor", browser.cold_loads(floor, "/"), "s")
     finally:
