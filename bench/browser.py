@@ -92,6 +92,22 @@ def cold_loads(server: Server, path: str, repeat: int = 5) -> float:
     return statistics.median(loads)
 
 
+def _open_options(page, label: str):
+    """Open the Direction list and return the option; a click that lands during a rerun closes the list, so retry."""
+    from playwright.sync_api import TimeoutError as PlaywrightTimeout
+
+    for _ in range(4):
+        page.get_by_label("Direction").first.click()
+        opt = page.get_by_role("option", name=label).first
+        try:
+            opt.wait_for(timeout=5000)
+            return opt
+        except PlaywrightTimeout:
+            page.keyboard.press("Escape")
+            page.wait_for_timeout(500)
+    raise RuntimeError(f"the Direction list never showed '{label}'")
+
+
 def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, float]:
     """Median cold load (new browser context → arcs drawn) and filter change (option picked → chart title updated)."""
     from playwright.sync_api import sync_playwright
@@ -108,8 +124,7 @@ def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, f
             loads.append(time.perf_counter() - t)
             page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
             label = DIRECTIONS[i % 5]
-            page.get_by_label("Direction").first.click()
-            opt = page.get_by_role("option", name=label)
+            opt = _open_options(page, label)
             t = time.perf_counter()
             opt.click()
             page.wait_for_function(_title_has(label), timeout=120000)
