@@ -81,15 +81,21 @@ def cold_loads(server: Server, path: str, repeat: int = 5) -> float:
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for _ in range(repeat):
-            ctx = b.new_context(viewport={"width": 1280, "height": 900})
-            page = ctx.new_page()
-            t = time.perf_counter()
-            page.goto(f"{server.url}{path}")
-            page.wait_for_selector(ARCS, timeout=120000)
-            loads.append(time.perf_counter() - t)
+            ctx, _page, seconds = _cold_open(b, f"{server.url}{path}")
+            loads.append(seconds)
             ctx.close()
         b.close()
     return statistics.median(loads)
+
+
+def _cold_open(browser, url: str):
+    """A new browser context (empty cache) opens url; returns (context, page, seconds until the first arc is drawn)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    page = ctx.new_page()
+    t = time.perf_counter()
+    page.goto(url)
+    page.wait_for_selector(ARCS, timeout=120000)
+    return ctx, page, time.perf_counter() - t
 
 
 def _open_options(page, label: str):
@@ -116,12 +122,8 @@ def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, f
     with sync_playwright() as p:
         b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
         for i in range(repeat):
-            ctx = b.new_context(viewport={"width": 1280, "height": 900})
-            page = ctx.new_page()
-            t = time.perf_counter()
-            page.goto(f"{server.url}/map{query}")
-            page.wait_for_selector(ARCS, timeout=120000)
-            loads.append(time.perf_counter() - t)
+            ctx, page, seconds = _cold_open(b, f"{server.url}/map{query}")
+            loads.append(seconds)
             page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
             label = DIRECTIONS[i % 5]
             opt = _open_options(page, label)
