@@ -342,6 +342,15 @@ def compact(x: float, unit: str = "") -> str:
     return f"{unit} {s}" if lg == "en" else f"{s} {unit}"
 
 
+def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
+    """A table to show, with its date labels written the way the interface language writes them (exports keep the data's)."""
+    lg = lang()
+    cols = [c for c in df.columns if str(c).startswith("date_label")]
+    if lg == i18n.DEFAULT or not cols:
+        return df
+    return df.assign(**{c: df[c].map(lambda x: i18n.date_label(x, lg)) for c in cols})
+
+
 def T(key: str, **kw) -> str:
     """A UI string in the language of this view."""
     return i18n.t(key, lang(), **kw)

@@ -45,7 +45,7 @@ else:
                          f"{flt.describe(b.countries, lg)} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('funds.map_note')}",
                          ui.source_line(linked), choropleth="received", height=480, lang=lg)
     ui.chart(fig, "funds-map", geo=True, alt=alttext.flows_summary(linked, "flows", lang=lg))
-    st.dataframe(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]],
+    st.dataframe(ui.dates_in_language(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]]),
                  hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
 
 st.subheader(T("funds.profiles_head"))

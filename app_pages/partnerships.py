@@ -32,8 +32,8 @@ if r.empty:
     st.info(T("pa.recip_none"))
 else:
     st.caption(T("pa.recip_note"))
-    st.dataframe(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
-                    "date_label_2", "aid_kind_2", "quantity_2", "quantity_unit_2", "record_id_2", "order_certain", "source_url_1", "source_url_2"]]
+    st.dataframe(ui.dates_in_language(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
+                    "date_label_2", "aid_kind_2", "quantity_2", "quantity_unit_2", "record_id_2", "order_certain", "source_url_1", "source_url_2"]])
                  .rename(columns={"first_giver": "A", "first_receiver": "B", "date_label_1": T("pa.ab_date"), "date_label_2": T("pa.ba_date"),
                                   "order_certain": T("pa.order_certain")}), hide_index=True,
                  column_config={"source_url_1": st.column_config.LinkColumn(T("pa.ab_source")), "source_url_2": st.column_config.LinkColumn(T("pa.ba_source"))})

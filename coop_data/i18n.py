@@ -172,3 +172,21 @@ def message(text: str, lang: str = DEFAULT) -> str:
             if done != inner:
                 return f"{m.group(1)}{sep}{done}{tail}"
     return text
+
+
+def date_label(label: str, lang: str = DEFAULT) -> str:
+    """A date label as the data writes it ('12 Mar 2020', 'Mar 2020', '2020', 'date unknown') in the interface
+    language, keeping its precision: a month stays a month."""
+    if lang == DEFAULT or not isinstance(label, str):
+        return label
+    if label == "date unknown":
+        return t("date.unknown", lang)
+    parts = label.split()
+    try:
+        if len(parts) == 3:
+            return f"{int(parts[0])} {MONTHS[lang][dates.MONTHS.index(parts[1])]} {parts[2]}"
+        if len(parts) == 2:
+            return f"{MONTHS[lang][dates.MONTHS.index(parts[0])]} {parts[1]}"
+    except ValueError:
+        pass
+    return label

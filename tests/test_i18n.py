@@ -250,3 +250,17 @@ def test_a_missing_key_shows_the_key_at_run_time_and_fails_in_tests(monkeypatch,
     with caplog.at_level(logging.ERROR):
         assert i18n.t("no.such.key", "fr") == "no.such.key"
     assert "no.such.key" in caplog.text
+
+
+def test_date_labels_follow_the_language_and_keep_their_precision(bundle):
+    assert i18n.date_label("12 Mar 2020", "fr") == "12 mars 2020" and i18n.date_label("Mar 2020", "es") == "mar. 2020"
+    assert i18n.date_label("2020", "fr") == "2020" and i18n.date_label("date unknown", "fr") == "date inconnue"
+    from test_app import app
+
+    at = app("app_pages/explorer.py", {"lang": "fr", "recipient_country": "CHN", "to": "2020-02"})
+    shown = at.dataframe[0].value
+    with_month = shown["date_label"].str.len() > 4
+    assert with_month.sum() > 10 and shown.loc[with_month, "date_label"].str.contains("janv.|févr.").all()
+    assert not shown["date_label"].str.contains("Jan|Feb").any()
+    rows = bundle.flows.set_index("record_id").loc[shown["record_id"], "date_label"]
+    assert [i18n.date_label(x, "fr") for x in rows] == list(shown["date_label"])
