@@ -154,6 +154,11 @@ def message(text: str, lang: str = DEFAULT) -> str:
     """
     if lang == DEFAULT or not text:
         return text
+    m = re.fullmatch(r"([A-Za-z_]\w*): (.+)", text, re.S)  # 'field: note.' first, or a leading {n} would swallow the field
+    if m:
+        done = _prefixed(m.group(1), m.group(2), lang)
+        if done:
+            return done
     for rx, key in _message_patterns():
         m = rx.match(text)
         if m:
@@ -165,13 +170,18 @@ def message(text: str, lang: str = DEFAULT) -> str:
             return "; ".join(out)
     m = re.fullmatch(r"([\w →()€$£/-]{1,80}?): (.+)", text, re.S)
     if m:
-        sep = " : " if lang == "fr" else ": "
-        rest = m.group(2)
-        for inner, tail in ((rest, ""), (rest[:-1], ".") if rest.endswith(".") else (rest, "")):
-            done = message(inner, lang)
-            if done != inner:
-                return f"{m.group(1)}{sep}{done}{tail}"
+        return _prefixed(m.group(1), m.group(2), lang) or text
     return text
+
+
+def _prefixed(field: str, rest: str, lang: str) -> str:
+    """'field: message' with the message translated, or '' when the message matches no template."""
+    sep = " : " if lang == "fr" else ": "
+    for inner, tail in ((rest, ""), (rest[:-1], ".") if rest.endswith(".") else (rest, "")):
+        done = message(inner, lang)
+        if done != inner:
+            return f"{field}{sep}{done}{tail}"
+    return ""
 
 
 def date_label(label: str, lang: str = DEFAULT) -> str:

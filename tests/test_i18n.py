@@ -184,6 +184,10 @@ def test_every_import_message_of_the_test_files_is_translated():
         left = [m for m in messages if m and i18n.message(m, lang) == m]
         assert not left, left
     assert i18n.message("date '31/02/2020' does not exist in the calendar", "fr") == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+    for m in messages:  # a 'field: note' keeps its field in front, whatever the note's template starts with
+        field = re.match(r"([A-Za-z_]\w*): ", m)
+        if field:
+            assert i18n.message(m, "fr").startswith(field.group(1) + " : "), m
 
 
 def test_scene_highlight_rings_a_place_and_a_flow(bundle):
