@@ -77,6 +77,17 @@ def _forget() -> None:
     ui.clear_dataset_caches()
 
 
+def _owner_action(label: str, button_key: str, done_flag: str, action) -> None:
+    """A button for what only the key holder may do: on success every cached copy goes and the page reruns with done_flag set."""
+    if st.button(label, key=button_key):
+        if action():
+            _forget()
+            st.session_state[done_flag] = True
+            st.rerun()
+        else:
+            st.error(T("imp.wrong_key"))
+
+
 def dataset_panel(ds_id: str) -> None:
     """The dataset in the URL: what was imported, what was set aside, links, delete."""
     ds, amb = _stored(ds_id)
@@ -114,28 +125,22 @@ def dataset_panel(ds_id: str) -> None:
             st.caption(T("imp.choices_help"))
             new_choices = _place_pickers(amb, ds.choices, f"fix_{ds_id}")
             k = owner_key or st.text_input(T("imp.key_to_save"), type="password", key="fix-key")
-            if st.button(T("imp.save_choices"), key="fix-btn"):
-                if ui.store().update_choices(ds_id, k, new_choices):
-                    _forget()
-                    st.session_state["_fixed"] = True
-                    st.rerun()
-                else:
-                    st.error(T("imp.wrong_key"))
+            _owner_action(T("imp.save_choices"), "fix-btn", "_fixed", lambda: ui.store().update_choices(ds_id, k, new_choices))
             if st.session_state.pop("_fixed", False):
                 st.success(T("imp.choices_saved"))
     with st.expander(T("imp.delete_head")):
         key = st.text_input(T("imp.delete_key"), value=_my_keys().get(ds_id, ""), type="password", key="del-key",
                             help=T("imp.delete_key_help"))
-        if st.button(T("imp.delete_btn"), key="del-btn", type="secondary"):
-            if ui.store().delete(ds_id, key):
-                _forget()
-                _my_keys().pop(ds_id, None)
-                st.session_state[ui.SYNC_KEY] = {}
-                st.query_params.clear()
-                st.session_state["_deleted"] = True
-                st.rerun()
-            else:
-                st.error(T("imp.wrong_key"))
+
+        def delete() -> bool:
+            if not ui.store().delete(ds_id, key):
+                return False
+            _my_keys().pop(ds_id, None)
+            st.session_state[ui.SYNC_KEY] = {}
+            st.query_params.clear()
+            return True
+
+        _owner_action(T("imp.delete_btn"), "del-btn", "_deleted", delete)
 
 
 if st.session_state.pop("_deleted", False):

@@ -12,12 +12,11 @@ from dataclasses import replace
 import pandas as pd
 
 from . import columns, importer
-from .interchange import RawTable, read_upload
+from .interchange import read_upload
 from .load import Bundle, load_bundle
 from .store import Dataset, Store
 
 SCOPES = ("bundled", "imported", "both")
-SCOPE_LABELS = {"bundled": "Bundled data", "imported": "Imported dataset", "both": "Both (bundled + imported)"}
 CATEGORICAL = ("direction", "aid_kind", "status", "donor_level", "recipient_level", "donor_region", "recipient_region")
 
 

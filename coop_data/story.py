@@ -15,7 +15,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import aggregate, alttext, classify, export, filters
+from . import aggregate, alttext, export, filters
 from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 

@@ -7,7 +7,6 @@ and no JavaScript error occurs. Screenshots go to tests/artifacts/screens
 """
 import os
 import re
-import shutil
 import socket
 import subprocess
 import sys

@@ -1,5 +1,4 @@
 """The command line on the real data and on good and bad files, in a subprocess like a user runs it."""
-import io
 import json
 import subprocess
 import sys
