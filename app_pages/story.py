@@ -7,6 +7,7 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, story
+from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
 
 flt, _ = ui.current()
@@ -75,6 +76,9 @@ else:
                                **({"dataset": ui.scope()[0]} if ui.scope()[0] else {})})
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
+    missing = highlight.unmatched(b, sc.highlight) if sc.chart in ("map", "animated", "partnerships") else []
+    if missing:
+        st.caption(T("hl.missing", names=ui.md_escape(", ".join(missing))))
     base = ui.app_root()
     st.caption(T("story.permalink"))
     st.code(story.permalink(base, story_id, n, LANG), language=None)

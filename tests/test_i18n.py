@@ -268,3 +268,12 @@ def test_date_labels_follow_the_language_and_keep_their_precision(bundle):
     assert not shown["date_label"].str.contains("Jan|Feb").any()
     rows = bundle.flows.set_index("record_id").loc[shown["record_id"], "date_label"]
     assert [i18n.date_label(x, "fr") for x in rows] == list(shown["date_label"])
+
+
+def test_a_highlight_that_cannot_be_drawn_is_said_on_the_story_page():
+    from test_app import app
+
+    at = app("app_pages/story.py", {"story": "shipped", "scene": "7"})
+    assert not at.exception
+    said = " ".join(c.value for c in at.caption)
+    assert "Nothing to highlight for: Cercle de Yélimané" in said          # the Cercle has no coordinates in the data

@@ -31,26 +31,36 @@ def place_points(b, names: list[str]) -> pd.DataFrame:
     return pts[pts["label"].isin(names)]
 
 
+def _matches(b, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The drawable flows whose record id is named, and the places to ring (named places and those flows' ends)."""
+    f = b.flows
+    flows = f[f["record_id"].astype(str).isin(names) & f["donor_lat"].notna() & f["recipient_lat"].notna()]
+    ends = pd.DataFrame({"label": list(flows["donor_label"]) + list(flows["recipient_label"]),
+                         "lat": list(flows["donor_lat"]) + list(flows["recipient_lat"]),
+                         "lon": list(flows["donor_lon"]) + list(flows["recipient_lon"])})
+    return flows, pd.concat([place_points(b, names), ends]).drop_duplicates("label")
+
+
+def unmatched(b, text: str) -> list[str]:
+    """The names of a highlight that match no drawable place or flow (said on screen, never dropped silently)."""
+    names = parse(text)
+    flows, pts = _matches(b, names)
+    found = set(pts["label"]) | set(flows["record_id"].astype(str))
+    return [n for n in names if n not in found]
+
+
 def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
     """Draw the highlighted places (ringed and named) and flows (a thick arc); return the names that matched nothing."""
     names = parse(text)
     if not names:
         return []
-    f = b.flows
-    flows = f[f["record_id"].astype(str).isin(names) & f["donor_lat"].notna() & f["recipient_lat"].notna()]
+    flows, pts = _matches(b, names)
     if len(flows):
         lat, lon = great_circle(flows["donor_lat"].values, flows["donor_lon"].values, flows["recipient_lat"].values, flows["recipient_lon"].values)
         fig.add_trace(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(), lon=np.c_[lon, np.full(len(lon), np.nan)].ravel(),
                                     mode="lines", line=dict(width=5, color=COLOR), name=t("hl.flow", lang), hoverinfo="skip"))
-        ends = pd.DataFrame({"label": list(flows["donor_label"]) + list(flows["recipient_label"]),
-                             "lat": list(flows["donor_lat"]) + list(flows["recipient_lat"]),
-                             "lon": list(flows["donor_lon"]) + list(flows["recipient_lon"])}).drop_duplicates("label")
-    else:
-        ends = pd.DataFrame(columns=["label", "lat", "lon"])
-    pts = pd.concat([place_points(b, names), ends]).drop_duplicates("label")
     if len(pts):
         fig.add_trace(go.Scattergeo(lat=pts["lat"], lon=pts["lon"], mode="markers+text", text=pts["label"], textposition="top center",
                                     textfont=dict(size=15, color=COLOR), marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(width=3, color=COLOR)),
                                     name=t("hl.place", lang), hoverinfo="text"))
-    found = set(pts["label"]) | set(flows["record_id"].astype(str))
-    return [n for n in names if n not in found]
+    return unmatched(b, text)
