@@ -9,11 +9,12 @@ from __future__ import annotations
 import urllib.parse
 
 import pandas as pd
+import plotly.graph_objects as go
 import streamlit as st
 
 from coop_data import classify, datasets, export, filters, i18n
 from coop_data.load import Bundle, load_bundle
-from coop_data.figures import geo_config
+from coop_data.figures import geo_config, highlight
 from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
 from coop_data.schema import STATUSES
 from coop_data.store import ID_PATTERN, Store
@@ -340,6 +341,19 @@ def compact(x: float, unit: str = "") -> str:
     if not unit:
         return s
     return f"{unit} {s}" if lg == "en" else f"{s} {unit}"
+
+
+def with_url_highlight(fig):
+    """The figure with the places or flows named in the URL's `highlight` ringed (on a copy: figures may be cached and
+    shared), and a warning naming what cannot be drawn."""
+    text = st.query_params.get("highlight", "")
+    if not text:
+        return fig
+    fig = go.Figure(fig)
+    missing = highlight.add(fig, bundle(), text, lang())
+    if missing:
+        st.warning(T("hl.missing", names=md_escape(", ".join(missing))))
+    return fig
 
 
 def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:

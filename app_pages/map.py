@@ -1,10 +1,9 @@
 """Flow map: arcs donor → recipient, places, countries; click a place or country for its panel."""
-import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, alttext, i18n
-from coop_data.figures import flow_map, highlight
+from coop_data.figures import flow_map
 from coop_data.figures.flowmap import arcs_table
 
 T, num = ui.T, ui.num
@@ -24,12 +23,7 @@ label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}
 sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (" " + T("map.delivered_only") if measure != "flows" else "")
 fig, note = ui.per_view(flow_map, measure, T("map.title", measure=label), sub, ui.source_line(view), int(max_arcs),
                         None if shade == "none" else shade, lang=lg)
-if st.query_params.get("highlight"):
-    fig = go.Figure(fig)  # the cached figure is shared: highlight a copy
-    missing = highlight.add(fig, b, st.query_params["highlight"], lg)
-    if missing:
-        st.warning(T("hl.missing", names=ui.md_escape(", ".join(missing))))
-event = ui.chart(fig, "map", geo=True, on_select=True, alt=ui.per_view(alttext.flows_summary, measure, lang=lg))
+event = ui.chart(ui.with_url_highlight(fig), "map", geo=True, on_select=True, alt=ui.per_view(alttext.flows_summary, measure, lang=lg))
 msg = T("map.note", drawn=num(note["drawn"]), arcs=num(note["arcs"]), unit=unit, unplaced=num(note["not_drawn_unplaced"]))
 if note["not_drawn_cap"]:
     msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))

@@ -4,7 +4,6 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, alttext
-from coop_data.figures import highlight
 from coop_data.figures.partnerships import partnership_map
 
 T, num = ui.T, ui.num
@@ -15,10 +14,7 @@ p = b.partnerships
 st.title(T("nav.partnerships"))
 st.caption(T("pa.intro"))
 fig, n_drawn = partnership_map(p, T("funds.chart_source", n=num(p["source_url"].nunique()), data=ui.dataset_label()), lg)
-missing = highlight.add(fig, b, st.query_params.get("highlight", ""), lg)
-if missing:
-    st.warning(T("hl.missing", names=ui.md_escape(", ".join(missing))))
-ui.chart(fig, "partnership-map", geo=True, alt=alttext.partnerships_summary(p, n_drawn, lang=lg))
+ui.chart(ui.with_url_highlight(fig), "partnership-map", geo=True, alt=alttext.partnerships_summary(p, n_drawn, lang=lg))
 st.dataframe(p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]], hide_index=True,
              column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "since_year": st.column_config.NumberColumn(format="%d")})
 

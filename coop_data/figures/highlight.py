@@ -44,7 +44,10 @@ def _matches(b, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
 def unmatched(b, text: str) -> list[str]:
     """The names of a highlight that match no drawable place or flow (said on screen, never dropped silently)."""
     names = parse(text)
-    flows, pts = _matches(b, names)
+    return _missing(names, *_matches(b, names)) if names else []
+
+
+def _missing(names: list[str], flows: pd.DataFrame, pts: pd.DataFrame) -> list[str]:
     found = set(pts["label"]) | set(flows["record_id"].astype(str))
     return [n for n in names if n not in found]
 
@@ -63,4 +66,4 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         fig.add_trace(go.Scattergeo(lat=pts["lat"], lon=pts["lon"], mode="markers+text", text=pts["label"], textposition="top center",
                                     textfont=dict(size=15, color=COLOR), marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(width=3, color=COLOR)),
                                     name=t("hl.place", lang), hoverinfo="text"))
-    return unmatched(b, text)
+    return _missing(names, flows, pts)
