@@ -151,8 +151,13 @@ def _reset() -> None:
     _set_widgets(filters.Filter())
 
 
-def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
-    """Draw the shared filters; return the active Filter and the filtered flows."""
+def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
+    """The active Filter and the filtered flows, from the URL and the sidebar's widget state, before any widget is drawn.
+
+    Pages run before the sidebar is drawn (`draw_sidebar`), so a page's chart goes to the browser first:
+    on a cold load it no longer waits behind the sidebar's fifteen widgets and their code chunks.
+    Widget values of the last run are already in the session state when a run starts, so the Filter is the same.
+    """
     _restore_across_pages()
     params = _current_params()
     ds_id, sc, data_notices = _data_params(params)
@@ -162,19 +167,63 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
         b, ds_name = base_bundle(), ""
     st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, sc if ds_id else "bundled")
     opts = options(ds_id, sc if ds_id else "bundled")
-    regions, networks = opts["regions"], opts["networks"]
-    flt, notices = filters.parse(params, b.countries, set(regions), set(networks))
+    flt, notices = filters.parse(params, b.countries, set(opts["regions"]), set(opts["networks"]))
     if params != st.session_state.get(SYNC_KEY) or "w_scheme" not in st.session_state:
         _set_widgets(flt)
         _set_scope_widget(sc)
         st.session_state["w_lang"] = i18n.lang_of(params.get("lang"))
     for n in data_notices + notices:
         st.warning(n, icon="⚠️")
+    ss = st.session_state
+    lg = i18n.lang_of(ss.get("w_lang"))
+    flt = filters.Filter(
+        date_from="" if ss["w_from"] == "any" else ss["w_from"], date_to="" if ss["w_to"] == "any" else ss["w_to"],
+        city=ss["w_city"].strip(), scheme=ss["w_scheme"], **{n: tuple(ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
+    )
+    new = flt.to_params()
+    if ds_id:
+        new["dataset"] = ds_id
+        chosen = ss.get("w_data", sc)
+        if chosen != "imported":
+            new["data"] = chosen
+        if chosen != sc:
+            b = open_bundle(ds_id, chosen)[0]
+            st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, chosen)
+            sc = chosen
+    for k in STORY_PARAMS:
+        if k in params:
+            new[k] = params[k][:200]
+    if lg != i18n.DEFAULT:
+        new["lang"] = lg
+    if new != params:
+        st.query_params.from_dict(new)
+    ss[SYNC_KEY] = new
+    view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
+    ss["_sidebar"] = (flt, len(view), opts, ds_id, ds_name)
+    return flt, view
+
+
+class PageDone(Exception):
+    """Raised by `stop`: the page has said all it has to say."""
+
+
+def stop() -> None:
+    """End the page here, like st.stop(), but let the entry script still draw the sidebar after it.
+
+    st.stop() would also stop the sidebar, which is drawn after the page and must stay reachable to change the filter.
+    """
+    raise PageDone
+
+
+def draw_sidebar() -> None:
+    """The shared filter widgets, drawn after the page with the values `resolve_view` used."""
+    flt, n_view, opts, ds_id, ds_name = st.session_state["_sidebar"]
+    b = bundle()
+    regions, networks = opts["regions"], opts["networks"]
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
     lg = i18n.lang_of(st.session_state.get("w_lang"))
     sb.selectbox(i18n.t("sb.language", lg) + " · Language", list(i18n.LANGS), key="w_lang", format_func=i18n.LANGS.get)
-    lg = i18n.lang_of(st.session_state.get("w_lang"))
     if ds_id:
         sb.header(i18n.t("sb.data", lg))
         sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=lambda x: i18n.t(f"scope.{x}", lg),
@@ -199,33 +248,8 @@ def sidebar() -> tuple[filters.Filter, pd.DataFrame]:
         st.multiselect(i18n.t("sb.network", lg), networks, key="w_network", placeholder=i18n.t("sb.choose", lg))
         st.radio(i18n.t("sb.scheme", lg), list(classify.SCHEMES), key="w_scheme", format_func=lambda s: i18n.t(f"scheme.{s}", lg))
     sb.button(i18n.t("sb.reset", lg), on_click=_reset)
-    ss = st.session_state
-    flt = filters.Filter(
-        date_from="" if ss["w_from"] == "any" else ss["w_from"], date_to="" if ss["w_to"] == "any" else ss["w_to"],
-        city=ss["w_city"].strip(), scheme=ss["w_scheme"], **{n: tuple(ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
-    )
-    new = flt.to_params()
-    if ds_id:
-        new["dataset"] = ds_id
-        chosen = ss.get("w_data", sc)
-        if chosen != "imported":
-            new["data"] = chosen
-        if chosen != sc:
-            b = open_bundle(ds_id, chosen)[0]
-            st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, chosen)
-            sc = chosen
-    for k in STORY_PARAMS:
-        if k in params:
-            new[k] = params[k][:200]
-    if lg != i18n.DEFAULT:
-        new["lang"] = lg
-    if new != params:
-        st.query_params.from_dict(new)
-    ss[SYNC_KEY] = new
-    view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
-    sb.caption(i18n.t("sb.match", lg, n=i18n.number(len(view), lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries, lg)))
+    sb.caption(i18n.t("sb.match", lg, n=i18n.number(n_view, lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries, lg)))
     sb.caption(i18n.t("sb.link", lg))
-    return flt, view
 
 
 def permalink(page: str = "") -> str:

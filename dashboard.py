@@ -20,5 +20,10 @@ PAGES = [
     st.Page("app_pages/methods.py", title=t("nav.methods", lang), icon=":material/menu_book:", url_path="methods"),
 ]
 page = st.navigation(PAGES)
-st.session_state["_flt"], st.session_state["_view"] = coop_ui.sidebar()
-page.run()
+st.session_state["_flt"], st.session_state["_view"] = coop_ui.resolve_view()
+try:
+    page.run()
+except coop_ui.PageDone:
+    pass
+finally:  # after the page, so its chart reaches the browser first; also after an error, so the filters stay reachable
+    coop_ui.draw_sidebar()

@@ -10,7 +10,7 @@ st.title(T("nav.explorer"))
 st.markdown(T("explorer.head", n=num(len(view)), filter=ui.md_escape(flt.describe(b.countries, ui.lang())), data=ui.md_escape(ui.dataset_label())))
 if view.empty:
     ui.empty_notice(flt)
-    st.stop()
+    ui.stop()
 cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", "recipient_name", "recipient_city", "recipient_country",
         "direction", "aid_kind", "items", "quantity", "quantity_unit", "amount", "currency", "amount_qualifier", "amount_eur", "status",
         "is_aggregate", "parent_id", "counted", "relationship_stated", "summary", "source_publisher", "source_url"]

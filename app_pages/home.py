@@ -17,7 +17,7 @@ st.caption(T("home.tagline"))
 st.markdown(T("home.showing", filter=ui.md_escape(desc), data=ui.md_escape(ui.dataset_label())))
 if view.empty:
     ui.empty_notice(flt)
-    st.stop()
+    ui.stop()
 h = ui.per_view(aggregate.headline)
 c = st.columns(6)
 c[0].metric(T("home.flows"), num(h["flows"]), help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])))

@@ -159,17 +159,17 @@ c2.download_button(T("imp.template"), tmpl, file_name=f"template-{kind}.csv", mi
 c3.download_button(T("imp.dictionary"), dd, file_name=f"data-dictionary-{kind}.csv", mime="text/csv")
 up = st.file_uploader(T("imp.file"), type=["csv", "tsv", "txt", "xlsx"], key="imp_file")
 if up is None:
-    st.stop()
+    ui.stop()
 data = up.getvalue()
 try:
     raw = _read(up.name, data)
 except interchange.InputError as err:
     st.error(f"{up.name}: {msg(str(err))}")
-    st.stop()
+    ui.stop()
 headers = list(raw.data.columns)
 if raw.data.empty:
     st.error(f"{up.name}: {T('imp.no_rows')}")
-    st.stop()
+    ui.stop()
 how = ", ".join(f"{T('imp.detail_' + k) if 'imp.detail_' + k in i18n.CATALOG else k.replace('_', ' ')}: {v}" for k, v in raw.details.items())
 st.text(T("imp.read", rows=num(len(raw.data)), cols=len(headers), how=how))
 
@@ -233,7 +233,7 @@ except Exception as err:  # a bug of ours must not show a traceback; the console
 
     logging.getLogger(__name__).exception("import check failed")
     st.error(T("imp.bug", error=type(err).__name__))
-    st.stop()
+    ui.stop()
 
 st.subheader(T("imp.s4"))
 cnt = prep.counts()

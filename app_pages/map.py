@@ -18,7 +18,7 @@ shade = c2.radio(T("map.shade"), ["given", "received", "none"], horizontal=True,
 max_arcs = c3.number_input(T("map.max_arcs"), 50, 2000, 400, step=50, key="map_max")
 if view.empty:
     ui.empty_notice(flt)
-    st.stop()
+    ui.stop()
 label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
 sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (" " + T("map.delivered_only") if measure != "flows" else "")
 fig, note = ui.per_view(flow_map, measure, T("map.title", measure=label), sub, ui.source_line(view), int(max_arcs),

@@ -37,7 +37,7 @@ links = aggregate.node_table(v, stages, measure, top_n=top)
 label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
 if links.empty:
     ui.empty_notice(flt) if view.empty else st.info(T("sankey.none", measure=label.lower()))
-    st.stop()
+    ui.stop()
 sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)} {T('sankey.top_note', n=top)}"
 fig = sankey(links, f"{label}: {stages_name(preset)}", sub, ui.source_line(v), unit, lang=lg)
 ui.chart(fig, "sankey", alt=alttext.links_summary(links, unit, lang=lg))

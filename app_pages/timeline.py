@@ -16,7 +16,7 @@ st.title(T("nav.timeline"))
 freq = st.radio(T("tl.period"), ["M", "W"], format_func=lambda f: T(f"tl.per_{f}"), horizontal=True, key="tl_freq")
 if view.empty:
     ui.empty_notice(flt)
-    st.stop()
+    ui.stop()
 t = aggregate.timeline(view, freq)
 placed = int(t["flows"].sum())
 fig = timeline_chart(t, T(f"tl.title_{freq}"), f"{desc} {T(f'tl.sub_{freq}')}", ui.source_line(view), lang=lg)

@@ -77,6 +77,10 @@ def test_flow_map_arcs_and_legend():
     legend = {t["name"] for t in spec["data"] if t.get("showlegend") is not False and t["type"] == "scattergeo" and t.get("mode") == "lines"}
     assert legend == {"North → North", "North → South"}
     assert len(spec["data"]) < 30  # arcs are batched, not one trace per flow
+    lines = [t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode") == "lines"]
+    for t in lines:  # each arc is its two ends and a break; plotly.js draws the segment as a great circle
+        lat = values(t["lat"])
+        assert len(lat) % 3 == 0 and all(x != x for x in lat[2::3]) and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
     assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
     assert "Sources:" in spec["layout"]["annotations"][0]["text"]
 
@@ -208,6 +212,23 @@ def test_owner_deletes_with_the_key():
     assert any("deleted" in s.value for s in at.success)
     later = app("app_pages/home.py", {"dataset": ds_id})
     assert any("No imported dataset has the id" in w.value for w in later.warning)
+
+
+def test_sidebar_is_drawn_when_a_page_ends_early():
+    """The sidebar is drawn after the page: a page that has nothing to show must not take the filters with it."""
+    at = app("app_pages/map.py", {"city": "Nowhereville"})
+    assert not at.exception and any("Nowhereville" in i.value for i in at.info)
+    assert not at.get("plotly_chart")
+    assert at.sidebar.text_input(key="w_city").value == "Nowhereville"
+    assert "0 of 393 flows match" in at.sidebar.caption[-2].value
+    at.sidebar.text_input(key="w_city").input("").run()
+    assert at.get("plotly_chart") and at.query_params.get("city") is None
+
+
+def test_pages_end_with_ui_stop_not_st_stop():
+    """st.stop() would also stop the sidebar drawn after the page (see coop_ui.stop)."""
+    offenders = [p.name for p in (ROOT / "app_pages").glob("*.py") if "st.stop()" in p.read_text()]
+    assert offenders == []
 
 
 def test_no_pages_folder():

@@ -15,16 +15,13 @@ import plotly.graph_objects as go
 from .. import classify
 from ..i18n import month, t
 from .common import base_layout
-from .flowmap import great_circle
+from .flowmap import arc_lines
 
 FADE_WEEKS = 3
 
 
-def _arcs(df: pd.DataFrame, n: int = 12) -> tuple[list, list]:
-    if df.empty:
-        return np.array([], np.float32), np.array([], np.float32)
-    lat, lon = great_circle(df["donor_lat"].to_numpy(), df["donor_lon"].to_numpy(), df["recipient_lat"].to_numpy(), df["recipient_lon"].to_numpy(), n)
-    return (np.c_[lat, np.full(len(lat), np.nan)].ravel().astype(np.float32), np.c_[lon, np.full(len(lon), np.nan)].ravel().astype(np.float32))
+def _arcs(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    return arc_lines(df["donor_lat"].to_numpy(), df["donor_lon"].to_numpy(), df["recipient_lat"].to_numpy(), df["recipient_lon"].to_numpy())
 
 
 def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:

@@ -6,12 +6,11 @@ nothing are returned, so the caller can say so instead of drawing nothing silent
 """
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .flowmap import great_circle
+from .flowmap import arc_lines
 
 COLOR = "#D55E00"
 
@@ -59,8 +58,8 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         return []
     flows, pts = _matches(b, names)
     if len(flows):
-        lat, lon = great_circle(flows["donor_lat"].values, flows["donor_lon"].values, flows["recipient_lat"].values, flows["recipient_lon"].values)
-        fig.add_trace(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(), lon=np.c_[lon, np.full(len(lon), np.nan)].ravel(),
+        lat, lon = arc_lines(flows["donor_lat"].values, flows["donor_lon"].values, flows["recipient_lat"].values, flows["recipient_lon"].values)
+        fig.add_trace(go.Scattergeo(lat=lat, lon=lon,
                                     mode="lines", line=dict(width=5, color=COLOR), name=t("hl.flow", lang), hoverinfo="skip"))
     if len(pts):
         fig.add_trace(go.Scattergeo(lat=pts["lat"], lon=pts["lon"], mode="markers+text", text=pts["label"], textposition="top center",

@@ -1,21 +1,20 @@
 """Map of stated city partnerships: one line per pair both of whose cities can be placed."""
 from __future__ import annotations
 
-import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import number, t
 from .common import base_layout
-from .flowmap import great_circle
+from .flowmap import arc_lines
 
 
 def partnership_map(p: pd.DataFrame, source: str, lang: str = "en", title: str = "", height: int = 520) -> tuple[go.Figure, int]:
     """The figure and how many pairs are drawn."""
     drawn = p.dropna(subset=["latitude_a", "latitude_b"])
-    lat, lon = great_circle(drawn["latitude_a"].astype(float).values, drawn["longitude_a"].astype(float).values,
-                            drawn["latitude_b"].astype(float).values, drawn["longitude_b"].astype(float).values, n=16)
-    fig = go.Figure(go.Scattergeo(lat=np.c_[lat, np.full(len(lat), np.nan)].ravel(), lon=np.c_[lon, np.full(len(lon), np.nan)].ravel(),
+    lat, lon = arc_lines(drawn["latitude_a"].astype(float).values, drawn["longitude_a"].astype(float).values,
+                         drawn["latitude_b"].astype(float).values, drawn["longitude_b"].astype(float).values)
+    fig = go.Figure(go.Scattergeo(lat=lat, lon=lon,
                                   mode="lines", line=dict(width=1.2, color="#0072B2"), opacity=0.6, name=t("pa.legend_line", lang), hoverinfo="skip"))
     fig.add_trace(go.Scattergeo(lat=pd.concat([drawn["latitude_a"], drawn["latitude_b"]]), lon=pd.concat([drawn["longitude_a"], drawn["longitude_b"]]),
                                 mode="markers", marker=dict(size=5, color="#333"), name=t("pa.legend_city", lang),
