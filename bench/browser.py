@@ -62,15 +62,16 @@ def _title_has(label: str) -> str:
     return f"Array.from(document.querySelectorAll('.js-plotly-plot .gtitle')).some(e => e.textContent.includes({label!r}))"
 
 
-def floor_server() -> Server:
-    """bench/floor_app.py run as its own app: Streamlit serves static/ and reads .streamlit/ next to the script it runs."""
+def floor_server(figure: str = "") -> Server:
+    """bench/floor_app.py run as its own app: Streamlit serves static/ and reads .streamlit/ next to the script it runs.
+    figure="map" draws the app's default flow map instead of a one-line chart."""
     import tempfile
 
     d = Path(tempfile.mkdtemp(prefix="coop-floor-"))
     (d / "app.py").write_text((ROOT / "bench" / "floor_app.py").read_text())
     for name in ("static", ".streamlit"):
         (d / name).symlink_to(ROOT / name)
-    return Server(script="app.py", cwd=d)
+    return Server(script="app.py", cwd=d, env={"COOP_FLOOR_FIGURE": figure, "PYTHONPATH": str(ROOT)})
 
 
 def cold_loads(server: Server, path: str, repeat: int = 5) -> float:
@@ -84,6 +85,27 @@ def cold_loads(server: Server, path: str, repeat: int = 5) -> float:
             ctx, _page, seconds = _cold_open(b, f"{server.url}{path}")
             loads.append(seconds)
             ctx.close()
+        b.close()
+    return statistics.median(loads)
+
+
+def cached_loads(server: Server, path: str, repeat: int = 5) -> float:
+    """Median load to the first arc in a new tab of a browser that has opened the app once (HTTP and code caches warm):
+    a returning visitor, or a presenter's second link."""
+    from playwright.sync_api import sync_playwright
+
+    loads = []
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        for i in range(repeat + 1):
+            page = ctx.new_page()
+            t = time.perf_counter()
+            page.goto(f"{server.url}{path}")
+            page.wait_for_selector(ARCS, timeout=120000)
+            if i:
+                loads.append(time.perf_counter() - t)
+            page.close()
         b.close()
     return statistics.median(loads)
 

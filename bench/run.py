@@ -203,6 +203,7 @@ def bench_browser(big: dict[int, str]):
         single = browser.single_user(server, repeat=5)
         record("browser: cold load /map to arcs drawn", "bundled", single["load"], "s", 2.5)
         record("browser: filter change to chart updated", "bundled", single["change"], "s", 0.8)
+        record("browser: load /map again, caches warm (new tab)", "bundled", browser.cached_loads(server, "/map"), "s")
         rss, peak = server.rss_mb()
         record("server memory (RSS) after these loads", "bundled", rss, "MB", 400)
         # Ten sessions at once, the target figure: one real browser and nine protocol-level sessions (bench/wsclient.py)
@@ -230,6 +231,11 @@ def bench_browser(big: dict[int, str]):
     floor = browser.floor_server()
     try:
         record("browser: cold load, one-chart Streamlit page", "floor", browser.cold_loads(floor, "/"), "s")
+    finally:
+        floor.stop()
+    floor = browser.floor_server(figure="map")
+    try:
+        record("browser: cold load, the map figure alone on a page", "floor", browser.cold_loads(floor, "/"), "s")
     finally:
         floor.stop()
     for n, ds_id in big.items():

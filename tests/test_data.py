@@ -8,7 +8,7 @@ from coop_data import aggregate, classify, dates, money, places
 from coop_data.load import DATA
 from coop_data.schema import TABLES
 from coop_data.validate import check
-from conftest import DOSSIER, by_id
+from conftest import DOSSIER, ROOT, by_id
 
 
 @pytest.mark.parametrize("name", list(TABLES))
@@ -224,3 +224,14 @@ def test_reciprocity_pairs_from_the_notes(flows):
     row = r[(r["first_giver"] == "Toyokawa") & (r["first_receiver"] == "Wuxi")].iloc[0]
     assert row["order_certain"] and row["date_label_1"] == "4 Feb 2020" and row["date_label_2"] == "24 Mar 2020"
     assert any({"Batonyterenye", "Huai'an"} == {a, b} for a, b in pairs)
+
+
+def test_world_outline_has_every_country_of_the_data(bundle):
+    """The served outline (tools/build_geometry.py) drops island specks but must keep a shape for every country the data shades."""
+    topo = json.loads((ROOT / "static" / "geo" / "world_110m.json").read_text())
+    assert {"land", "countries", "coastlines", "ocean", "lakes", "rivers", "subunits"} <= set(topo["objects"])
+    ids = {g["id"] for g in topo["objects"]["countries"]["geometries"]}
+    used = set(bundle.flows["donor_country_iso3"]) | set(bundle.flows["recipient_country_iso3"]) | set(bundle.partnerships["country_a_iso3"])
+    assert used - {""} <= ids
+    assert {"FRA", "NOR", "MDV", "TUV", "SGP"} <= ids  # ISO_A3 -99 cases and countries made only of small islands
+    assert len(topo["arcs"]) < 4000  # specks dropped: was 8,979 rings
