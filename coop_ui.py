@@ -154,8 +154,7 @@ def _reset() -> None:
 def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
     """The active Filter and the filtered flows, from the URL and the sidebar's widget state, before any widget is drawn.
 
-    Pages run before the sidebar is drawn (`draw_sidebar`), so a page's chart goes to the browser first:
-    on a cold load it no longer waits behind the sidebar's fifteen widgets and their code chunks.
+    Pages run before the sidebar is drawn (`draw_sidebar`), so a page's chart is the first thing a run sends.
     Widget values of the last run are already in the session state when a run starts, so the Filter is the same.
     """
     _restore_across_pages()

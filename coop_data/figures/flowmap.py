@@ -115,8 +115,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             if not len(sel):
                 continue
             sub = arcs.iloc[sel]
-            la = np.c_[lat[sel, 0], lat[sel, 1], np.full(len(sel), np.nan)].ravel().astype(np.float32)
-            lo = np.c_[lon[sel, 0], lon[sel, 1], np.full(len(sel), np.nan)].ravel().astype(np.float32)
+            la, lo = arc_lines(lat[sel, 0], lon[sel, 0], lat[sel, 1], lon[sel, 1])
             size = np.tile([0, 10, 0], len(sel))
             rec = t("map.records", lang)
             tips = np.array([f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})" for a, b, v, n, ids in
