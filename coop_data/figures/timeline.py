@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from .. import classify
 from ..i18n import t as tr
-from .common import base_layout
+from .common import _esc, base_layout
 
 
 def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en") -> go.Figure:
@@ -17,17 +17,22 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
         d = t[t["direction"].astype(str) == direction]
         if d.empty:
             continue
+        shown = False
         for delivered in (True, False):
             dd = d[(d["status"].astype(str) == "delivered") == delivered]
             if dd.empty:
                 continue
             s = dd.groupby("period")["flows"].sum()
+            name = tr(f"dir.{direction}", lang) + ("" if delivered else f" ({not_delivered})")
+            # One legend entry per direction (it toggles both parts); the subtitle says what hatching means.
+            # Two entries per direction wrapped the legend over the source line.
             fig.add_trace(go.Bar(
-                x=list(s.index), y=s.values.tolist(), name=tr(f"dir.{direction}", lang) + ("" if delivered else f" ({not_delivered})"),
+                x=list(s.index), y=s.values.tolist(), name=name, showlegend=not shown,
                 marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
                             opacity=1.0 if delivered else 0.55),
-                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + tr(f"dir.{direction}", lang) + "</extra>",
+                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + _esc(name) + "</extra>",
             ))
+            shown = True
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat=fmt, gridcolor="#eee"),
                       yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
