@@ -29,7 +29,7 @@ def source_annotation(text: str) -> dict:
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
     fig.update_layout(
         title=title_block(title, subtitle), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-        height=height, margin=dict(l=10, r=10, t=50 + 17 * len(_wrap(subtitle)), b=22 + 15 * len(_wrap(source, 140))),
+        height=height, margin=dict(l=10, r=10, t=62 + 17 * len(_wrap(subtitle)), b=22 + 15 * len(_wrap(source, 140))),
         annotations=[source_annotation(source)],
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
     )
