@@ -222,7 +222,8 @@ def draw_sidebar() -> None:
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
     lg = i18n.lang_of(st.session_state.get("w_lang"))
-    sb.selectbox(i18n.t("sb.language", lg) + " · Language", list(i18n.LANGS), key="w_lang", format_func=i18n.LANGS.get)
+    label = i18n.t("sb.language", lg) + ("" if lg == "en" else " · Language")  # findable by a reader of English in any language
+    sb.selectbox(label, list(i18n.LANGS), key="w_lang", format_func=i18n.LANGS.get)
     if ds_id:
         sb.header(i18n.t("sb.data", lg))
         sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=lambda x: i18n.t(f"scope.{x}", lg),
