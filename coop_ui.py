@@ -7,6 +7,7 @@ between the URL, the widgets and the session.
 from __future__ import annotations
 
 import urllib.parse
+from pathlib import Path
 
 import pandas as pd
 import plotly.graph_objects as go
@@ -15,6 +16,7 @@ import streamlit as st
 from coop_data import classify, datasets, export, filters, i18n
 from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config, highlight
+from coop_data.figures.common import GEO_BUNDLE_URL
 from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
 from coop_data.schema import STATUSES
 from coop_data.store import ID_PATTERN, Store
@@ -304,15 +306,28 @@ def source_line(view: pd.DataFrame) -> str:
     return T("src.line", n=num(n), m=num(len(view)), extra=extra, data=dataset_label())
 
 
+GEO_CHART_JS = (Path(__file__).parent / "static" / "js" / "geo_chart.js").read_text(encoding="utf-8")
+
+
+def geo_chart(fig, key: str, on_select: bool = False) -> dict:
+    """A geo chart drawn by plotly.js's geo-only bundle (static/js/geo_chart.js says why), offline outline included.
+
+    With on_select, returns the clicked place or country in the shape of st.plotly_chart's selection: {"selection": {"points": [...]}}.
+    """
+    mount = st.components.v2.component("coop_geo_chart", js=GEO_CHART_JS, isolate_styles=False)  # same definition each run: no re-registration
+    res = mount(data={"spec": fig.to_json(), "config": geo_config(), "bundle": GEO_BUNDLE_URL, "select": on_select}, key=key,
+                on_selection_change=lambda: None)
+    return {"selection": (res.get("selection") if res else None) or {"points": []}}
+
+
 def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
     """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
     rendered on the server when clicked, each with the citation of this view."""
     geo = geo or any(tr.type in ("scattergeo", "choropleth") for tr in fig.data)  # never let a geo chart reach for the CDN
-    cfg = geo_config() if geo else {"displaylogo": False}
-    kwargs = dict(width="stretch", config=cfg, key=key)
-    if on_select:
-        kwargs.update(on_select="rerun", selection_mode=("points",))
-    event = st.plotly_chart(fig, **kwargs)
+    if geo:
+        event = geo_chart(fig, key, on_select)
+    else:
+        event = st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
     if alt:
         st.caption(T("alt.prefix") + " " + md_escape(alt))
     flt = st.session_state.get("_flt", filters.Filter())

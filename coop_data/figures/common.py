@@ -8,6 +8,7 @@ import plotly.graph_objects as go
 ROOT = Path(__file__).resolve().parents[2]
 TOPOJSON_DIR = ROOT / "static" / "geo"
 TOPOJSON_URL = "/app/static/geo/"
+GEO_BUNDLE_URL = "/app/static/js/plotly-geo.min.js"  # plotly.js geo-only bundle (MIT), drawn by coop_ui.geo_chart
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222")
 
 
