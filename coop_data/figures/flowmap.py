@@ -115,13 +115,14 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
             if not len(sel):
                 continue
             sub = arcs.iloc[sel]
-            la, lo = arc_lines(lat[sel, 0], lon[sel, 0], lat[sel, 1], lon[sel, 1])
-            size = np.tile([0, 10, 0], len(sel))
+            # Pairs (92 % point, tip), no break: markers need none, and plotly.js's hover fails on a marker at NaN.
+            la, lo = lat[sel].ravel().astype(np.float32), lon[sel].ravel().astype(np.float32)
+            size = np.tile([0, 10], len(sel))
             rec = t("map.records", lang)
             tips = np.array([f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})" for a, b, v, n, ids in
                              zip(sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"])], dtype=object)
             blank = np.full(len(tips), "", dtype=object)
-            text = np.c_[blank, tips, blank].ravel()  # only the arrowhead (the visible point) carries the hover text
+            text = np.c_[blank, tips].ravel()  # only the arrowhead (the visible point) carries the hover text
             fig.add_trace(go.Scattergeo(
                 lat=la, lon=lo, mode="markers", marker=dict(symbol="triangle-up", angleref="previous", size=size,
                                                            color=classify.DIRECTION_COLORS[direction], line=dict(width=0)),

@@ -12,8 +12,10 @@ export default function ({ parentElement, data, setStateValue }) {
   const draw = () => {
     const fig = JSON.parse(data.spec);
     window.Plotly.react(el, { data: fig.data, layout: fig.layout, frames: fig.frames || [], config: data.config }).then(() => {
-      if (!data.select || el.dataset.bound) return;
-      el.dataset.bound = "1";
+      // Plotly.react may replot from scratch and drop listeners: bind again after every draw.
+      el.removeAllListeners("plotly_click");
+      el.removeAllListeners("plotly_doubleclick");
+      if (!data.select) return;
       el.on("plotly_click", (e) => {
         const points = e.points.map((p) => ({ customdata: p.customdata ?? null, location: p.location ?? null }));
         setStateValue("selection", { points });
