@@ -48,7 +48,10 @@ def default_path() -> Path:
 
 
 def new_id() -> str:
-    return secrets.token_urlsafe(16)
+    """An unguessable token (128 bits, URL-safe) that never starts with '-', which a command line would read as an option."""
+    while (token := secrets.token_urlsafe(16)).startswith("-"):
+        pass
+    return token
 
 
 def _hash(key: str) -> str:
@@ -115,7 +118,7 @@ class Store:
     def save(self, ds: Dataset, _fail_after_parts: int | None = None) -> tuple[str, str]:
         """Store a dataset atomically. Returns (id, delete key); the key is not kept, only its hash."""
         ds.id, ds.created = new_id(), _now()
-        key = secrets.token_urlsafe(16)
+        key = new_id()
         parts = {"rows": frame_bytes(ds.rows), "set_aside": frame_bytes(ds.set_aside), "problems": frame_bytes(ds.problems),
                  "original": ds.original}
         with self._tx() as c:
@@ -186,7 +189,7 @@ class Store:
                 cur = c.execute("UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
                                 (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")))
                 return (story_id, key) if cur.rowcount == 1 else None
-            sid, key = new_id(), secrets.token_urlsafe(16)
+            sid, key = new_id(), new_id()
             c.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)))
             return sid, key
 

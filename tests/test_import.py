@@ -378,3 +378,11 @@ def test_template_has_one_real_row_that_imports_cleanly(kind, bundle):
     if kind == "flows":
         row = pd.read_csv(io.BytesIO(tmpl), dtype=str).iloc[0]
         assert row["record_id"] == "WD-0001" and row["source_url"].startswith("http")   # a real bundled record
+
+
+def test_ids_and_keys_never_look_like_command_line_options():
+    """`delete --key -x…` failed in argparse one run in 64 (this test file's CLI test hit it)."""
+    from coop_data.store import new_id
+
+    tokens = [new_id() for _ in range(5000)]
+    assert not any(t.startswith("-") for t in tokens) and len(set(tokens)) == 5000 and all(len(t) == 22 for t in tokens)
