@@ -249,3 +249,23 @@ def test_pages_end_with_ui_stop_not_st_stop():
 def test_no_pages_folder():
     """A `pages/` folder switches Streamlit to its old multipage mode: deep links on a fresh server then skip the entry script."""
     assert not (ROOT / "pages").exists()
+
+
+def test_more_filters_are_drawn_only_when_on_and_keep_their_values(bundle):
+    """'More filters' is a toggle (a collapsed expander's widgets cost the browser as much as open ones):
+    its filters still apply while it is off, and a link with one of them opens it."""
+    at = app("app_pages/explorer.py", {})
+    assert at.sidebar.toggle(key="w_more").value is False
+    assert not [m for m in at.sidebar.multiselect if m.key == "w_status"]
+    at.sidebar.toggle(key="w_more").set_value(True).run()
+    at.sidebar.multiselect(key="w_status").set_value(["delivered"]).run()
+    delivered = int((bundle.flows["status"] == "delivered").sum())
+    assert at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    at.sidebar.toggle(key="w_more").set_value(False).run()
+    at.run()
+    assert at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    at.sidebar.toggle(key="w_more").set_value(True).run()
+    assert at.sidebar.multiselect(key="w_status").value == ["delivered"]
+    linked = app("app_pages/explorer.py", {"aid_kind": "masks"})
+    assert linked.sidebar.toggle(key="w_more").value is True
+    assert linked.sidebar.multiselect(key="w_aid_kind").value == ["masks"]
