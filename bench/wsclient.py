@@ -40,8 +40,13 @@ class Session:
             f = ForwardMsg()
             f.ParseFromString(await self.ws.recv())
             kind = f.WhichOneof("type")
-            if kind == "delta" and f.delta.new_element.WhichOneof("type") == "plotly_chart":
-                spec = json.loads(f.delta.new_element.plotly_chart.spec or "{}")
+            el = f.delta.new_element if kind == "delta" else None
+            spec = {}
+            if el is not None and el.WhichOneof("type") == "plotly_chart":
+                spec = json.loads(el.plotly_chart.spec or "{}")
+            elif el is not None and el.WhichOneof("type") == "bidi_component" and el.bidi_component.json:
+                spec = json.loads(json.loads(el.bidi_component.json).get("spec") or "{}")  # geo charts (coop_ui.geo_chart)
+            if spec:
                 titles.append(str(spec.get("layout", {}).get("title", {}).get("text", "")))
             if kind == "script_finished":
                 return time.perf_counter() - t, " ".join(titles)
