@@ -168,6 +168,20 @@ def synthetic_dataset(n: int) -> str:
     return ds_id
 
 
+def _chart_bytes(at) -> int:
+    """Bytes of every chart spec a page run sends: st.plotly_chart figures and the geo-chart component's data."""
+    total, stack = 0, [at._tree]
+    while stack:
+        node = stack.pop()
+        stack.extend(getattr(node, "children", {}).values())
+        proto = getattr(node, "proto", None)
+        if getattr(node, "type", "") == "plotly_chart":
+            total += len(proto.spec)
+        elif getattr(proto, "component_name", "") == "coop_geo_chart":
+            total += len(proto.json)
+    return total
+
+
 def bench_app(size="bundled", dataset: str = "", pages=APP_PAGES, repeat=5):
     """Warm full script runs of every page (AppTest, median); the first run (cold for this size) is reported too."""
     from streamlit.testing.v1 import AppTest
@@ -192,6 +206,7 @@ def bench_app(size="bundled", dataset: str = "", pages=APP_PAGES, repeat=5):
             at.run()
             times.append(time.perf_counter() - t)
         record(f"page run warm (AppTest) {page}", size, statistics.median(times), "s", target)
+        record(f"chart specs the page sends {page}", size, _chart_bytes(at) / 1e6, "MB", 1.0)
 
 
 def bench_browser(big: dict[int, str]):
