@@ -18,31 +18,31 @@ def geo_config() -> dict:
 
 
 def title_block(title: str, subtitle: str) -> dict:
-    sub = "<br>".join(_esc(line) for line in _wrap(subtitle))
-    return dict(text=f"<b>{_esc(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>", x=0.01, xanchor="left")
+    sub = "<br>".join(escape_text(line) for line in wrap_words(subtitle))
+    return dict(text=f"<b>{escape_text(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>", x=0.01, xanchor="left")
 
 
 def source_annotation(text: str) -> dict:
-    return dict(text="<br>".join(_esc(line) for line in _wrap(text, 140)), showarrow=False, align="left", xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
+    return dict(text="<br>".join(escape_text(line) for line in wrap_words(text, 140)), showarrow=False, align="left", xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
                 font=dict(size=11, color="#555"))
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
     fig.update_layout(
         title=title_block(title, subtitle), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-        height=height, margin=dict(l=10, r=10, t=62 + 17 * len(_wrap(subtitle)), b=22 + 15 * len(_wrap(source, 140))),
+        height=height, margin=dict(l=10, r=10, t=62 + 17 * len(wrap_words(subtitle)), b=22 + 15 * len(wrap_words(source, 140))),
         annotations=[source_annotation(source)],
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
     )
     return fig
 
 
-def _esc(s: str) -> str:
+def escape_text(s: str) -> str:
     """Plotly renders a small HTML subset in titles: escape data text so it stays text."""
     return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")
 
 
-def _wrap(s: str, width: int = 130) -> list[str]:
+def wrap_words(s: str, width: int = 130) -> list[str]:
     words, lines, cur = str(s).split(), [], ""
     for w in words:
         if len(cur) + len(w) + 1 > width:

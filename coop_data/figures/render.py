@@ -12,7 +12,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from ..i18n import t
-from .common import TOPOJSON_DIR, _esc, _wrap
+from .common import TOPOJSON_DIR, escape_text, wrap_words
 
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 
@@ -24,8 +24,8 @@ def _offline() -> None:
 def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
     """A copy of the figure with the citation below its source line."""
     f = go.Figure(copy.deepcopy(fig.to_dict()))
-    lines = _wrap(t("deck.cite", lang) + " " + cite, 150)
-    f.add_annotation(text="<br>".join(_esc(x) for x in lines), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02 - 0.045 * 2,
+    lines = wrap_words(t("deck.cite", lang) + " " + cite, 150)
+    f.add_annotation(text="<br>".join(escape_text(x) for x in lines), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02 - 0.045 * 2,
                      xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#777"))
     m = f.layout.margin
     f.update_layout(margin=dict(b=(m.b or 50) + 14 * len(lines) + 20))

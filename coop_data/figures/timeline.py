@@ -6,7 +6,7 @@ import plotly.graph_objects as go
 
 from .. import classify
 from ..i18n import t as tr
-from .common import _esc, base_layout
+from .common import base_layout, escape_text
 
 
 def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en") -> go.Figure:
@@ -30,7 +30,7 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
                 x=list(s.index), y=s.values.tolist(), name=name, showlegend=not shown,
                 marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
                             opacity=1.0 if delivered else 0.55),
-                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + _esc(name) + "</extra>",
+                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + escape_text(name) + "</extra>",
             ))
             shown = True
     base_layout(fig, title, subtitle, source, height=height)
