@@ -235,6 +235,11 @@ def test_world_outline_has_every_country_of_the_data(bundle):
     assert used - {""} <= ids
     assert {"FRA", "NOR", "MDV", "TUV", "SGP"} <= ids  # ISO_A3 -99 cases and countries made only of small islands
     assert len(topo["arcs"]) < 4000  # specks dropped: was 8,979 rings
+    # plotly.js's choropleth hover (and so a click on a country) reads each country's label point from properties.ct
+    cts = {g["id"]: g["properties"]["ct"] for g in topo["objects"]["countries"]["geometries"]}
+    assert all(-180 <= lon <= 180 and -90 <= lat <= 90 for lon, lat in cts.values())
+    assert 0 < cts["FRA"][0] < 8 and 42 < cts["FRA"][1] < 51  # metropolitan France, not French Guiana
+    assert 5 < cts["NOR"][0] < 31 and 58 < cts["NOR"][1] < 71  # mainland Norway, not Svalbard
 
 
 def test_fx_rates_are_the_ecb_annual_averages(bundle):

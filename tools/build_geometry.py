@@ -134,7 +134,9 @@ def topojson(g: gpd.GeoDataFrame) -> dict:
     arcs = _Arcs()
     countries = []
     for iso3, row in g.iterrows():
-        countries.append(arcs.geometry(row.geometry, gid=iso3, props={"name": row["NAME"]}))
+        # plotly.js places a choropleth's hover label at properties.ct, and its hover (so also its click) throws without it.
+        ct = _largest_part(row.geometry).representative_point()
+        countries.append(arcs.geometry(row.geometry, gid=iso3, props={"name": row["NAME"], "ct": [round(ct.x, 2), round(ct.y, 2)]}))
     land_geom = shapely.orient_polygons(shapely.unary_union(list(g.geometry)), exterior_cw=True)
     land = arcs.geometry(land_geom)
     empty = {"type": "GeometryCollection", "geometries": []}
