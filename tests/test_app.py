@@ -98,6 +98,10 @@ def test_flow_map_arcs_and_legend():
         assert len(lat) % 3 == 0 and all(x != x for x in lat[2::3]) and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
     assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
     assert "Sources:" in spec["layout"]["annotations"][0]["text"]
+    # legend and colour bar right of the map, one above the other: inside, the legend hid the Americas
+    lg, bar = spec["layout"]["legend"], next(t for t in spec["data"] if t["type"] == "choropleth")["colorbar"]
+    assert lg["x"] >= 1 and lg["xanchor"] == "left" and lg["y"] == 1 and lg["yanchor"] == "top"
+    assert bar["x"] >= 1 and bar["y"] == 0 and bar["yanchor"] == "bottom" and bar["len"] <= 0.4
 
 
 def test_sankey_nodes_and_other(bundle):

@@ -14,7 +14,7 @@ import plotly.graph_objects as go
 
 from .. import classify
 from ..i18n import month, t
-from .common import base_layout
+from .common import base_layout, map_legend
 from .flowmap import arc_lines
 
 FADE_WEEKS = 3
@@ -73,7 +73,7 @@ def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, st
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
                     showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(
-        legend=dict(title=dict(text=t("anim.legend", lang)), x=0.0, y=0.02, yanchor="bottom"),
+        legend=map_legend(t("anim.legend", lang)),
         updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10),
                           buttons=[dict(label="▶ " + t("anim.play", lang), method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
                                                                                               transition=dict(duration=0))]),

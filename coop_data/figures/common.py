@@ -37,6 +37,13 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: 
     return fig
 
 
+def map_legend(title: str) -> dict:
+    """Legend of a world map, outside it on the right: inside, it hid the Americas once the map was narrowed to a
+    page column. The choropleth's colour bar sits below it (flow map)."""
+    return dict(title=dict(text=title), x=1.0, xanchor="left", y=1.0, yanchor="top", tracegroupgap=0, borderwidth=0,
+                bgcolor="rgba(0,0,0,0)", font=dict(size=12))
+
+
 def escape_text(s: str) -> str:
     """Plotly renders a small HTML subset in titles: escape data text so it stays text."""
     return str(s).replace("&", "&amp;").replace("<", "&lt;").replace(">", "&gt;")

@@ -13,7 +13,7 @@ import plotly.graph_objects as go
 
 from .. import aggregate, classify
 from ..i18n import number, t
-from .common import base_layout
+from .common import base_layout, map_legend
 
 WIDTHS = (1.2, 2.6, 4.5)
 
@@ -89,7 +89,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
         c = c[(c.index != "") & (c > 0)]
         fig.add_trace(go.Choropleth(
             locations=c.index, z=c.values, locationmode="ISO-3", colorscale="Blues", marker_line_color="#999",
-            marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"), len=0.5, x=1.0, y=0.25),
+            marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"), len=0.38, x=1.0, xanchor="left", y=0, yanchor="bottom"),
             name=t("map.countries_by", lang, unit=unit, side=t("map." + choropleth, lang)), hovertemplate="%{location}: %{z:,.0f} " + unit + "<extra></extra>",
             showlegend=False, customdata=c.index,
         ))
@@ -153,7 +153,7 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
                     showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
-    fig.update_layout(legend=dict(title=dict(text=t("sb.direction", lang)), x=0.0, y=0.02, yanchor="bottom"), dragmode="pan")
+    fig.update_layout(legend=map_legend(t("sb.direction", lang)), dragmode="pan")
     unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
     return fig, {"drawn": int(arcs["n"].sum()) if len(arcs) else 0, "arcs": len(arcs), "not_drawn_unplaced": unplaced, "not_drawn_cap": capped,
                  "places_not_drawn": places_capped}
