@@ -12,8 +12,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import aggregate, classify
-from ..i18n import number, t
-from .common import base_layout, map_legend
+from ..i18n import country_name, number, t
+from .common import base_layout, escape_text, map_legend
 
 WIDTHS = (1.2, 2.6, 4.5)
 
@@ -87,10 +87,12 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
         side = "donor" if choropleth == "given" else "recipient"
         c = flows.assign(v=aggregate.measure_values(flows, measure)).groupby(f"{side}_country_iso3")["v"].sum()
         c = c[(c.index != "") & (c > 0)]
+        english = flows.drop_duplicates(f"{side}_country_iso3").set_index(f"{side}_country_iso3")[f"{side}_country"].astype(str)
+        names = [escape_text(country_name(iso, lang, english.get(iso, iso))) for iso in c.index]
         fig.add_trace(go.Choropleth(
             locations=c.index, z=c.values, locationmode="ISO-3", colorscale="Blues", marker_line_color="#999",
             marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"), len=0.38, x=1.0, xanchor="left", y=0, yanchor="bottom"),
-            name=t("map.countries_by", lang, unit=unit, side=t("map." + choropleth, lang)), hovertemplate="%{location}: %{z:,.0f} " + unit + "<extra></extra>",
+            name=t("map.countries_by", lang, unit=unit, side=t("map." + choropleth, lang)), text=names, hovertemplate="%{text}: %{z:,.0f} " + unit + "<extra></extra>",
             showlegend=False, customdata=c.index,
         ))
     if len(arcs):
