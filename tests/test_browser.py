@@ -248,6 +248,32 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
         ctx.close()
 
 
+BOXES_JS = """(sels) => Object.fromEntries(sels.map(s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))"""
+
+
+@pytest.mark.parametrize("width", [900, 1400])
+def test_animated_map_controls_clear_the_title_and_each_other(browser, tmp_path, bundle, width):
+    """The play buttons and week slider once sat on the title block, hiding the subtitle (seen in a screenshot)."""
+    from coop_data.figures.animated import animated_map
+    from coop_data.figures.render import render
+
+    fig, _ = animated_map(bundle.flows, "Flows week by week", "All flows. Each frame is one week; the three weeks before fade.", "Sources: bundled")
+    f = tmp_path / "anim.html"
+    f.write_bytes(render(fig, "html", width=width))
+    ctx = browser.new_context(offline=True, viewport={"width": width + 40, "height": 900})
+    try:
+        page = ctx.new_page()
+        page.goto(f.as_uri())
+        page.wait_for_selector(".js-plotly-plot g.slider-container", timeout=30000)
+        b = page.evaluate(BOXES_JS, [".gtitle", "g.slider-container", "g.updatemenu-container", "g.geo"])
+        title, slider, buttons, geo = (b[k] for k in (".gtitle", "g.slider-container", "g.updatemenu-container", "g.geo"))
+        assert title["bottom"] <= min(slider["top"], buttons["top"]), b
+        assert buttons["right"] <= slider["left"] + 1, b
+        assert max(slider["bottom"], buttons["bottom"]) <= geo["top"] + 1, b
+    finally:
+        ctx.close()
+
+
 def test_walk_the_shipped_story_with_the_keyboard(server, browser):
     """Presenter mode, Next reached and pressed from the keyboard, one screenshot per scene, no network."""
     from coop_data import load_bundle, story

@@ -35,6 +35,9 @@ def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
                "month_precision": int((weekable & placed & prec.eq("month")).sum())}
 
 
+CONTROLS_PX = 90  # height of the play buttons and week slider above the map
+
+
 def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, start: str = "2020-01-01", end: str = "2021-12-31",
                  height: int = 600, max_arcs_per_frame: int = 300, lang: str = "en") -> tuple[go.Figure, dict]:
     f, note = weekly(flows)
@@ -70,15 +73,18 @@ def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, st
         note.setdefault("per_week", []).append((name, n_now))
     fig.frames = frames
     base_layout(fig, title, subtitle, source, height=height)
+    # Play buttons and week slider sit between the title block and the map: in the title block they hid its subtitle.
+    t0 = fig.layout.margin.t  # the title stays centred where it was, in the margin's first t0 pixels
+    fig.update_layout(margin=dict(t=t0 + CONTROLS_PX), title=dict(y=1 - t0 / 2 / height, yanchor="middle"), showlegend=True)
     fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
                     showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
     fig.update_layout(
         legend=map_legend(t("anim.legend", lang)),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10),
+        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10, b=42),
                           buttons=[dict(label="▶ " + t("anim.play", lang), method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
                                                                                               transition=dict(duration=0))]),
                                    dict(label="❚❚ " + t("anim.pause", lang), method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])])],
-        sliders=[dict(active=0, steps=steps, x=0.12, len=0.88, y=1.0, yanchor="bottom", pad=dict(t=0, b=10),
+        sliders=[dict(active=0, steps=steps, x=0.3, len=0.7, y=1.0, yanchor="bottom", pad=dict(t=0, b=10),
                       currentvalue=dict(prefix=t("anim.week_of", lang) + " ", font=dict(size=14)))],
     )
     note["weeks"] = len(weeks)
