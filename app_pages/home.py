@@ -19,13 +19,13 @@ if view.empty:
     ui.empty_notice(flt)
     ui.stop()
 h = ui.per_view(aggregate.headline)
-c = st.columns(6)
-c[0].metric(T("home.flows"), num(h["flows"]), help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])))
-c[1].metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"))
-c[2].metric(T("home.countries"), num(h["countries"]))
-c[3].metric(T("home.money"), ui.compact(h["eur_delivered"]), help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])))
-c[4].metric(T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])))
-c[5].metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"))
+kpis = st.container(horizontal=True, gap="medium")  # wraps when narrow: six equal columns cut "Money delivered (EUR)" to "Money deliver…"
+kpis.metric(T("home.flows"), num(h["flows"]), help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])), width="content")
+kpis.metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"), width="content")
+kpis.metric(T("home.countries"), num(h["countries"]), width="content")
+kpis.metric(T("home.money"), ui.compact(h["eur_delivered"]), help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])), width="content")
+kpis.metric(T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])), width="content")
+kpis.metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"), width="content")
 
 with st.expander(T("home.by_unit")):
     st.dataframe(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": T("col.delivered_total"), "rows": T("col.records")}), hide_index=True)
