@@ -85,10 +85,10 @@ def flow_map(flows: pd.DataFrame, measure: str, title: str, subtitle: str, sourc
     fig = go.Figure()
     if choropleth:
         side = "donor" if choropleth == "given" else "recipient"
-        c = flows.assign(v=aggregate.measure_values(flows, measure)).groupby(f"{side}_country_iso3")["v"].sum()
-        c = c[(c.index != "") & (c > 0)]
-        english = flows.drop_duplicates(f"{side}_country_iso3").set_index(f"{side}_country_iso3")[f"{side}_country"].astype(str)
-        names = [escape_text(country_name(iso, lang, english.get(iso, iso))) for iso in c.index]
+        g = flows.assign(v=aggregate.measure_values(flows, measure)).groupby(f"{side}_country_iso3").agg(v=("v", "sum"), name=(f"{side}_country", "first"))
+        g = g[(g.index != "") & (g["v"] > 0)]
+        c = g["v"]
+        names = [escape_text(country_name(iso, lang, str(name))) for iso, name in zip(g.index, g["name"])]
         fig.add_trace(go.Choropleth(
             locations=c.index, z=c.values, locationmode="ISO-3", colorscale="Blues", marker_line_color="#999",
             marker_line_width=0.4, colorbar=dict(title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"), len=0.38, x=1.0, xanchor="left", y=0, yanchor="bottom"),
