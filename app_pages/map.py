@@ -52,11 +52,12 @@ if place or country:
         parts = b.partnerships[(b.partnerships["country_a_iso3"] == country) | (b.partnerships["country_b_iso3"] == country)]
     out_n = int(((mine["donor_label"] == place) if place else (mine["donor_country_iso3"] == country)).sum())
     st.markdown(T("map.panel", out=num(out_n), into=num(len(mine) - out_n), parts=num(len(parts))))
-    st.dataframe(ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]]),
-                 hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
+    shown = ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]])
+    st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))))
     if len(parts):
-        st.dataframe(parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]], hide_index=True,
-                     column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
+        shown = parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]]
+        st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
+                                                                     since_year=st.column_config.NumberColumn(format="%d")))
 
 arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
 if st.toggle(T("map.numbers"), key="map_numbers"):  # a toggle, not an expander: the table is only sent when asked for

@@ -15,8 +15,9 @@ st.title(T("nav.partnerships"))
 st.caption(T("pa.intro"))
 fig, n_drawn = partnership_map(p, T("funds.chart_source", n=num(p["source_url"].nunique()), data=ui.dataset_label()), lg)
 ui.chart(ui.with_url_highlight(fig), "partnership-map", geo=True, alt=alttext.partnerships_summary(p, n_drawn, lang=lg))
-st.dataframe(p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]], hide_index=True,
-             column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "since_year": st.column_config.NumberColumn(format="%d")})
+shown = p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]]
+st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
+                                                             since_year=st.column_config.NumberColumn(format="%d")))
 
 st.subheader(T("pa.rel_head"))
 rel = view["relationship_stated"].fillna("").str.strip() != ""

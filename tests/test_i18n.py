@@ -277,3 +277,17 @@ def test_a_highlight_that_cannot_be_drawn_is_said_on_the_story_page():
     assert not at.exception
     said = " ".join(c.value for c in at.caption)
     assert "Nothing to highlight for: Cercle de Yélimané" in said          # the Cercle has no coordinates in the data
+
+
+@pytest.mark.parametrize("lang,city_a,since", [("en", "City A", "Since"), ("fr", "Ville A", "Depuis"), ("es", "Ciudad A", "Desde")])
+def test_shown_tables_have_headers_in_the_language_and_downloads_keep_field_names(lang, city_a, since):
+    """coop_ui.headers: the partnerships table shows translated headers; its data (and so its download) keeps the field names."""
+    from test_app import app
+
+    at = app("app_pages/partnerships.py", {"lang": lang})
+    table = at.dataframe[0]
+    cfg = json.loads(table.proto.columns)
+    assert cfg["city_a"]["label"] == city_a
+    assert cfg["since_year"] == {"label": since, "type_config": {"type": "number", "format": "%d"}}  # merged with its format
+    assert cfg["source_url"]["type_config"]["type"] == "link"
+    assert list(table.value.columns)[:2] == ["city_a", "country_a_iso3"]
