@@ -6,6 +6,7 @@ between the URL, the widgets and the session.
 """
 from __future__ import annotations
 
+import re
 import urllib.parse
 from pathlib import Path
 
@@ -315,6 +316,20 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$&" else ch for ch in str(text))
 
 
+_SAFE_LINK = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~%/\-]*)?(\?[A-Za-z0-9._~%=&+\-]*)?")
+
+
+def cite_markdown(flt: filters.Filter) -> str:
+    """The citation line as Markdown: its text escaped, its permalink a working link. Escaped like the text, the link
+    showed and carried backslashes (http://127\\.0\\.0\\.1…) because Markdown links the bare URL with them."""
+    desc, link = flt.describe(bundle().countries, lang()), absolute_link()
+    text = md_escape(export.citation(desc, "", dataset=dataset_label(), lang=lang()))
+    if not link:
+        return text
+    shown = f"<{link}>" if _SAFE_LINK.fullmatch(link) else f"`{link.replace('`', '')}`"  # else shown literally, not linked
+    return f"{text} {md_escape(T('cite.view'))} {shown}"
+
+
 def source_line(view: pd.DataFrame) -> str:
     b = bundle()
     n = view["source_url"].nunique()
@@ -372,7 +387,7 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     if table is not None:
         cols[4].download_button(T("dl.numbers"), data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
                                 file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
-    st.caption(T("deck.cite") + " " + md_escape(cite))
+    st.caption(T("deck.cite") + " " + cite_markdown(flt))
 
 
 def empty_notice(flt: filters.Filter) -> None:
@@ -421,6 +436,17 @@ def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     if lg == i18n.DEFAULT or not cols:
         return df
     return df.assign(**{c: df[c].map(lambda x: i18n.date_label(x, lg)) for c in cols})
+
+
+def headers(df: pd.DataFrame, **config) -> dict:
+    """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml).
+    The data keeps its field names, so downloads still match the data dictionary; config adds per-column settings."""
+    out = dict(config)
+    for c in df.columns:
+        if f"field.{c}" in i18n.CATALOG:
+            label = T(f"field.{c}")
+            out[c] = {**out[c], "label": out[c].get("label") or label} if c in out else st.column_config.Column(label)
+    return out
 
 
 def T(key: str, **kw) -> str:

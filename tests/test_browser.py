@@ -260,6 +260,20 @@ def test_home_figures_show_their_whole_labels(server, browser):
         ctx.close()
 
 
+def test_cite_this_view_shows_a_working_permalink(server, browser):
+    """The citation under the downloads once showed its link as http://127\\.0\\.0\\.1… (escaped like user text)."""
+    ctx, page, w = open_page(browser, f"{server}/sankey?direction=north_south")
+    try:
+        link = page.locator("a[href*='direction=north_south']").first
+        link.wait_for(timeout=30000)
+        assert "\\" not in link.text_content() and link.text_content() == link.get_attribute("href")
+        assert link.get_attribute("href").startswith(server) and "/sankey?" in link.get_attribute("href")
+        cite = link.locator("xpath=ancestor::*[@data-testid='stCaptionContainer'][1]").text_content()
+        assert cite.startswith("Cite this view:") and "direction North → South" in cite and "\\" not in cite
+    finally:
+        ctx.close()
+
+
 BOXES_JS = """(sels) => Object.fromEntries(sels.map(s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))"""
 
 
@@ -456,6 +470,9 @@ def test_click_a_country_on_the_map_opens_its_panel(server, browser):
         page.mouse.click(p["x"], p["y"])
         page.get_by_role("heading", name="Australia", exact=True).wait_for(timeout=20000)
         page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)  # the panel streams in after its heading
+        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20000)  # its flows, headers from coop_ui.headers
+        idle(page)
+        assert page.locator("[data-testid='stException']").count() == 0
         assert w.errors == [], w.errors
     finally:
         ctx.close()
