@@ -438,6 +438,14 @@ def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].map(lambda x: i18n.date_label(x, lg)) for c in cols})
 
 
+def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
+    """A table to show, with its aid kinds and statuses (our classification codes, not source text) in the interface language."""
+    keys = {c: p for c, p in (("aid_kind", "aid"), ("status", "status")) if c in df.columns}
+    if not keys:
+        return df
+    return df.assign(**{c: df[c].astype(str).map(lambda v, p=p: T(f"{p}.{v}") if f"{p}.{v}" in i18n.CATALOG else v) for c, p in keys.items()})
+
+
 def headers(df: pd.DataFrame, **config) -> dict:
     """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml).
     The data keeps its field names, so downloads still match the data dictionary; config adds per-column settings."""

@@ -52,7 +52,7 @@ if place or country:
         parts = b.partnerships[(b.partnerships["country_a_iso3"] == country) | (b.partnerships["country_b_iso3"] == country)]
     out_n = int(((mine["donor_label"] == place) if place else (mine["donor_country_iso3"] == country)).sum())
     st.markdown(T("map.panel", out=num(out_n), into=num(len(mine) - out_n), parts=num(len(parts))))
-    shown = ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]])
+    shown = ui.categories_in_language(ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]]))
     st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))))
     if len(parts):
         shown = parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]]

@@ -291,3 +291,17 @@ def test_shown_tables_have_headers_in_the_language_and_downloads_keep_field_name
     assert cfg["since_year"] == {"label": since, "type_config": {"type": "number", "format": "%d"}}  # merged with its format
     assert cfg["source_url"]["type_config"]["type"] == "link"
     assert list(table.value.columns)[:2] == ["city_a", "country_a_iso3"]
+
+
+def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
+    """coop_ui.categories_in_language (the map's place/country panel): our codes become words; anything else stays as given."""
+    import pandas as pd
+
+    import coop_ui
+
+    monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
+    df = pd.DataFrame({"aid_kind": ["ppe", "masks", "not-a-code"], "status": ["delivered", "cancelled", "unknown"], "quantity": [1, None, 3]})
+    out = coop_ui.categories_in_language(df)
+    assert list(out["aid_kind"]) == ["équipements de protection", "masques", "not-a-code"]
+    assert list(out["status"]) == ["livré", i18n.t("status.cancelled", "fr"), i18n.t("status.unknown", "fr")]
+    assert out["quantity"].equals(df["quantity"]) and list(df["aid_kind"]) == ["ppe", "masks", "not-a-code"]  # the input is not changed
