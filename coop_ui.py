@@ -438,6 +438,14 @@ def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].map(lambda x: i18n.date_label(x, lg)) for c in cols})
 
 
+def table(data, **kwargs):
+    """st.dataframe for every table a page shows: an empty cell reads "not stated" in the interface language (Streamlit
+    writes "None"), and no index column."""
+    kwargs.setdefault("hide_index", True)
+    kwargs.setdefault("placeholder", T("ui.not_stated"))
+    return st.dataframe(data, **kwargs)
+
+
 def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
     """A table to show, with its aid kinds and statuses (our classification codes, not source text) in the interface language."""
     keys = {c: p for c, p in (("aid_kind", "aid"), ("status", "status")) if c in df.columns}

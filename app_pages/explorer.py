@@ -17,7 +17,7 @@ cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", 
 SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
 if len(view) > SHOWN:
     st.caption(T("explorer.capped", shown=num(SHOWN), n=num(len(view))))
-st.dataframe(ui.dates_in_language(view[cols].head(SHOWN)), hide_index=True, height=520,
+ui.table(ui.dates_in_language(view[cols].head(SHOWN)), hide_index=True, height=520,
              column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
                             "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": T("col.date")})
 st.caption(T("explorer.help"))

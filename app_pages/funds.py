@@ -25,15 +25,15 @@ money[T("funds.col_amount")] = money.apply(amount, axis=1)
 money[T("funds.col_counted")] = money["is_current_version"]
 st.subheader(T("funds.money_head"))
 st.caption(T("funds.versions"))
-st.dataframe(money[["fund_id", "network", "fund_name", "launch_date", T("funds.col_amount"), "beneficiaries_count", "beneficiaries_description",
+ui.table(money[["fund_id", "network", "fund_name", "launch_date", T("funds.col_amount"), "beneficiaries_count", "beneficiaries_description",
                     "target_region", "version_group", T("funds.col_counted"), "source_url"]], hide_index=True,
              column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
 tot = aggregate.funds_total(f)
-st.dataframe(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
+ui.table(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
 
 st.subheader(T("funds.prog_head"))
 prog = f[f["kind"] == "programme"]
-st.dataframe(prog[["fund_id", "network", "fund_name", "launch_date", "beneficiaries_description", "summary", "source_url"]], hide_index=True,
+ui.table(prog[["fund_id", "network", "fund_name", "launch_date", "beneficiaries_description", "summary", "source_url"]], hide_index=True,
              column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
 
 st.subheader(T("funds.where_head"))
@@ -45,18 +45,18 @@ else:
                          f"{flt.describe(b.countries, lg)} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('funds.map_note')}",
                          ui.source_line(linked), choropleth="received", height=480, lang=lg)
     ui.chart(fig, "funds-map", geo=True, alt=alttext.flows_summary(linked, "flows", lang=lg))
-    st.dataframe(ui.dates_in_language(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]]),
+    ui.table(ui.dates_in_language(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]]),
                  hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
 
 st.subheader(T("funds.profiles_head"))
 prof = f[(f["kind"] == "network_profile") | f["members_count"].notna() | f["founded_year"].notna()]
-st.dataframe(prof[["fund_id", "network", "network_full_name", "founded_year", "members_count", "member_countries_count", "summary", "source_url"]],
+ui.table(prof[["fund_id", "network", "network_full_name", "founded_year", "members_count", "member_countries_count", "summary", "source_url"]],
              hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source")),
                                              **{c: st.column_config.NumberColumn(format="%d") for c in ("founded_year", "members_count", "member_countries_count")}})
 st.subheader(T("funds.chapter_head"))
 facts = ui.base_bundle().facts
 facts = facts[facts["topic"].isin(["fund", "network"])].copy()
 facts[T("funds.col_value")] = facts.apply(lambda r: "" if pd.isna(r["value"]) else alttext.qualified(r["value"], r["qualifier"], r["unit"], lg), axis=1)
-st.dataframe(facts[["fact_id", "subject", "fact", T("funds.col_value"), "year", "cited_in_chapter_as", "found_in_dossier"]], hide_index=True,
+ui.table(facts[["fact_id", "subject", "fact", T("funds.col_value"), "year", "cited_in_chapter_as", "found_in_dossier"]], hide_index=True,
              column_config={"year": st.column_config.NumberColumn(format="%d")})
 st.caption(T("funds.chapter_source"))

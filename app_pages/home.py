@@ -28,7 +28,7 @@ kpis.metric(T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n
 kpis.metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"), width="content")
 
 with st.expander(T("home.by_unit")):
-    st.dataframe(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": T("col.delivered_total"), "rows": T("col.records")}), hide_index=True)
+    ui.table(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": T("col.delivered_total"), "rows": T("col.records")}), hide_index=True)
 
 measure_txt = T("chart.measure", label=T("measure.flows").lower(), unit=T("unit.flows"))
 fig, note = ui.per_view(flow_map, "flows", T("home.map_title"), f"{desc} {measure_txt}", ui.source_line(view), 400, None, True, 520, lang=lg)
@@ -44,7 +44,7 @@ base_layout(bar, T("home.dir_title"), f"{desc} {measure_txt}", ui.source_line(vi
 bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=T("tl.yaxis")))
 ui.chart(bar, "home-directions")
 with st.expander(T("ui.numbers_behind")):
-    st.dataframe(split.assign(label=names)[["label", "flows", "counted", "eur"]].rename(
+    ui.table(split.assign(label=names)[["label", "flows", "counted", "eur"]].rename(
         columns={"label": T("stage.direction"), "flows": T("home.flows"), "counted": T("col.counted"), "eur": T("col.eur_delivered")}), hide_index=True)
 
 st.subheader(T("home.covers"))

@@ -118,7 +118,7 @@ def dataset_panel(ds_id: str) -> None:
     with st.expander(T("imp.how_read")):
         for n in ds.notes:
             st.text("• " + msg(n))
-        st.dataframe(pd.DataFrame([{T("imp.your_column"): k, T("imp.imported_as"): v or T("imp.not_imported")} for k, v in ds.mapping.items()]), hide_index=True)
+        ui.table(pd.DataFrame([{T("imp.your_column"): k, T("imp.imported_as"): v or T("imp.not_imported")} for k, v in ds.mapping.items()]), hide_index=True)
     owner_key = _my_keys().get(ds_id, "")
     if len(amb):
         with st.expander(T("imp.choices_head", n=num(len(amb))), expanded=bool(owner_key)):
@@ -249,7 +249,7 @@ for n in prep.notes:
     st.text("• " + msg(n))
 probs = translated(prep.problem_table())
 if len(probs):
-    st.dataframe(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
+    ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
     st.download_button(T("imp.dl_report"), export.neutralise(probs).to_csv(index=False).encode("utf-8"), file_name="check-report.csv",
                        mime="text/csv", key="dl-report")
 else:
@@ -264,7 +264,7 @@ else:
     st.text(T("imp.no_choice"))
 if len(prep.unplaced):
     st.caption(T("imp.unplaced_help"))
-    st.dataframe(translated(prep.unplaced), hide_index=True, height=min(300, 40 + 35 * len(prep.unplaced)))
+    ui.table(translated(prep.unplaced), hide_index=True, height=min(300, 40 + 35 * len(prep.unplaced)))
 
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")

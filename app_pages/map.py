@@ -53,15 +53,15 @@ if place or country:
     out_n = int(((mine["donor_label"] == place) if place else (mine["donor_country_iso3"] == country)).sum())
     st.markdown(T("map.panel", out=num(out_n), into=num(len(mine) - out_n), parts=num(len(parts))))
     shown = ui.categories_in_language(ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]]))
-    st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))))
+    ui.table(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))))
     if len(parts):
         shown = parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]]
-        st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
+        ui.table(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
                                                                      since_year=st.column_config.NumberColumn(format="%d")))
 
 arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
 if st.toggle(T("map.numbers"), key="map_numbers"):  # a toggle, not an expander: the table is only sent when asked for
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
-    st.dataframe(arcs.head(1000).rename(columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}), hide_index=True)
+    ui.table(arcs.head(1000).rename(columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}), hide_index=True)
 ui.downloads(view, flt, "map", table=arcs)

@@ -16,7 +16,7 @@ st.caption(T("pa.intro"))
 fig, n_drawn = partnership_map(p, T("funds.chart_source", n=num(p["source_url"].nunique()), data=ui.dataset_label()), lg)
 ui.chart(ui.with_url_highlight(fig), "partnership-map", geo=True, alt=alttext.partnerships_summary(p, n_drawn, lang=lg))
 shown = p[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes", "source_url"]]
-st.dataframe(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
+ui.table(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
                                                              since_year=st.column_config.NumberColumn(format="%d")))
 
 st.subheader(T("pa.rel_head"))
@@ -29,7 +29,7 @@ if r.empty:
     st.info(T("pa.recip_none"))
 else:
     st.caption(T("pa.recip_note"))
-    st.dataframe(ui.dates_in_language(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
+    ui.table(ui.dates_in_language(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
                     "date_label_2", "aid_kind_2", "quantity_2", "quantity_unit_2", "record_id_2", "order_certain", "source_url_1", "source_url_2"]])
                  .rename(columns={"first_giver": "A", "first_receiver": "B", "date_label_1": T("pa.ab_date"), "date_label_2": T("pa.ba_date"),
                                   "order_certain": T("pa.order_certain")}), hide_index=True,

@@ -48,5 +48,5 @@ table = links.assign(source=[node_name(s, str(x), lg) for s, x in zip(links["sou
                      target_stage=links["target_stage"].map(lambda s: T(f"stage.{s}"))).rename(
     columns={"value": f"{label} ({unit})", "source": T("sankey.col_from"), "target": T("sankey.col_to"),
              "source_stage": T("sankey.col_from_stage"), "target_stage": T("sankey.col_to_stage")})
-st.dataframe(table, hide_index=True)
+ui.table(table, hide_index=True)
 ui.downloads(view, flt, "sankey", table=table)

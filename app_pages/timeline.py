@@ -25,7 +25,7 @@ st.caption(T(f"tl.note_{freq}", placed=num(placed), left=num(len(view) - placed)
 tab = t.assign(period=t["period"].dt.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m"),
                direction=t["direction"].astype(str).map(lambda d: T(f"dir.{d}")), status=t["status"].astype(str).map(lambda s: T(f"status.{s}")))
 tab = tab.rename(columns={"period": T("tl.period"), "direction": T("stage.direction"), "status": T("stage.status"), "flows": T("home.flows")})
-st.dataframe(tab, hide_index=True)
+ui.table(tab, hide_index=True)
 ui.downloads(view, flt, "timeline", table=tab)
 
 st.subheader(T("tl.anim_head"))
@@ -37,4 +37,4 @@ if st.toggle(T("tl.anim_toggle"), key="tl_anim"):
             unplaced=num(anote["unplaced"]), week=busiest[0], n=busiest[1])
     st.caption(msg + (" " + T("tl.anim_capped", n=num(anote["capped"])) if anote["capped"] else ""))
     with st.expander(T("tl.anim_numbers")):
-        st.dataframe(pd.DataFrame(anote["per_week"], columns=[T("tl.week_starting"), T("tl.flows_in_week")]), hide_index=True)
+        ui.table(pd.DataFrame(anote["per_week"], columns=[T("tl.week_starting"), T("tl.flows_in_week")]), hide_index=True)

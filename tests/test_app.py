@@ -273,3 +273,13 @@ def test_more_filters_are_drawn_only_when_on_and_keep_their_values(bundle):
     linked = app("app_pages/explorer.py", {"aid_kind": "masks"})
     assert linked.sidebar.toggle(key="w_more").value is True
     assert linked.sidebar.multiselect(key="w_aid_kind").value == ["masks"]
+
+
+def test_tables_say_not_stated_for_empty_cells():
+    """Every page table goes through coop_ui.table: an empty cell reads "not stated" in the language, not Streamlit's "None"."""
+    for page in ROOT.glob("app_pages/*.py"):
+        assert "st.dataframe(" not in page.read_text(encoding="utf-8"), page.name
+    for lang, word in (("en", "not stated"), ("fr", "non précisé")):
+        at = app("app_pages/explorer.py", {"lang": lang})
+        assert at.dataframe[0].proto.placeholder == word
+        assert at.dataframe[0].value.isna().any().any()  # the explorer's rows do have empty cells
