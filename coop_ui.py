@@ -439,10 +439,15 @@ def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def table(data, **kwargs):
-    """st.dataframe for every table a page shows: an empty cell reads "not stated" in the interface language (Streamlit
-    writes "None"), and no index column."""
+    """st.dataframe for every table a page shows: an empty cell shows "—", and the header of a column with empty cells
+    explains it ("— : not stated in the source") in the interface language, where Streamlit writes "None"."""
     kwargs.setdefault("hide_index", True)
-    kwargs.setdefault("placeholder", T("ui.not_stated"))
+    kwargs.setdefault("placeholder", "—")
+    if isinstance(data, pd.DataFrame):
+        cfg = dict(kwargs.get("column_config") or {})
+        for c in data.columns[data.isna().any().to_numpy()]:
+            cfg[c] = {**cfg[c], "help": T("ui.not_stated")} if c in cfg else st.column_config.Column(help=T("ui.not_stated"))
+        kwargs["column_config"] = cfg
     return st.dataframe(data, **kwargs)
 
 

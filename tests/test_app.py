@@ -276,10 +276,15 @@ def test_more_filters_are_drawn_only_when_on_and_keep_their_values(bundle):
 
 
 def test_tables_say_not_stated_for_empty_cells():
-    """Every page table goes through coop_ui.table: an empty cell reads "not stated" in the language, not Streamlit's "None"."""
+    """Every page table goes through coop_ui.table: an empty cell shows "—" (Streamlit wrote "None") and the header of
+    a column with empty cells says what the dash means, in the language."""
     for page in ROOT.glob("app_pages/*.py"):
         assert "st.dataframe(" not in page.read_text(encoding="utf-8"), page.name
-    for lang, word in (("en", "not stated"), ("fr", "non précisé")):
+    for lang, words in (("en", "not stated in the source"), ("fr", "non précisé par la source")):
         at = app("app_pages/explorer.py", {"lang": lang})
-        assert at.dataframe[0].proto.placeholder == word
-        assert at.dataframe[0].value.isna().any().any()  # the explorer's rows do have empty cells
+        table = at.dataframe[0]
+        assert table.proto.placeholder == "—"
+        cfg = json.loads(table.proto.columns)
+        empty = [c for c in table.value.columns if table.value[c].isna().any()]
+        assert empty and all(words in cfg[c]["help"] for c in empty)
+        assert not any("help" in cfg.get(c, {}) for c in table.value.columns if c not in empty)
