@@ -438,6 +438,11 @@ def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].map(lambda x: i18n.date_label(x, lg)) for c in cols})
 
 
+def _column_config(given) -> dict:
+    """A column_config entry as a dict: Streamlit also takes a bare label string, or nothing."""
+    return {"label": given} if isinstance(given, str) else dict(given or {})
+
+
 def table(data, **kwargs):
     """st.dataframe for every table a page shows: an empty cell shows "—", and the header of a column with empty cells
     explains it ("— : not stated in the source") in the interface language, where Streamlit writes "None"."""
@@ -446,7 +451,8 @@ def table(data, **kwargs):
     if isinstance(data, pd.DataFrame):
         cfg = dict(kwargs.get("column_config") or {})
         for c in data.columns[data.isna().any().to_numpy()]:
-            cfg[c] = {**cfg[c], "help": T("ui.not_stated")} if c in cfg else st.column_config.Column(help=T("ui.not_stated"))
+            if c not in cfg or cfg[c] is not None:  # None hides a column
+                cfg[c] = {**_column_config(cfg.get(c)), "help": T("ui.not_stated")}
         kwargs["column_config"] = cfg
     return st.dataframe(data, **kwargs)
 
@@ -466,7 +472,9 @@ def headers(df: pd.DataFrame, **config) -> dict:
     for c in df.columns:
         if f"field.{c}" in i18n.CATALOG:
             label = T(f"field.{c}")
-            out[c] = {**out[c], "label": out[c].get("label") or label} if c in out else st.column_config.Column(label)
+            if c not in out or out[c] is not None:
+                given = _column_config(out.get(c))
+                out[c] = {**given, "label": given.get("label") or label}
     return out
 
 

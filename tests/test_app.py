@@ -288,3 +288,21 @@ def test_tables_say_not_stated_for_empty_cells():
         empty = [c for c in table.value.columns if table.value[c].isna().any()]
         assert empty and all(words in cfg[c]["help"] for c in empty)
         assert not any("help" in cfg.get(c, {}) for c in table.value.columns if c not in empty)
+
+
+def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
+    """coop_ui.table adds the "not stated" help to columns with empty cells without losing a config given as a bare
+    label string, and leaves a hidden (None) column hidden."""
+    import pandas as pd
+
+    import coop_ui
+
+    seen = {}
+    monkeypatch.setattr(coop_ui.st, "dataframe", lambda data, **kw: seen.update(kw))
+    monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
+    df = pd.DataFrame({"date_label": [None, "2020"], "x": [1, None], "gone": [None, 1], "full": [1, 2]})
+    coop_ui.table(df, column_config={"date_label": "Date", "gone": None})
+    cfg = seen["column_config"]
+    assert cfg["date_label"] == {"label": "Date", "help": "— : non précisé par la source"}
+    assert cfg["gone"] is None and "full" not in cfg and cfg["x"]["help"].startswith("— :")
+    assert seen["placeholder"] == "—" and seen["hide_index"] is True
