@@ -458,8 +458,9 @@ def table(data, **kwargs):
 
 
 def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
-    """A table to show, with its aid kinds and statuses (our classification codes, not source text) in the interface language."""
-    keys = {c: p for c, p in (("aid_kind", "aid"), ("status", "status")) if c in df.columns}
+    """A table to show, with its aid kinds and statuses (our classification codes, not source text; also `aid_kind_1`-style
+    columns) in the interface language."""
+    keys = {c: p for c in df.columns for field, p in (("aid_kind", "aid"), ("status", "status")) if re.fullmatch(rf"{field}(_\d)?", str(c))}
     if not keys:
         return df
     return df.assign(**{c: df[c].astype(str).map(lambda v, p=p: T(f"{p}.{v}") if f"{p}.{v}" in i18n.CATALOG else v) for c, p in keys.items()})

@@ -31,8 +31,12 @@ else:
     st.caption(T("pa.recip_note"))
     ui.table(ui.dates_in_language(r[["first_giver", "first_receiver", "date_label_1", "aid_kind_1", "quantity_1", "quantity_unit_1", "record_id_1",
                     "date_label_2", "aid_kind_2", "quantity_2", "quantity_unit_2", "record_id_2", "order_certain", "source_url_1", "source_url_2"]])
+                 .pipe(ui.categories_in_language)
                  .rename(columns={"first_giver": "A", "first_receiver": "B", "date_label_1": T("pa.ab_date"), "date_label_2": T("pa.ba_date"),
-                                  "order_certain": T("pa.order_certain")}), hide_index=True,
+                                  "order_certain": T("pa.order_certain"),
+                                  **{f"{c}_{i}": T(f"pa.{d}_{k}") for i, d in ((1, "ab"), (2, "ba"))
+                                     for c, k in (("aid_kind", "aid"), ("quantity", "qty"), ("quantity_unit", "unit"), ("record_id", "record"))}}),
+                 hide_index=True,
                  column_config={"source_url_1": st.column_config.LinkColumn(T("pa.ab_source")), "source_url_2": st.column_config.LinkColumn(T("pa.ba_source"))})
 
 st.subheader(T("pa.cases_head"))

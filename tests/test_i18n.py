@@ -305,3 +305,16 @@ def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
     assert list(out["aid_kind"]) == ["équipements de protection", "masques", "not-a-code"]
     assert list(out["status"]) == ["livré", i18n.t("status.cancelled", "fr"), i18n.t("status.unknown", "fr")]
     assert out["quantity"].equals(df["quantity"]) and list(df["aid_kind"]) == ["ppe", "masks", "not-a-code"]  # the input is not changed
+
+
+def test_reciprocity_table_speaks_french():
+    """The partnerships page's reciprocity table: headers and aid kinds in the language, record ids kept."""
+    from test_app import app
+
+    at = app("app_pages/partnerships.py", {"lang": "fr"})
+    recip = next(d.value for d in at.dataframe if "type d'aide A→B" in d.value.columns)
+    assert {"type d'aide B→A", "quantité A→B", "enregistrement B→A", "date A→B"} <= set(recip.columns)
+    assert not any(str(c).endswith(("_1", "_2")) for c in recip.columns if not str(c).startswith("source_url"))
+    kinds = set(recip["type d'aide A→B"]) | set(recip["type d'aide B→A"])
+    assert "masques" in kinds and "masks" not in kinds
+    assert recip["enregistrement A→B"].str.match(r"^[A-Z]+-\d+").all()
