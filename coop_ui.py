@@ -319,15 +319,14 @@ def md_escape(text: str) -> str:
 _SAFE_LINK = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~%/\-]*)?(\?[A-Za-z0-9._~%=&+\-]*)?")
 
 
-def cite_markdown(flt: filters.Filter) -> str:
-    """The citation line as Markdown: its text escaped, its permalink a working link. Escaped like the text, the link
-    showed and carried backslashes (http://127\\.0\\.0\\.1…) because Markdown links the bare URL with them."""
-    desc, link = flt.describe(bundle().countries, lang()), absolute_link()
-    text = md_escape(export.citation(desc, "", dataset=dataset_label(), lang=lang()))
-    if not link:
-        return text
+def cite_markdown(cite: str, link: str) -> str:
+    """The citation line (export.citation, ending with its permalink) as Markdown: its text escaped, its permalink a
+    working link. Escaped like the text, the link showed and carried backslashes (http://127\\.0\\.0\\.1…) because
+    Markdown links the bare URL with them."""
+    if not link or not cite.endswith(link):
+        return md_escape(cite)
     shown = f"<{link}>" if _SAFE_LINK.fullmatch(link) else f"`{link.replace('`', '')}`"  # else shown literally, not linked
-    return f"{text} {md_escape(T('cite.view'))} {shown}"
+    return md_escape(cite[: -len(link)]) + shown
 
 
 def source_line(view: pd.DataFrame) -> str:
@@ -377,7 +376,8 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
     """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
     b = bundle()
-    cite = export.citation(flt.describe(b.countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang())
+    link = absolute_link()
+    cite = export.citation(flt.describe(b.countries, lang()), link, dataset=dataset_label(), lang=lang())
     cols = st.columns(5 if table is not None else 4)
     for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
                               ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
@@ -387,7 +387,7 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     if table is not None:
         cols[4].download_button(T("dl.numbers"), data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
                                 file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
-    st.caption(T("deck.cite") + " " + cite_markdown(flt))
+    st.caption(T("deck.cite") + " " + cite_markdown(cite, link))
 
 
 def empty_notice(flt: filters.Filter) -> None:
@@ -463,7 +463,10 @@ def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
     keys = {c: p for c in df.columns for field, p in (("aid_kind", "aid"), ("status", "status")) if re.fullmatch(rf"{field}(_\d)?", str(c))}
     if not keys:
         return df
-    return df.assign(**{c: df[c].astype(str).map(lambda v, p=p: T(f"{p}.{v}") if f"{p}.{v}" in i18n.CATALOG else v) for c, p in keys.items()})
+    def word(prefix: str, v):
+        return v if pd.isna(v) or f"{prefix}.{v}" not in i18n.CATALOG else T(f"{prefix}.{v}")  # empty stays empty
+
+    return df.assign(**{c: df[c].astype(object).map(lambda v, p=p: word(p, v)) for c, p in keys.items()})
 
 
 def headers(df: pd.DataFrame, **config) -> dict:
