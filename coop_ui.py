@@ -4,6 +4,7 @@ and the chart block (title, subtitle, source, table twin and downloads).
 Logic lives in `coop_data`; this module only draws widgets and moves state
 between the URL, the widgets and the session.
 """
+
 from __future__ import annotations
 
 import re
@@ -15,10 +16,11 @@ import plotly.graph_objects as go
 import streamlit as st
 
 from coop_data import classify, datasets, export, filters, i18n
-from coop_data.load import Bundle, load_bundle
 from coop_data.figures import geo_config, highlight
 from coop_data.figures.common import GEO_BUNDLE_URL
-from coop_data.figures.render import FORMATS as RENDER_FORMATS, render
+from coop_data.figures.render import FORMATS as RENDER_FORMATS
+from coop_data.figures.render import render
+from coop_data.load import Bundle, load_bundle
 from coop_data.schema import STATUSES
 from coop_data.store import ID_PATTERN, Store
 
@@ -27,7 +29,12 @@ SYNC_KEY = "_url_params"
 
 
 VIEW_PARAMS = ("dataset", "data")
-STORY_PARAMS = ("story", "scene", "present", "highlight")  # read by the story, map and partnership pages; kept as they are
+STORY_PARAMS = (
+    "story",
+    "scene",
+    "present",
+    "highlight",
+)  # read by the story, map and partnership pages; kept as they are
 
 
 @st.cache_resource(show_spinner=False)
@@ -92,7 +99,16 @@ def per_view(fn, *args, **kwargs):
     Results are shared between sessions and must be treated as read-only."""
     flt = st.session_state["_flt"]
     ds_id, sc = scope()
-    return _per_view(f"{fn.__module__}.{fn.__qualname__}", ds_id, sc, repr(flt), repr((args, sorted(kwargs.items()))), fn, (args, kwargs), flt)
+    return _per_view(
+        f"{fn.__module__}.{fn.__qualname__}",
+        ds_id,
+        sc,
+        repr(flt),
+        repr((args, sorted(kwargs.items()))),
+        fn,
+        (args, kwargs),
+        flt,
+    )
 
 
 def bundle() -> Bundle:
@@ -147,7 +163,11 @@ def _more_active(f: filters.Filter) -> bool:
 
 def lang() -> str:
     """Interface language of this view (URL `lang`, kept across pages)."""
-    return i18n.lang_of(st.session_state.get("w_lang") or st.query_params.get("lang") or st.session_state.get(SYNC_KEY, {}).get("lang"))
+    return i18n.lang_of(
+        st.session_state.get("w_lang")
+        or st.query_params.get("lang")
+        or st.session_state.get(SYNC_KEY, {}).get("lang")
+    )
 
 
 def _set_scope_widget(sc: str) -> None:
@@ -196,8 +216,10 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
     ss["_more_was"] = more
     hidden = () if more else MORE
     flt = filters.Filter(
-        date_from="" if ss["w_from"] == "any" else ss["w_from"], date_to="" if ss["w_to"] == "any" else ss["w_to"],
-        city=ss["w_city"].strip(), scheme=ss["w_scheme"] if more else parsed.scheme,
+        date_from="" if ss["w_from"] == "any" else ss["w_from"],
+        date_to="" if ss["w_to"] == "any" else ss["w_to"],
+        city=ss["w_city"].strip(),
+        scheme=ss["w_scheme"] if more else parsed.scheme,
         **{n: tuple(getattr(parsed, n) if n in hidden else ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
     )
     new = flt.to_params()
@@ -243,34 +265,110 @@ def draw_sidebar() -> None:
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
     lg = i18n.lang_of(st.session_state.get("w_lang"))
-    label = i18n.t("sb.language", lg) + ("" if lg == "en" else " · Language")  # findable by a reader of English in any language
+    label = i18n.t("sb.language", lg) + (
+        "" if lg == "en" else " · Language"
+    )  # findable by a reader of English in any language
     sb.selectbox(label, list(i18n.LANGS), key="w_lang", format_func=i18n.LANGS.get)
     if ds_id:
         sb.header(i18n.t("sb.data", lg))
-        sb.radio(i18n.t("sb.show", lg), list(datasets.SCOPES), key="w_data", format_func=lambda x: i18n.t(f"scope.{x}", lg),
-                 help=i18n.t("sb.show_help", lg))
+        sb.radio(
+            i18n.t("sb.show", lg),
+            list(datasets.SCOPES),
+            key="w_data",
+            format_func=lambda x: i18n.t(f"scope.{x}", lg),
+            help=i18n.t("sb.show_help", lg),
+        )
         sb.caption(i18n.t("sb.imported", lg) + " " + md_escape(ds_name))
     sb.header(i18n.t("sb.filters", lg))
     months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
     c1, c2 = sb.columns(2)
-    c1.selectbox(i18n.t("sb.from", lg), months, key="w_from", format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
-    c2.selectbox(i18n.t("sb.to", lg), months, key="w_to", format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
-    sb.multiselect(i18n.t("sb.direction", lg), list(classify.DIRECTION_LABELS), key="w_direction", placeholder=i18n.t("sb.choose", lg), format_func=lambda d: i18n.t(f"dir.{d}", lg))
+    c1.selectbox(
+        i18n.t("sb.from", lg),
+        months,
+        key="w_from",
+        format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m,
+    )
+    c2.selectbox(
+        i18n.t("sb.to", lg),
+        months,
+        key="w_to",
+        format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m,
+    )
+    sb.multiselect(
+        i18n.t("sb.direction", lg),
+        list(classify.DIRECTION_LABELS),
+        key="w_direction",
+        placeholder=i18n.t("sb.choose", lg),
+        format_func=lambda d: i18n.t(f"dir.{d}", lg),
+    )
     donor_c, recip_c = opts["donor_countries"], opts["recipient_countries"]
-    sb.multiselect(i18n.t("sb.donor_country", lg), sorted(set(donor_c) | set(flt.donor_country)), key="w_donor_country", placeholder=i18n.t("sb.choose", lg), format_func=lambda c: names.get(c, c))
-    sb.multiselect(i18n.t("sb.recipient_country", lg), sorted(set(recip_c) | set(flt.recipient_country)), key="w_recipient_country", placeholder=i18n.t("sb.choose", lg), format_func=lambda c: names.get(c, c))
-    sb.multiselect(i18n.t("sb.donor_region", lg), regions, key="w_donor_region", placeholder=i18n.t("sb.choose", lg), format_func=lambda r: i18n.category("region", r, lg))
-    sb.multiselect(i18n.t("sb.recipient_region", lg), regions, key="w_recipient_region", placeholder=i18n.t("sb.choose", lg), format_func=lambda r: i18n.category("region", r, lg))
+    sb.multiselect(
+        i18n.t("sb.donor_country", lg),
+        sorted(set(donor_c) | set(flt.donor_country)),
+        key="w_donor_country",
+        placeholder=i18n.t("sb.choose", lg),
+        format_func=lambda c: names.get(c, c),
+    )
+    sb.multiselect(
+        i18n.t("sb.recipient_country", lg),
+        sorted(set(recip_c) | set(flt.recipient_country)),
+        key="w_recipient_country",
+        placeholder=i18n.t("sb.choose", lg),
+        format_func=lambda c: names.get(c, c),
+    )
+    sb.multiselect(
+        i18n.t("sb.donor_region", lg),
+        regions,
+        key="w_donor_region",
+        placeholder=i18n.t("sb.choose", lg),
+        format_func=lambda r: i18n.category("region", r, lg),
+    )
+    sb.multiselect(
+        i18n.t("sb.recipient_region", lg),
+        regions,
+        key="w_recipient_region",
+        placeholder=i18n.t("sb.choose", lg),
+        format_func=lambda r: i18n.category("region", r, lg),
+    )
     sb.text_input(i18n.t("sb.city", lg), key="w_city", max_chars=100)
     # A toggle, not an expander: Streamlit's browser side builds a collapsed expander's widgets anyway (0.15 s of a cold load).
     if sb.toggle(i18n.t("sb.more", lg), key="w_more"):
-        sb.multiselect(i18n.t("sb.aid_kind", lg), opts["aid_kinds"], key="w_aid_kind", placeholder=i18n.t("sb.choose", lg), format_func=lambda x: i18n.category("aid_kind", x, lg))
-        sb.multiselect(i18n.t("sb.level", lg), opts["levels"], key="w_level", placeholder=i18n.t("sb.choose", lg), format_func=lambda x: i18n.category("level", x, lg))
-        sb.multiselect(i18n.t("sb.status", lg), list(STATUSES), key="w_status", placeholder=i18n.t("sb.choose", lg), format_func=lambda x: i18n.category("status", x, lg))
-        sb.multiselect(i18n.t("sb.network", lg), networks, key="w_network", placeholder=i18n.t("sb.choose", lg))
-        sb.radio(i18n.t("sb.scheme", lg), list(classify.SCHEMES), key="w_scheme", format_func=lambda s: i18n.t(f"scheme.{s}", lg))
+        sb.multiselect(
+            i18n.t("sb.aid_kind", lg),
+            opts["aid_kinds"],
+            key="w_aid_kind",
+            placeholder=i18n.t("sb.choose", lg),
+            format_func=lambda x: i18n.category("aid_kind", x, lg),
+        )
+        sb.multiselect(
+            i18n.t("sb.level", lg),
+            opts["levels"],
+            key="w_level",
+            placeholder=i18n.t("sb.choose", lg),
+            format_func=lambda x: i18n.category("level", x, lg),
+        )
+        sb.multiselect(
+            i18n.t("sb.status", lg),
+            list(STATUSES),
+            key="w_status",
+            placeholder=i18n.t("sb.choose", lg),
+            format_func=lambda x: i18n.category("status", x, lg),
+        )
+        sb.multiselect(
+            i18n.t("sb.network", lg), networks, key="w_network", placeholder=i18n.t("sb.choose", lg)
+        )
+        sb.radio(
+            i18n.t("sb.scheme", lg),
+            list(classify.SCHEMES),
+            key="w_scheme",
+            format_func=lambda s: i18n.t(f"scheme.{s}", lg),
+        )
     sb.button(i18n.t("sb.reset", lg), on_click=_reset)
-    sb.caption(i18n.t("sb.match", lg, n=i18n.number(n_view, lg), total=i18n.number(len(b.flows), lg)) + " " + md_escape(flt.describe(b.countries, lg)))
+    sb.caption(
+        i18n.t("sb.match", lg, n=i18n.number(n_view, lg), total=i18n.number(len(b.flows), lg))
+        + " "
+        + md_escape(flt.describe(b.countries, lg))
+    )
     sb.caption(i18n.t("sb.link", lg))
 
 
@@ -316,7 +414,9 @@ def md_escape(text: str) -> str:
     return "".join("\\" + ch if ch in "\\`*_{}[]()#+-.!<>|~$&" else ch for ch in str(text))
 
 
-_SAFE_LINK = re.compile(r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~%/\-]*)?(\?[A-Za-z0-9._~%=&+\-]*)?")
+_SAFE_LINK = re.compile(
+    r"https?://[A-Za-z0-9.\-]+(:[0-9]+)?(/[A-Za-z0-9._~%/\-]*)?(\?[A-Za-z0-9._~%=&+\-]*)?"
+)
 
 
 def cite_markdown(cite: str, link: str) -> str:
@@ -325,15 +425,21 @@ def cite_markdown(cite: str, link: str) -> str:
     Markdown links the bare URL with them."""
     if not link or not cite.endswith(link):
         return md_escape(cite)
-    shown = f"<{link}>" if _SAFE_LINK.fullmatch(link) else f"`{link.replace('`', '')}`"  # else shown literally, not linked
+    shown = (
+        f"<{link}>" if _SAFE_LINK.fullmatch(link) else f"`{link.replace('`', '')}`"
+    )  # else shown literally, not linked
     return md_escape(cite[: -len(link)]) + shown
 
 
 def source_line(view: pd.DataFrame) -> str:
     b = bundle()
     n = view["source_url"].nunique()
-    mirror = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"]).sum()
-    user = view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "user_supplied", "source_id"]).sum()
+    mirror = (
+        view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"]).sum()
+    )
+    user = (
+        view["source_id"].isin(b.sources.loc[b.sources["reliability"] == "user_supplied", "source_id"]).sum()
+    )
     extra = T("src.mirror", n=num(mirror)) if mirror else ""
     extra += T("src.user", n=num(user)) if user else ""
     return T("src.line", n=num(n), m=num(len(view)), extra=extra, data=dataset_label())
@@ -347,16 +453,23 @@ def geo_chart(fig, key: str, on_select: bool = False) -> dict:
 
     With on_select, returns the clicked place or country in the shape of st.plotly_chart's selection: {"selection": {"points": [...]}}.
     """
-    mount = st.components.v2.component("coop_geo_chart", js=GEO_CHART_JS, isolate_styles=False)  # same definition each run: no re-registration
-    res = mount(data={"spec": fig.to_json(), "config": geo_config(), "bundle": GEO_BUNDLE_URL, "select": on_select}, key=key,
-                on_selection_change=lambda: None)
+    mount = st.components.v2.component(
+        "coop_geo_chart", js=GEO_CHART_JS, isolate_styles=False
+    )  # same definition each run: no re-registration
+    res = mount(
+        data={"spec": fig.to_json(), "config": geo_config(), "bundle": GEO_BUNDLE_URL, "select": on_select},
+        key=key,
+        on_selection_change=lambda: None,
+    )
     return {"selection": (res.get("selection") if res else None) or {"points": []}}
 
 
 def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
     """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
     rendered on the server when clicked, each with the citation of this view."""
-    geo = geo or any(tr.type in ("scattergeo", "choropleth") for tr in fig.data)  # never let a geo chart reach for the CDN
+    geo = geo or any(
+        tr.type in ("scattergeo", "choropleth") for tr in fig.data
+    )  # never let a geo chart reach for the CDN
     if geo:
         event = geo_chart(fig, key, on_select)
     else:
@@ -364,12 +477,19 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
     if alt:
         st.caption(T("alt.prefix") + " " + md_escape(alt))
     flt = st.session_state.get("_flt", filters.Filter())
-    cite = export.citation(flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang())
+    cite = export.citation(
+        flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang()
+    )
     cols = st.columns([1, 1, 1, 5])
     for col, fmt in zip(cols, ("png", "svg", "html")):
-        col.download_button(fmt.upper(), data=lambda fmt=fmt, lg=lang(): render(fig, fmt, cite=cite, alt=alt, lang=lg), file_name=f"{key}.{fmt}",
-                            mime=RENDER_FORMATS[fmt], key=f"{key}-img-{fmt}",
-                            help=T("dl.chart_help_alt" if alt else "dl.chart_help", fmt=fmt.upper()))
+        col.download_button(
+            fmt.upper(),
+            data=lambda fmt=fmt, lg=lang(): render(fig, fmt, cite=cite, alt=alt, lang=lg),  # noqa: B008 (language at draw time)
+            file_name=f"{key}.{fmt}",
+            mime=RENDER_FORMATS[fmt],
+            key=f"{key}-img-{fmt}",
+            help=T("dl.chart_help_alt" if alt else "dl.chart_help", fmt=fmt.upper()),
+        )
     return event
 
 
@@ -379,20 +499,38 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     link = absolute_link()
     cite = export.citation(flt.describe(b.countries, lang()), link, dataset=dataset_label(), lang=lang())
     cols = st.columns(5 if table is not None else 4)
-    for col, fmt, mime in zip(cols, ("csv", "xlsx", "json", "geojson"),
-                              ("text/csv", "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet", "application/json", "application/geo+json")):
+    for col, fmt, mime in zip(
+        cols,
+        ("csv", "xlsx", "json", "geojson"),
+        (
+            "text/csv",
+            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+            "application/json",
+            "application/geo+json",
+        ),
+    ):
         # Deferred: the file is built only when the button is clicked, not on every rerun.
-        col.download_button(f"{fmt.upper()}", data=lambda fmt=fmt: export.export(view, fmt, cite, b.sources), file_name=f"city-solidarity-flows.{fmt}",
-                            mime=mime, key=f"{key}-{fmt}", help=T("dl.view_help", n=num(len(view)), fmt=fmt.upper()))
+        col.download_button(
+            f"{fmt.upper()}",
+            data=lambda fmt=fmt: export.export(view, fmt, cite, b.sources),
+            file_name=f"city-solidarity-flows.{fmt}",
+            mime=mime,
+            key=f"{key}-{fmt}",
+            help=T("dl.view_help", n=num(len(view)), fmt=fmt.upper()),
+        )
     if table is not None:
-        cols[4].download_button(T("dl.numbers"), data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
-                                file_name=f"{key}-numbers.csv", mime="text/csv", key=f"{key}-numbers")
+        cols[4].download_button(
+            T("dl.numbers"),
+            data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
+            file_name=f"{key}-numbers.csv",
+            mime="text/csv",
+            key=f"{key}-numbers",
+        )
     st.caption(T("deck.cite") + " " + cite_markdown(cite, link))
 
 
 def empty_notice(flt: filters.Filter) -> None:
     st.info(T("ui.empty", filter=md_escape(flt.describe(bundle().countries, lang()))))
-
 
 
 def current() -> tuple[filters.Filter, pd.DataFrame]:
@@ -460,11 +598,19 @@ def table(data, **kwargs):
 def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
     """A table to show, with its aid kinds and statuses (our classification codes, not source text; also `aid_kind_1`-style
     columns) in the interface language."""
-    keys = {c: p for c in df.columns for field, p in (("aid_kind", "aid"), ("status", "status")) if re.fullmatch(rf"{field}(_\d)?", str(c))}
+    keys = {
+        c: p
+        for c in df.columns
+        for field, p in (("aid_kind", "aid"), ("status", "status"))
+        if re.fullmatch(rf"{field}(_\d)?", str(c))
+    }
     if not keys:
         return df
+
     def word(prefix: str, v):
-        return v if pd.isna(v) or f"{prefix}.{v}" not in i18n.CATALOG else T(f"{prefix}.{v}")  # empty stays empty
+        return (
+            v if pd.isna(v) or f"{prefix}.{v}" not in i18n.CATALOG else T(f"{prefix}.{v}")
+        )  # empty stays empty
 
     return df.assign(**{c: df[c].astype(object).map(lambda v, p=p: word(p, v)) for c, p in keys.items()})
 

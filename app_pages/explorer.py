@@ -1,4 +1,5 @@
 """Explorer: the filtered records, sortable and searchable, with source links and downloads of exactly this view."""
+
 import streamlit as st
 
 import coop_ui as ui
@@ -7,18 +8,57 @@ T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
 st.title(T("nav.explorer"))
-st.markdown(T("explorer.head", n=num(len(view)), filter=ui.md_escape(flt.describe(b.countries, ui.lang())), data=ui.md_escape(ui.dataset_label())))
+st.markdown(
+    T(
+        "explorer.head",
+        n=num(len(view)),
+        filter=ui.md_escape(flt.describe(b.countries, ui.lang())),
+        data=ui.md_escape(ui.dataset_label()),
+    )
+)
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
-cols = ["record_id", "date_label", "donor_name", "donor_city", "donor_country", "recipient_name", "recipient_city", "recipient_country",
-        "direction", "aid_kind", "items", "quantity", "quantity_unit", "amount", "currency", "amount_qualifier", "amount_eur", "status",
-        "is_aggregate", "parent_id", "counted", "relationship_stated", "summary", "source_publisher", "source_url"]
+cols = [
+    "record_id",
+    "date_label",
+    "donor_name",
+    "donor_city",
+    "donor_country",
+    "recipient_name",
+    "recipient_city",
+    "recipient_country",
+    "direction",
+    "aid_kind",
+    "items",
+    "quantity",
+    "quantity_unit",
+    "amount",
+    "currency",
+    "amount_qualifier",
+    "amount_eur",
+    "status",
+    "is_aggregate",
+    "parent_id",
+    "counted",
+    "relationship_stated",
+    "summary",
+    "source_publisher",
+    "source_url",
+]
 SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
 if len(view) > SHOWN:
     st.caption(T("explorer.capped", shown=num(SHOWN), n=num(len(view))))
-ui.table(ui.dates_in_language(view[cols].head(SHOWN)), hide_index=True, height=520,
-             column_config={"source_url": st.column_config.LinkColumn(T("col.source")), "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
-                            "quantity": st.column_config.NumberColumn(format="%,.0f"), "date_label": T("col.date")})
+ui.table(
+    ui.dates_in_language(view[cols].head(SHOWN)),
+    hide_index=True,
+    height=520,
+    column_config={
+        "source_url": st.column_config.LinkColumn(T("col.source")),
+        "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+        "quantity": st.column_config.NumberColumn(format="%,.0f"),
+        "date_label": T("col.date"),
+    },
+)
 st.caption(T("explorer.help"))
 ui.downloads(view, flt, "explorer")

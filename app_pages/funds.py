@@ -1,9 +1,10 @@
 """Network funds: emergency funds with amount and qualifier, beneficiaries, network profiles, chapter figures."""
+
 import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import alttext, aggregate
+from coop_data import aggregate, alttext
 from coop_data.figures import flow_map
 
 T, num = ui.T, ui.num
@@ -17,7 +18,11 @@ if ui.scope()[0]:
 
 
 def amount(r) -> str:
-    return T("funds.not_stated") if pd.isna(r["amount"]) else alttext.qualified(r["amount"], r["amount_qualifier"], r["currency"], lg)
+    return (
+        T("funds.not_stated")
+        if pd.isna(r["amount"])
+        else alttext.qualified(r["amount"], r["amount_qualifier"], r["currency"], lg)
+    )
 
 
 money = f[f["kind"].isin(["fund", "city_programme"]) | f["amount"].notna()].copy()
@@ -25,38 +30,127 @@ money[T("funds.col_amount")] = money.apply(amount, axis=1)
 money[T("funds.col_counted")] = money["is_current_version"]
 st.subheader(T("funds.money_head"))
 st.caption(T("funds.versions"))
-ui.table(money[["fund_id", "network", "fund_name", "launch_date", T("funds.col_amount"), "beneficiaries_count", "beneficiaries_description",
-                    "target_region", "version_group", T("funds.col_counted"), "source_url"]], hide_index=True,
-             column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
+ui.table(
+    money[
+        [
+            "fund_id",
+            "network",
+            "fund_name",
+            "launch_date",
+            T("funds.col_amount"),
+            "beneficiaries_count",
+            "beneficiaries_description",
+            "target_region",
+            "version_group",
+            T("funds.col_counted"),
+            "source_url",
+        ]
+    ],
+    hide_index=True,
+    column_config={"source_url": st.column_config.LinkColumn(T("col.source"))},
+)
 tot = aggregate.funds_total(f)
 ui.table(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
 
 st.subheader(T("funds.prog_head"))
 prog = f[f["kind"] == "programme"]
-ui.table(prog[["fund_id", "network", "fund_name", "launch_date", "beneficiaries_description", "summary", "source_url"]], hide_index=True,
-             column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
+ui.table(
+    prog[
+        [
+            "fund_id",
+            "network",
+            "fund_name",
+            "launch_date",
+            "beneficiaries_description",
+            "summary",
+            "source_url",
+        ]
+    ],
+    hide_index=True,
+    column_config={"source_url": st.column_config.LinkColumn(T("col.source"))},
+)
 
 st.subheader(T("funds.where_head"))
 linked = view[view["fund_id"] != ""]
 if linked.empty:
     st.info(T("funds.none_linked"))
 else:
-    fig, note = flow_map(linked, "flows", T("funds.map_title"),
-                         f"{flt.describe(b.countries, lg)} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('funds.map_note')}",
-                         ui.source_line(linked), choropleth="received", height=480, lang=lg)
+    fig, note = flow_map(
+        linked,
+        "flows",
+        T("funds.map_title"),
+        f"{flt.describe(b.countries, lg)} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('funds.map_note')}",
+        ui.source_line(linked),
+        choropleth="received",
+        height=480,
+        lang=lg,
+    )
     ui.chart(fig, "funds-map", geo=True, alt=alttext.flows_summary(linked, "flows", lang=lg))
-    ui.table(ui.dates_in_language(linked[["record_id", "fund_id", "donor_name", "recipient_name", "recipient_country", "aid_kind", "amount", "currency", "date_label", "source_url"]]),
-                 hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source"))})
+    ui.table(
+        ui.dates_in_language(
+            linked[
+                [
+                    "record_id",
+                    "fund_id",
+                    "donor_name",
+                    "recipient_name",
+                    "recipient_country",
+                    "aid_kind",
+                    "amount",
+                    "currency",
+                    "date_label",
+                    "source_url",
+                ]
+            ]
+        ),
+        hide_index=True,
+        column_config={"source_url": st.column_config.LinkColumn(T("col.source"))},
+    )
 
 st.subheader(T("funds.profiles_head"))
 prof = f[(f["kind"] == "network_profile") | f["members_count"].notna() | f["founded_year"].notna()]
-ui.table(prof[["fund_id", "network", "network_full_name", "founded_year", "members_count", "member_countries_count", "summary", "source_url"]],
-             hide_index=True, column_config={"source_url": st.column_config.LinkColumn(T("col.source")),
-                                             **{c: st.column_config.NumberColumn(format="%d") for c in ("founded_year", "members_count", "member_countries_count")}})
+ui.table(
+    prof[
+        [
+            "fund_id",
+            "network",
+            "network_full_name",
+            "founded_year",
+            "members_count",
+            "member_countries_count",
+            "summary",
+            "source_url",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        "source_url": st.column_config.LinkColumn(T("col.source")),
+        **{
+            c: st.column_config.NumberColumn(format="%d")
+            for c in ("founded_year", "members_count", "member_countries_count")
+        },
+    },
+)
 st.subheader(T("funds.chapter_head"))
 facts = ui.base_bundle().facts
 facts = facts[facts["topic"].isin(["fund", "network"])].copy()
-facts[T("funds.col_value")] = facts.apply(lambda r: "" if pd.isna(r["value"]) else alttext.qualified(r["value"], r["qualifier"], r["unit"], lg), axis=1)
-ui.table(facts[["fact_id", "subject", "fact", T("funds.col_value"), "year", "cited_in_chapter_as", "found_in_dossier"]], hide_index=True,
-             column_config={"year": st.column_config.NumberColumn(format="%d")})
+facts[T("funds.col_value")] = facts.apply(
+    lambda r: "" if pd.isna(r["value"]) else alttext.qualified(r["value"], r["qualifier"], r["unit"], lg),
+    axis=1,
+)
+ui.table(
+    facts[
+        [
+            "fact_id",
+            "subject",
+            "fact",
+            T("funds.col_value"),
+            "year",
+            "cited_in_chapter_as",
+            "found_in_dossier",
+        ]
+    ],
+    hide_index=True,
+    column_config={"year": st.column_config.NumberColumn(format="%d")},
+)
 st.caption(T("funds.chapter_source"))

@@ -1,4 +1,5 @@
 """Home: headline figures, overview map, direction split, what the data covers and lacks."""
+
 import plotly.graph_objects as go
 import streamlit as st
 
@@ -19,33 +20,86 @@ if view.empty:
     ui.empty_notice(flt)
     ui.stop()
 h = ui.per_view(aggregate.headline)
-kpis = st.container(horizontal=True, gap="medium")  # wraps when narrow: six equal columns cut "Money delivered (EUR)" to "Money deliver…"
-kpis.metric(T("home.flows"), num(h["flows"]), help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])), width="content")
+kpis = st.container(
+    horizontal=True, gap="medium"
+)  # wraps when narrow: six equal columns cut "Money delivered (EUR)" to "Money deliver…"
+kpis.metric(
+    T("home.flows"),
+    num(h["flows"]),
+    help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])),
+    width="content",
+)
 kpis.metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"), width="content")
 kpis.metric(T("home.countries"), num(h["countries"]), width="content")
-kpis.metric(T("home.money"), ui.compact(h["eur_delivered"]), help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])), width="content")
-kpis.metric(T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])), width="content")
+kpis.metric(
+    T("home.money"),
+    ui.compact(h["eur_delivered"]),
+    help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])),
+    width="content",
+)
+kpis.metric(
+    T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])), width="content"
+)
 kpis.metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"), width="content")
 
 with st.expander(T("home.by_unit")):
-    ui.table(ui.per_view(aggregate.totals_by_unit).rename(columns={"total": T("col.delivered_total"), "rows": T("col.records")}), hide_index=True)
+    ui.table(
+        ui.per_view(aggregate.totals_by_unit).rename(
+            columns={"total": T("col.delivered_total"), "rows": T("col.records")}
+        ),
+        hide_index=True,
+    )
 
 measure_txt = T("chart.measure", label=T("measure.flows").lower(), unit=T("unit.flows"))
-fig, note = ui.per_view(flow_map, "flows", T("home.map_title"), f"{desc} {measure_txt}", ui.source_line(view), 400, None, True, 520, lang=lg)
+fig, note = ui.per_view(
+    flow_map,
+    "flows",
+    T("home.map_title"),
+    f"{desc} {measure_txt}",
+    ui.source_line(view),
+    400,
+    None,
+    True,
+    520,
+    lang=lg,
+)
 ui.chart(fig, "home-map", geo=True, alt=ui.per_view(alttext.flows_summary, "flows", lang=lg))
-st.caption(T("home.map_note", drawn=num(note["drawn"]), arcs=num(note["arcs"]), unplaced=num(note["not_drawn_unplaced"])))
+st.caption(
+    T(
+        "home.map_note",
+        drawn=num(note["drawn"]),
+        arcs=num(note["arcs"]),
+        unplaced=num(note["not_drawn_unplaced"]),
+    )
+)
 
 split = ui.per_view(aggregate.by_direction)
 names = [T(f"dir.{d}") for d in split["direction"].astype(str)]
-bar = go.Figure(go.Bar(x=split["flows"], y=names, orientation="h",
-                       marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
-                       text=[num(n) for n in split["flows"]], textposition="outside"))
+bar = go.Figure(
+    go.Bar(
+        x=split["flows"],
+        y=names,
+        orientation="h",
+        marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
+        text=[num(n) for n in split["flows"]],
+        textposition="outside",
+    )
+)
 base_layout(bar, T("home.dir_title"), f"{desc} {measure_txt}", ui.source_line(view), height=380)
 bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=T("tl.yaxis")))
 ui.chart(bar, "home-directions")
 with st.expander(T("ui.numbers_behind")):
-    ui.table(split.assign(label=names)[["label", "flows", "counted", "eur"]].rename(
-        columns={"label": T("stage.direction"), "flows": T("home.flows"), "counted": T("col.counted"), "eur": T("col.eur_delivered")}), hide_index=True)
+    ui.table(
+        split.assign(label=names)[["label", "flows", "counted", "eur"]].rename(
+            columns={
+                "label": T("stage.direction"),
+                "flows": T("home.flows"),
+                "counted": T("col.counted"),
+                "eur": T("col.eur_delivered"),
+            }
+        ),
+        hide_index=True,
+    )
 
 st.subheader(T("home.covers"))
 st.markdown(T("home.covers_text"))

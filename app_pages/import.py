@@ -1,5 +1,6 @@
 """Import: upload a CSV/XLSX of flows or partnerships, map columns, read the check report,
 choose between same-named places, then store it privately and open it everywhere by link."""
+
 import hashlib
 
 import pandas as pd
@@ -16,7 +17,16 @@ ui.current()
 T, num = ui.T, ui.num
 LG = ui.lang()
 st.title(T("nav.import"))
-st.caption(T("imp.limits", mb=interchange.MAX_BYTES // 2**20, rows=num(interchange.MAX_ROWS), cols=interchange.MAX_COLUMNS) + " " + T("imp.privacy"))
+st.caption(
+    T(
+        "imp.limits",
+        mb=interchange.MAX_BYTES // 2**20,
+        rows=num(interchange.MAX_ROWS),
+        cols=interchange.MAX_COLUMNS,
+    )
+    + " "
+    + T("imp.privacy")
+)
 
 
 def msg(text: str) -> str:
@@ -25,7 +35,9 @@ def msg(text: str) -> str:
 
 def translated(df: pd.DataFrame) -> pd.DataFrame:
     """Report tables with their messages in the viewer's language (stored in English)."""
-    return df.assign(**{c: df[c].astype(str).map(msg) for c in ("message", "why", "problems") if c in df.columns})
+    return df.assign(
+        **{c: df[c].astype(str).map(msg) for c in ("message", "why", "problems") if c in df.columns}
+    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -50,13 +62,31 @@ def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, i
     out: dict[str, int] = {}
     for r in amb.head(60).itertuples():
         cands = importer.choices_for(r.name, r.country)
-        labels = [T("imp.candidate", name=c.name, country=i18n.country_name(c.country_iso3, LG, names.get(c.country_iso3, c.country_iso3)),
-                    pop=num(int(c.population)), lat=f"{c.lat:.2f}", lon=f"{c.lon:.2f}") for c in cands.itertuples()]
+        labels = [
+            T(
+                "imp.candidate",
+                name=c.name,
+                country=i18n.country_name(c.country_iso3, LG, names.get(c.country_iso3, c.country_iso3)),
+                pop=num(int(c.population)),
+                lat=f"{c.lat:.2f}",
+                lon=f"{c.lon:.2f}",
+            )
+            for c in cands.itertuples()
+        ]
         opts_p = ([] if r.country else [T("imp.leave")]) + labels
         ids = ([None] if not r.country else []) + [int(g) for g in cands["geonameid"]]
         pre = ids.index(int(current[r.key])) if r.key in current and int(current[r.key]) in ids else 0
-        where = T("imp.in_country", country=i18n.country_name(r.country, LG, names.get(r.country, r.country))) if r.country else T("imp.no_country")
-        pick = st.selectbox(f"{r.name}{where} — {T('imp.rows')} {', '.join(map(str, r.rows[:8]))}", opts_p, index=pre, key=f"{prefix}_{r.key}")
+        where = (
+            T("imp.in_country", country=i18n.country_name(r.country, LG, names.get(r.country, r.country)))
+            if r.country
+            else T("imp.no_country")
+        )
+        pick = st.selectbox(
+            f"{r.name}{where} — {T('imp.rows')} {', '.join(map(str, r.rows[:8]))}",
+            opts_p,
+            index=pre,
+            key=f"{prefix}_{r.key}",
+        )
         if pick != T("imp.leave") and (pick != opts_p[0] or r.key in current):
             out[r.key] = ids[opts_p.index(pick)]
     if len(amb) > 60:
@@ -98,39 +128,82 @@ def dataset_panel(ds_id: str) -> None:
     if new_key and _my_keys().get(ds_id) == new_key:
         st.success(T("imp.key_once"))
         st.code(new_key, language=None)
-    st.text(T("imp.ds_line", name=ds.name, kind=T(f"imp.kind_{ds.kind}"), when=ds.created[:16].replace("T", " "), file=ds.filename or "–"))
+    st.text(
+        T(
+            "imp.ds_line",
+            name=ds.name,
+            kind=T(f"imp.kind_{ds.kind}"),
+            when=ds.created[:16].replace("T", " "),
+            file=ds.filename or "–",
+        )
+    )
     c = ds.counts
     m = st.columns(4)
     m[0].metric(T("imp.m_imported"), num(c.get("imported", len(ds.rows))))
-    m[1].metric(T("imp.m_set_aside"), num(c.get("set_aside", len(ds.set_aside))), help=T("imp.set_aside_help"))
+    m[1].metric(
+        T("imp.m_set_aside"), num(c.get("set_aside", len(ds.set_aside))), help=T("imp.set_aside_help")
+    )
     m[2].metric(T("imp.m_unplaced"), num(c.get("unplaced", 0)))
     m[3].metric(T("imp.m_choices"), num(len(ds.choices)))
     link = ui.absolute_link()
     st.markdown(T("imp.share"))
     st.code(link or f"?dataset={ds_id}", language=None)
     if ds.kind == "flows":
-        st.page_link("app_pages/map.py", label=T("imp.open_map"), icon=":material/map:", query_params={"dataset": ds_id})
+        st.page_link(
+            "app_pages/map.py",
+            label=T("imp.open_map"),
+            icon=":material/map:",
+            query_params={"dataset": ds_id},
+        )
     else:
-        st.page_link("app_pages/partnerships.py", label=T("imp.open_partnerships"), icon=":material/handshake:", query_params={"dataset": ds_id})
+        st.page_link(
+            "app_pages/partnerships.py",
+            label=T("imp.open_partnerships"),
+            icon=":material/handshake:",
+            query_params={"dataset": ds_id},
+        )
     if len(ds.set_aside):
-        st.download_button(T("imp.dl_set_aside"), export.neutralise(translated(ds.set_aside)).to_csv(index=False).encode("utf-8"),
-                           file_name="set-aside-rows.csv", mime="text/csv", key="dl-set-aside")
+        st.download_button(
+            T("imp.dl_set_aside"),
+            export.neutralise(translated(ds.set_aside)).to_csv(index=False).encode("utf-8"),
+            file_name="set-aside-rows.csv",
+            mime="text/csv",
+            key="dl-set-aside",
+        )
     with st.expander(T("imp.how_read")):
         for n in ds.notes:
             st.text("• " + msg(n))
-        ui.table(pd.DataFrame([{T("imp.your_column"): k, T("imp.imported_as"): v or T("imp.not_imported")} for k, v in ds.mapping.items()]), hide_index=True)
+        ui.table(
+            pd.DataFrame(
+                [
+                    {T("imp.your_column"): k, T("imp.imported_as"): v or T("imp.not_imported")}
+                    for k, v in ds.mapping.items()
+                ]
+            ),
+            hide_index=True,
+        )
     owner_key = _my_keys().get(ds_id, "")
     if len(amb):
         with st.expander(T("imp.choices_head", n=num(len(amb))), expanded=bool(owner_key)):
             st.caption(T("imp.choices_help"))
             new_choices = _place_pickers(amb, ds.choices, f"fix_{ds_id}")
             k = owner_key or st.text_input(T("imp.key_to_save"), type="password", key="fix-key")
-            _owner_action(T("imp.save_choices"), "fix-btn", "_fixed", lambda: ui.store().update_choices(ds_id, k, new_choices))
+            _owner_action(
+                T("imp.save_choices"),
+                "fix-btn",
+                "_fixed",
+                lambda: ui.store().update_choices(ds_id, k, new_choices),
+            )
             if st.session_state.pop("_fixed", False):
                 st.success(T("imp.choices_saved"))
     with st.expander(T("imp.delete_head")):
-        key = st.text_input(T("imp.delete_key"), value=_my_keys().get(ds_id, ""), type="password", key="del-key",
-                            help=T("imp.delete_key_help"))
+        key = st.text_input(
+            T("imp.delete_key"),
+            value=_my_keys().get(ds_id, ""),
+            type="password",
+            key="del-key",
+            help=T("imp.delete_key_help"),
+        )
 
         def delete() -> bool:
             if not ui.store().delete(ds_id, key):
@@ -153,9 +226,17 @@ if ds_id:
 st.subheader(T("imp.s1"))
 kind_default = st.session_state.get("imp_kind_detected", "flows")
 c1, c2, c3 = st.columns([2, 1, 1])
-kind = c1.radio(T("imp.lists"), list(columns.KINDS), horizontal=True, key="imp_kind", format_func=lambda k: T(f"imp.lists_{k}"))
+kind = c1.radio(
+    T("imp.lists"),
+    list(columns.KINDS),
+    horizontal=True,
+    key="imp_kind",
+    format_func=lambda k: T(f"imp.lists_{k}"),
+)
 tmpl, dd = importer.template(kind, ui.base_bundle())
-c2.download_button(T("imp.template"), tmpl, file_name=f"template-{kind}.csv", mime="text/csv", help=T("imp.template_help"))
+c2.download_button(
+    T("imp.template"), tmpl, file_name=f"template-{kind}.csv", mime="text/csv", help=T("imp.template_help")
+)
 c3.download_button(T("imp.dictionary"), dd, file_name=f"data-dictionary-{kind}.csv", mime="text/csv")
 up = st.file_uploader(T("imp.file"), type=["csv", "tsv", "txt", "xlsx"], key="imp_file")
 if up is None:
@@ -170,7 +251,10 @@ headers = list(raw.data.columns)
 if raw.data.empty:
     st.error(f"{up.name}: {T('imp.no_rows')}")
     ui.stop()
-how = ", ".join(f"{T('imp.detail_' + k) if 'imp.detail_' + k in i18n.CATALOG else k.replace('_', ' ')}: {v}" for k, v in raw.details.items())
+how = ", ".join(
+    f"{T('imp.detail_' + k) if 'imp.detail_' + k in i18n.CATALOG else k.replace('_', ' ')}: {v}"
+    for k, v in raw.details.items()
+)
 st.text(T("imp.read", rows=num(len(raw.data)), cols=len(headers), how=how))
 
 st.subheader(T("imp.s2"))
@@ -186,48 +270,87 @@ grid = st.columns(3)
 for j, h in enumerate(headers):
     sample = ", ".join(v[:30] for v in raw.data[h].astype(str).head(3) if v)
     default = suggested.get(h)
-    mapping[h] = grid[j % 3].selectbox(h[:60] or T("imp.column_n", n=j + 1), opts, index=opts.index(default) if default in opts else 0,
-                                       format_func=lambda o: T("imp.not_imported") if o == NOT_IMPORTED else o,
-                                       key=f"imp_map_{file_tag}_{kind}_{j}", help=f"{T('imp.examples')} {sample}"[:300])
+    mapping[h] = grid[j % 3].selectbox(
+        h[:60] or T("imp.column_n", n=j + 1),
+        opts,
+        index=opts.index(default) if default in opts else 0,
+        format_func=lambda o: T("imp.not_imported") if o == NOT_IMPORTED else o,
+        key=f"imp_map_{file_tag}_{kind}_{j}",
+        help=f"{T('imp.examples')} {sample}"[:300],
+    )
 mapping = {h: (None if v == NOT_IMPORTED else v) for h, v in mapping.items()}
 
 st.subheader(T("imp.s3"))
 o1, o2 = st.columns(2)
-decimal = o1.radio(T("imp.numbers"), ["auto", ".", ","], horizontal=True, key="imp_decimal",
-                   format_func={"auto": T("imp.numbers_auto"), ".": "1,234.5", ",": "1.234,5"}.get)
-day_first = o2.radio(T("imp.dates"), [True, False], horizontal=True, key="imp_dayfirst",
-                     format_func={True: T("imp.dmy"), False: T("imp.mdy")}.get)
+decimal = o1.radio(
+    T("imp.numbers"),
+    ["auto", ".", ","],
+    horizontal=True,
+    key="imp_decimal",
+    format_func={"auto": T("imp.numbers_auto"), ".": "1,234.5", ",": "1.234,5"}.get,
+)
+day_first = o2.radio(
+    T("imp.dates"),
+    [True, False],
+    horizontal=True,
+    key="imp_dayfirst",
+    format_func={True: T("imp.dmy"), False: T("imp.mdy")}.get,
+)
 constants: dict[str, str] = {}
 if kind == "flows":
     mapped = {v for v in mapping.values() if v}
-    missing = [f for f in ("source_url", "donor_level", "recipient_level", "aid_kind", "currency") if f not in mapped]
+    missing = [
+        f for f in ("source_url", "donor_level", "recipient_level", "aid_kind", "currency") if f not in mapped
+    ]
     if missing:
         st.caption(T("imp.constants"))
         cc = st.columns(len(missing))
         for col, f in zip(cc, missing):
             if f in ("donor_level", "recipient_level"):
-                v = col.selectbox(T(f"stage.{f}"), [PER_ROW, *LEVELS], key=f"imp_const_{f}",
-                                  format_func=lambda x: T("imp.per_row") if x == PER_ROW else i18n.category("level", x, LG))
+                v = col.selectbox(
+                    T(f"stage.{f}"),
+                    [PER_ROW, *LEVELS],
+                    key=f"imp_const_{f}",
+                    format_func=lambda x: T("imp.per_row") if x == PER_ROW else i18n.category("level", x, LG),
+                )
                 v = "" if v == PER_ROW else v
             elif f == "aid_kind":
-                v = col.selectbox(T("sb.aid_kind"), [PER_ROW, *AID_KINDS], key=f"imp_const_{f}",
-                                  format_func=lambda x: T("imp.per_row") if x == PER_ROW else i18n.category("aid_kind", x, LG))
+                v = col.selectbox(
+                    T("sb.aid_kind"),
+                    [PER_ROW, *AID_KINDS],
+                    key=f"imp_const_{f}",
+                    format_func=lambda x: (
+                        T("imp.per_row") if x == PER_ROW else i18n.category("aid_kind", x, LG)
+                    ),
+                )
                 v = "" if v == PER_ROW else v
             else:
-                v = col.text_input(T(f"imp.const_{f}"), key=f"imp_const_{f}", max_chars=500,
-                                   placeholder="https://…" if f == "source_url" else "EUR")
+                v = col.text_input(
+                    T(f"imp.const_{f}"),
+                    key=f"imp_const_{f}",
+                    max_chars=500,
+                    placeholder="https://…" if f == "source_url" else "EUR",
+                )
             if v.strip():
                 constants[f] = v.strip()
 else:
     mapped = {v for v in mapping.values() if v}
     if "source_url" not in mapped:
-        v = st.text_input(T("imp.const_source_url"), key="imp_const_p_source_url", max_chars=500, placeholder="https://…")
+        v = st.text_input(
+            T("imp.const_source_url"), key="imp_const_p_source_url", max_chars=500, placeholder="https://…"
+        )
         if v.strip():
             constants["source_url"] = v.strip()
 
 try:
     with st.spinner(T("imp.checking")):
-        prep = _prepare(up.name, data, kind, tuple(mapping.items()), (decimal, day_first, tuple(sorted(constants.items()))))
+        prep = _prepare(
+            up.name,
+            data,
+            kind,
+            tuple(mapping.items()),
+            (decimal, day_first, tuple(sorted(constants.items()))),
+        )
 except Exception as err:  # a bug of ours must not show a traceback; the console keeps the details
     import logging
 
@@ -250,8 +373,13 @@ for n in prep.notes:
 probs = translated(prep.problem_table())
 if len(probs):
     ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
-    st.download_button(T("imp.dl_report"), export.neutralise(probs).to_csv(index=False).encode("utf-8"), file_name="check-report.csv",
-                       mime="text/csv", key="dl-report")
+    st.download_button(
+        T("imp.dl_report"),
+        export.neutralise(probs).to_csv(index=False).encode("utf-8"),
+        file_name="check-report.csv",
+        mime="text/csv",
+        key="dl-report",
+    )
 else:
     st.success(T("imp.no_problems"))
 
@@ -272,7 +400,12 @@ if not prep.report.header_ok:
     st.error(T("imp.header_bad"))
 elif cnt["imported"] == 0:
     st.error(T("imp.none_ok"))
-elif st.button(T("imp.go", n=num(cnt["imported"])) + (" " + T("imp.go_aside", n=num(cnt["set_aside"])) if cnt["set_aside"] else ""), type="primary", key="imp_go"):
+elif st.button(
+    T("imp.go", n=num(cnt["imported"]))
+    + (" " + T("imp.go_aside", n=num(cnt["set_aside"])) if cnt["set_aside"] else ""),
+    type="primary",
+    key="imp_go",
+):
     ds = datasets.to_dataset(prep, choices, name, up.name, data)
     new_id, key = ui.store().save(ds)
     ui.store().remember_mapping(hk, kind, prep.mapping)

@@ -1,4 +1,5 @@
 """Flow map: arcs donor → recipient, places, countries; click a place or country for its panel."""
+
 import streamlit as st
 
 import coop_ui as ui
@@ -12,19 +13,51 @@ b = ui.bundle()
 lg = ui.lang()
 st.title(T("nav.map"))
 c1, c2, c3 = st.columns([2, 2, 1])
-measure = c1.selectbox(T("map.measure"), list(aggregate.MEASURES), key="map_measure",
-                       format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})")
-shade = c2.radio(T("map.shade"), ["given", "received", "none"], horizontal=True, key="map_shade", format_func=lambda s: T(f"map.shade_{s}"))
+measure = c1.selectbox(
+    T("map.measure"),
+    list(aggregate.MEASURES),
+    key="map_measure",
+    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+)
+shade = c2.radio(
+    T("map.shade"),
+    ["given", "received", "none"],
+    horizontal=True,
+    key="map_shade",
+    format_func=lambda s: T(f"map.shade_{s}"),
+)
 max_arcs = c3.number_input(T("map.max_arcs"), 50, 2000, 400, step=50, key="map_max")
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
 label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
-sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (" " + T("map.delivered_only") if measure != "flows" else "")
-fig, note = ui.per_view(flow_map, measure, T("map.title", measure=label), sub, ui.source_line(view), int(max_arcs),
-                        None if shade == "none" else shade, lang=lg)
-event = ui.chart(ui.with_url_highlight(fig), "map", geo=True, on_select=True, alt=ui.per_view(alttext.flows_summary, measure, lang=lg))
-msg = T("map.note", drawn=num(note["drawn"]), arcs=num(note["arcs"]), unit=unit, unplaced=num(note["not_drawn_unplaced"]))
+sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (
+    " " + T("map.delivered_only") if measure != "flows" else ""
+)
+fig, note = ui.per_view(
+    flow_map,
+    measure,
+    T("map.title", measure=label),
+    sub,
+    ui.source_line(view),
+    int(max_arcs),
+    None if shade == "none" else shade,
+    lang=lg,
+)
+event = ui.chart(
+    ui.with_url_highlight(fig),
+    "map",
+    geo=True,
+    on_select=True,
+    alt=ui.per_view(alttext.flows_summary, measure, lang=lg),
+)
+msg = T(
+    "map.note",
+    drawn=num(note["drawn"]),
+    arcs=num(note["arcs"]),
+    unit=unit,
+    unplaced=num(note["not_drawn_unplaced"]),
+)
 if note["not_drawn_cap"]:
     msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))
 if note["places_not_drawn"]:
@@ -49,19 +82,66 @@ if place or country:
     else:
         st.subheader(ui.md_escape(cname))
         mine = view[(view["donor_country_iso3"] == country) | (view["recipient_country_iso3"] == country)]
-        parts = b.partnerships[(b.partnerships["country_a_iso3"] == country) | (b.partnerships["country_b_iso3"] == country)]
+        parts = b.partnerships[
+            (b.partnerships["country_a_iso3"] == country) | (b.partnerships["country_b_iso3"] == country)
+        ]
     out_n = int(((mine["donor_label"] == place) if place else (mine["donor_country_iso3"] == country)).sum())
     st.markdown(T("map.panel", out=num(out_n), into=num(len(mine) - out_n), parts=num(len(parts))))
-    shown = ui.categories_in_language(ui.dates_in_language(mine[["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "status", "source_url"]]))
-    ui.table(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))))
+    shown = ui.categories_in_language(
+        ui.dates_in_language(
+            mine[
+                [
+                    "date_label",
+                    "donor_label",
+                    "recipient_label",
+                    "aid_kind",
+                    "quantity",
+                    "quantity_unit",
+                    "amount",
+                    "currency",
+                    "status",
+                    "source_url",
+                ]
+            ]
+        )
+    )
+    ui.table(
+        shown,
+        hide_index=True,
+        column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))),
+    )
     if len(parts):
-        shown = parts[["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "source_url"]]
-        ui.table(shown, hide_index=True, column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source")),
-                                                                     since_year=st.column_config.NumberColumn(format="%d")))
+        shown = parts[
+            [
+                "city_a",
+                "country_a_iso3",
+                "city_b",
+                "country_b_iso3",
+                "relationship",
+                "since_year",
+                "source_url",
+            ]
+        ]
+        ui.table(
+            shown,
+            hide_index=True,
+            column_config=ui.headers(
+                shown,
+                source_url=st.column_config.LinkColumn(T("col.source")),
+                since_year=st.column_config.NumberColumn(format="%d"),
+            ),
+        )
 
 arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
-if st.toggle(T("map.numbers"), key="map_numbers"):  # a toggle, not an expander: the table is only sent when asked for
+if st.toggle(
+    T("map.numbers"), key="map_numbers"
+):  # a toggle, not an expander: the table is only sent when asked for
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
-    ui.table(arcs.head(1000).rename(columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}), hide_index=True)
+    ui.table(
+        arcs.head(1000).rename(
+            columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}
+        ),
+        hide_index=True,
+    )
 ui.downloads(view, flt, "map", table=arcs)

@@ -1,4 +1,5 @@
 """Methods & sources: data dictionary, classification schemes, exchange rates, placement rules, gaps, bibliography, licence."""
+
 import streamlit as st
 
 import coop_ui as ui
@@ -10,7 +11,9 @@ flt, view = ui.current()
 b = ui.bundle()
 st.title(T("nav.methods"))
 st.subheader(T("me.class_head"))
-st.markdown(T("me.active_scheme", label=T(f"scheme.{flt.scheme}"), source=classify.SCHEMES[flt.scheme]["source"]))
+st.markdown(
+    T("me.active_scheme", label=T(f"scheme.{flt.scheme}"), source=classify.SCHEMES[flt.scheme]["source"])
+)
 for k, s in classify.SCHEMES.items():
     st.markdown(f"- `{k}`: {T(f'scheme.{k}')} ({s['source']})")
 st.markdown(T("me.directions"))
@@ -22,7 +25,10 @@ ui.table(b.fx_rates, hide_index=True)
 st.subheader(T("me.place_head"))
 st.markdown(T("me.place_rules"))
 ui.table(b.actors.groupby("placement").size().rename(T("me.actors")).reset_index(), hide_index=True)
-ui.table(b.actors[b.actors["placement"] == "unplaced"][["name", "city", "country_iso3", "place_note"]], hide_index=True)
+ui.table(
+    b.actors[b.actors["placement"] == "unplaced"][["name", "city", "country_iso3", "place_note"]],
+    hide_index=True,
+)
 st.subheader(T("me.dict_head"))
 st.caption(T("me.dict_note"))
 ui.table(data_dictionary(), hide_index=True, height=360)
@@ -30,11 +36,18 @@ st.subheader(T("me.gaps_head"))
 st.markdown(T("me.gaps"))
 st.subheader(T("me.biblio_head"))
 src = b.sources.sort_values(["reliability", "publisher"])
-ui.table(src[["publisher", "date", "reliability", "records", "url"]], hide_index=True, height=360,
-             column_config={"url": st.column_config.LinkColumn("url")})
+ui.table(
+    src[["publisher", "date", "reliability", "records", "url"]],
+    hide_index=True,
+    height=360,
+    column_config={"url": st.column_config.LinkColumn("url")},
+)
 st.subheader(T("me.licence_head"))
 st.markdown(T("me.licence", title=LICENSE["title"], name=LICENSE["name"]))
 st.subheader(T("me.languages_head"))
 st.markdown(T("me.languages"))
-st.code(f"City Solidarity Flows v{VERSION} (dataset city-solidarity-flows). Curated from public sources; "
-        "seed figures from Kihlgren Grandi (2020), DOI 10.1007/978-3-030-60717-3_3.", language=None)
+st.code(
+    f"City Solidarity Flows v{VERSION} (dataset city-solidarity-flows). Curated from public sources; "
+    "seed figures from Kihlgren Grandi (2020), DOI 10.1007/978-3-030-60717-3_3.",
+    language=None,
+)

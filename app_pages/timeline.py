@@ -1,4 +1,5 @@
 """Timeline: flows per month or week by direction; the wave towards China and its reversal."""
+
 import pandas as pd
 import streamlit as st
 
@@ -13,7 +14,9 @@ b = ui.bundle()
 lg = ui.lang()
 desc = flt.describe(b.countries, lg)
 st.title(T("nav.timeline"))
-freq = st.radio(T("tl.period"), ["M", "W"], format_func=lambda f: T(f"tl.per_{f}"), horizontal=True, key="tl_freq")
+freq = st.radio(
+    T("tl.period"), ["M", "W"], format_func=lambda f: T(f"tl.per_{f}"), horizontal=True, key="tl_freq"
+)
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
@@ -22,19 +25,41 @@ placed = int(t["flows"].sum())
 fig = timeline_chart(t, T(f"tl.title_{freq}"), f"{desc} {T(f'tl.sub_{freq}')}", ui.source_line(view), lang=lg)
 ui.chart(fig, "timeline")
 st.caption(T(f"tl.note_{freq}", placed=num(placed), left=num(len(view) - placed)))
-tab = t.assign(period=t["period"].dt.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m"),
-               direction=t["direction"].astype(str).map(lambda d: T(f"dir.{d}")), status=t["status"].astype(str).map(lambda s: T(f"status.{s}")))
-tab = tab.rename(columns={"period": T("tl.period"), "direction": T("stage.direction"), "status": T("stage.status"), "flows": T("home.flows")})
+tab = t.assign(
+    period=t["period"].dt.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m"),
+    direction=t["direction"].astype(str).map(lambda d: T(f"dir.{d}")),
+    status=t["status"].astype(str).map(lambda s: T(f"status.{s}")),
+)
+tab = tab.rename(
+    columns={
+        "period": T("tl.period"),
+        "direction": T("stage.direction"),
+        "status": T("stage.status"),
+        "flows": T("home.flows"),
+    }
+)
 ui.table(tab, hide_index=True)
 ui.downloads(view, flt, "timeline", table=tab)
 
 st.subheader(T("tl.anim_head"))
 if st.toggle(T("tl.anim_toggle"), key="tl_anim"):
-    afig, anote = ui.per_view(animated_map, T("tl.anim_title"), f"{desc} {T('tl.anim_sub')}", ui.source_line(view), lang=lg)
+    afig, anote = ui.per_view(
+        animated_map, T("tl.anim_title"), f"{desc} {T('tl.anim_sub')}", ui.source_line(view), lang=lg
+    )
     busiest = max(anote["per_week"], key=lambda x: x[1]) if anote["per_week"] else ("", 0)
     ui.chart(afig, "timeline-animated", geo=True, alt=alttext.animated_summary(anote, lg))
-    msg = T("tl.anim_note", drawn=num(anote["drawn"]), month=num(anote["month_precision"]), year=num(anote["not_in_a_week"]),
-            unplaced=num(anote["unplaced"]), week=busiest[0], n=busiest[1])
+    msg = T(
+        "tl.anim_note",
+        drawn=num(anote["drawn"]),
+        month=num(anote["month_precision"]),
+        year=num(anote["not_in_a_week"]),
+        unplaced=num(anote["unplaced"]),
+        week=busiest[0],
+        n=busiest[1],
+    )
     st.caption(msg + (" " + T("tl.anim_capped", n=num(anote["capped"])) if anote["capped"] else ""))
     with st.expander(T("tl.anim_numbers")):
-        ui.table(pd.DataFrame(anote["per_week"], columns=[T("tl.week_starting"), T("tl.flows_in_week")]), hide_index=True)
+        ui.table(
+            pd.DataFrame(anote["per_week"], columns=[T("tl.week_starting"), T("tl.flows_in_week")]),
+            hide_index=True,
+        )

@@ -4,6 +4,7 @@ Cold page load to the first chart drawn, filter change to the chart updated,
 server memory (resident set of the server process), and ten sessions changing
 filters at the same time.
 """
+
 from __future__ import annotations
 
 import asyncio
@@ -18,9 +19,22 @@ from pathlib import Path
 
 ROOT = Path(__file__).resolve().parents[1]
 CHROMIUM = "/usr/bin/chromium"
-ARGS = ["--no-sandbox", "--disable-gpu", "--disable-background-networking", "--disable-component-update", "--no-first-run"]
+ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--no-first-run",
+]
 # Direction options with drawable flows in the bundled data, cycled over the sessions of the concurrency run.
-DIRECTIONS = ["China → partner", "Partner → China", "North → North", "North → South", "Network → South", "South → South"]
+DIRECTIONS = [
+    "China → partner",
+    "Partner → China",
+    "North → North",
+    "North → South",
+    "Network → South",
+    "South → South",
+]
 ARCS = ".js-plotly-plot g.frontplot path"
 
 
@@ -30,9 +44,22 @@ class Server:
             s.bind(("127.0.0.1", 0))
             self.port = s.getsockname()[1]
         self.proc = subprocess.Popen(
-            [sys.executable, "-m", "streamlit", "run", script, "--server.port", str(self.port), "--server.address", "127.0.0.1"],
-            cwd=cwd, env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
-            stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+            [
+                sys.executable,
+                "-m",
+                "streamlit",
+                "run",
+                script,
+                "--server.port",
+                str(self.port),
+                "--server.address",
+                "127.0.0.1",
+            ],
+            cwd=cwd,
+            env={**os.environ, **(env or {}), "STREAMLIT_SERVER_HEADLESS": "true"},
+            stdout=subprocess.DEVNULL,
+            stderr=subprocess.DEVNULL,
+        )
         self.url = f"http://127.0.0.1:{self.port}"
         for _ in range(120):
             try:
@@ -45,7 +72,12 @@ class Server:
     def rss_mb(self) -> tuple[float, float]:
         """(current, peak) resident memory of the server process, MB."""
         st = Path(f"/proc/{self.proc.pid}/status").read_text()
-        kb = {k: int(v.split()[0]) for k, v in (line.split(":", 1) for line in st.splitlines() if line.startswith(("VmRSS", "VmHWM")))}
+        kb = {
+            k: int(v.split()[0])
+            for k, v in (
+                line.split(":", 1) for line in st.splitlines() if line.startswith(("VmRSS", "VmHWM"))
+            )
+        }
         return kb["VmRSS"] / 1024, kb["VmHWM"] / 1024
 
     def cpu_seconds(self) -> float:
@@ -79,13 +111,13 @@ def floor_server(figure: str = "") -> Server:
 # load measured with it lands on a 0.5 s grid (an arc drawn at 2.14 s was reported at 2.48 s; tests/test_browser.py).
 _DRAWN_MARK = """(() => {
   const look = () => {
-    const a = document.querySelector(%r);
+    const a = document.querySelector(__ARCS__);
     const r = a && a.getBoundingClientRect();
     if (r && (r.width > 0 || r.height > 0)) { window.__coopDrawn = performance.now(); return; }
     requestAnimationFrame(look);
   };
   requestAnimationFrame(look);
-})();""" % ARCS
+})();""".replace("__ARCS__", repr(ARCS))
 
 
 def _new_context(browser):
@@ -170,7 +202,9 @@ def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, f
         for i in range(repeat):
             ctx, page, seconds = _cold_open(b, f"{server.url}/map{query}")
             loads.append(seconds)
-            page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000)
+            page.wait_for_function(
+                "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=120000
+            )
             label = DIRECTIONS[i % 5]
             opt = _open_options(page, label)
             t = time.perf_counter()
@@ -187,11 +221,13 @@ async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> t
     page = await ctx.new_page()
     await page.goto(url)
     await page.wait_for_selector(ARCS, timeout=180000)
-    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000)
+    await page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000
+    )
     await page.get_by_label("Direction").first.click()
     opt = page.get_by_role("option", name=label).first
     await opt.wait_for(timeout=60000)
-    await asyncio.wait_for(barrier.wait(), 300)        # every session loaded: all click at the same moment
+    await asyncio.wait_for(barrier.wait(), 300)  # every session loaded: all click at the same moment
     t = time.perf_counter()
     await opt.click()
     await page.wait_for_function(_title_has(label), timeout=180000)
@@ -222,18 +258,28 @@ def concurrent(server: Server, n: int = 10, query: str = "") -> list[tuple[float
 
 
 # Filters the protocol-level sessions apply: each a direction (as in the URL) and the label its chart title then shows.
-WS_FILTERS = [("china_to_partner", "China → partner"), ("partner_to_china", "Partner → China"), ("north_north", "North → North"),
-              ("north_south", "North → South"), ("network_to_south", "Network → South"), ("south_south", "South → South")]
+WS_FILTERS = [
+    ("china_to_partner", "China → partner"),
+    ("partner_to_china", "Partner → China"),
+    ("north_north", "North → North"),
+    ("north_south", "North → South"),
+    ("network_to_south", "Network → South"),
+    ("south_south", "South → South"),
+]
 
 
-async def _mixed_round(server: Server, browser, n_protocol: int, label: str, months: str) -> tuple[float, list[tuple[float, bool]]]:
+async def _mixed_round(
+    server: Server, browser, n_protocol: int, label: str, months: str
+) -> tuple[float, list[tuple[float, bool]]]:
     from wsclient import Session
 
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
     await page.goto(f"{server.url}/map")
     await page.wait_for_selector(ARCS, timeout=180000)
-    await page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000)
+    await page.wait_for_function(
+        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000
+    )
     await page.get_by_label("Direction").first.click()
     opt = page.get_by_role("option", name=label).first
     await opt.wait_for(timeout=60000)
@@ -276,5 +322,9 @@ def concurrent_mixed(server: Server, n: int = 10, rounds: int = 5) -> dict:
             return out
 
     res = asyncio.run(go())
-    return {"browser": [b for b, _ in res], "protocol": [t for _, ps in res for t, _ in ps],
-            "correct": sum(ok for _, ps in res for _, ok in ps), "sessions": sum(len(ps) for _, ps in res)}
+    return {
+        "browser": [b for b, _ in res],
+        "protocol": [t for _, ps in res for t, _ in ps],
+        "correct": sum(ok for _, ps in res for _, ok in ps),
+        "sessions": sum(len(ps) for _, ps in res),
+    }

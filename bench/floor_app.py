@@ -5,6 +5,7 @@ Streamlit's frontend and plotly.js take before any of the app's code matters. Wi
 the one chart is the app's own default flow map (bundled data, no filter), and nothing else is on the page:
 the least a page showing that figure can cost. Not part of the app.
 """
+
 import os
 
 import plotly.graph_objects as go
@@ -18,7 +19,9 @@ def figure() -> go.Figure:
         from coop_data.filters import Filter
         from coop_data.load import load_bundle
 
-        return flow_map(Filter().apply(load_bundle().flows), "flows", "Flow map", "All flows", "Sources", 400, "given")[0]
+        return flow_map(
+            Filter().apply(load_bundle().flows), "flows", "Flow map", "All flows", "Sources", 400, "given"
+        )[0]
     fig = go.Figure(go.Scattergeo(lat=[48.86, 40.71], lon=[2.35, -74.01], mode="lines"))
     fig.update_geos(projection_type="natural earth", showcountries=True, showcoastlines=False)
     return fig

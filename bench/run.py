@@ -6,15 +6,16 @@ Synthetic flows (made here by code, every name prefixed "SYNTHETIC") between
 real gazetteer places are used for sizes 1k … 1M; they never reach the app's
 bundled data. --quick stops at 100k.
 """
+
 from __future__ import annotations
 
 import argparse
 import json
 import os
 import resource
-import tempfile
 import statistics
 import sys
+import tempfile
 import time
 from pathlib import Path
 
@@ -40,7 +41,16 @@ FIGS: list[dict] = []
 
 def record(name, size, value, unit, target=None, better="lower"):
     ok = None if target is None else (value <= target if better == "lower" else value >= target)
-    FIGS.append({"name": name, "size": size, "value": round(float(value), 4), "unit": unit, "target": target, "ok": ok})
+    FIGS.append(
+        {
+            "name": name,
+            "size": size,
+            "value": round(float(value), 4),
+            "unit": unit,
+            "target": target,
+            "ok": ok,
+        }
+    )
     t = "" if target is None else f"{'≤' if better == 'lower' else '≥'} {target}"
     flag = "" if ok is None else ("ok" if ok else "MISSED")
     print(f"{name:<44} {str(size):>9} {value:>12.3f} {unit:<6} {t:<10} {flag}", flush=True)
@@ -59,31 +69,66 @@ def synthetic(n: int, n_places: int, seed: int = 1):
     """SYNTHETIC flows between real places (largest n_places of the gazetteer)."""
     rng = np.random.default_rng(seed)
     g = places.gazetteer()
-    pl = g[g["primary"]].sort_values("population", ascending=False).drop_duplicates("geonameid").head(n_places)
+    pl = (
+        g[g["primary"]].sort_values("population", ascending=False).drop_duplicates("geonameid").head(n_places)
+    )
     iso2to3 = {v: k for k, v in places.iso3_to_iso2().items()}
     pl = pl.assign(iso3=pl["cc"].astype(str).map(iso2to3)).dropna(subset=["iso3"]).reset_index(drop=True)
     a = rng.integers(0, len(pl), n)
     b = (a + rng.integers(1, len(pl), n)) % len(pl)
     days = rng.integers(0, 730, n)
     date = (pd.Timestamp("2020-01-01") + pd.to_timedelta(days, unit="D")).strftime("%Y-%m-%d")
-    flows = pd.DataFrame({
-        "record_id": [f"SYN-{i:07d}" for i in range(n)], "date": date, "date_precision": "day",
-        "donor_name": "SYNTHETIC " + pl["name"].values[a], "donor_level": "city", "donor_city": pl["name"].values[a],
-        "donor_country_iso3": pl["iso3"].values[a],
-        "recipient_name": "SYNTHETIC " + pl["name"].values[b], "recipient_level": "city", "recipient_city": pl["name"].values[b],
-        "recipient_country_iso3": pl["iso3"].values[b],
-        "aid_kind": rng.choice(AID_KINDS, n), "items": "", "quantity": rng.integers(1, 100000, n).astype(float),
-        "quantity_unit": "masks", "amount": np.where(rng.random(n) < 0.2, rng.integers(1000, 100000, n), np.nan).astype(float),
-        "currency": "EUR", "amount_qualifier": "exact", "channel_network": "", "relationship_stated": "", "summary": "SYNTHETIC",
-        "source_url": "https://example.org/synthetic", "source_publisher": "SYNTHETIC", "source_date": "",
-        "status": "delivered", "status_basis": "synthetic", "is_aggregate": False, "parent_id": "", "parent_basis": "",
-        "fund_id": "", "source_id": "S-synthetic", "slice": "user",
-    })
+    flows = pd.DataFrame(
+        {
+            "record_id": [f"SYN-{i:07d}" for i in range(n)],
+            "date": date,
+            "date_precision": "day",
+            "donor_name": "SYNTHETIC " + pl["name"].values[a],
+            "donor_level": "city",
+            "donor_city": pl["name"].values[a],
+            "donor_country_iso3": pl["iso3"].values[a],
+            "recipient_name": "SYNTHETIC " + pl["name"].values[b],
+            "recipient_level": "city",
+            "recipient_city": pl["name"].values[b],
+            "recipient_country_iso3": pl["iso3"].values[b],
+            "aid_kind": rng.choice(AID_KINDS, n),
+            "items": "",
+            "quantity": rng.integers(1, 100000, n).astype(float),
+            "quantity_unit": "masks",
+            "amount": np.where(rng.random(n) < 0.2, rng.integers(1000, 100000, n), np.nan).astype(float),
+            "currency": "EUR",
+            "amount_qualifier": "exact",
+            "channel_network": "",
+            "relationship_stated": "",
+            "summary": "SYNTHETIC",
+            "source_url": "https://example.org/synthetic",
+            "source_publisher": "SYNTHETIC",
+            "source_date": "",
+            "status": "delivered",
+            "status_basis": "synthetic",
+            "is_aggregate": False,
+            "parent_id": "",
+            "parent_basis": "",
+            "fund_id": "",
+            "source_id": "S-synthetic",
+            "slice": "user",
+        }
+    )
     ids = pl["geonameid"].astype(str).radd("A-SYN-")
     flows["donor_actor_id"] = ids.values[a]
     flows["recipient_actor_id"] = ids.values[b]
-    actors = pd.DataFrame({"actor_id": ids, "name": "SYNTHETIC " + pl["name"], "level": "city", "city": pl["name"],
-                           "country_iso3": pl["iso3"], "latitude": pl["lat"], "longitude": pl["lon"], "placement": "city"})
+    actors = pd.DataFrame(
+        {
+            "actor_id": ids,
+            "name": "SYNTHETIC " + pl["name"],
+            "level": "city",
+            "city": pl["name"],
+            "country_iso3": pl["iso3"],
+            "latitude": pl["lat"],
+            "longitude": pl["lon"],
+            "placement": "city",
+        }
+    )
     return flows, actors
 
 
@@ -93,7 +138,11 @@ def naive_map(flows: pd.DataFrame):
 
     fig = go.Figure()
     for r in flows.itertuples():
-        fig.add_trace(go.Scattergeo(lat=[r.donor_lat, r.recipient_lat], lon=[r.donor_lon, r.recipient_lon], mode="lines"))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[r.donor_lat, r.recipient_lat], lon=[r.donor_lon, r.recipient_lon], mode="lines"
+            )
+        )
     return fig
 
 
@@ -110,7 +159,9 @@ def bench_size(n: int, n_places: int, b):
     record("flow map build (≤400 arcs)", n, t, "s")
     size_mb = len(fig.to_json()) / 1e6
     record("flow map spec size", n, size_mb, "MB", 1.0)
-    links, t = timed(lambda: aggregate.node_table(v, ["donor_region", "direction", "recipient_region"], "flows"))
+    links, t = timed(
+        lambda: aggregate.node_table(v, ["donor_region", "direction", "recipient_region"], "flows")
+    )
     fig2 = sankey(links, "t", "s", "src", "flows")
     record("sankey spec size", n, len(fig2.to_json()) / 1e6, "MB", 1.0)
     if n == 10_000:
@@ -145,14 +196,28 @@ def bench_naive_gazetteer():
     g = places.gazetteer()
 
     def naive():
-        return [g[(g["key"] == places.norm(a)) & (g["cc"] == places.iso3_to_iso2()[c])].head(1) for a, c in zip(names[:50], iso[:50])]
+        return [
+            g[(g["key"] == places.norm(a)) & (g["cc"] == places.iso3_to_iso2()[c])].head(1)
+            for a, c in zip(names[:50], iso[:50])
+        ]
 
     _, t_naive = timed(naive, repeat=1)
     record("gazetteer: row-by-row lookup, per name", 50, t_naive / 50, "s")
     record("gazetteer: vectorised lookup, per name", len(names), t_fast / len(names), "s")
 
 
-APP_PAGES = ("home", "map", "sankey", "timeline", "partnerships", "funds", "explorer", "story", "import", "methods")
+APP_PAGES = (
+    "home",
+    "map",
+    "sankey",
+    "timeline",
+    "partnerships",
+    "funds",
+    "explorer",
+    "story",
+    "import",
+    "methods",
+)
 
 
 def synthetic_dataset(n: int) -> str:
@@ -163,8 +228,15 @@ def synthetic_dataset(n: int) -> str:
     flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=3)
     cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns]
     rows = flows[cols].astype(str).replace({"nan": ""})
-    ds_id, _ = Store().save(Dataset(kind="flows", name=f"SYNTHETIC benchmark data ({n:,} flows)", rows=rows, set_aside=rows.head(0),
-                                    original=b"synthetic"))
+    ds_id, _ = Store().save(
+        Dataset(
+            kind="flows",
+            name=f"SYNTHETIC benchmark data ({n:,} flows)",
+            rows=rows,
+            set_aside=rows.head(0),
+            original=b"synthetic",
+        )
+    )
     return ds_id
 
 
@@ -218,17 +290,44 @@ def bench_browser(big: dict[int, str]):
         single = browser.single_user(server, repeat=5)
         record("browser: cold load /map to arcs drawn", "bundled", single["load"], "s", 2.5)
         record("browser: filter change to chart updated", "bundled", single["change"], "s", 0.8)
-        record("browser: load /map again, caches warm (new tab)", "bundled", browser.cached_loads(server, "/map"), "s")
+        record(
+            "browser: load /map again, caches warm (new tab)",
+            "bundled",
+            browser.cached_loads(server, "/map"),
+            "s",
+        )
         rss, peak = server.rss_mb()
         record("server memory (RSS) after these loads", "bundled", rss, "MB", 400)
         # Ten sessions at once, the target figure: one real browser and nine protocol-level sessions (bench/wsclient.py)
         # change filters at the same moment, five rounds with filters not seen before; the browser's click-to-chart time.
         mixed = browser.concurrent_mixed(server, 10, rounds=5)
-        record("10 sessions at once: browser's filter change", "bundled", statistics.median(mixed["browser"]), "s")
-        record("10 sessions: browser's change / single-user", "bundled", statistics.median(mixed["browser"]) / single["change"], "x", 3.0)
-        record("10 sessions: server run of the 9 others (median)", "bundled", statistics.median(mixed["protocol"]), "s")
-        record("10 sessions: sessions showing their own filter", "bundled", mixed["correct"] / mixed["sessions"] * 100, "%", 100,
-               better="higher")
+        record(
+            "10 sessions at once: browser's filter change",
+            "bundled",
+            statistics.median(mixed["browser"]),
+            "s",
+        )
+        record(
+            "10 sessions: browser's change / single-user",
+            "bundled",
+            statistics.median(mixed["browser"]) / single["change"],
+            "x",
+            3.0,
+        )
+        record(
+            "10 sessions: server run of the 9 others (median)",
+            "bundled",
+            statistics.median(mixed["protocol"]),
+            "s",
+        )
+        record(
+            "10 sessions: sessions showing their own filter",
+            "bundled",
+            mixed["correct"] / mixed["sessions"] * 100,
+            "%",
+            100,
+            better="higher",
+        )
         # The same with ten real Chromium renderers on this machine's 2 cores: mostly measures the renderers competing.
         cpu0, t0 = server.cpu_seconds(), time.perf_counter()
         res = browser.concurrent(server, 10)
@@ -237,8 +336,20 @@ def bench_browser(big: dict[int, str]):
         record("10 browsers on 2 cores: server CPU over run", "bundled", cpu, "s")
         record("10 browsers on 2 cores: wall time of run", "bundled", wall, "s")
         record("10 browsers on 2 cores: median change", "bundled", statistics.median(times), "s")
-        record("10 browsers on 2 cores: median / single", "bundled", statistics.median(times) / single["change"], "x")
-        record("10 browsers: sessions showing their own filter", "bundled", sum(ok for _, ok in res), "of 10", 10, better="higher")
+        record(
+            "10 browsers on 2 cores: median / single",
+            "bundled",
+            statistics.median(times) / single["change"],
+            "x",
+        )
+        record(
+            "10 browsers: sessions showing their own filter",
+            "bundled",
+            sum(ok for _, ok in res),
+            "of 10",
+            10,
+            better="higher",
+        )
         rss, peak = server.rss_mb()
         record("server memory (peak RSS) after 10 sessions", "bundled", peak, "MB", 400)
     finally:
@@ -250,7 +361,9 @@ def bench_browser(big: dict[int, str]):
         floor.stop()
     floor = browser.floor_server(figure="map")
     try:
-        record("browser: cold load, the map figure alone on a page", "floor", browser.cold_loads(floor, "/"), "s")
+        record(
+            "browser: cold load, the map figure alone on a page", "floor", browser.cold_loads(floor, "/"), "s"
+        )
     finally:
         floor.stop()
     for n, ds_id in big.items():
@@ -260,7 +373,9 @@ def bench_browser(big: dict[int, str]):
             browser.single_user(server, repeat=1, query=f"?dataset={ds_id}")
             record("browser: first open of the map (loads the data)", n, time.perf_counter() - t, "s")
             rss, peak = server.rss_mb()
-            record("server memory (peak RSS) with this dataset", n, peak, "MB", 2500 if n >= 1_000_000 else None)
+            record(
+                "server memory (peak RSS) with this dataset", n, peak, "MB", 2500 if n >= 1_000_000 else None
+            )
         finally:
             server.stop()
 

@@ -5,6 +5,7 @@ Load-testing tools (Locust, k6) work the same way: the other users' load is made
 level, so the machine's cores go to the server and to the one real browser whose experience is
 measured, not to ten renderers sharing two cores.
 """
+
 from __future__ import annotations
 
 import json
@@ -21,8 +22,10 @@ class Session:
         self.origin = base_url
         self.ws = None
 
-    async def __aenter__(self) -> "Session":
-        self.ws = await websockets.connect(self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None)
+    async def __aenter__(self) -> Session:
+        self.ws = await websockets.connect(
+            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None
+        )
         return self
 
     async def __aexit__(self, *exc) -> None:
@@ -45,7 +48,9 @@ class Session:
             if el is not None and el.WhichOneof("type") == "plotly_chart":
                 spec = json.loads(el.plotly_chart.spec or "{}")
             elif el is not None and el.WhichOneof("type") == "bidi_component" and el.bidi_component.json:
-                spec = json.loads(json.loads(el.bidi_component.json).get("spec") or "{}")  # geo charts (coop_ui.geo_chart)
+                spec = json.loads(
+                    json.loads(el.bidi_component.json).get("spec") or "{}"
+                )  # geo charts (coop_ui.geo_chart)
             if spec:
                 titles.append(str(spec.get("layout", {}).get("title", {}).get("text", "")))
             if kind == "script_finished":

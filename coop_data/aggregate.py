@@ -9,6 +9,7 @@ Rules (the same in every view, export and the CLI):
   number of rows that carry money;
 * quantities are summed per unit only: masks with masks, patients with patients.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -45,10 +46,16 @@ def measure_values(flows: pd.DataFrame, measure: str) -> pd.Series:
 
 def headline(flows: pd.DataFrame) -> dict:
     c = flows[flows["counted"]]
-    places = pd.concat([
-        c.loc[c["donor_city"] != "", ["donor_city", "donor_country_iso3"]].set_axis(["city", "iso3"], axis=1),
-        c.loc[c["recipient_city"] != "", ["recipient_city", "recipient_country_iso3"]].set_axis(["city", "iso3"], axis=1),
-    ]).drop_duplicates()
+    places = pd.concat(
+        [
+            c.loc[c["donor_city"] != "", ["donor_city", "donor_country_iso3"]].set_axis(
+                ["city", "iso3"], axis=1
+            ),
+            c.loc[c["recipient_city"] != "", ["recipient_city", "recipient_country_iso3"]].set_axis(
+                ["city", "iso3"], axis=1
+            ),
+        ]
+    ).drop_duplicates()
     countries = set(c["donor_country_iso3"]) | set(c["recipient_country_iso3"])
     countries.discard("")
     fam = unit_family(c["quantity_unit"])
@@ -70,13 +77,22 @@ def totals_by_unit(flows: pd.DataFrame) -> pd.DataFrame:
     """Counted quantities per unit (never added across units)."""
     c = flows[flows["counted"] & flows["quantity"].notna()]
     t = c.assign(unit=unit_family(c["quantity_unit"])).groupby("unit")["quantity"].agg(["sum", "count"])
-    return t.rename(columns={"sum": "total", "count": "rows"}).sort_values("rows", ascending=False).reset_index()
+    return (
+        t.rename(columns={"sum": "total", "count": "rows"}).sort_values("rows", ascending=False).reset_index()
+    )
 
 
 def by_direction(flows: pd.DataFrame) -> pd.DataFrame:
-    g = flows.assign(eur=flows["amount_eur"].where(flows["counted"])).groupby("direction", observed=False).agg(
-        flows=("record_id", "size"), counted=("counted", "sum"), eur=("eur", "sum"),
-    ).reset_index()
+    g = (
+        flows.assign(eur=flows["amount_eur"].where(flows["counted"]))
+        .groupby("direction", observed=False)
+        .agg(
+            flows=("record_id", "size"),
+            counted=("counted", "sum"),
+            eur=("eur", "sum"),
+        )
+        .reset_index()
+    )
     g["label"] = g["direction"].astype(str).map(classify.DIRECTION_LABELS)
     return g[g["flows"] > 0].sort_values("flows", ascending=False).reset_index(drop=True)
 
@@ -94,7 +110,13 @@ def timeline(flows: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     ok = flows["date_start"].notna() & (prec.isin(["day", "month"]) if freq == "M" else prec.eq("day"))
     f = flows[ok]
     period = f["date_start"].dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
-    t = f.assign(period=period).groupby(["period", "direction", "status"], observed=True).size().rename("flows").reset_index()
+    t = (
+        f.assign(period=period)
+        .groupby(["period", "direction", "status"], observed=True)
+        .size()
+        .rename("flows")
+        .reset_index()
+    )
     return t
 
 
@@ -114,7 +136,11 @@ def node_table(flows: pd.DataFrame, stages: list[str], measure: str, top_n: int 
         g.columns = ["source", "target", "value"]
         g["source_stage"], g["target_stage"] = a, b
         links.append(g)
-    return pd.concat(links, ignore_index=True) if links else pd.DataFrame(columns=["source", "target", "value", "source_stage", "target_stage"])
+    return (
+        pd.concat(links, ignore_index=True)
+        if links
+        else pd.DataFrame(columns=["source", "target", "value", "source_stage", "target_stage"])
+    )
 
 
 def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
@@ -128,7 +154,19 @@ def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     f = flows[~flows["is_aggregate"] & (flows["status"] != "cancelled")].copy()
     f["a"] = f["donor_label"].astype(str)
     f["b"] = f["recipient_label"].astype(str)
-    cols = ["record_id", "a", "b", "date_start", "date_end", "date_label", "aid_kind", "quantity", "quantity_unit", "status", "source_url"]
+    cols = [
+        "record_id",
+        "a",
+        "b",
+        "date_start",
+        "date_end",
+        "date_label",
+        "aid_kind",
+        "quantity",
+        "quantity_unit",
+        "status",
+        "source_url",
+    ]
     legs = f[cols]
     m = legs.merge(legs, left_on=["a", "b"], right_on=["b", "a"], suffixes=("_1", "_2"))
     far = pd.Timestamp("2100-01-01")

@@ -2,6 +2,7 @@
 numbers as the chart: for screen readers, for people who cannot see the chart,
 and for the text of exports. Place names are data and stay as recorded.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -28,17 +29,39 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang
     arcs = arcs_table(view, measure).sort_values("value", ascending=False)
     values = aggregate.measure_values(view, measure)
     total = float(values.sum())
-    n_places = len(set(view.loc[view["donor_lat"].notna(), "donor_label"]) | set(view.loc[view["recipient_lat"].notna(), "recipient_label"]))
+    n_places = len(
+        set(view.loc[view["donor_lat"].notna(), "donor_label"])
+        | set(view.loc[view["recipient_lat"].notna(), "recipient_label"])
+    )
     countries = (set(view["donor_country_iso3"]) | set(view["recipient_country_iso3"])) - {""}
-    kw = dict(records=number(len(view), lang), places=number(n_places, lang), countries=number(len(countries), lang))
+    kw = dict(
+        records=number(len(view), lang), places=number(n_places, lang), countries=number(len(countries), lang)
+    )
     if measure == "flows":
         head = t("alt.map_flows", lang, total=_num(total, lang), **kw)
     else:
-        head = t("alt.map_measure", lang, measure=t(f"measure.{measure}", lang).lower(), total=_num(total, lang), unit=unit, **kw)
+        head = t(
+            "alt.map_measure",
+            lang,
+            measure=t(f"measure.{measure}", lang).lower(),
+            total=_num(total, lang),
+            unit=unit,
+            **kw,
+        )
     parts = [head]
     if len(arcs):
-        big = "; ".join(f"{r.donor_label} → {r.recipient_label} ({_num(r.value, lang)} {unit})" for r in arcs.head(top).itertuples())
-        parts.append(t("alt.largest_arc" if len(arcs) == 1 else "alt.largest_arcs", lang, n=min(top, len(arcs)), list=big))
+        big = "; ".join(
+            f"{r.donor_label} → {r.recipient_label} ({_num(r.value, lang)} {unit})"
+            for r in arcs.head(top).itertuples()
+        )
+        parts.append(
+            t(
+                "alt.largest_arc" if len(arcs) == 1 else "alt.largest_arcs",
+                lang,
+                n=min(top, len(arcs)),
+                list=big,
+            )
+        )
     by = values.groupby(view["direction"].astype(str)).sum()
     by = by[by > 0].sort_values(ascending=False)
     if total > 0 and len(by):
@@ -59,9 +82,18 @@ def links_summary(links: pd.DataFrame, unit: str, top: int = 3, lang: str = "en"
     first = links[links["source_stage"] == links["source_stage"].iloc[0]]
     total = float(first["value"].sum())
     stages = list(dict.fromkeys(list(links["source_stage"]) + list(links["target_stage"])))
-    big = "; ".join(f"{node_name(r.source_stage, str(r.source), lang)} → {node_name(r.target_stage, str(r.target), lang)} ({_num(r.value, lang)} {unit})"
-                    for r in links.sort_values("value", ascending=False).head(top).itertuples())
-    return t("alt.sankey", lang, total=_num(total, lang), unit=unit, stages=" → ".join(t(f"stage.{s}", lang) for s in stages), list=big)
+    big = "; ".join(
+        f"{node_name(r.source_stage, str(r.source), lang)} → {node_name(r.target_stage, str(r.target), lang)} ({_num(r.value, lang)} {unit})"
+        for r in links.sort_values("value", ascending=False).head(top).itertuples()
+    )
+    return t(
+        "alt.sankey",
+        lang,
+        total=_num(total, lang),
+        unit=unit,
+        stages=" → ".join(t(f"stage.{s}", lang) for s in stages),
+        list=big,
+    )
 
 
 def partnerships_summary(p: pd.DataFrame, drawn: int, top: int = 3, lang: str = "en") -> str:
@@ -81,7 +113,9 @@ def animated_summary(note: dict, lang: str = "en") -> str:
 
 
 def funds_summary(tot: pd.DataFrame, lang: str = "en") -> str:
-    items = "; ".join(f"{r.network}: {qualified(r.amount, r.amount_qualifier, r.currency, lang)}" for r in tot.itertuples())
+    items = "; ".join(
+        f"{r.network}: {qualified(r.amount, r.amount_qualifier, r.currency, lang)}" for r in tot.itertuples()
+    )
     return t("alt.funds", lang, list=items)
 
 
@@ -89,5 +123,9 @@ def qualified(amount: float, qualifier: str, currency: str, lang: str = "en") ->
     """'about EUR 500,000' / 'environ 500 000 EUR' / 'about 300 people': the qualifier stays with the figure it qualifies."""
     q = t(f"qual.{qualifier}", lang) if f"qual.{qualifier}" in CATALOG else ""
     is_code = len(currency) == 3 and currency.isupper()
-    money = f"{currency} {number(amount, lang)}" if lang == "en" and is_code else f"{number(amount, lang)} {currency}"
+    money = (
+        f"{currency} {number(amount, lang)}"
+        if lang == "en" and is_code
+        else f"{number(amount, lang)} {currency}"
+    )
     return f"{q} {money}".strip()

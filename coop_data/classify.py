@@ -13,6 +13,7 @@ country, classified by the active scheme (North in both) and never as
 mainland China; likewise Hong Kong (HKG) and Macao (MAC). "china_to_partner"
 and "partner_to_china" mean mainland China (CHN) only.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -67,7 +68,9 @@ def groups(countries: pd.DataFrame, scheme: str = DEFAULT_SCHEME) -> pd.Series:
     return pd.Series(np.where(sch["north"](col), "North", "South"), index=countries["iso3"].values)
 
 
-def direction(donor_iso3: pd.Series, recipient_iso3: pd.Series, donor_level: pd.Series, group: pd.Series) -> pd.Series:
+def direction(
+    donor_iso3: pd.Series, recipient_iso3: pd.Series, donor_level: pd.Series, group: pd.Series
+) -> pd.Series:
     """Direction category per flow (vectorised). Order of the rules matters and is documented in the README."""
     d = donor_iso3.fillna("").astype(str)
     r = recipient_iso3.fillna("").astype(str)
@@ -84,6 +87,15 @@ def direction(donor_iso3: pd.Series, recipient_iso3: pd.Series, donor_level: pd.
         gd.eq("South") & gr.eq("South"),
         gd.eq("South") & gr.eq("North"),
     ]
-    choices = ["china_to_partner", "partner_to_china", "network_to_south", "network_to_north", "unclassified",
-               "north_south", "north_north", "south_south", "south_north"]
+    choices = [
+        "china_to_partner",
+        "partner_to_china",
+        "network_to_south",
+        "network_to_north",
+        "unclassified",
+        "north_south",
+        "north_north",
+        "south_south",
+        "south_north",
+    ]
     return pd.Series(np.select(conds, choices, default="unclassified"), index=donor_iso3.index)

@@ -6,6 +6,7 @@ newsroom spreadsheet maps without typing; the user can change any of them.
 A currency written in the amount header ("amount (EUR)") is kept as the
 currency of rows that give none.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -15,15 +16,31 @@ from . import places
 from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, PARTNERSHIPS
 
 KINDS = ("flows", "partnerships")
-USER_PARTNERSHIP_FIELDS = ("city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship", "since_year", "themes",
-                           "latitude_a", "longitude_a", "latitude_b", "longitude_b", "source_url")
+USER_PARTNERSHIP_FIELDS = (
+    "city_a",
+    "country_a_iso3",
+    "city_b",
+    "country_b_iso3",
+    "relationship",
+    "since_year",
+    "themes",
+    "latitude_a",
+    "longitude_a",
+    "latitude_b",
+    "longitude_b",
+    "source_url",
+)
 
 
 def target_fields(kind: str) -> list[str]:
     if kind == "partnerships":
         return ["partnership_id", *USER_PARTNERSHIP_FIELDS]
-    return [f.name for f in INTERCHANGE_FIELDS] + [f.name for f in FLOW_EXTRA_FIELDS if f.name in (
-        "status", "donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude")]
+    return [f.name for f in INTERCHANGE_FIELDS] + [
+        f.name
+        for f in FLOW_EXTRA_FIELDS
+        if f.name
+        in ("status", "donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude")
+    ]
 
 
 def field_description(kind: str, name: str) -> str:
@@ -31,41 +48,251 @@ def field_description(kind: str, name: str) -> str:
     return fields[name].description if name in fields else ""
 
 
-_DONOR = {"from", "donor", "donors", "donating", "giver", "giving", "sender", "sending", "origin", "source city", "donateur", "donatrice",
-          "donneuse", "donneur", "donante", "donador", "origen", "origine", "spender", "geber", "provenance", "desde", "expediteur"}
-_RECIP = {"to", "recipient", "recipients", "receiving", "receiver", "beneficiary", "destination", "beneficiaire", "destinataire",
-          "receptora", "receptor", "beneficiaria", "beneficiario", "destino", "empfanger", "empfaenger", "hacia", "vers", "recipiendaire"}
+_DONOR = {
+    "from",
+    "donor",
+    "donors",
+    "donating",
+    "giver",
+    "giving",
+    "sender",
+    "sending",
+    "origin",
+    "source city",
+    "donateur",
+    "donatrice",
+    "donneuse",
+    "donneur",
+    "donante",
+    "donador",
+    "origen",
+    "origine",
+    "spender",
+    "geber",
+    "provenance",
+    "desde",
+    "expediteur",
+}
+_RECIP = {
+    "to",
+    "recipient",
+    "recipients",
+    "receiving",
+    "receiver",
+    "beneficiary",
+    "destination",
+    "beneficiaire",
+    "destinataire",
+    "receptora",
+    "receptor",
+    "beneficiaria",
+    "beneficiario",
+    "destino",
+    "empfanger",
+    "empfaenger",
+    "hacia",
+    "vers",
+    "recipiendaire",
+}
 _ATTR = {
-    "city": {"city", "ville", "ciudad", "town", "municipality", "commune", "municipio", "stadt", "gemeinde", "localite", "localidad", "place", "lieu"},
+    "city": {
+        "city",
+        "ville",
+        "ciudad",
+        "town",
+        "municipality",
+        "commune",
+        "municipio",
+        "stadt",
+        "gemeinde",
+        "localite",
+        "localidad",
+        "place",
+        "lieu",
+    },
     "country_iso3": {"country", "pays", "pais", "land", "iso", "iso3", "nation", "staat"},
     "level": {"level", "type", "kind", "category", "niveau", "tipo", "art", "categorie", "categoria"},
     "latitude": {"lat", "latitude", "latitud", "breite"},
     "longitude": {"lon", "lng", "long", "longitude", "longitud", "lange"},
-    "name": {"name", "actor", "organisation", "organization", "org", "nom", "entity", "entite", "entidad", "akteur", "institution"},
+    "name": {
+        "name",
+        "actor",
+        "organisation",
+        "organization",
+        "org",
+        "nom",
+        "entity",
+        "entite",
+        "entidad",
+        "akteur",
+        "institution",
+    },
 }
 _EXACT = {
-    "record_id": {"id", "record id", "ref", "reference", "no", "n", "nr", "numero", "identifiant", "identificador"},
-    "date": {"date", "fecha", "datum", "when", "day", "jour", "dia", "year", "annee", "ano", "jahr", "date of donation", "date de don", "fecha de donacion"},
+    "record_id": {
+        "id",
+        "record id",
+        "ref",
+        "reference",
+        "no",
+        "n",
+        "nr",
+        "numero",
+        "identifiant",
+        "identificador",
+    },
+    "date": {
+        "date",
+        "fecha",
+        "datum",
+        "when",
+        "day",
+        "jour",
+        "dia",
+        "year",
+        "annee",
+        "ano",
+        "jahr",
+        "date of donation",
+        "date de don",
+        "fecha de donacion",
+    },
     "date_precision": {"date precision", "precision"},
-    "aid_kind": {"aid kind", "kind of aid", "type of aid", "aid type", "aid", "what", "type d aide", "nature de l aide", "tipo de ayuda",
-                 "ayuda", "aide", "hilfe", "art der hilfe", "category of aid", "donation type"},
-    "items": {"items", "description", "goods", "articles", "objets", "materiel", "material", "materiales", "what was given", "contenu", "contenido"},
-    "quantity": {"quantity", "qty", "number", "quantite", "cantidad", "menge", "anzahl", "count", "nombre d unites", "units given"},
+    "aid_kind": {
+        "aid kind",
+        "kind of aid",
+        "type of aid",
+        "aid type",
+        "aid",
+        "what",
+        "type d aide",
+        "nature de l aide",
+        "tipo de ayuda",
+        "ayuda",
+        "aide",
+        "hilfe",
+        "art der hilfe",
+        "category of aid",
+        "donation type",
+    },
+    "items": {
+        "items",
+        "description",
+        "goods",
+        "articles",
+        "objets",
+        "materiel",
+        "material",
+        "materiales",
+        "what was given",
+        "contenu",
+        "contenido",
+    },
+    "quantity": {
+        "quantity",
+        "qty",
+        "number",
+        "quantite",
+        "cantidad",
+        "menge",
+        "anzahl",
+        "count",
+        "nombre d unites",
+        "units given",
+    },
     "quantity_unit": {"unit", "units", "unite", "unidad", "einheit", "quantity unit", "unit of quantity"},
-    "amount": {"amount", "montant", "monto", "importe", "value", "valeur", "valor", "betrag", "sum", "somme", "suma", "money", "amount given"},
+    "amount": {
+        "amount",
+        "montant",
+        "monto",
+        "importe",
+        "value",
+        "valeur",
+        "valor",
+        "betrag",
+        "sum",
+        "somme",
+        "suma",
+        "money",
+        "amount given",
+    },
     "currency": {"currency", "devise", "monnaie", "moneda", "divisa", "wahrung", "waehrung", "cur", "ccy"},
     "amount_qualifier": {"amount qualifier", "qualifier", "precision of amount"},
-    "channel_network": {"network", "channel", "via", "reseau", "red", "netzwerk", "through", "channel network", "fund", "fonds", "fondo"},
-    "relationship_stated": {"relationship", "relation", "twinning", "jumelage", "hermanamiento", "partnership", "partenariat", "relationship stated"},
-    "summary": {"summary", "notes", "note", "resume", "resumen", "comment", "comments", "commentaire", "comentario", "remarks", "details"},
-    "source_url": {"source", "source url", "url", "link", "lien", "enlace", "fuente", "quelle", "sources", "source link", "web"},
-    "source_publisher": {"publisher", "media", "outlet", "editeur", "medio", "source publisher", "newspaper", "journal", "periodico"},
-    "source_date": {"source date", "publication date", "date published", "date de publication", "fecha de publicacion", "published"},
+    "channel_network": {
+        "network",
+        "channel",
+        "via",
+        "reseau",
+        "red",
+        "netzwerk",
+        "through",
+        "channel network",
+        "fund",
+        "fonds",
+        "fondo",
+    },
+    "relationship_stated": {
+        "relationship",
+        "relation",
+        "twinning",
+        "jumelage",
+        "hermanamiento",
+        "partnership",
+        "partenariat",
+        "relationship stated",
+    },
+    "summary": {
+        "summary",
+        "notes",
+        "note",
+        "resume",
+        "resumen",
+        "comment",
+        "comments",
+        "commentaire",
+        "comentario",
+        "remarks",
+        "details",
+    },
+    "source_url": {
+        "source",
+        "source url",
+        "url",
+        "link",
+        "lien",
+        "enlace",
+        "fuente",
+        "quelle",
+        "sources",
+        "source link",
+        "web",
+    },
+    "source_publisher": {
+        "publisher",
+        "media",
+        "outlet",
+        "editeur",
+        "medio",
+        "source publisher",
+        "newspaper",
+        "journal",
+        "periodico",
+    },
+    "source_date": {
+        "source date",
+        "publication date",
+        "date published",
+        "date de publication",
+        "fecha de publicacion",
+        "published",
+    },
     "status": {"status", "statut", "estado", "etat", "state of delivery"},
 }
 _PARTNER_A = {"a", "1", "first", "city a", "ville a", "ciudad a"}
 _PARTNER_B = {"b", "2", "second", "partner", "partenaire", "socio", "city b", "ville b", "ciudad b"}
-_CURRENCY_IN_HEADER = re.compile(r"[\(\[]\s*([A-Za-z]{3}|€|£)\s*[\)\]]|\b(eur|usd|cny|gbp|chf|krw|jpy)\b|(€|£)", re.I)
+_CURRENCY_IN_HEADER = re.compile(
+    r"[\(\[]\s*([A-Za-z]{3}|€|£)\s*[\)\]]|\b(eur|usd|cny|gbp|chf|krw|jpy)\b|(€|£)", re.I
+)
 _SYMBOLS = {"€": "EUR", "£": "GBP"}
 
 
@@ -98,7 +325,13 @@ def _suggest_flow(header: str) -> str | None:
             return field
     tokens = h.split()
     if tokens[0] == "source" and len(tokens) > 1:
-        return "source_date" if "date" in tokens else "source_publisher" if "publisher" in tokens else "source_url"
+        return (
+            "source_date"
+            if "date" in tokens
+            else "source_publisher"
+            if "publisher" in tokens
+            else "source_url"
+        )
     side = None
     joined = " " + h + " "
     if any(f" {w} " in joined for w in _DONOR) or h.startswith("donat") or h.startswith("donor"):
@@ -106,13 +339,26 @@ def _suggest_flow(header: str) -> str | None:
     if any(f" {w} " in joined for w in _RECIP) or h.startswith("recip") or h.startswith("benef"):
         side = "recipient" if side is None else side
     if side:
-        rest = [t for t in tokens if t not in _DONOR and t not in _RECIP and t not in ("of", "the", "de", "du", "la", "le", "del", "d")]
+        rest = [
+            t
+            for t in tokens
+            if t not in _DONOR
+            and t not in _RECIP
+            and t not in ("of", "the", "de", "du", "la", "le", "del", "d")
+        ]
         for attr, words in _ATTR.items():
             if any(t in words for t in rest):
                 return f"{side}_{attr}"
         return f"{side}_name"
     for field, words in _EXACT.items():
-        if any(t in words for t in tokens) and field in ("amount", "quantity", "currency", "aid_kind", "date", "status"):
+        if any(t in words for t in tokens) and field in (
+            "amount",
+            "quantity",
+            "currency",
+            "aid_kind",
+            "date",
+            "status",
+        ):
             return field
     return None
 
@@ -131,7 +377,17 @@ def _suggest_partnership(header: str) -> str | None:
     if {"themes", "theme", "topics", "themas", "temas"} & set(tokens):
         return "themes"
     t = set(tokens)
-    side = "a" if t & {"a", "1"} else "b" if t & {"b", "2"} else "b" if t & _PARTNER_B else "a" if t & _PARTNER_A else None
+    side = (
+        "a"
+        if t & {"a", "1"}
+        else "b"
+        if t & {"b", "2"}
+        else "b"
+        if t & _PARTNER_B
+        else "a"
+        if t & _PARTNER_A
+        else None
+    )
     if side:
         if set(tokens) & _ATTR["country_iso3"]:
             return f"country_{side}_iso3"

@@ -5,6 +5,7 @@ A dataset keeps the user's accepted rows as written after normalisation and
 their place choices; opening it rebuilds the computed fields (direction,
 EUR/USD, coordinates, placement) with exactly the code the bundled data uses.
 """
+
 from __future__ import annotations
 
 from dataclasses import replace
@@ -17,7 +18,15 @@ from .load import Bundle, load_bundle
 from .store import Dataset, Store
 
 SCOPES = ("bundled", "imported", "both")
-CATEGORICAL = ("direction", "aid_kind", "status", "donor_level", "recipient_level", "donor_region", "recipient_region")
+CATEGORICAL = (
+    "direction",
+    "aid_kind",
+    "status",
+    "donor_level",
+    "recipient_level",
+    "donor_region",
+    "recipient_region",
+)
 
 
 def clean_name(name: str, fallback: str = "Imported dataset") -> str:
@@ -27,17 +36,36 @@ def clean_name(name: str, fallback: str = "Imported dataset") -> str:
     return s or fallback
 
 
-def to_dataset(prep: importer.Prepared, choices: dict[str, int] | None, name: str, filename: str, original: bytes) -> Dataset:
+def to_dataset(
+    prep: importer.Prepared, choices: dict[str, int] | None, name: str, filename: str, original: bytes
+) -> Dataset:
     return Dataset(
-        kind=prep.kind, name=clean_name(name, clean_name(filename)), rows=prep.accepted.assign(_row=prep.raw.rows[prep.valid].to_numpy()),
-        set_aside=prep.set_aside(), original=original,
-        filename=clean_name(filename, ""), mapping=prep.mapping, options=prep.options.as_dict(), choices=dict(choices or {}),
-        notes=prep.notes, problems=prep.problem_table(), counts=prep.counts(),
+        kind=prep.kind,
+        name=clean_name(name, clean_name(filename)),
+        rows=prep.accepted.assign(_row=prep.raw.rows[prep.valid].to_numpy()),
+        set_aside=prep.set_aside(),
+        original=original,
+        filename=clean_name(filename, ""),
+        mapping=prep.mapping,
+        options=prep.options.as_dict(),
+        choices=dict(choices or {}),
+        notes=prep.notes,
+        problems=prep.problem_table(),
+        counts=prep.counts(),
     )
 
 
-def import_bytes(filename: str, data: bytes, store: Store, *, kind: str | None = None, mapping: dict | None = None,
-                 options: importer.Options | None = None, choices: dict[str, int] | None = None, name: str = "") -> tuple[str, str, importer.Prepared]:
+def import_bytes(
+    filename: str,
+    data: bytes,
+    store: Store,
+    *,
+    kind: str | None = None,
+    mapping: dict | None = None,
+    options: importer.Options | None = None,
+    choices: dict[str, int] | None = None,
+    name: str = "",
+) -> tuple[str, str, importer.Prepared]:
     """Read, check and store a file in one go (the CLI path). Returns (id, delete key, prepared)."""
     raw = read_upload(filename, data)
     kind = kind or columns.detect_kind(list(raw.data.columns))
@@ -53,7 +81,11 @@ def import_bytes(filename: str, data: bytes, store: Store, *, kind: str | None =
 
 def place_questions(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Ambiguous and unplaced names of a stored dataset, with their rows in the user's file."""
-    rows = ds.rows["_row"].astype(int) if "_row" in ds.rows else pd.Series(range(2, len(ds.rows) + 2), index=ds.rows.index)
+    rows = (
+        ds.rows["_row"].astype(int)
+        if "_row" in ds.rows
+        else pd.Series(range(2, len(ds.rows) + 2), index=ds.rows.index)
+    )
     return importer.place_questions(ds.rows, rows, ds.kind)
 
 
@@ -65,14 +97,32 @@ def dataset_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
     """The imported dataset alone, as a Bundle (no funds or chapter facts: those are bundled-only)."""
     base = base or load_bundle()
     if ds.kind == "flows":
-        flows, actors, sources = importer.build_flows(ds.rows, base.countries, base.fx_rates, ds.choices, dataset=ds.name)
+        flows, actors, sources = importer.build_flows(
+            ds.rows, base.countries, base.fx_rates, ds.choices, dataset=ds.name
+        )
         partnerships = _empty_like(base.partnerships)
     else:
         partnerships, sources = importer.build_partnerships(ds.rows)
         flows, actors = _empty_like(base.flows).assign(dataset=pd.Series(dtype=str)), _empty_like(base.actors)
-    return Bundle(flows=flows, actors=actors, partnerships=partnerships, funds=_empty_like(base.funds), facts=_empty_like(base.facts),
-                  sources=sources, countries=base.countries, fx_rates=base.fx_rates, excluded_flows=_empty_like(base.excluded_flows),
-                  name=ds.name, meta={"name": ds.name, "version": ds.created, "dataset_id": ds.id, "kind": ds.kind, "created": ds.created})
+    return Bundle(
+        flows=flows,
+        actors=actors,
+        partnerships=partnerships,
+        funds=_empty_like(base.funds),
+        facts=_empty_like(base.facts),
+        sources=sources,
+        countries=base.countries,
+        fx_rates=base.fx_rates,
+        excluded_flows=_empty_like(base.excluded_flows),
+        name=ds.name,
+        meta={
+            "name": ds.name,
+            "version": ds.created,
+            "dataset_id": ds.id,
+            "kind": ds.kind,
+            "created": ds.created,
+        },
+    )
 
 
 def merged_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
@@ -82,13 +132,20 @@ def merged_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
     flows = pd.concat([base.flows.assign(dataset=base.name), mine.flows], ignore_index=True)
     for c in CATEGORICAL:
         flows[c] = flows[c].astype(str).astype("category")
-    return replace(base, flows=flows, actors=pd.concat([base.actors, mine.actors], ignore_index=True),
-                   partnerships=pd.concat([base.partnerships, mine.partnerships], ignore_index=True),
-                   sources=pd.concat([base.sources, mine.sources], ignore_index=True).drop_duplicates("source_id"),
-                   name=f"{base.name} + {ds.name}", meta={**base.meta, "dataset_id": ds.id, "imported": ds.name})
+    return replace(
+        base,
+        flows=flows,
+        actors=pd.concat([base.actors, mine.actors], ignore_index=True),
+        partnerships=pd.concat([base.partnerships, mine.partnerships], ignore_index=True),
+        sources=pd.concat([base.sources, mine.sources], ignore_index=True).drop_duplicates("source_id"),
+        name=f"{base.name} + {ds.name}",
+        meta={**base.meta, "dataset_id": ds.id, "imported": ds.name},
+    )
 
 
-def open_bundle(dataset_id: str | None, scope: str, store: Store | None = None) -> tuple[Bundle, Dataset | None]:
+def open_bundle(
+    dataset_id: str | None, scope: str, store: Store | None = None
+) -> tuple[Bundle, Dataset | None]:
     """The data a view shows: bundled, the imported dataset, or both. Unknown ids fall back to bundled."""
     base = load_bundle()
     if not dataset_id or scope == "bundled":

@@ -1,4 +1,5 @@
 """Dates that keep their precision: a month stays a month, never the 1st."""
+
 from __future__ import annotations
 
 import pandas as pd

@@ -3,6 +3,7 @@
 Spreadsheet cells that start with = + - @ tab or CR are prefixed with an
 apostrophe so no spreadsheet runs them as formulas.
 """
+
 from __future__ import annotations
 
 import io
@@ -15,12 +16,48 @@ from .datapackage import NAME, TITLE, VERSION
 
 FORMULA_START = ("=", "+", "-", "@", "\t", "\r")
 EXPORT_COLUMNS = [
-    "record_id", "date", "date_precision", "date_label", "donor_name", "donor_level", "donor_city", "donor_country_iso3",
-    "recipient_name", "recipient_level", "recipient_city", "recipient_country_iso3", "direction", "aid_kind", "items",
-    "quantity", "quantity_unit", "amount", "currency", "amount_qualifier", "amount_eur", "amount_usd", "fx_year", "fx_note",
-    "status", "status_basis", "is_aggregate", "parent_id", "counted", "fund_id", "channel_network", "relationship_stated",
-    "summary", "source_url", "source_publisher", "source_date", "donor_lat", "donor_lon", "donor_placement",
-    "recipient_lat", "recipient_lon", "recipient_placement",
+    "record_id",
+    "date",
+    "date_precision",
+    "date_label",
+    "donor_name",
+    "donor_level",
+    "donor_city",
+    "donor_country_iso3",
+    "recipient_name",
+    "recipient_level",
+    "recipient_city",
+    "recipient_country_iso3",
+    "direction",
+    "aid_kind",
+    "items",
+    "quantity",
+    "quantity_unit",
+    "amount",
+    "currency",
+    "amount_qualifier",
+    "amount_eur",
+    "amount_usd",
+    "fx_year",
+    "fx_note",
+    "status",
+    "status_basis",
+    "is_aggregate",
+    "parent_id",
+    "counted",
+    "fund_id",
+    "channel_network",
+    "relationship_stated",
+    "summary",
+    "source_url",
+    "source_publisher",
+    "source_date",
+    "donor_lat",
+    "donor_lon",
+    "donor_placement",
+    "recipient_lat",
+    "recipient_lon",
+    "recipient_placement",
 ]
 
 
@@ -29,7 +66,11 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     out = df.copy()
     for c in out.columns:
         dt = out[c].dtype
-        if pd.api.types.is_object_dtype(dt) or pd.api.types.is_string_dtype(dt) or isinstance(dt, pd.CategoricalDtype):
+        if (
+            pd.api.types.is_object_dtype(dt)
+            or pd.api.types.is_string_dtype(dt)
+            or isinstance(dt, pd.CategoricalDtype)
+        ):
             s = out[c].astype("string")
             risky = s.str[:1].isin(FORMULA_START).fillna(False)
             if risky.any():
@@ -48,7 +89,9 @@ def citation(filter_text: str, url: str = "", dataset: str = "Bundled dataset", 
 
 def view_table(flows: pd.DataFrame) -> pd.DataFrame:
     cols = [c for c in EXPORT_COLUMNS if c in flows.columns]
-    return flows[cols].astype({c: str for c in ("direction", "aid_kind", "status", "donor_level", "recipient_level") if c in cols})
+    return flows[cols].astype(
+        {c: str for c in ("direction", "aid_kind", "status", "donor_level", "recipient_level") if c in cols}
+    )
 
 
 def to_csv(flows: pd.DataFrame, cite: str) -> bytes:
@@ -74,7 +117,11 @@ def _records(df: pd.DataFrame) -> list[dict]:
 
 
 def to_json(flows: pd.DataFrame, cite: str) -> bytes:
-    return json.dumps({"citation": cite, "count": len(flows), "flows": _records(view_table(flows))}, ensure_ascii=False, indent=1).encode("utf-8")
+    return json.dumps(
+        {"citation": cite, "count": len(flows), "flows": _records(view_table(flows))},
+        ensure_ascii=False,
+        indent=1,
+    ).encode("utf-8")
 
 
 def to_geojson(flows: pd.DataFrame, cite: str) -> bytes:
@@ -83,13 +130,28 @@ def to_geojson(flows: pd.DataFrame, cite: str) -> bytes:
     placed = t["donor_lat"].notna() & t["recipient_lat"].notna()
     feats = []
     for rec in _records(t[placed]):
-        feats.append({
-            "type": "Feature",
-            "geometry": {"type": "LineString", "coordinates": [[rec["donor_lon"], rec["donor_lat"]], [rec["recipient_lon"], rec["recipient_lat"]]]},
-            "properties": rec,
-        })
-    return json.dumps({"type": "FeatureCollection", "citation": cite, "features": feats,
-                       "not_drawn": t.loc[~placed, "record_id"].tolist()}, ensure_ascii=False).encode("utf-8")
+        feats.append(
+            {
+                "type": "Feature",
+                "geometry": {
+                    "type": "LineString",
+                    "coordinates": [
+                        [rec["donor_lon"], rec["donor_lat"]],
+                        [rec["recipient_lon"], rec["recipient_lat"]],
+                    ],
+                },
+                "properties": rec,
+            }
+        )
+    return json.dumps(
+        {
+            "type": "FeatureCollection",
+            "citation": cite,
+            "features": feats,
+            "not_drawn": t.loc[~placed, "record_id"].tolist(),
+        },
+        ensure_ascii=False,
+    ).encode("utf-8")
 
 
 WRITERS = {"csv": to_csv, "json": to_json, "geojson": to_geojson}

@@ -5,6 +5,7 @@ string into a `Filter` (ignoring bad values with a notice, never raising),
 `Filter.to_params()` turns it back, `Filter.describe()` says it in words for
 captions and citations, and `Filter.apply()` selects the matching flows.
 """
+
 from __future__ import annotations
 
 import re
@@ -17,8 +18,17 @@ from .schema import AID_KINDS, DIRECTIONS, LEVELS, STATUSES
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-LIST_PARAMS = ("direction", "donor_country", "recipient_country", "donor_region", "recipient_region",
-               "aid_kind", "status", "level", "network")
+LIST_PARAMS = (
+    "direction",
+    "donor_country",
+    "recipient_country",
+    "donor_region",
+    "recipient_region",
+    "aid_kind",
+    "status",
+    "level",
+    "network",
+)
 
 
 @dataclass(frozen=True)
@@ -76,7 +86,15 @@ class Filter:
             b = when(self.date_to) if self.date_to else t("flt.end", lang)
             parts.append(t("flt.dated", lang, a=a, b=b))
         if self.direction:
-            parts.append(t("flt.direction", lang, v=alt.join(t(f"dir.{d}", lang) if d in classify.DIRECTION_LABELS else d for d in self.direction)))
+            parts.append(
+                t(
+                    "flt.direction",
+                    lang,
+                    v=alt.join(
+                        t(f"dir.{d}", lang) if d in classify.DIRECTION_LABELS else d for d in self.direction
+                    ),
+                )
+            )
         for attr in ("donor_country", "recipient_country"):
             v = getattr(self, attr)
             if v:
@@ -86,7 +104,9 @@ class Filter:
             if v:
                 parts.append(t(f"flt.{attr}", lang, v=alt.join(category("region", r, lang) for r in v)))
         if self.aid_kind:
-            parts.append(t("flt.aid", lang, v=", ".join(category("aid_kind", k, lang) for k in self.aid_kind)))
+            parts.append(
+                t("flt.aid", lang, v=", ".join(category("aid_kind", k, lang) for k in self.aid_kind))
+            )
         if self.status:
             parts.append(t("flt.status", lang, v=", ".join(category("status", x, lang) for x in self.status)))
         if self.level:
@@ -109,14 +129,22 @@ class Filter:
         if self.date_to:
             end = pd.Timestamp(_end(self.date_to))
             m &= flows["date_start"].notna() & (flows["date_start"] <= end)
-        for attr, col in (("direction", "direction"), ("donor_country", "donor_country_iso3"),
-                          ("recipient_country", "recipient_country_iso3"), ("donor_region", "donor_region"),
-                          ("recipient_region", "recipient_region"), ("aid_kind", "aid_kind"), ("status", "status")):
+        for attr, col in (
+            ("direction", "direction"),
+            ("donor_country", "donor_country_iso3"),
+            ("recipient_country", "recipient_country_iso3"),
+            ("donor_region", "donor_region"),
+            ("recipient_region", "recipient_region"),
+            ("aid_kind", "aid_kind"),
+            ("status", "status"),
+        ):
             v = getattr(self, attr)
             if v:
                 m &= flows[col].astype(str).isin(v)
         if self.level:
-            m &= flows["donor_level"].astype(str).isin(self.level) | flows["recipient_level"].astype(str).isin(self.level)
+            m &= flows["donor_level"].astype(str).isin(self.level) | flows["recipient_level"].astype(
+                str
+            ).isin(self.level)
         if self.network:
             m &= flows["channel_network"].isin(self.network) | flows["fund_id"].isin(self.network)
         if self.city:
@@ -148,8 +176,12 @@ def _split(v) -> list[str]:
     return [x.strip() for x in str(v).split(",") if x.strip()]
 
 
-def parse(params, countries: pd.DataFrame | None = None, regions: set[str] | None = None,
-          networks: set[str] | None = None) -> tuple[Filter, list[str]]:
+def parse(
+    params,
+    countries: pd.DataFrame | None = None,
+    regions: set[str] | None = None,
+    networks: set[str] | None = None,
+) -> tuple[Filter, list[str]]:
     """Build a Filter from query parameters; every ignored value yields a notice."""
     notices: list[str] = []
     kw: dict = {}
@@ -169,8 +201,13 @@ def parse(params, countries: pd.DataFrame | None = None, regions: set[str] | Non
                 notices.append(f"Ignored '{key}={_clip(v)}': use YYYY-MM or YYYY-MM-DD.")
     known_iso = set(countries["iso3"]) if countries is not None else None
     allowed = {
-        "direction": set(DIRECTIONS), "aid_kind": set(AID_KINDS), "status": set(STATUSES), "level": set(LEVELS),
-        "donor_region": regions, "recipient_region": regions, "network": networks,
+        "direction": set(DIRECTIONS),
+        "aid_kind": set(AID_KINDS),
+        "status": set(STATUSES),
+        "level": set(LEVELS),
+        "donor_region": regions,
+        "recipient_region": regions,
+        "network": networks,
     }
     for name in LIST_PARAMS:
         raw = get(name)
@@ -185,7 +222,9 @@ def parse(params, countries: pd.DataFrame | None = None, regions: set[str] | Non
                 good = allowed[name] is None or x in allowed[name]
             (vals if good else bad).append(x)
         if bad:
-            notices.append(f"Ignored unknown {name.replace('_', ' ')} value(s): {', '.join(_clip(b) for b in bad)}.")
+            notices.append(
+                f"Ignored unknown {name.replace('_', ' ')} value(s): {', '.join(_clip(b) for b in bad)}."
+            )
         if vals:
             kw[name] = tuple(dict.fromkeys(vals))
     city = get("city")
@@ -207,4 +246,3 @@ def parse(params, countries: pd.DataFrame | None = None, regions: set[str] | Non
 def _clip(s: str, n: int = 40) -> str:
     s = str(s)
     return s if len(s) <= n else s[: n - 1] + "…"
-

@@ -5,6 +5,7 @@ falls back to English at run time and is logged once; with COOP_I18N_STRICT=1
 (the tests) it raises, so a gap is seen in tests rather than shipped silently.
 Data values (place names, summaries) are never translated.
 """
+
 from __future__ import annotations
 
 import functools
@@ -39,9 +40,48 @@ def _load_catalog() -> dict[str, dict[str, str]]:
 CATALOG: dict[str, dict[str, str]] = _load_catalog()
 
 MONTHS_LONG = {
-    "en": ["January", "February", "March", "April", "May", "June", "July", "August", "September", "October", "November", "December"],
-    "fr": ["janvier", "février", "mars", "avril", "mai", "juin", "juillet", "août", "septembre", "octobre", "novembre", "décembre"],
-    "es": ["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"],
+    "en": [
+        "January",
+        "February",
+        "March",
+        "April",
+        "May",
+        "June",
+        "July",
+        "August",
+        "September",
+        "October",
+        "November",
+        "December",
+    ],
+    "fr": [
+        "janvier",
+        "février",
+        "mars",
+        "avril",
+        "mai",
+        "juin",
+        "juillet",
+        "août",
+        "septembre",
+        "octobre",
+        "novembre",
+        "décembre",
+    ],
+    "es": [
+        "enero",
+        "febrero",
+        "marzo",
+        "abril",
+        "mayo",
+        "junio",
+        "julio",
+        "agosto",
+        "septiembre",
+        "octubre",
+        "noviembre",
+        "diciembre",
+    ],
 }
 
 MONTHS = {
@@ -121,8 +161,18 @@ def _country_names(lang: str) -> dict[str, str]:
     return {c.alpha_3: tr(getattr(c, "common_name", c.name)) for c in pycountry.countries}
 
 
-_CATEGORY_PREFIX = {"aid_kind": "aid", "status": "status", "level": "level", "donor_level": "level", "recipient_level": "level",
-                    "region": "region", "donor_region": "region", "recipient_region": "region", "direction": "dir", "scope": "scope"}
+_CATEGORY_PREFIX = {
+    "aid_kind": "aid",
+    "status": "status",
+    "level": "level",
+    "donor_level": "level",
+    "recipient_level": "level",
+    "region": "region",
+    "donor_region": "region",
+    "recipient_region": "region",
+    "direction": "dir",
+    "scope": "scope",
+}
 
 
 def category(field: str, value, lang: str = DEFAULT) -> str:
@@ -154,7 +204,9 @@ def message(text: str, lang: str = DEFAULT) -> str:
     """
     if lang == DEFAULT or not text:
         return text
-    m = re.fullmatch(r"([A-Za-z_]\w*): (.+)", text, re.S)  # 'field: note.' first, or a leading {n} would swallow the field
+    m = re.fullmatch(
+        r"([A-Za-z_]\w*): (.+)", text, re.S
+    )  # 'field: note.' first, or a leading {n} would swallow the field
     if m:
         done = _prefixed(m.group(1), m.group(2), lang)
         if done:

@@ -6,6 +6,7 @@ anything is stored; every change it makes is written in `notes`, every row it
 cannot accept is set aside with its problems. `build` turns the accepted rows
 into the same tables as the bundled data, with the user's place choices.
 """
+
 from __future__ import annotations
 
 import functools
@@ -21,8 +22,13 @@ from .schema import FLOWS, PARTNERSHIPS, Table
 from .validate import Problem, Report, check
 
 MAX_CELL = 10_000
-USER_PARTNERSHIPS = Table("user_partnerships", "Partnerships (import)", "Imported partnerships.",
-                          tuple(f for f in PARTNERSHIPS.fields if f.name != "source_id"), primary_key="partnership_id")
+USER_PARTNERSHIPS = Table(
+    "user_partnerships",
+    "Partnerships (import)",
+    "Imported partnerships.",
+    tuple(f for f in PARTNERSHIPS.fields if f.name != "source_id"),
+    primary_key="partnership_id",
+)
 STATUS_BASIS_DEFAULT = "no status in the file: taken as reported given, the rule used for the bundled data"
 
 
@@ -36,7 +42,7 @@ class Options:
         return {"decimal": self.decimal, "day_first": self.day_first, "constants": dict(self.constants)}
 
     @classmethod
-    def from_dict(cls, d: dict | None) -> "Options":
+    def from_dict(cls, d: dict | None) -> Options:
         d = d or {}
         return cls(d.get("decimal", "auto"), bool(d.get("day_first", True)), dict(d.get("constants", {})))
 
@@ -66,8 +72,17 @@ class Prepared:
 
     def set_aside(self) -> pd.DataFrame:
         """The rows not imported, as the user wrote them, with their row number and problems."""
-        probs = pd.DataFrame([p.as_dict() for p in self.report.problems if p.row > 1], columns=["row", "column", "message"])
-        why = probs.groupby("row").apply(lambda g: "; ".join(f"{c}: {m}" for c, m in zip(g["column"], g["message"])), include_groups=False) if len(probs) else pd.Series(dtype=str)
+        probs = pd.DataFrame(
+            [p.as_dict() for p in self.report.problems if p.row > 1], columns=["row", "column", "message"]
+        )
+        why = (
+            probs.groupby("row").apply(
+                lambda g: "; ".join(f"{c}: {m}" for c, m in zip(g["column"], g["message"])),
+                include_groups=False,
+            )
+            if len(probs)
+            else pd.Series(dtype=str)
+        )
         rows = self.raw.rows[~self.valid]
         out = self.raw.data.loc[rows.index].copy()
         out.insert(0, "problems", rows.map(why).fillna("header problem: see the report").to_numpy())
@@ -79,8 +94,14 @@ class Prepared:
 
     def counts(self) -> dict:
         n_valid = int(self.valid.sum())
-        return {"rows": len(self.table), "imported": n_valid, "set_aside": len(self.table) - n_valid,
-                "unplaced": len(self.unplaced), "ambiguous": len(self.ambiguous), "blank_rows_skipped": self.raw.details.get("blank_rows", 0)}
+        return {
+            "rows": len(self.table),
+            "imported": n_valid,
+            "set_aside": len(self.table) - n_valid,
+            "unplaced": len(self.unplaced),
+            "ambiguous": len(self.ambiguous),
+            "blank_rows_skipped": self.raw.details.get("blank_rows", 0),
+        }
 
 
 def _decimal(raw: RawTable, opt: Options) -> str:
@@ -89,7 +110,12 @@ def _decimal(raw: RawTable, opt: Options) -> str:
     return "," if raw.details.get("separator") == "semicolon" else "."
 
 
-def prepare(raw: RawTable, kind: str | None = None, mapping: dict[str, str | None] | None = None, options: Options | None = None) -> Prepared:
+def prepare(
+    raw: RawTable,
+    kind: str | None = None,
+    mapping: dict[str, str | None] | None = None,
+    options: Options | None = None,
+) -> Prepared:
     kind = kind or columns.detect_kind(list(raw.data.columns))
     opt = options or Options()
     headers = list(raw.data.columns)
@@ -133,7 +159,9 @@ def prepare(raw: RawTable, kind: str | None = None, mapping: dict[str, str | Non
             n = int(t[f].eq("").sum())
             t[f] = t[f].where(t[f].ne(""), str(v).strip())
             if n:
-                notes.append(f"{f}: {n} empty cells set to '{str(v).strip()}', the value you gave for every row.")
+                notes.append(
+                    f"{f}: {n} empty cells set to '{str(v).strip()}', the value you gave for every row."
+                )
     if kind == "flows":
         amount_header = next((h for h, f in mapping.items() if f == "amount"), "")
         cur = columns.currency_in_header(amount_header)
@@ -142,7 +170,9 @@ def prepare(raw: RawTable, kind: str | None = None, mapping: dict[str, str | Non
             n = int((t["currency"].eq("") & t["amount"].ne("")).sum())
             t["currency"] = t["currency"].where(~(t["currency"].eq("") & t["amount"].ne("")), cur)
             if n:
-                notes.append(f"currency: {n} amounts without a currency take {cur}, written in the header '{amount_header}'.")
+                notes.append(
+                    f"currency: {n} amounts without a currency take {cur}, written in the header '{amount_header}'."
+                )
         _prepare_flows(t, raw, opt, notes, flag, label)
         table = INTERCHANGE
     else:
@@ -150,11 +180,21 @@ def prepare(raw: RawTable, kind: str | None = None, mapping: dict[str, str | Non
         table = USER_PARTNERSHIPS
     rep = check(t, table, row_numbers=rows)
     flagged = {(p.row, p.column) for p in extra}
-    kept = [Problem(p.row, label.get(p.column, p.column), p.message) for p in rep.problems if (p.row, label.get(p.column, p.column)) not in flagged]
+    kept = [
+        Problem(p.row, label.get(p.column, p.column), p.message)
+        for p in rep.problems
+        if (p.row, label.get(p.column, p.column)) not in flagged
+    ]
     missing_required = [p for p in kept if p.row == 1]
     for p in missing_required:
         kept.remove(p)
-        kept.append(Problem(1, p.column, f"no column is mapped to '{p.column}' (required): map one of your columns to it, or give one value for every row"))
+        kept.append(
+            Problem(
+                1,
+                p.column,
+                f"no column is mapped to '{p.column}' (required): map one of your columns to it, or give one value for every row",
+            )
+        )
     report = Report(rows=len(t), problems=sorted(kept + extra, key=lambda p: (p.row, p.column)))
     prep = Prepared(kind, raw, mapping, opt, t, report, notes, unmapped, pd.DataFrame(), pd.DataFrame())
     prep.ambiguous, prep.unplaced = _places(prep)
@@ -170,8 +210,10 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
             by_city = t[f"{side}_city"].ne("")
             t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
             if by_city.any():
-                notes.append(f"{side}_level: the file has no {side} level, so the {int(by_city.sum())} {side}s given with a city are taken as cities "
-                             "(give another value for every row if they are not).")
+                notes.append(
+                    f"{side}_level: the file has no {side} level, so the {int(by_city.sum())} {side}s given with a city are taken as cities "
+                    "(give another value for every row if they are not)."
+                )
         lv = normalise.levels(t[f"{side}_level"])
         t[f"{side}_level"] = lv.values
         flag(lv.bad, lv.why, f"{side}_level")
@@ -183,14 +225,20 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
         fill_name = t[f"{side}_name"].eq("") & t[f"{side}_city"].ne("")
         t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
         if fill_name.any():
-            notes.append(f"{side}_name: {int(fill_name.sum())} rows name no {side}, so the {side} city is used as its name.")
+            notes.append(
+                f"{side}_name: {int(fill_name.sum())} rows name no {side}, so the {side} city is used as its name."
+            )
         fill_city = t[f"{side}_city"].eq("") & t[f"{side}_level"].eq("city") & t[f"{side}_name"].ne("")
         t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])
         if fill_city.any():
-            notes.append(f"{side}_city: {int(fill_city.sum())} city actors have no city column value, so their name is looked up as the city.")
+            notes.append(
+                f"{side}_city: {int(fill_city.sum())} city actors have no city column value, so their name is looked up as the city."
+            )
     if "record_id" not in t:
         t["record_id"] = "R" + raw.rows.astype(str)
-        notes.append("record_id: the file has no id column, so each row's id is R + its row number in the file.")
+        notes.append(
+            "record_id: the file has no id column, so each row's id is R + its row number in the file."
+        )
     if "date" in t:
         res, prec = normalise.dates(t["date"], opt.day_first)
         t["date"] = res.values
@@ -199,13 +247,22 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
         if "date_precision" not in t:
             t["date_precision"] = prec.where(~res.bad, "")
         else:
-            t["date_precision"] = t["date_precision"].where(t["date_precision"].ne(""), prec.where(~res.bad, ""))
+            t["date_precision"] = t["date_precision"].where(
+                t["date_precision"].ne(""), prec.where(~res.bad, "")
+            )
     if "source_date" in t:
         res, _ = normalise.dates(t["source_date"], opt.day_first)
         t["source_date"] = res.values
         flag(res.bad, res.why, "source_date")
     dec = _decimal(raw, opt)
-    for f in ("quantity", "amount", "donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"):
+    for f in (
+        "quantity",
+        "amount",
+        "donor_latitude",
+        "donor_longitude",
+        "recipient_latitude",
+        "recipient_longitude",
+    ):
         if f in t:
             res = normalise.numbers(t[f], dec)
             t[f] = res.values
@@ -228,7 +285,9 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
     t["status_basis"] = np.where(blank, STATUS_BASIS_DEFAULT, "status given in the file")
     t["status"] = t["status"].where(~blank, "delivered")
     if blank.any():
-        notes.append(f"status: {int(blank.sum())} rows give no status and count as delivered (reported given), as in the bundled data; filter by status to check.")
+        notes.append(
+            f"status: {int(blank.sum())} rows give no status and count as delivered (reported given), as in the bundled data; filter by status to check."
+        )
 
 
 def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str], flag) -> None:
@@ -240,7 +299,9 @@ def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: l
             _note(notes, f"country_{s}_iso3", co)
     if "partnership_id" not in t:
         t["partnership_id"] = "P" + raw.rows.astype(str)
-        notes.append("partnership_id: the file has no id column, so each row's id is P + its row number in the file.")
+        notes.append(
+            "partnership_id: the file has no id column, so each row's id is P + its row number in the file."
+        )
     for f in ("since_year", "latitude_a", "longitude_a", "latitude_b", "longitude_b"):
         if f in t:
             res = normalise.numbers(t[f], _decimal(raw, opt))
@@ -255,7 +316,10 @@ def _note(notes: list[str], f: str, res: normalise.Result) -> None:
 
 def _sides(kind: str):
     if kind == "flows":
-        return [("donor", "donor_city", "donor_country_iso3"), ("recipient", "recipient_city", "recipient_country_iso3")]
+        return [
+            ("donor", "donor_city", "donor_country_iso3"),
+            ("recipient", "recipient_city", "recipient_country_iso3"),
+        ]
     return [("a", "city_a", "country_a_iso3"), ("b", "city_b", "country_b_iso3")]
 
 
@@ -264,12 +328,14 @@ def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
     return place_questions(t, prep.raw.rows.loc[t.index], prep.kind)
 
 
-def place_questions(t: pd.DataFrame, rown: pd.Series, kind: str = "flows") -> tuple[pd.DataFrame, pd.DataFrame]:
+def place_questions(
+    t: pd.DataFrame, rown: pd.Series, kind: str = "flows"
+) -> tuple[pd.DataFrame, pd.DataFrame]:
     """Names with several gazetteer candidates (or none given a country), and names not found."""
     from . import places
 
     amb, miss = [], []
-    for side, ccol, icol in _sides(kind):
+    for _side, ccol, icol in _sides(kind):
         if ccol not in t or icol not in t or t.empty:
             continue
         city, iso = t[ccol].astype(str), t[icol].astype(str)
@@ -282,22 +348,45 @@ def place_questions(t: pd.DataFrame, rown: pd.Series, kind: str = "flows") -> tu
             if not iso[i] and len(places.candidates(city[i])):
                 why = "no country given: choose the place among the candidates, or it stays unplaced"
             else:
-                why = "no country given and not in the offline gazetteer" if not iso[i] else f"not in the offline gazetteer for {iso[i]}"
+                why = (
+                    "no country given and not in the offline gazetteer"
+                    if not iso[i]
+                    else f"not in the offline gazetteer for {iso[i]}"
+                )
             miss.append({"row": int(rown[i]), "column": ccol, "name": city[i], "country": iso[i], "why": why})
         a = city.ne("") & res["n_candidates"].gt(1)
         for i in t.index[a]:
-            amb.append({"name": city[i], "country": iso[i], "n_candidates": int(res.at[i, "n_candidates"]), "row": int(rown[i]),
-                        "key": placement.choice_key(city[i], iso[i])})
+            amb.append(
+                {
+                    "name": city[i],
+                    "country": iso[i],
+                    "n_candidates": int(res.at[i, "n_candidates"]),
+                    "row": int(rown[i]),
+                    "key": placement.choice_key(city[i], iso[i]),
+                }
+            )
         nocountry = city.ne("") & iso.eq("")
         world = {n: len(places.candidates(n)) for n in city[nocountry].unique()}
         for i in t.index[nocountry]:
             if world[city[i]]:
-                amb.append({"name": city[i], "country": "", "n_candidates": world[city[i]], "row": int(rown[i]), "key": placement.choice_key(city[i], "")})
+                amb.append(
+                    {
+                        "name": city[i],
+                        "country": "",
+                        "n_candidates": world[city[i]],
+                        "row": int(rown[i]),
+                        "key": placement.choice_key(city[i], ""),
+                    }
+                )
     amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key"])
     if len(amb_df):
         # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
-        amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(name=("name", "first"), country=("country", "first"),
-                                                                       n_candidates=("n_candidates", "first"), rows=("row", lambda r: sorted(set(r))))
+        amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(
+            name=("name", "first"),
+            country=("country", "first"),
+            n_candidates=("n_candidates", "first"),
+            rows=("row", lambda r: sorted(set(r))),
+        )
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
         amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])
@@ -317,9 +406,25 @@ def template(kind: str, bundle) -> tuple[bytes, bytes]:
         cols = list(columns.USER_PARTNERSHIP_FIELDS)
         example = bundle.partnerships.head(1)
         fields = [f for f in PARTNERSHIPS.fields if f.name in cols]
-    example = example.reindex(columns=cols).astype(object).where(example.reindex(columns=cols).notna(), "").astype(str)
-    dd = pd.DataFrame([{"field": f.name, "required": f.required, "type": f.type, "allowed values": ", ".join(f.enum or ()),
-                        "unit": f.unit or "", "description": f.description} for f in fields])
+    example = (
+        example.reindex(columns=cols)
+        .astype(object)
+        .where(example.reindex(columns=cols).notna(), "")
+        .astype(str)
+    )
+    dd = pd.DataFrame(
+        [
+            {
+                "field": f.name,
+                "required": f.required,
+                "type": f.type,
+                "allowed values": ", ".join(f.enum or ()),
+                "unit": f.unit or "",
+                "description": f.description,
+            }
+            for f in fields
+        ]
+    )
     return neutralise(example).to_csv(index=False).encode("utf-8"), dd.to_csv(index=False).encode("utf-8")
 
 
@@ -334,8 +439,13 @@ def choices_for(name: str, iso3: str) -> pd.DataFrame:
     return c[["geonameid", "name", "country_iso3", "population", "lat", "lon"]].reset_index(drop=True)
 
 
-def build_flows(rows: pd.DataFrame, countries: pd.DataFrame, fx: pd.DataFrame, choices: dict[str, int] | None = None,
-                dataset: str = "imported") -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def build_flows(
+    rows: pd.DataFrame,
+    countries: pd.DataFrame,
+    fx: pd.DataFrame,
+    choices: dict[str, int] | None = None,
+    dataset: str = "imported",
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Accepted interchange rows -> (enriched flows, placed actors, sources), exactly as the bundled data is built."""
     f = rows.reset_index(drop=True).copy()
     for c in FLOWS.columns:
@@ -388,8 +498,15 @@ def _own_coordinates(f: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
             continue
         lat, lon = pd.to_numeric(la, errors="coerce"), pd.to_numeric(lo, errors="coerce")
         ok = lat.between(-90, 90) & lon.between(-180, 180)
-        for aid_, y, x, lvl in zip(f.loc[ok, f"{side}_actor_id"], lat[ok], lon[ok], f.loc[ok, f"{side}_level"]):
-            out.loc[aid_, ["latitude", "longitude", "placement", "place_note"]] = [y, x, "city" if lvl == "city" else "at_named_city", "coordinates given in the imported file"]
+        for aid_, y, x, lvl in zip(
+            f.loc[ok, f"{side}_actor_id"], lat[ok], lon[ok], f.loc[ok, f"{side}_level"]
+        ):
+            out.loc[aid_, ["latitude", "longitude", "placement", "place_note"]] = [
+                y,
+                x,
+                "city" if lvl == "city" else "at_named_city",
+                "coordinates given in the imported file",
+            ]
     return _align(out, actors)
 
 
@@ -408,12 +525,21 @@ def build_partnerships(rows: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
         if c not in p:
             p[c] = ""
     for s in ("a", "b"):
-        given = pd.to_numeric(p[f"latitude_{s}"], errors="coerce").notna() & pd.to_numeric(p[f"longitude_{s}"], errors="coerce").notna()
+        given = (
+            pd.to_numeric(p[f"latitude_{s}"], errors="coerce").notna()
+            & pd.to_numeric(p[f"longitude_{s}"], errors="coerce").notna()
+        )
         r = places.resolve(p[f"city_{s}"], p[f"country_{s}_iso3"].where(p[f"country_{s}_iso3"] != ""))
-        p[f"latitude_{s}"] = np.where(given, p[f"latitude_{s}"], r["latitude"].astype("float64").astype(str).replace("nan", ""))
-        p[f"longitude_{s}"] = np.where(given, p[f"longitude_{s}"], r["longitude"].astype("float64").astype(str).replace("nan", ""))
+        p[f"latitude_{s}"] = np.where(
+            given, p[f"latitude_{s}"], r["latitude"].astype("float64").astype(str).replace("nan", "")
+        )
+        p[f"longitude_{s}"] = np.where(
+            given, p[f"longitude_{s}"], r["longitude"].astype("float64").astype(str).replace("nan", "")
+        )
     p["source_id"] = p["source_url"].map(_sid)
-    return typed(p[PARTNERSHIPS.columns], PARTNERSHIPS), _sources(p[["source_url"]].assign(source_publisher="", source_date=""))
+    return typed(p[PARTNERSHIPS.columns], PARTNERSHIPS), _sources(
+        p[["source_url"]].assign(source_publisher="", source_date="")
+    )
 
 
 def _sid(url: str) -> str:

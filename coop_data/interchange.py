@@ -5,6 +5,7 @@ Reading never raises on bad content: problems in cells are reported later by
 row and column (`coop_data.importer`); only a file that cannot be read at all
 raises `InputError`, whose message is meant for the user.
 """
+
 from __future__ import annotations
 
 import io
@@ -17,12 +18,20 @@ import pandas as pd
 from . import columns
 from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, Table
 
-INTERCHANGE = Table("interchange", "Flows (interchange format)", "Dossier layout.", INTERCHANGE_FIELDS + FLOW_EXTRA_FIELDS, primary_key="record_id")
+INTERCHANGE = Table(
+    "interchange",
+    "Flows (interchange format)",
+    "Dossier layout.",
+    INTERCHANGE_FIELDS + FLOW_EXTRA_FIELDS,
+    primary_key="record_id",
+)
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-LIMITS = (f"Files up to {MAX_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows, {MAX_COLUMNS} columns; "
-          "CSV (UTF-8, UTF-8 with BOM, Windows-1252 or Latin-1; comma, semicolon or tab) or XLSX (first sheet).")
+LIMITS = (
+    f"Files up to {MAX_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows, {MAX_COLUMNS} columns; "
+    "CSV (UTF-8, UTF-8 with BOM, Windows-1252 or Latin-1; comma, semicolon or tab) or XLSX (first sheet)."
+)
 
 
 class InputError(ValueError):
@@ -32,6 +41,7 @@ class InputError(ValueError):
 @dataclass
 class RawTable:
     """The user's table as strings; `rows` gives each row's number in the file (header row + 1 …)."""
+
     data: pd.DataFrame
     rows: pd.Series
     format: str
@@ -49,7 +59,9 @@ def read_csv(data: bytes) -> RawTable:
     if not data.strip():
         raise InputError("the file is empty")
     if data[:2] == b"PK":
-        raise InputError("this looks like a spreadsheet (XLSX/ZIP) file, not a CSV: upload it with the .xlsx extension")
+        raise InputError(
+            "this looks like a spreadsheet (XLSX/ZIP) file, not a CSV: upload it with the .xlsx extension"
+        )
     if b"\x00" in data[:4096]:
         raise InputError("this is not a text CSV file (it contains binary data)")
     text, used = None, ""
@@ -73,9 +85,19 @@ def read_csv(data: bytes) -> RawTable:
         raise InputError(f"the file has {len(df.columns)} columns; the limit is {MAX_COLUMNS}")
     df.columns = [str(c).strip() for c in df.columns]
     rows = pd.Series(range(2, len(df) + 2), index=df.index)
-    keep = df.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(df.columns) else pd.Series(False, index=df.index)
-    enc_name = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}[used] + (" with BOM" if bom else "")
-    details = {"encoding": enc_name, "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep], "blank_rows": int((~keep).sum())}
+    keep = (
+        df.apply(lambda c: c.str.strip().ne("")).any(axis=1)
+        if len(df.columns)
+        else pd.Series(False, index=df.index)
+    )
+    enc_name = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}[used] + (
+        " with BOM" if bom else ""
+    )
+    details = {
+        "encoding": enc_name,
+        "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep],
+        "blank_rows": int((~keep).sum()),
+    }
     return RawTable(df[keep], rows[keep], "csv", details)
 
 
@@ -109,7 +131,11 @@ def read_xlsx(data: bytes) -> RawTable:
 
     def score(row):
         hs = [h for h in row if h]
-        return max(sum(v is not None for v in columns.suggest(hs, k).values()) for k in columns.KINDS) if hs else -1
+        return (
+            max(sum(v is not None for v in columns.suggest(hs, k).values()) for k in columns.KINDS)
+            if hs
+            else -1
+        )
 
     def joined(i):
         """A two-level header ("Donor" merged over "City | Country") read as "Donor City", "Donor Country"."""
@@ -126,7 +152,9 @@ def read_xlsx(data: bytes) -> RawTable:
             options.append((score(j), -i, i, True))
     _, _, head_i, merged_group = max(options)
     headers = joined(head_i) if merged_group else list(grid[head_i])
-    headers = [h.strip() or f"column {openpyxl.utils.get_column_letter(j + 1)}" for j, h in enumerate(headers)]
+    headers = [
+        h.strip() or f"column {openpyxl.utils.get_column_letter(j + 1)}" for j, h in enumerate(headers)
+    ]
     seen: dict[str, int] = {}
     for j, h in enumerate(headers):
         if h in seen:
@@ -134,12 +162,17 @@ def read_xlsx(data: bytes) -> RawTable:
             headers[j] = f"{h} ({seen[h]})"
         else:
             seen[h] = 1
-    body = grid[head_i + 1:]
+    body = grid[head_i + 1 :]
     _limit_rows(len(body))
     df = pd.DataFrame(body, columns=headers, dtype=str)
     rows = pd.Series(range(head_i + 2, head_i + 2 + len(df)), index=df.index)
     keep = df.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(df) else pd.Series(dtype=bool)
-    details = {"sheet": ws.title, "header_row": head_i + 1, "two_level_header": merged_group, "blank_rows": int((~keep).sum()) if len(df) else 0}
+    details = {
+        "sheet": ws.title,
+        "header_row": head_i + 1,
+        "two_level_header": merged_group,
+        "blank_rows": int((~keep).sum()) if len(df) else 0,
+    }
     return RawTable(df[keep] if len(df) else df, rows[keep] if len(df) else rows, "xlsx", details)
 
 
@@ -183,4 +216,14 @@ def validate_file(path: str | Path):
     return prep.table, prep.report, prep.unplaced.to_dict("records")
 
 
-__all__ = ["INTERCHANGE", "InputError", "LIMITS", "RawTable", "read_csv", "read_xlsx", "read_upload", "read_path", "validate_file"]
+__all__ = [
+    "INTERCHANGE",
+    "InputError",
+    "LIMITS",
+    "RawTable",
+    "read_csv",
+    "read_xlsx",
+    "read_upload",
+    "read_path",
+    "validate_file",
+]

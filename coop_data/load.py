@@ -4,6 +4,7 @@ Enrichment adds what every view needs - regions, North/South groups,
 direction category, EUR/USD values, date bounds, coordinates and whether the
 row counts in totals - once, so pages only filter and group.
 """
+
 from __future__ import annotations
 
 import functools
@@ -40,7 +41,9 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         elif f.type == "boolean":
             out[f.name] = col.str.lower().isin(["true", "1", "yes"])
         else:
-            out[f.name] = col.fillna("").astype("str")  # Arrow-backed: a tenth of the memory of Python objects
+            out[f.name] = col.fillna("").astype(
+                "str"
+            )  # Arrow-backed: a tenth of the memory of Python objects
     return out
 
 
@@ -70,12 +73,19 @@ def add_direction(flows: pd.DataFrame, countries: pd.DataFrame, scheme: str) -> 
     out = flows.copy()
     out["donor_group"] = out["donor_country_iso3"].map(g)
     out["recipient_group"] = out["recipient_country_iso3"].map(g)
-    out["direction"] = classify.direction(out["donor_country_iso3"], out["recipient_country_iso3"], out["donor_level"], g)
+    out["direction"] = classify.direction(
+        out["donor_country_iso3"], out["recipient_country_iso3"], out["donor_level"], g
+    )
     return out
 
 
-def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, fx: pd.DataFrame,
-           scheme: str = classify.DEFAULT_SCHEME) -> pd.DataFrame:
+def enrich(
+    flows: pd.DataFrame,
+    actors: pd.DataFrame,
+    countries: pd.DataFrame,
+    fx: pd.DataFrame,
+    scheme: str = classify.DEFAULT_SCHEME,
+) -> pd.DataFrame:
     f = flows.copy()
     reg = countries.set_index("iso3")
     a = actors.set_index("actor_id")
@@ -96,7 +106,15 @@ def enrich(flows: pd.DataFrame, actors: pd.DataFrame, countries: pd.DataFrame, f
     has_children = set(f.loc[f["parent_id"] != "", "parent_id"])
     f["overlaps_details"] = f["is_aggregate"] & f["record_id"].isin(has_children)
     f["counted"] = (f["status"] == "delivered") & ~f["overlaps_details"]
-    for col in ("direction", "aid_kind", "status", "donor_level", "recipient_level", "donor_region", "recipient_region"):
+    for col in (
+        "direction",
+        "aid_kind",
+        "status",
+        "donor_level",
+        "recipient_level",
+        "donor_region",
+        "recipient_region",
+    ):
         f[col] = f[col].astype("category")
     return f
 

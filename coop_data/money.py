@@ -1,4 +1,5 @@
 """Money in its own currency, with EUR and USD values from a documented rate table."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -18,11 +19,21 @@ def convert(amount: pd.Series, currency: pd.Series, date: pd.Series, rates: pd.D
     per_eur = rates.set_index(["currency", "year"])["units_per_eur"]
     idx = pd.MultiIndex.from_arrays([currency.fillna("").astype(str), fx_year])
     rate = pd.Series(per_eur.reindex(idx).values, index=amount.index)
-    usd = pd.Series(per_eur.reindex(pd.MultiIndex.from_arrays([pd.Series("USD", index=amount.index), fx_year])).values, index=amount.index)
+    usd = pd.Series(
+        per_eur.reindex(pd.MultiIndex.from_arrays([pd.Series("USD", index=amount.index), fx_year])).values,
+        index=amount.index,
+    )
     eur = amount / rate
     has = amount.notna()
     note = pd.Series("", index=amount.index)
     note[has & ~known] = f"year unknown: {FALLBACK_YEAR} rate used"
     note[has & rate.isna()] = "no rate for this currency: not converted"
     note[has & currency.eq("EUR")] = ""
-    return pd.DataFrame({"amount_eur": eur.round(2), "amount_usd": (eur * usd).round(2), "fx_year": fx_year.where(has), "fx_note": note})
+    return pd.DataFrame(
+        {
+            "amount_eur": eur.round(2),
+            "amount_usd": (eur * usd).round(2),
+            "fx_year": fx_year.where(has),
+            "fx_note": note,
+        }
+    )

@@ -5,6 +5,7 @@ cells it could not read (left as written, so validation names them) and a
 note of what it changed, so no conversion is silent. Nothing is guessed: a
 value that is not unambiguous stays as written and is reported.
 """
+
 from __future__ import annotations
 
 import functools
@@ -52,18 +53,106 @@ def numbers(s: pd.Series, decimal: str = ".") -> Result:
     out = t.where(ok, raw)
     changed = int((out != raw).sum())
     bad = ~ok
-    why = pd.Series("", index=s.index).where(~bad, "'" + raw + "' is not a number" + (" (decimal comma expected)" if decimal == "," else ""))
-    note = f"{changed} numbers read with {'decimal comma' if decimal == ',' else 'decimal point'} and thousands separators removed" if changed else ""
+    why = pd.Series("", index=s.index).where(
+        ~bad, "'" + raw + "' is not a number" + (" (decimal comma expected)" if decimal == "," else "")
+    )
+    note = (
+        f"{changed} numbers read with {'decimal comma' if decimal == ',' else 'decimal point'} and thousands separators removed"
+        if changed
+        else ""
+    )
     return Result(out, bad, why, changed, note)
 
 
 MONTHS = {
-    **{m: i for i, m in enumerate(["january", "february", "march", "april", "may", "june", "july", "august", "september", "october", "november", "december"], 1)},
-    **{m: i for i, m in enumerate(["janvier", "fevrier", "mars", "avril", "mai", "juin", "juillet", "aout", "septembre", "octobre", "novembre", "decembre"], 1)},
-    **{m: i for i, m in enumerate(["enero", "febrero", "marzo", "abril", "mayo", "junio", "julio", "agosto", "septiembre", "octubre", "noviembre", "diciembre"], 1)},
-    **{m: i for i, m in enumerate(["januar", "februar", "marz", "april", "mai", "juni", "juli", "august", "september", "oktober", "november", "dezember"], 1)},
-    **{m: i for i, m in enumerate(["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1)},
-    "sept": 9, "setiembre": 9,
+    **{
+        m: i
+        for i, m in enumerate(
+            [
+                "january",
+                "february",
+                "march",
+                "april",
+                "may",
+                "june",
+                "july",
+                "august",
+                "september",
+                "october",
+                "november",
+                "december",
+            ],
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            [
+                "janvier",
+                "fevrier",
+                "mars",
+                "avril",
+                "mai",
+                "juin",
+                "juillet",
+                "aout",
+                "septembre",
+                "octobre",
+                "novembre",
+                "decembre",
+            ],
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            [
+                "enero",
+                "febrero",
+                "marzo",
+                "abril",
+                "mayo",
+                "junio",
+                "julio",
+                "agosto",
+                "septiembre",
+                "octubre",
+                "noviembre",
+                "diciembre",
+            ],
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            [
+                "januar",
+                "februar",
+                "marz",
+                "april",
+                "mai",
+                "juni",
+                "juli",
+                "august",
+                "september",
+                "oktober",
+                "november",
+                "dezember",
+            ],
+            1,
+        )
+    },
+    **{
+        m: i
+        for i, m in enumerate(
+            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
+        )
+    },
+    "sept": 9,
+    "setiembre": 9,
 }
 _ISO = re.compile(r"^(\d{4})(?:[-/.](\d{1,2})(?:[-/.](\d{1,2}))?)?(?:[ T]00:00(?::00)?)?$")
 _DMY = re.compile(r"^(\d{1,2})[/.\-](\d{1,2})[/.\-](\d{4})$")
@@ -103,7 +192,11 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
     elif (mt := _WORDS_US.match(low.replace(",", ""))) and mt[1] in MONTHS:
         m, d, y = MONTHS[mt[1]], int(mt[2]), int(mt[3])
     else:
-        return "", "", f"date '{_short(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')"
+        return (
+            "",
+            "",
+            f"date '{_short(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')",
+        )
     if m is None:
         return f"{y:04d}", "year", ""
     if not _real(y, m, d):
@@ -124,7 +217,11 @@ def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     out = iso.where(~bad, raw)
     changed = int((~bad & out.ne(raw)).sum())
     order = "day/month/year" if day_first else "month/day/year"
-    note = f"{changed} dates rewritten as YYYY-MM-DD, YYYY-MM or YYYY (numeric dates read as {order})" if changed else ""
+    note = (
+        f"{changed} dates rewritten as YYYY-MM-DD, YYYY-MM or YYYY (numeric dates read as {order})"
+        if changed
+        else ""
+    )
     return Result(out, bad, why, changed, note), prec
 
 
@@ -161,46 +258,165 @@ def countries(s: pd.Series) -> Result:
     bad = raw.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
     out = out.where(~bad, raw)
     changed = int((out != raw).sum())
-    why = pd.Series("", index=s.index).where(~bad, "unknown country '" + raw.str.slice(0, 60) + "' (use an ISO 3166 code such as ITA, or the country's name)")
-    examples = ", ".join(f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3])
+    why = pd.Series("", index=s.index).where(
+        ~bad,
+        "unknown country '"
+        + raw.str.slice(0, 60)
+        + "' (use an ISO 3166 code such as ITA, or the country's name)",
+    )
+    examples = ", ".join(
+        f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3]
+    )
     note = f"{changed} country values written as ISO 3166 alpha-3 codes (e.g. {examples})" if changed else ""
     return Result(out, bad, why, changed, note)
 
 
 _AID = {
-    "mask": "masks", "masks": "masks", "face masks": "masks", "facemasks": "masks", "masques": "masks", "masque": "masks",
-    "mascarillas": "masks", "mascarilla": "masks", "mascherine": "masks", "masken": "masks", "surgical masks": "masks",
-    "ppe": "ppe", "epi": "ppe", "personal protective equipment": "ppe", "protective equipment": "ppe", "schutzausrustung": "ppe",
-    "medical equipment": "medical_equipment", "medical supplies": "medical_equipment", "materiel medical": "medical_equipment",
-    "equipo medico": "medical_equipment", "equipos medicos": "medical_equipment",
-    "ventilator": "ventilators", "ventilators": "ventilators", "respirators": "ventilators", "respirateurs": "ventilators", "respiradores": "ventilators",
-    "test kits": "test_kits", "tests": "test_kits", "test kit": "test_kits", "kits de test": "test_kits", "pruebas": "test_kits",
-    "cash": "cash", "money": "cash", "funds": "cash", "financial aid": "cash", "grant": "cash", "argent": "cash", "dinero": "cash",
-    "don financier": "cash", "aide financiere": "cash", "ayuda financiera": "cash", "geld": "cash",
-    "grant call": "grant_call", "patients": "patients_treated", "patients treated": "patients_treated", "patient transfer": "patients_treated",
-    "medical team": "medical_team", "doctors": "medical_team", "equipe medicale": "medical_team", "equipo medico enviado": "medical_team",
-    "knowledge exchange": "knowledge_exchange", "expertise": "knowledge_exchange", "echange d experience": "knowledge_exchange",
-    "food": "food", "nourriture": "food", "alimentos": "food", "vivres": "food", "mixed": "mixed", "mixte": "mixed", "mixto": "mixed",
-    "other": "other", "autre": "other", "otro": "other", "sonstiges": "other",
+    "mask": "masks",
+    "masks": "masks",
+    "face masks": "masks",
+    "facemasks": "masks",
+    "masques": "masks",
+    "masque": "masks",
+    "mascarillas": "masks",
+    "mascarilla": "masks",
+    "mascherine": "masks",
+    "masken": "masks",
+    "surgical masks": "masks",
+    "ppe": "ppe",
+    "epi": "ppe",
+    "personal protective equipment": "ppe",
+    "protective equipment": "ppe",
+    "schutzausrustung": "ppe",
+    "medical equipment": "medical_equipment",
+    "medical supplies": "medical_equipment",
+    "materiel medical": "medical_equipment",
+    "equipo medico": "medical_equipment",
+    "equipos medicos": "medical_equipment",
+    "ventilator": "ventilators",
+    "ventilators": "ventilators",
+    "respirators": "ventilators",
+    "respirateurs": "ventilators",
+    "respiradores": "ventilators",
+    "test kits": "test_kits",
+    "tests": "test_kits",
+    "test kit": "test_kits",
+    "kits de test": "test_kits",
+    "pruebas": "test_kits",
+    "cash": "cash",
+    "money": "cash",
+    "funds": "cash",
+    "financial aid": "cash",
+    "grant": "cash",
+    "argent": "cash",
+    "dinero": "cash",
+    "don financier": "cash",
+    "aide financiere": "cash",
+    "ayuda financiera": "cash",
+    "geld": "cash",
+    "grant call": "grant_call",
+    "patients": "patients_treated",
+    "patients treated": "patients_treated",
+    "patient transfer": "patients_treated",
+    "medical team": "medical_team",
+    "doctors": "medical_team",
+    "equipe medicale": "medical_team",
+    "equipo medico enviado": "medical_team",
+    "knowledge exchange": "knowledge_exchange",
+    "expertise": "knowledge_exchange",
+    "echange d experience": "knowledge_exchange",
+    "food": "food",
+    "nourriture": "food",
+    "alimentos": "food",
+    "vivres": "food",
+    "mixed": "mixed",
+    "mixte": "mixed",
+    "mixto": "mixed",
+    "other": "other",
+    "autre": "other",
+    "otro": "other",
+    "sonstiges": "other",
 }
 _LEVEL = {
-    "city": "city", "ville": "city", "ciudad": "city", "municipality": "city", "commune": "city", "municipio": "city", "stadt": "city",
-    "town": "city", "city government": "city", "mairie": "city", "ayuntamiento": "city", "municipalite": "city",
-    "district": "district", "arrondissement": "district", "distrito": "district", "county": "county", "comte": "county", "condado": "county",
-    "province": "province", "provincia": "province", "state": "state", "etat": "state", "estado": "state", "land": "state",
-    "region": "region", "regional government": "region", "national government": "national_government", "government": "national_government",
-    "gouvernement": "national_government", "gobierno": "national_government", "network": "network", "reseau": "network", "red": "network",
-    "city network": "network", "association": "association", "asociacion": "association", "company": "company", "entreprise": "company",
-    "empresa": "company", "firm": "company", "ngo": "ngo", "ong": "ngo", "hospital": "hospital", "hopital": "hospital", "klinik": "hospital",
+    "city": "city",
+    "ville": "city",
+    "ciudad": "city",
+    "municipality": "city",
+    "commune": "city",
+    "municipio": "city",
+    "stadt": "city",
+    "town": "city",
+    "city government": "city",
+    "mairie": "city",
+    "ayuntamiento": "city",
+    "municipalite": "city",
+    "district": "district",
+    "arrondissement": "district",
+    "distrito": "district",
+    "county": "county",
+    "comte": "county",
+    "condado": "county",
+    "province": "province",
+    "provincia": "province",
+    "state": "state",
+    "etat": "state",
+    "estado": "state",
+    "land": "state",
+    "region": "region",
+    "regional government": "region",
+    "national government": "national_government",
+    "government": "national_government",
+    "gouvernement": "national_government",
+    "gobierno": "national_government",
+    "network": "network",
+    "reseau": "network",
+    "red": "network",
+    "city network": "network",
+    "association": "association",
+    "asociacion": "association",
+    "company": "company",
+    "entreprise": "company",
+    "empresa": "company",
+    "firm": "company",
+    "ngo": "ngo",
+    "ong": "ngo",
+    "hospital": "hospital",
+    "hopital": "hospital",
+    "klinik": "hospital",
 }
 _STATUS = {
-    "delivered": "delivered", "given": "delivered", "sent": "delivered", "done": "delivered", "livre": "delivered", "envoye": "delivered",
-    "entregado": "delivered", "enviado": "delivered", "geliefert": "delivered",
-    "announced": "announced", "pledged": "announced", "promised": "announced", "offered": "announced", "committed": "announced",
-    "annonce": "announced", "promis": "announced", "anunciado": "announced", "prometido": "announced", "angekundigt": "announced",
-    "planned": "planned", "prevu": "planned", "previsto": "planned", "planifie": "planned", "geplant": "planned",
-    "cancelled": "cancelled", "canceled": "cancelled", "annule": "cancelled", "cancelado": "cancelled", "abgesagt": "cancelled",
-    "unknown": "unknown", "inconnu": "unknown", "desconocido": "unknown",
+    "delivered": "delivered",
+    "given": "delivered",
+    "sent": "delivered",
+    "done": "delivered",
+    "livre": "delivered",
+    "envoye": "delivered",
+    "entregado": "delivered",
+    "enviado": "delivered",
+    "geliefert": "delivered",
+    "announced": "announced",
+    "pledged": "announced",
+    "promised": "announced",
+    "offered": "announced",
+    "committed": "announced",
+    "annonce": "announced",
+    "promis": "announced",
+    "anunciado": "announced",
+    "prometido": "announced",
+    "angekundigt": "announced",
+    "planned": "planned",
+    "prevu": "planned",
+    "previsto": "planned",
+    "planifie": "planned",
+    "geplant": "planned",
+    "cancelled": "cancelled",
+    "canceled": "cancelled",
+    "annule": "cancelled",
+    "cancelado": "cancelled",
+    "abgesagt": "cancelled",
+    "unknown": "unknown",
+    "inconnu": "unknown",
+    "desconocido": "unknown",
 }
 
 
@@ -208,11 +424,15 @@ def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str],
     raw = _strings(s)
     key = raw.map(lambda v: places.norm(v.replace("_", " ")))
     direct = raw.str.lower().where(raw.str.lower().isin(allowed))
-    out = direct.fillna(key.map(synonyms)).fillna(key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed)))
+    out = direct.fillna(key.map(synonyms)).fillna(
+        key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))
+    )
     bad = raw.ne("") & out.isna()
     out = out.fillna(raw).where(raw.ne(""), "")
     changed = int((~bad & out.ne(raw)).sum())
-    why = pd.Series("", index=s.index).where(~bad, f"unknown {what} '" + raw.str.slice(0, 60) + f"' (allowed: {', '.join(allowed)})")
+    why = pd.Series("", index=s.index).where(
+        ~bad, f"unknown {what} '" + raw.str.slice(0, 60) + f"' (allowed: {', '.join(allowed)})"
+    )
     note = f"{changed} {what} values written in the tool's vocabulary" if changed else ""
     return Result(out, bad, why, changed, note)
 
@@ -233,5 +453,10 @@ def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
     out = raw.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
     changed = int((out != raw).sum())
-    return Result(out, pd.Series(False, index=s.index), pd.Series("", index=s.index), changed,
-                  f"{changed} currency values written as ISO 4217 codes" if changed else "")
+    return Result(
+        out,
+        pd.Series(False, index=s.index),
+        pd.Series("", index=s.index),
+        changed,
+        f"{changed} currency values written as ISO 4217 codes" if changed else "",
+    )

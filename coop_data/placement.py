@@ -8,6 +8,7 @@ is placed exactly as the dossier's would be:
 - no city named but a known country: `country_point`, a point inside the country;
 - otherwise `unplaced`, kept as spelled and listed.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -50,7 +51,9 @@ def link_actor_ids(flows: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def place_actors(actors: pd.DataFrame, countries: pd.DataFrame, choices: dict[str, int] | None = None) -> pd.DataFrame:
+def place_actors(
+    actors: pd.DataFrame, countries: pd.DataFrame, choices: dict[str, int] | None = None
+) -> pd.DataFrame:
     """Add latitude, longitude, placement, geonameid, gazetteer_name, place_note, n_candidates."""
     a = actors.copy()
     city, iso = a["city"].fillna("").astype(str), a["country_iso3"].fillna("").astype(str)
@@ -67,14 +70,27 @@ def place_actors(actors: pd.DataFrame, countries: pd.DataFrame, choices: dict[st
         keys = pd.Series([choice_key(c, i) for c, i in zip(city, iso)], index=a.index)
         picked = keys.map(choices)
         # A choice counts only if it is one of the name's candidates in that country.
-        cand = g[g["key"].isin(set(city[picked.notna()].map(places.norm)))].drop_duplicates(["key", "geonameid"]).set_index(["key", "geonameid"])
+        cand = (
+            g[g["key"].isin(set(city[picked.notna()].map(places.norm)))]
+            .drop_duplicates(["key", "geonameid"])
+            .set_index(["key", "geonameid"])
+        )
         for i in a.index[picked.notna()]:
             gid = int(picked[i])
             k = places.norm(city[i])
-            if (k, gid) not in cand.index or (iso[i] and places.iso3_to_iso2().get(iso[i], "?") != str(cand.at[(k, gid), "cc"]) and not (iso[i] == "FRA" and str(cand.at[(k, gid), "cc"]) == "RE")):
+            if (k, gid) not in cand.index or (
+                iso[i]
+                and places.iso3_to_iso2().get(iso[i], "?") != str(cand.at[(k, gid), "cc"])
+                and not (iso[i] == "FRA" and str(cand.at[(k, gid), "cc"]) == "RE")
+            ):
                 continue
             row = cand.loc[(k, gid)]
-            res.loc[i, ["geonameid", "gazetteer_name", "latitude", "longitude"]] = [gid, row["name"], row["lat"], row["lon"]]
+            res.loc[i, ["geonameid", "gazetteer_name", "latitude", "longitude"]] = [
+                gid,
+                row["name"],
+                row["lat"],
+                row["lon"],
+            ]
             res.loc[i, "n_candidates"] = max(int(res.at[i, "n_candidates"]), 1)
             chosen[i] = True
     found = city.ne("") & res["n_candidates"].gt(0)
@@ -82,19 +98,37 @@ def place_actors(actors: pd.DataFrame, countries: pd.DataFrame, choices: dict[st
     cpoint = city.eq("") & iso.isin(cpt.index)
     a["latitude"] = np.where(found, res["latitude"], np.where(cpoint, iso.map(cpt["lat"]), np.nan))
     a["longitude"] = np.where(found, res["longitude"], np.where(cpoint, iso.map(cpt["lon"]), np.nan))
-    a["placement"] = np.select([found & a["level"].eq("city"), found, cpoint], ["city", "at_named_city", "country_point"], "unplaced")
+    a["placement"] = np.select(
+        [found & a["level"].eq("city"), found, cpoint], ["city", "at_named_city", "country_point"], "unplaced"
+    )
     a["geonameid"] = res["geonameid"].where(found)
     a["gazetteer_name"] = res["gazetteer_name"].where(found)
     a["n_candidates"] = res["n_candidates"]
     gaz = "GeoNames '" + res["gazetteer_name"].astype(str) + "' (id " + res["geonameid"].astype(str) + ")"
-    many = np.where(chosen, "; chosen by the user",
-                    np.where(res["n_candidates"] > 1, "; " + res["n_candidates"].astype(str) + " places of that name in the country, the most populous taken", ""))
+    many = np.where(
+        chosen,
+        "; chosen by the user",
+        np.where(
+            res["n_candidates"] > 1,
+            "; "
+            + res["n_candidates"].astype(str)
+            + " places of that name in the country, the most populous taken",
+            "",
+        ),
+    )
     note = np.select(
         [found, city.ne("") & iso.eq(""), city.ne(""), cpoint],
-        [gaz + many,
-         "'" + city + "' is given without a country, so it is not placed",
-         "'" + city + "' not found in the offline gazetteer for " + iso.replace("", "an unknown country") + "; kept as the source spells it",
-         "no city named by the source: drawn at a point inside the country (approximate)"],
-        "no city and no country stated by the source")
+        [
+            gaz + many,
+            "'" + city + "' is given without a country, so it is not placed",
+            "'"
+            + city
+            + "' not found in the offline gazetteer for "
+            + iso.replace("", "an unknown country")
+            + "; kept as the source spells it",
+            "no city named by the source: drawn at a point inside the country (approximate)",
+        ],
+        "no city and no country stated by the source",
+    )
     a["place_note"] = note
     return a

@@ -7,6 +7,7 @@ A name is placed only when it matches a place in the stated country; when
 several places match, the most populous is taken and the number of
 candidates is kept so the choice is visible. Unmatched names stay unplaced.
 """
+
 from __future__ import annotations
 
 import functools
@@ -28,7 +29,14 @@ def norm(name) -> str:
         return ""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
-    s = s.replace("ß", "ss").replace("ı", "i").replace("ł", "l").replace("Ł", "l").replace("đ", "d").replace("ø", "o")
+    s = (
+        s.replace("ß", "ss")
+        .replace("ı", "i")
+        .replace("ł", "l")
+        .replace("Ł", "l")
+        .replace("đ", "d")
+        .replace("ø", "o")
+    )
     return _PUNCT.sub(" ", s.casefold()).strip()
 
 
@@ -64,7 +72,18 @@ def gazetteer() -> pd.DataFrame:
         return pd.read_parquet(cached)
     raw = json.loads(src.read_text(encoding="utf-8"))
     places = pd.DataFrame.from_records(
-        [(v["geonameid"], v["name"], v["countrycode"], v["population"], v["latitude"], v["longitude"], v.get("alternatenames") or []) for v in raw.values()],
+        [
+            (
+                v["geonameid"],
+                v["name"],
+                v["countrycode"],
+                v["population"],
+                v["latitude"],
+                v["longitude"],
+                v.get("alternatenames") or [],
+            )
+            for v in raw.values()
+        ],
         columns=["geonameid", "name", "cc", "population", "lat", "lon", "alt"],
     )
     primary = places.drop(columns="alt").assign(key=norm_series(places["name"]), primary=True)
@@ -74,7 +93,9 @@ def gazetteer() -> pd.DataFrame:
     idx = pd.concat([primary, alt], ignore_index=True)
     idx = idx[idx["key"] != ""].drop_duplicates(["key", "geonameid"])
     idx = idx.astype({"cc": "category", "key": "string", "name": "string"})
-    idx = idx[["key", "geonameid", "name", "cc", "population", "lat", "lon", "primary"]].reset_index(drop=True)
+    idx = idx[["key", "geonameid", "name", "cc", "population", "lat", "lon", "primary"]].reset_index(
+        drop=True
+    )
     tmp = cached.with_suffix(".tmp")
     idx.to_parquet(tmp, index=False)
     tmp.replace(cached)
@@ -100,8 +121,13 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     """
     cols = ["geonameid", "gazetteer_name", "latitude", "longitude", "population", "n_candidates"]
     if len(names) == 0:
-        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}, index=names.index).astype({"n_candidates": int, "geonameid": "Int64", "gazetteer_name": object})
-    q = pd.DataFrame({"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())}, index=names.index)
+        return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}, index=names.index).astype(
+            {"n_candidates": int, "geonameid": "Int64", "gazetteer_name": object}
+        )
+    q = pd.DataFrame(
+        {"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())},
+        index=names.index,
+    )
     q["cc"] = q["cc"].astype("string")
     uniq = q.drop_duplicates().dropna()
     uniq = uniq[uniq["key"] != ""]

@@ -4,24 +4,53 @@ Validation (`coop_data.validate`), the data dictionary shown in the app and
 `datapackage.json` are all derived from these declarations, so a field
 documented here is a field checked everywhere.
 """
+
 from __future__ import annotations
 
 from dataclasses import dataclass, field
 
 LEVELS = (
-    "city", "district", "county", "province", "state", "region", "national_government",
-    "network", "association", "company", "ngo", "hospital",
+    "city",
+    "district",
+    "county",
+    "province",
+    "state",
+    "region",
+    "national_government",
+    "network",
+    "association",
+    "company",
+    "ngo",
+    "hospital",
 )
 AID_KINDS = (
-    "masks", "ppe", "medical_equipment", "ventilators", "test_kits", "cash", "grant_call",
-    "patients_treated", "medical_team", "knowledge_exchange", "food", "mixed", "other",
+    "masks",
+    "ppe",
+    "medical_equipment",
+    "ventilators",
+    "test_kits",
+    "cash",
+    "grant_call",
+    "patients_treated",
+    "medical_team",
+    "knowledge_exchange",
+    "food",
+    "mixed",
+    "other",
 )
 QUALIFIERS = ("exact", "about", "almost", "more_than", "up_to")
 PRECISIONS = ("day", "month", "year")
 STATUSES = ("delivered", "announced", "planned", "cancelled", "unknown")
 DIRECTIONS = (
-    "north_south", "north_north", "south_south", "south_north", "china_to_partner",
-    "partner_to_china", "network_to_south", "network_to_north", "unclassified",
+    "north_south",
+    "north_north",
+    "south_south",
+    "south_north",
+    "china_to_partner",
+    "partner_to_china",
+    "network_to_south",
+    "network_to_north",
+    "unclassified",
 )
 PLACEMENTS = ("city", "at_named_city", "country_point", "unplaced")
 RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
@@ -89,23 +118,50 @@ def _side(side: str) -> tuple[Field, ...]:
         Field(f"{side}_name", "string", f"Name of the {who} actor as the source spells it.", required=True),
         Field(f"{side}_level", "string", f"Kind of {who} actor.", required=True, enum=LEVELS),
         Field(f"{side}_city", "string", f"City of the {who} actor when the source names it."),
-        Field(f"{side}_country_iso3", "string", f"ISO 3166-1 alpha-3 country of the {who} actor; empty when the source does not say.", pattern=ISO3),
+        Field(
+            f"{side}_country_iso3",
+            "string",
+            f"ISO 3166-1 alpha-3 country of the {who} actor; empty when the source does not say.",
+            pattern=ISO3,
+        ),
     )
 
 
 INTERCHANGE_FIELDS: tuple[Field, ...] = (
     Field("record_id", "string", "Stable id of the record (dossier ids CN-…, WD-… are kept).", required=True),
-    Field("date", "string", "Date of the event as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown.", pattern=DATE),
-    Field("date_precision", "string", "Precision of `date`; a month is never shown as a day.", enum=PRECISIONS),
+    Field(
+        "date",
+        "string",
+        "Date of the event as precise as the source: YYYY, YYYY-MM or YYYY-MM-DD; empty when unknown.",
+        pattern=DATE,
+    ),
+    Field(
+        "date_precision", "string", "Precision of `date`; a month is never shown as a day.", enum=PRECISIONS
+    ),
     *_side("donor"),
     *_side("recipient"),
     Field("aid_kind", "string", "What was given.", required=True, enum=AID_KINDS),
     Field("items", "string", "The items in the source's words."),
-    Field("quantity", "number", "The single main quantity the source states (never a sum).", unit="see quantity_unit", minimum=0),
-    Field("quantity_unit", "string", "Unit of `quantity` (masks, patients, tonnes …); unlike units are never added."),
+    Field(
+        "quantity",
+        "number",
+        "The single main quantity the source states (never a sum).",
+        unit="see quantity_unit",
+        minimum=0,
+    ),
+    Field(
+        "quantity_unit",
+        "string",
+        "Unit of `quantity` (masks, patients, tonnes …); unlike units are never added.",
+    ),
     Field("amount", "number", "Money amount in `currency`.", unit="see currency", minimum=0),
     Field("currency", "string", "ISO 4217 code of `amount`.", pattern=r"^[A-Z]{3}$"),
-    Field("amount_qualifier", "string", "How exact the amount (or, without amount, the quantity) is.", enum=QUALIFIERS),
+    Field(
+        "amount_qualifier",
+        "string",
+        "How exact the amount (or, without amount, the quantity) is.",
+        enum=QUALIFIERS,
+    ),
     Field("channel_network", "string", "Network, fund or intermediary the flow went through."),
     Field("relationship_stated", "string", "Relationship between the two sides as the source states it."),
     Field("summary", "string", "One-sentence paraphrase of the source."),
@@ -115,16 +171,41 @@ INTERCHANGE_FIELDS: tuple[Field, ...] = (
 )
 
 FLOW_EXTRA_FIELDS: tuple[Field, ...] = (
-    Field("status", "string", "delivered (reported as given), announced (offered, pledged, committed), planned, cancelled or unknown.", enum=STATUSES),
+    Field(
+        "status",
+        "string",
+        "delivered (reported as given), announced (offered, pledged, committed), planned, cancelled or unknown.",
+        enum=STATUSES,
+    ),
     Field("status_basis", "string", "Why the record has its status (dossier note or wording of the source)."),
     Field("is_aggregate", "boolean", "True for programme totals that overlap detailed rows."),
     Field("parent_id", "string", "record_id of the programme total that contains this detailed row."),
     Field("parent_basis", "string", "Why the row is linked to its parent."),
     Field("fund_id", "string", "Fund or programme (funds.fund_id) this flow belongs to."),
-    Field("donor_latitude", "number", "Latitude of the donor, if the user supplies it (interchange only).", unit="degrees"),
-    Field("donor_longitude", "number", "Longitude of the donor, if the user supplies it (interchange only).", unit="degrees"),
-    Field("recipient_latitude", "number", "Latitude of the recipient, if the user supplies it (interchange only).", unit="degrees"),
-    Field("recipient_longitude", "number", "Longitude of the recipient, if the user supplies it (interchange only).", unit="degrees"),
+    Field(
+        "donor_latitude",
+        "number",
+        "Latitude of the donor, if the user supplies it (interchange only).",
+        unit="degrees",
+    ),
+    Field(
+        "donor_longitude",
+        "number",
+        "Longitude of the donor, if the user supplies it (interchange only).",
+        unit="degrees",
+    ),
+    Field(
+        "recipient_latitude",
+        "number",
+        "Latitude of the recipient, if the user supplies it (interchange only).",
+        unit="degrees",
+    ),
+    Field(
+        "recipient_longitude",
+        "number",
+        "Longitude of the recipient, if the user supplies it (interchange only).",
+        unit="degrees",
+    ),
 )
 
 FLOWS = Table(
@@ -140,7 +221,11 @@ FLOWS = Table(
         Field("slice", "string", "Dossier file the record comes from.", enum=("china", "world", "user")),
     ),
     primary_key="record_id",
-    foreign_keys=(("donor_actor_id", "actors", "actor_id"), ("recipient_actor_id", "actors", "actor_id"), ("source_id", "sources", "source_id")),
+    foreign_keys=(
+        ("donor_actor_id", "actors", "actor_id"),
+        ("recipient_actor_id", "actors", "actor_id"),
+        ("source_id", "sources", "source_id"),
+    ),
 )
 
 ACTORS = Table(
@@ -155,7 +240,13 @@ ACTORS = Table(
         Field("country_iso3", "string", "ISO 3166-1 alpha-3 country; empty when unknown.", pattern=ISO3),
         Field("latitude", "number", "Latitude of the placement; empty when unplaced.", unit="degrees"),
         Field("longitude", "number", "Longitude of the placement; empty when unplaced.", unit="degrees"),
-        Field("placement", "string", "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; country_point: no city named, drawn at a point inside its country (approximate); unplaced.", required=True, enum=PLACEMENTS),
+        Field(
+            "placement",
+            "string",
+            "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; country_point: no city named, drawn at a point inside its country (approximate); unplaced.",
+            required=True,
+            enum=PLACEMENTS,
+        ),
         Field("geonameid", "integer", "GeoNames id of the matched place."),
         Field("gazetteer_name", "string", "Name of the matched GeoNames place."),
         Field("place_note", "string", "How the place was matched, or why it is unplaced."),
@@ -168,7 +259,12 @@ PARTNERSHIPS = Table(
     "Partnerships",
     "City pairs a source states as twinned, sister, friendship or cooperating.",
     (
-        Field("partnership_id", "string", "Stable id (PC-… from the China file, PW-… from the world file).", required=True),
+        Field(
+            "partnership_id",
+            "string",
+            "Stable id (PC-… from the China file, PW-… from the world file).",
+            required=True,
+        ),
         Field("city_a", "string", "First partner as the source spells it.", required=True),
         Field("country_a_iso3", "string", "Country of the first partner.", pattern=ISO3),
         Field("city_b", "string", "Second partner as the source spells it.", required=True),
@@ -195,20 +291,37 @@ FUNDS = Table(
         Field("network", "string", "Network (or city programme) short name.", required=True),
         Field("network_full_name", "string", "Full name of the network."),
         Field("fund_name", "string", "Name of the fund, programme or profile row.", required=True),
-        Field("kind", "string", "fund, programme, network_profile or city_programme.", required=True, enum=FUND_KINDS),
+        Field(
+            "kind",
+            "string",
+            "fund, programme, network_profile or city_programme.",
+            required=True,
+            enum=FUND_KINDS,
+        ),
         Field("launch_date", "string", "Launch date as precise as the source.", pattern=DATE),
         Field("launch_date_precision", "string", "Precision of launch_date.", enum=PRECISIONS),
         Field("amount", "number", "Amount in `currency`.", unit="see currency", minimum=0),
         Field("currency", "string", "ISO 4217.", pattern=r"^[A-Z]{3}$"),
         Field("amount_qualifier", "string", "Qualifier of the amount.", enum=QUALIFIERS),
-        Field("beneficiaries_count", "integer", "Number of beneficiaries the source gives.", unit="beneficiaries"),
+        Field(
+            "beneficiaries_count",
+            "integer",
+            "Number of beneficiaries the source gives.",
+            unit="beneficiaries",
+        ),
         Field("beneficiaries_description", "string", "Who benefits, in the source's words."),
         Field("target_region", "string", "Target region in the source's words."),
         Field("members_count", "integer", "Members of the network (profile rows).", unit="members"),
-        Field("member_countries_count", "integer", "Countries of the members (profile rows).", unit="countries"),
+        Field(
+            "member_countries_count", "integer", "Countries of the members (profile rows).", unit="countries"
+        ),
         Field("founded_year", "integer", "Founding year of the network.", unit="year"),
         Field("summary", "string", "Paraphrase of the source."),
-        Field("version_group", "string", "Rows that are versions of one fund share this id; only the current version is added to totals."),
+        Field(
+            "version_group",
+            "string",
+            "Rows that are versions of one fund share this id; only the current version is added to totals.",
+        ),
         Field("is_current_version", "boolean", "True for the version counted in totals."),
         Field("source_url", "string", "Page the row comes from.", required=True, pattern=URL),
         Field("source_id", "string", "sources.source_id.", required=True),
@@ -231,7 +344,11 @@ FACTS = Table(
         Field("year", "integer", "Year the figure refers to.", unit="year"),
         Field("cited_in_chapter_as", "string", "The chapter's own citation."),
         Field("source_id", "string", "sources.source_id (the chapter).", required=True),
-        Field("found_in_dossier", "string", "What the research found for this figure (e.g. not found, or the record that confirms it)."),
+        Field(
+            "found_in_dossier",
+            "string",
+            "What the research found for this figure (e.g. not found, or the record that confirms it).",
+        ),
     ),
     primary_key="fact_id",
 )
@@ -245,7 +362,13 @@ SOURCES = Table(
         Field("url", "string", "Address of the page (or DOI link).", required=True, pattern=URL),
         Field("publisher", "string", "Publisher as recorded."),
         Field("date", "string", "Publication date when known.", pattern=DATE),
-        Field("reliability", "string", "original, mirror_copy (a copy of a wire story on an unrelated domain), reference_literature, or user_supplied (cited in an imported file, not checked by the project).", required=True, enum=RELIABILITY),
+        Field(
+            "reliability",
+            "string",
+            "original, mirror_copy (a copy of a wire story on an unrelated domain), reference_literature, or user_supplied (cited in an imported file, not checked by the project).",
+            required=True,
+            enum=RELIABILITY,
+        ),
         Field("records", "integer", "How many records cite this source.", unit="records"),
     ),
     primary_key="source_id",
@@ -261,7 +384,11 @@ COUNTRIES = Table(
         Field("region", "string", "UN M49 region (Natural Earth REGION_UN)."),
         Field("subregion", "string", "UN M49 sub-region (Natural Earth SUBREGION)."),
         Field("income_group", "string", "World Bank income group (Natural Earth INCOME_GRP)."),
-        Field("economy", "string", "Natural Earth ECONOMY class (developed / emerging / developing / least developed)."),
+        Field(
+            "economy",
+            "string",
+            "Natural Earth ECONOMY class (developed / emerging / developing / least developed).",
+        ),
         Field("lat", "number", "Latitude of a point inside the main landmass.", unit="degrees"),
         Field("lon", "number", "Longitude of a point inside the main landmass.", unit="degrees"),
     ),
@@ -275,7 +402,13 @@ FX_RATES = Table(
     (
         Field("currency", "string", "ISO 4217.", required=True, pattern=r"^[A-Z]{3}$"),
         Field("year", "integer", "Year of the average.", required=True, unit="year"),
-        Field("units_per_eur", "number", "Annual average of the daily reference rate.", required=True, unit="currency units per EUR"),
+        Field(
+            "units_per_eur",
+            "number",
+            "Annual average of the daily reference rate.",
+            required=True,
+            unit="currency units per EUR",
+        ),
         Field("source", "string", "Where the rate comes from.", required=True),
     ),
 )
@@ -291,4 +424,6 @@ EXCLUDED = Table(
     primary_key="record_id",
 )
 
-TABLES: dict[str, Table] = {t.name: t for t in (FLOWS, ACTORS, PARTNERSHIPS, FUNDS, FACTS, SOURCES, COUNTRIES, FX_RATES, EXCLUDED)}
+TABLES: dict[str, Table] = {
+    t.name: t for t in (FLOWS, ACTORS, PARTNERSHIPS, FUNDS, FACTS, SOURCES, COUNTRIES, FX_RATES, EXCLUDED)
+}

@@ -8,6 +8,7 @@
   leaves the whole dataset or nothing.
 - Location: `COOP_DATA_STORE` (a file path) or `var/coop_store.sqlite` under the app folder.
 """
+
 from __future__ import annotations
 
 import hashlib
@@ -19,7 +20,7 @@ import secrets
 import sqlite3
 from contextlib import contextmanager
 from dataclasses import dataclass, field
-from datetime import datetime, timezone
+from datetime import UTC, datetime
 from pathlib import Path
 
 import pandas as pd
@@ -59,7 +60,7 @@ def _hash(key: str) -> str:
 
 
 def _now() -> str:
-    return datetime.now(timezone.utc).isoformat(timespec="seconds")
+    return datetime.now(UTC).isoformat(timespec="seconds")
 
 
 def frame_bytes(df: pd.DataFrame) -> bytes:
@@ -75,6 +76,7 @@ def frame_from(data: bytes) -> pd.DataFrame:
 @dataclass
 class Dataset:
     """What is kept of one import: accepted rows, rows set aside with their problems, and how they were read."""
+
     kind: str
     name: str
     rows: pd.DataFrame
@@ -91,8 +93,13 @@ class Dataset:
     created: str = ""
 
     def meta(self) -> dict:
-        return {"mapping": self.mapping, "options": self.options, "choices": {k: int(v) for k, v in self.choices.items()},
-                "notes": self.notes, "counts": self.counts}
+        return {
+            "mapping": self.mapping,
+            "options": self.options,
+            "choices": {k: int(v) for k, v in self.choices.items()},
+            "notes": self.notes,
+            "counts": self.counts,
+        }
 
 
 class Store:
@@ -119,11 +126,25 @@ class Store:
         """Store a dataset atomically. Returns (id, delete key); the key is not kept, only its hash."""
         ds.id, ds.created = new_id(), _now()
         key = new_id()
-        parts = {"rows": frame_bytes(ds.rows), "set_aside": frame_bytes(ds.set_aside), "problems": frame_bytes(ds.problems),
-                 "original": ds.original}
+        parts = {
+            "rows": frame_bytes(ds.rows),
+            "set_aside": frame_bytes(ds.set_aside),
+            "problems": frame_bytes(ds.problems),
+            "original": ds.original,
+        }
         with self._tx() as c:
-            c.execute("INSERT INTO datasets VALUES (?,?,?,?,?,?,?)",
-                      (ds.id, ds.kind, ds.name, ds.created, ds.filename, json.dumps(ds.meta(), ensure_ascii=False), _hash(key)))
+            c.execute(
+                "INSERT INTO datasets VALUES (?,?,?,?,?,?,?)",
+                (
+                    ds.id,
+                    ds.kind,
+                    ds.name,
+                    ds.created,
+                    ds.filename,
+                    json.dumps(ds.meta(), ensure_ascii=False),
+                    _hash(key),
+                ),
+            )
             for n, (part, data) in enumerate(parts.items()):
                 if _fail_after_parts is not None and n == _fail_after_parts:
                     raise RuntimeError("simulated interruption")
@@ -134,15 +155,31 @@ class Store:
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
             return None
         with self._tx() as c:
-            row = c.execute("SELECT id, kind, name, created, filename, meta FROM datasets WHERE id=?", (dataset_id,)).fetchone()
+            row = c.execute(
+                "SELECT id, kind, name, created, filename, meta FROM datasets WHERE id=?", (dataset_id,)
+            ).fetchone()
             if not row:
                 return None
-            parts = dict(c.execute("SELECT part, data FROM dataset_parts WHERE dataset_id=?", (dataset_id,)).fetchall())
+            parts = dict(
+                c.execute("SELECT part, data FROM dataset_parts WHERE dataset_id=?", (dataset_id,)).fetchall()
+            )
         meta = json.loads(row[5])
-        return Dataset(kind=row[1], name=row[2], rows=frame_from(parts["rows"]), set_aside=frame_from(parts["set_aside"]),
-                       original=parts["original"], filename=row[4] or "", mapping=meta.get("mapping", {}), options=meta.get("options", {}),
-                       choices=meta.get("choices", {}), notes=meta.get("notes", []), problems=frame_from(parts["problems"]),
-                       counts=meta.get("counts", {}), id=row[0], created=row[3])
+        return Dataset(
+            kind=row[1],
+            name=row[2],
+            rows=frame_from(parts["rows"]),
+            set_aside=frame_from(parts["set_aside"]),
+            original=parts["original"],
+            filename=row[4] or "",
+            mapping=meta.get("mapping", {}),
+            options=meta.get("options", {}),
+            choices=meta.get("choices", {}),
+            notes=meta.get("notes", []),
+            problems=frame_from(parts["problems"]),
+            counts=meta.get("counts", {}),
+            id=row[0],
+            created=row[3],
+        )
 
     def exists(self, dataset_id: str) -> bool:
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
@@ -155,7 +192,9 @@ class Store:
         if not self.exists(dataset_id) or not key:
             return False
         with self._tx() as c:
-            cur = c.execute("DELETE FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip())))
+            cur = c.execute(
+                "DELETE FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))
+            )
             return cur.rowcount == 1
 
     def update_choices(self, dataset_id: str, key: str, choices: dict[str, int]) -> bool:
@@ -163,39 +202,61 @@ class Store:
         if not self.exists(dataset_id) or not key:
             return False
         with self._tx() as c:
-            row = c.execute("SELECT meta FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))).fetchone()
+            row = c.execute(
+                "SELECT meta FROM datasets WHERE id=? AND delete_key_hash=?", (dataset_id, _hash(key.strip()))
+            ).fetchone()
             if not row:
                 return False
             meta = json.loads(row[0])
             meta["choices"] = {k: int(v) for k, v in choices.items()}
-            c.execute("UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id))
+            c.execute(
+                "UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id)
+            )
             return True
 
     # column mappings remembered by header layout ------------------------------
     def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
         with self._tx() as c:
-            c.execute("INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)", (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()))
+            c.execute(
+                "INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)",
+                (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()),
+            )
 
     def recall_mapping(self, header_key: str, kind: str) -> dict | None:
         with self._tx() as c:
-            row = c.execute("SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)).fetchone()
+            row = c.execute(
+                "SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)
+            ).fetchone()
         return json.loads(row[0]) if row else None
 
     # stories ------------------------------------------------------------------
-    def save_story(self, title: str, body: dict, story_id: str | None = None, key: str | None = None) -> tuple[str, str] | None:
+    def save_story(
+        self, title: str, body: dict, story_id: str | None = None, key: str | None = None
+    ) -> tuple[str, str] | None:
         """Create (no id) or update (id + edit key) a story; returns (id, key) or None if the key is wrong."""
         with self._tx() as c:
             if story_id:
-                cur = c.execute("UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
-                                (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")))
+                cur = c.execute(
+                    "UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
+                    (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")),
+                )
                 return (story_id, key) if cur.rowcount == 1 else None
             sid, key = new_id(), new_id()
-            c.execute("INSERT INTO stories VALUES (?,?,?,?,?,?)", (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)))
+            c.execute(
+                "INSERT INTO stories VALUES (?,?,?,?,?,?)",
+                (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)),
+            )
             return sid, key
 
     def load_story(self, story_id: str) -> dict | None:
         if not isinstance(story_id, str) or not ID_PATTERN.match(story_id):
             return None
         with self._tx() as c:
-            row = c.execute("SELECT title, body, created, updated FROM stories WHERE id=?", (story_id,)).fetchone()
-        return {"id": story_id, "title": row[0], **json.loads(row[1]), "created": row[2], "updated": row[3]} if row else None
+            row = c.execute(
+                "SELECT title, body, created, updated FROM stories WHERE id=?", (story_id,)
+            ).fetchone()
+        return (
+            {"id": story_id, "title": row[0], **json.loads(row[1]), "created": row[2], "updated": row[3]}
+            if row
+            else None
+        )

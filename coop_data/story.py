@@ -5,6 +5,7 @@ so every number a presenter reads out is computed, never typed. A scene builds
 its own figure from the same library functions the pages use, so a deck, a
 handout and the app show the same numbers.
 """
+
 from __future__ import annotations
 
 import html
@@ -20,8 +21,19 @@ from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 
 CHARTS = ("map", "animated", "timeline", "funds", "partnerships")
-PAGE_OF_CHART = {"map": "map", "animated": "timeline", "timeline": "timeline", "funds": "funds", "partnerships": "partnerships"}
-CASE_STUDIES = ("Milan - Quelimane", "Montreuil - Cercle de Yélimané (Mali)", "Cercle de Yélimané", "Quelimane")
+PAGE_OF_CHART = {
+    "map": "map",
+    "animated": "timeline",
+    "timeline": "timeline",
+    "funds": "funds",
+    "partnerships": "partnerships",
+}
+CASE_STUDIES = (
+    "Milan - Quelimane",
+    "Montreuil - Cercle de Yélimané (Mali)",
+    "Cercle de Yélimané",
+    "Quelimane",
+)
 
 
 @dataclass
@@ -45,7 +57,9 @@ def data_label(b, lang: str = "en") -> str:
 
 def permalink(base: str, story_id: str, number: int, lang: str = "en") -> str:
     """The story page opened at one scene (in the language it was shown in)."""
-    q = urllib.parse.urlencode({"story": story_id, "scene": str(number), **({"lang": lang} if lang != "en" else {})})
+    q = urllib.parse.urlencode(
+        {"story": story_id, "scene": str(number), **({"lang": lang} if lang != "en" else {})}
+    )
     return f"{base.rstrip('/')}/story?{q}" if base else f"/story?{q}"
 
 
@@ -62,33 +76,91 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     wave = wave_f.apply(f)
     h = aggregate.headline(wave)
     donors = wave["donor_country_iso3"].replace("", pd.NA).dropna().nunique()
-    scenes.append(Scene(t("s1.title", lang), t("s1.caption", lang, flows=number(h["flows"], lang), countries=donors, masks=number(h["masks"], lang)),
-                        "map", wave_f.to_params()))
+    scenes.append(
+        Scene(
+            t("s1.title", lang),
+            t(
+                "s1.caption",
+                lang,
+                flows=number(h["flows"], lang),
+                countries=donors,
+                masks=number(h["masks"], lang),
+            ),
+            "map",
+            wave_f.to_params(),
+        )
+    )
 
     rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",))
     rev = rev_f.apply(f)
     hr = aggregate.headline(rev)
     recips = rev["recipient_country_iso3"].replace("", pd.NA).dropna().nunique()
     times = f"{hr['masks'] / h['masks']:.0f}" if h["masks"] else "–"
-    scenes.append(Scene(t("s2.title", lang), t("s2.caption", lang, flows=number(hr["flows"], lang), countries=recips,
-                                                masks=number(hr["masks"], lang), times=times), "map", rev_f.to_params(), "masks"))
+    scenes.append(
+        Scene(
+            t("s2.title", lang),
+            t(
+                "s2.caption",
+                lang,
+                flows=number(hr["flows"], lang),
+                countries=recips,
+                masks=number(hr["masks"], lang),
+                times=times,
+            ),
+            "map",
+            rev_f.to_params(),
+            "masks",
+        )
+    )
 
     tl = aggregate.timeline(f)
     by = tl.groupby(["direction", "period"], observed=True)["flows"].sum()
-    to_cn, from_cn = by.get("partner_to_china", pd.Series(dtype=int)), by.get("china_to_partner", pd.Series(dtype=int))
+    to_cn, from_cn = (
+        by.get("partner_to_china", pd.Series(dtype=int)),
+        by.get("china_to_partner", pd.Series(dtype=int)),
+    )
     if len(to_cn) and len(from_cn):
-        scenes.append(Scene(t("s3.title", lang), t("s3.caption", lang, m1=month_long(to_cn.idxmax(), lang), n1=int(to_cn.max()),
-                                                    m2=month_long(from_cn.idxmax(), lang), n2=int(from_cn.max())), "timeline", {}))
+        scenes.append(
+            Scene(
+                t("s3.title", lang),
+                t(
+                    "s3.caption",
+                    lang,
+                    m1=month_long(to_cn.idxmax(), lang),
+                    n1=int(to_cn.max()),
+                    m2=month_long(from_cn.idxmax(), lang),
+                    n2=int(from_cn.max()),
+                ),
+                "timeline",
+                {},
+            )
+        )
 
     pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",))
     pat = pat_f.apply(f)
     top_donor = pat["donor_country_iso3"].value_counts()
     if len(top_donor):
-        origins = ", ".join(country_name(c, lang, names.get(c, c)) for c in pat["recipient_country_iso3"].value_counts().index[:2])
-        scenes.append(Scene(t("s4.title", lang), t("s4.caption", lang, patients=number(aggregate.headline(pat)["patients"], lang), origins=origins,
-                                                    n=len(pat), k=int(top_donor.iloc[0]),
-                                                    country=country_name(top_donor.index[0], lang, names.get(top_donor.index[0], "?"))),
-                            "map", pat_f.to_params(), "patients"))
+        origins = ", ".join(
+            country_name(c, lang, names.get(c, c))
+            for c in pat["recipient_country_iso3"].value_counts().index[:2]
+        )
+        scenes.append(
+            Scene(
+                t("s4.title", lang),
+                t(
+                    "s4.caption",
+                    lang,
+                    patients=number(aggregate.headline(pat)["patients"], lang),
+                    origins=origins,
+                    n=len(pat),
+                    k=int(top_donor.iloc[0]),
+                    country=country_name(top_donor.index[0], lang, names.get(top_donor.index[0], "?")),
+                ),
+                "map",
+                pat_f.to_params(),
+                "patients",
+            )
+        )
 
     pairs = aggregate.reciprocity_pairs(f)
     if len(pairs):
@@ -104,19 +176,42 @@ def shipped(b, lang: str = "en") -> list[Scene]:
                 return label
             return month(start, lang, day=len(parts) == 3)
 
-        scenes.append(Scene(t("s5.title", lang), t("s5.caption", lang, pairs=len(pairs), a=ex["first_giver"], b=ex["first_receiver"],
-                                                    gift1=gift(ex["quantity_1"], ex["quantity_unit_1"], ex["aid_kind_1"]),
-                                                    d1=when(ex["date_label_1"], ex["date_start_1"]),
-                                                    gift2=gift(ex["quantity_2"], ex["quantity_unit_2"], ex["aid_kind_2"]),
-                                                    d2=when(ex["date_label_2"], ex["date_start_2"])),
-                            "map", {"city": ex["first_giver"]}, highlight=f"{ex['first_giver']}; {ex['first_receiver']}"))
+        scenes.append(
+            Scene(
+                t("s5.title", lang),
+                t(
+                    "s5.caption",
+                    lang,
+                    pairs=len(pairs),
+                    a=ex["first_giver"],
+                    b=ex["first_receiver"],
+                    gift1=gift(ex["quantity_1"], ex["quantity_unit_1"], ex["aid_kind_1"]),
+                    d1=when(ex["date_label_1"], ex["date_start_1"]),
+                    gift2=gift(ex["quantity_2"], ex["quantity_unit_2"], ex["aid_kind_2"]),
+                    d2=when(ex["date_label_2"], ex["date_start_2"]),
+                ),
+                "map",
+                {"city": ex["first_giver"]},
+                highlight=f"{ex['first_giver']}; {ex['first_receiver']}",
+            )
+        )
 
     cur = network_funds(b.funds)
     eur = cur.loc[cur["currency"] == "EUR", "amount"].sum()
     approx = cur.loc[cur["amount_qualifier"] != "exact"]
-    items = t("word.and", lang).join(f"{r.network} ({t('qual.' + r.amount_qualifier, lang)} EUR {number(r.amount, lang)})" for r in approx.itertuples())
+    items = t("word.and", lang).join(
+        f"{r.network} ({t('qual.' + r.amount_qualifier, lang)} EUR {number(r.amount, lang)})"
+        for r in approx.itertuples()
+    )
     note = t("s6.note", lang, items=items) if len(approx) else ""
-    scenes.append(Scene(t("s6.title", lang), t("s6.caption", lang, n=cur["network"].nunique(), eur=number(eur, lang), note=note), "funds", {}))
+    scenes.append(
+        Scene(
+            t("s6.title", lang),
+            t("s6.caption", lang, n=cur["network"].nunique(), eur=number(eur, lang), note=note),
+            "funds",
+            {},
+        )
+    )
 
     facts = b.facts.set_index("fact_id")
     if {"SF-23", "SF-25", "SF-26"} <= set(facts.index):
@@ -125,9 +220,23 @@ def shipped(b, lang: str = "en") -> list[Scene]:
         grant, twin, cercle = facts.loc["SF-23"], facts.loc["SF-25"], facts.loc["SF-26"]
         places = ("Milan", "Quelimane", "Montreuil", "Cercle de Yélimané")
         between = f[f["donor_label"].isin(places) & f["recipient_label"].isin(places)]
-        scenes.append(Scene(t("s7.title", lang), t("s7.caption", lang, grant=qualified(grant["value"], grant["qualifier"], grant["unit"], lang),
-                                                    y1=int(grant["year"]), y2=int(twin["value"]), k=int(cercle["value"]), n=len(between)),
-                            "partnerships", {}, highlight="; ".join(places)))
+        scenes.append(
+            Scene(
+                t("s7.title", lang),
+                t(
+                    "s7.caption",
+                    lang,
+                    grant=qualified(grant["value"], grant["qualifier"], grant["unit"], lang),
+                    y1=int(grant["year"]),
+                    y2=int(twin["value"]),
+                    k=int(cercle["value"]),
+                    n=len(between),
+                ),
+                "partnerships",
+                {},
+                highlight="; ".join(places),
+            )
+        )
     return scenes
 
 
@@ -137,6 +246,7 @@ def network_funds(funds: pd.DataFrame) -> pd.DataFrame:
 
 
 # --- figures -------------------------------------------------------------------------------------
+
 
 def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = "en"):
     from .i18n import t
@@ -148,7 +258,12 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     sub = flt.describe(b.countries, lang)
 
     def measure_text(m: str) -> str:
-        return t("chart.measure", lang, label=t(f"measure.{m}", lang).lower(), unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang))
+        return t(
+            "chart.measure",
+            lang,
+            label=t(f"measure.{m}", lang).lower(),
+            unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang),
+        )
 
     from .figures import highlight
 
@@ -162,28 +277,63 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
         from .figures.partnerships import partnership_map
 
         p = b.partnerships
-        fig, drawn = partnership_map(p, t("funds.chart_source", lang, n=p["source_url"].nunique(), data=dataset_label), lang, title=scene.title)
+        fig, drawn = partnership_map(
+            p,
+            t("funds.chart_source", lang, n=p["source_url"].nunique(), data=dataset_label),
+            lang,
+            title=scene.title,
+        )
         highlight.add(fig, b, scene.highlight, lang)
         return fig, view, alttext.partnerships_summary(p, drawn, lang=lang)
     if scene.chart == "timeline":
-        return timeline_chart(aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source, lang=lang), view, ""
+        return (
+            timeline_chart(
+                aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source, lang=lang
+            ),
+            view,
+            "",
+        )
     if scene.chart == "funds":
         import plotly.graph_objects as go
 
         tot = network_funds(b.funds).sort_values("amount", ascending=False)
-        fig = go.Figure(go.Bar(x=tot["amount"], y=tot["network"] + " (" + tot["currency"] + ")", orientation="h",
-                               text=[alttext.qualified(a, q, "", lang) for a, q in zip(tot["amount"], tot["amount_qualifier"])],
-                               textposition="outside", marker_color="#0072B2"))
-        base_layout(fig, scene.title, t("funds.chart_sub", lang), t("funds.chart_source", lang, n=b.funds["source_url"].nunique(), data=dataset_label),
-                    height=480)
+        fig = go.Figure(
+            go.Bar(
+                x=tot["amount"],
+                y=tot["network"] + " (" + tot["currency"] + ")",
+                orientation="h",
+                text=[
+                    alttext.qualified(a, q, "", lang) for a, q in zip(tot["amount"], tot["amount_qualifier"])
+                ],
+                textposition="outside",
+                marker_color="#0072B2",
+            )
+        )
+        base_layout(
+            fig,
+            scene.title,
+            t("funds.chart_sub", lang),
+            t("funds.chart_source", lang, n=b.funds["source_url"].nunique(), data=dataset_label),
+            height=480,
+        )
         fig.update_layout(yaxis=dict(autorange="reversed"))
         return fig, view, alttext.funds_summary(tot, lang)
-    fig, _ = flow_map(view, scene.measure, scene.title, f"{sub} {measure_text(scene.measure)}", source, choropleth=None, height=560, lang=lang)
+    fig, _ = flow_map(
+        view,
+        scene.measure,
+        scene.title,
+        f"{sub} {measure_text(scene.measure)}",
+        source,
+        choropleth=None,
+        height=560,
+        lang=lang,
+    )
     highlight.add(fig, b, scene.highlight, lang)
     return fig, view, alttext.flows_summary(view, scene.measure, lang=lang)
 
 
 # --- storage format -------------------------------------------------------------------------------
+
 
 def to_body(scenes: list[Scene]) -> dict:
     return {"scenes": [asdict(s) for s in scenes]}
@@ -194,18 +344,36 @@ def from_body(body: dict) -> list[Scene]:
     for s in body.get("scenes", []):
         chart = s.get("chart") if s.get("chart") in CHARTS else "map"
         measure = s.get("measure") if s.get("measure") in aggregate.MEASURES else "flows"
-        out.append(Scene(str(s.get("title", ""))[:200], str(s.get("caption", ""))[:1000], chart,
-                         {str(k): str(v) for k, v in dict(s.get("params", {})).items()}, measure, str(s.get("highlight", ""))[:200]))
+        out.append(
+            Scene(
+                str(s.get("title", ""))[:200],
+                str(s.get("caption", ""))[:1000],
+                chart,
+                {str(k): str(v) for k, v in dict(s.get("params", {})).items()},
+                measure,
+                str(s.get("highlight", ""))[:200],
+            )
+        )
     return out
 
 
 # --- exports --------------------------------------------------------------------------------------
 
+
 def _cite(scene: Scene, b, link: str, lang: str = "en") -> str:
-    return export.citation(scene.filter(b.countries).describe(b.countries, lang), link, dataset=data_label(b, lang), lang=lang)
+    return export.citation(
+        scene.filter(b.countries).describe(b.countries, lang), link, dataset=data_label(b, lang), lang=lang
+    )
 
 
-def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
+def to_pptx(
+    scenes: list[Scene],
+    b,
+    title: str = "City Solidarity Flows",
+    base_url: str = "",
+    story_id: str = "shipped",
+    lang: str = "en",
+) -> bytes:
     """One slide per scene: title, chart image (rendered offline), caption, and a sources/citation footer."""
     from pptx import Presentation
     from pptx.util import Emu, Pt
@@ -234,7 +402,13 @@ def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
         cap.paragraphs[0].runs[0].font.size = Pt(18)
         foot = s.shapes.add_textbox(Emu(400000), Emu(6050000), Emu(11400000), Emu(700000)).text_frame
         foot.word_wrap = True
-        foot.text = t("deck.footer", lang, i=i, n=len(scenes), cite=_cite(sc, b, permalink(base_url, story_id, i, lang), lang))
+        foot.text = t(
+            "deck.footer",
+            lang,
+            i=i,
+            n=len(scenes),
+            cite=_cite(sc, b, permalink(base_url, story_id, i, lang), lang),
+        )
         foot.paragraphs[0].runs[0].font.size = Pt(10)
         s.notes_slide.notes_text_frame.text = alt
     buf = io.BytesIO()
@@ -242,26 +416,44 @@ def to_pptx(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_u
     return buf.getvalue()
 
 
-def to_html(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
+def to_html(
+    scenes: list[Scene],
+    b,
+    title: str = "City Solidarity Flows",
+    base_url: str = "",
+    story_id: str = "shipped",
+    lang: str = "en",
+) -> bytes:
     """A handout: every scene's chart as inline SVG, its caption, text alternative and citation; opens offline."""
     from .figures.render import render
     from .i18n import t
 
-    parts = [f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
-             "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}section{page-break-after:always;margin-bottom:3em}"
-             "svg{max-width:100%;height:auto}.cite{font-size:.8em;color:#666}</style></head><body>",
-             f"<h1>{html.escape(title)}</h1><p>{html.escape(t('deck.intro', lang, n=len(scenes), date=date.today().isoformat()))}</p>"]
+    parts = [
+        f"<!doctype html><html lang='{lang}'><head><meta charset='utf-8'><title>{html.escape(title)}</title>"
+        "<style>body{font-family:sans-serif;max-width:60em;margin:2em auto;color:#222}section{page-break-after:always;margin-bottom:3em}"
+        "svg{max-width:100%;height:auto}.cite{font-size:.8em;color:#666}</style></head><body>",
+        f"<h1>{html.escape(title)}</h1><p>{html.escape(t('deck.intro', lang, n=len(scenes), date=date.today().isoformat()))}</p>",
+    ]
     for i, sc in enumerate(scenes, 1):
         fig, view, alt = scene_figure(sc, b, lang=lang)
         svg = render(fig, "svg", width=1200, height=650, alt=alt, lang=lang).decode("utf-8")
-        parts.append(f"<section><h2>{i}. {html.escape(sc.title)}</h2><p>{html.escape(sc.caption)}</p>{svg}"
-                     f"<p><em>{t('deck.alt', lang)}</em> {html.escape(alt)}</p>"
-                     f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i, lang), lang))}</p></section>")
+        parts.append(
+            f"<section><h2>{i}. {html.escape(sc.title)}</h2><p>{html.escape(sc.caption)}</p>{svg}"
+            f"<p><em>{t('deck.alt', lang)}</em> {html.escape(alt)}</p>"
+            f"<p class='cite'>{t('deck.cite', lang)} {html.escape(_cite(sc, b, permalink(base_url, story_id, i, lang), lang))}</p></section>"
+        )
     parts.append("</body></html>")
     return "".join(parts).encode("utf-8")
 
 
-def to_pdf(scenes: list[Scene], b, title: str = "City Solidarity Flows", base_url: str = "", story_id: str = "shipped", lang: str = "en") -> bytes:
+def to_pdf(
+    scenes: list[Scene],
+    b,
+    title: str = "City Solidarity Flows",
+    base_url: str = "",
+    story_id: str = "shipped",
+    lang: str = "en",
+) -> bytes:
     """The handout printed to PDF by the system Chromium (through Playwright; no network)."""
     from playwright.sync_api import sync_playwright
 

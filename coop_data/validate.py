@@ -4,6 +4,7 @@ Rows are numbered as a spreadsheet shows them: the header is row 1, the first
 record row 2. Checks are vectorised so a 100,000-row file is checked in
 about a second.
 """
+
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
@@ -71,7 +72,9 @@ def date_is_real(s: pd.Series) -> pd.Series:
     return pd.to_datetime(full, format="%Y-%m-%d", errors="coerce").notna()
 
 
-def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_numbers: pd.Series | None = None) -> Report:
+def check(
+    df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_numbers: pd.Series | None = None
+) -> Report:
     """Validate `df` (strings as read from CSV) against `table`.
 
     `row_numbers` gives each row's number in the user's file when it is not
@@ -86,7 +89,9 @@ def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_n
 
     def add(mask: pd.Series, column: str, make) -> None:
         for idx in mask[mask].index:
-            problems.append(Problem(int(rownum[idx]), column, make(df.at[idx, column] if column in df else None)))
+            problems.append(
+                Problem(int(rownum[idx]), column, make(df.at[idx, column] if column in df else None))
+            )
 
     for f in table.fields:
         if f.name not in df.columns:
@@ -102,22 +107,48 @@ def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_n
             bad = present & num.isna()
             add(bad, f.name, lambda v, f=f: f"'{_short(v)}' is not a number")
             if f.minimum is not None:
-                add(present & (num < f.minimum), f.name, lambda v, f=f: f"negative {f.name.replace('_', ' ')} '{_short(v)}'")
+                add(
+                    present & (num < f.minimum),
+                    f.name,
+                    lambda v, f=f: f"negative {f.name.replace('_', ' ')} '{_short(v)}'",
+                )
         if f.enum:
             bad = present & ~text.isin(f.enum)
-            add(bad, f.name, lambda v, f=f: f"unknown {f.name.replace('_', ' ')} '{_short(v)}' (allowed: {', '.join(f.enum)})")
+            add(
+                bad,
+                f.name,
+                lambda v, f=f: (
+                    f"unknown {f.name.replace('_', ' ')} '{_short(v)}' (allowed: {', '.join(f.enum)})"
+                ),
+            )
         if f.pattern and f.type == "string":
             ok = text.str.match(f.pattern).fillna(False).astype(bool)
             if f.name.endswith("iso3") or f.name == "iso3":
                 add(present & ~ok, f.name, lambda v: f"'{_short(v)}' is not an ISO 3166 alpha-3 country code")
-                add(present & ok & ~text.isin(_COUNTRIES), f.name, lambda v: f"unknown country code '{_short(v)}'")
+                add(
+                    present & ok & ~text.isin(_COUNTRIES),
+                    f.name,
+                    lambda v: f"unknown country code '{_short(v)}'",
+                )
             elif f.name == "currency":
-                add(present & ~(ok & text.isin(_CURRENCIES)), f.name, lambda v: f"currency '{_short(v)}' is not an ISO 4217 code")
+                add(
+                    present & ~(ok & text.isin(_CURRENCIES)),
+                    f.name,
+                    lambda v: f"currency '{_short(v)}' is not an ISO 4217 code",
+                )
             elif f.pattern.startswith(r"^\d{4}"):
                 add(present & ~ok, f.name, lambda v: f"date '{_short(v)}' is not YYYY, YYYY-MM or YYYY-MM-DD")
-                add(present & ok & ~date_is_real(col), f.name, lambda v: f"date '{_short(v)}' does not exist in the calendar")
+                add(
+                    present & ok & ~date_is_real(col),
+                    f.name,
+                    lambda v: f"date '{_short(v)}' does not exist in the calendar",
+                )
             else:
-                add(present & ~ok, f.name, lambda v: f"'{_short(v)}' does not look like a web address (http:// or https://)")
+                add(
+                    present & ~ok,
+                    f.name,
+                    lambda v: f"'{_short(v)}' does not look like a web address (http:// or https://)",
+                )
     if "date" in df.columns and "date_precision" in df.columns:
         length = df["date"].astype("string").str.strip().str.len()
         expected = length.map({4: "year", 7: "month", 10: "day"})
@@ -129,9 +160,17 @@ def check(df: pd.DataFrame, table: Table, *, require_columns: bool = True, row_n
         dup = key.duplicated(keep="first") & ~_blank(df[table.primary_key])
         add(dup, table.primary_key, lambda v: f"duplicate id '{_short(v)}' (first used on an earlier row)")
     if {"quantity", "quantity_unit"} <= set(df.columns):
-        add(~_blank(df["quantity"]) & _blank(df["quantity_unit"]), "quantity_unit", lambda v: "quantity given without a unit")
+        add(
+            ~_blank(df["quantity"]) & _blank(df["quantity_unit"]),
+            "quantity_unit",
+            lambda v: "quantity given without a unit",
+        )
     if {"amount", "currency"} <= set(df.columns):
-        add(~_blank(df["amount"]) & _blank(df["currency"]), "currency", lambda v: "amount given without a currency")
+        add(
+            ~_blank(df["amount"]) & _blank(df["currency"]),
+            "currency",
+            lambda v: "amount given without a currency",
+        )
     problems.sort(key=lambda p: (p.row, p.column))
     return Report(rows=len(df), problems=problems)
 

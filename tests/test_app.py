@@ -1,4 +1,5 @@
 """Every page through Streamlit's AppTest: default view, URL filters, figure content, offline geo config."""
+
 import json
 
 import plotly.io as pio
@@ -7,8 +8,18 @@ from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
 
-PAGES = ["app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py", "app_pages/partnerships.py",
-         "app_pages/funds.py", "app_pages/explorer.py", "app_pages/story.py", "app_pages/import.py", "app_pages/methods.py"]
+PAGES = [
+    "app_pages/home.py",
+    "app_pages/map.py",
+    "app_pages/sankey.py",
+    "app_pages/timeline.py",
+    "app_pages/partnerships.py",
+    "app_pages/funds.py",
+    "app_pages/explorer.py",
+    "app_pages/story.py",
+    "app_pages/import.py",
+    "app_pages/methods.py",
+]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -79,7 +90,11 @@ def test_bad_url_values_give_notices_and_are_dropped():
 def test_home_numbers_follow_filter(bundle):
     at = app("app_pages/home.py", {"direction": "north_south", "donor_country": "DEU"})
     metrics = {m.label: m.value for m in at.metric}
-    expected = len(bundle.flows[(bundle.flows["direction"] == "north_south") & (bundle.flows["donor_country_iso3"] == "DEU")])
+    expected = len(
+        bundle.flows[
+            (bundle.flows["direction"] == "north_south") & (bundle.flows["donor_country_iso3"] == "DEU")
+        ]
+    )
     assert metrics["Flows"] == str(expected) == "17"
     assert "17 of 393 flows match" in at.sidebar.caption[0].value
 
@@ -89,13 +104,21 @@ def test_flow_map_arcs_and_legend():
     spec, cfg = charts(at)[0]
     types = {t["type"] for t in spec["data"]}
     assert types == {"choropleth", "scattergeo"}
-    legend = {t["name"] for t in spec["data"] if t.get("showlegend") is not False and t["type"] == "scattergeo" and t.get("mode") == "lines"}
+    legend = {
+        t["name"]
+        for t in spec["data"]
+        if t.get("showlegend") is not False and t["type"] == "scattergeo" and t.get("mode") == "lines"
+    }
     assert legend == {"North → North", "North → South"}
     assert len(spec["data"]) < 30  # arcs are batched, not one trace per flow
     lines = [t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode") == "lines"]
     for t in lines:  # each arc is its two ends and a break; plotly.js draws the segment as a great circle
         lat = values(t["lat"])
-        assert len(lat) % 3 == 0 and all(x != x for x in lat[2::3]) and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
+        assert (
+            len(lat) % 3 == 0
+            and all(x != x for x in lat[2::3])
+            and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
+        )
     assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
     assert "Sources:" in spec["layout"]["annotations"][0]["text"]
     # legend and colour bar right of the map, one above the other: inside, the legend hid the Americas
@@ -111,7 +134,9 @@ def test_sankey_nodes_and_other(bundle):
     assert s["type"] == "sankey"
     labels = s["node"]["label"]
     assert "China → partner" in labels and "Europe" in labels and "Asia" in labels
-    assert sum(s["link"]["value"]) == pytest.approx(2 * (~bundle.flows["overlaps_details"]).sum())  # two link layers
+    assert sum(s["link"]["value"]) == pytest.approx(
+        2 * (~bundle.flows["overlaps_details"]).sum()
+    )  # two link layers
 
 
 def test_timeline_shows_wave_and_reversal():
@@ -149,11 +174,17 @@ INJECTED_NAME = "Dons ![x](http://example.org/i.png) <b>2020</b>"
 def imported():
     """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
     from test_import import HEADER, NEWSROOM, csv_bytes
+
     from coop_data import datasets
     from coop_data.store import Store
 
-    ds_id, key, _ = datasets.import_bytes("dons.csv", csv_bytes(HEADER, NEWSROOM), Store(), name=INJECTED_NAME,
-                                          choices={"frankfurt|DEU": 2925535})
+    ds_id, key, _ = datasets.import_bytes(
+        "dons.csv",
+        csv_bytes(HEADER, NEWSROOM),
+        Store(),
+        name=INJECTED_NAME,
+        choices={"frankfurt|DEU": 2925535},
+    )
     return ds_id, key
 
 
@@ -161,7 +192,12 @@ def texts(at, kinds=("caption", "markdown", "text", "subheader", "title")) -> st
     return " ".join(e.value for kind in kinds for e in getattr(at, kind))
 
 
-MARKDOWN_KINDS = ("caption", "markdown", "subheader", "title")  # rendered as Markdown; st.text shows characters as they are
+MARKDOWN_KINDS = (
+    "caption",
+    "markdown",
+    "subheader",
+    "title",
+)  # rendered as Markdown; st.text shows characters as they are
 
 
 @pytest.mark.parametrize("scope", ["imported", "both"])
@@ -184,10 +220,18 @@ def test_imported_numbers_and_map(imported, bundle):
     side = " ".join(c.value for c in at.sidebar.caption)
     assert "3 of 3 flows match" in side and "Imported dataset: Dons" in side
     at = app("app_pages/map.py", {"dataset": imported[0]})
-    lats = [y for tr in charts(at)[0][0]["data"] if tr["type"] == "scattergeo" for y in values(tr.get("lat")) if isinstance(y, float)]
-    assert any(abs(y - 52.347) < 0.01 for y in lats)        # Frankfurt (Oder), the place chosen at import
+    lats = [
+        y
+        for tr in charts(at)[0][0]["data"]
+        if tr["type"] == "scattergeo"
+        for y in values(tr.get("lat"))
+        if isinstance(y, float)
+    ]
+    assert any(abs(y - 52.347) < 0.01 for y in lats)  # Frankfurt (Oder), the place chosen at import
     both = app("app_pages/home.py", {"dataset": imported[0], "data": "both"})
-    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(c.value for c in both.sidebar.caption)
+    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(
+        c.value for c in both.sidebar.caption
+    )
 
 
 def test_scope_in_the_url_survives_page_switch(imported):
@@ -203,12 +247,18 @@ def test_scope_in_the_url_survives_page_switch(imported):
 def test_two_users_do_not_see_each_others_datasets(imported):
     other = app("app_pages/import.py", {})
     assert not other.exception
-    assert "Dataset in this view" not in texts(other) and imported[0] not in texts(other) and "Dons" not in texts(other)
+    assert (
+        "Dataset in this view" not in texts(other)
+        and imported[0] not in texts(other)
+        and "Dons" not in texts(other)
+    )
     guessed = app("app_pages/home.py", {"dataset": "A" * 22})
     assert any("No imported dataset has the id" in w.value for w in guessed.warning)
     assert "dataset" not in guessed.query_params
     assert {m.label: m.value for m in guessed.metric}["Flows"] == "393"
-    shared = app("app_pages/import.py", {"dataset": imported[0]})    # the owner shared the link: it opens, read-only
+    shared = app(
+        "app_pages/import.py", {"dataset": imported[0]}
+    )  # the owner shared the link: it opens, read-only
     assert "Dataset in this view" in texts(shared)
     shared.text_input(key="del-key").input("a-wrong-key").run()
     shared.button(key="del-btn").click().run()
@@ -220,6 +270,7 @@ def test_two_users_do_not_see_each_others_datasets(imported):
 
 def test_owner_deletes_with_the_key():
     from test_import import HEADER, NEWSROOM, csv_bytes
+
     from coop_data import datasets
     from coop_data.store import Store
 
@@ -264,10 +315,14 @@ def test_more_filters_are_drawn_only_when_on_and_keep_their_values(bundle):
     at.sidebar.toggle(key="w_more").set_value(True).run()
     at.sidebar.multiselect(key="w_status").set_value(["delivered"]).run()
     delivered = int((bundle.flows["status"] == "delivered").sum())
-    assert at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    assert (
+        at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    )
     at.sidebar.toggle(key="w_more").set_value(False).run()
     at.run()
-    assert at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    assert (
+        at.query_params["status"] in ("delivered", ["delivered"]) and len(at.dataframe[0].value) == delivered
+    )
     at.sidebar.toggle(key="w_more").set_value(True).run()
     assert at.sidebar.multiselect(key="w_status").value == ["delivered"]
     linked = app("app_pages/explorer.py", {"aid_kind": "masks"})

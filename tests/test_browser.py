@@ -5,6 +5,7 @@ permalink restores the view in a fresh browser, no request leaves localhost
 and no JavaScript error occurs. Screenshots go to tests/artifacts/screens
 (the path is printed).
 """
+
 import os
 import re
 import socket
@@ -19,9 +20,27 @@ from conftest import ROOT
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screens"
-PAGES = {"home": "", "map": "map", "sankey": "sankey", "timeline": "timeline", "partnerships": "partnerships",
-         "funds": "funds", "explorer": "explorer", "story": "story", "import": "import", "methods": "methods"}
-LOCAL = ("http://localhost", "http://127.0.0.1", "ws://localhost", "ws://127.0.0.1", "data:", "blob:", "about:")
+PAGES = {
+    "home": "",
+    "map": "map",
+    "sankey": "sankey",
+    "timeline": "timeline",
+    "partnerships": "partnerships",
+    "funds": "funds",
+    "explorer": "explorer",
+    "story": "story",
+    "import": "import",
+    "methods": "methods",
+}
+LOCAL = (
+    "http://localhost",
+    "http://127.0.0.1",
+    "ws://localhost",
+    "ws://127.0.0.1",
+    "data:",
+    "blob:",
+    "about:",
+)
 
 from playwright import sync_api as playwright  # noqa: E402  (a missing playwright must fail, not skip)
 
@@ -38,8 +57,23 @@ def server():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
     port = free_port()
     env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen([sys.executable, "-m", "streamlit", "run", "dashboard.py", "--server.port", str(port),
-                             "--server.address", "127.0.0.1"], cwd=ROOT, env=env, stdout=subprocess.PIPE, stderr=subprocess.STDOUT)
+    proc = subprocess.Popen(
+        [
+            sys.executable,
+            "-m",
+            "streamlit",
+            "run",
+            "dashboard.py",
+            "--server.port",
+            str(port),
+            "--server.address",
+            "127.0.0.1",
+        ],
+        cwd=ROOT,
+        env=env,
+        stdout=subprocess.PIPE,
+        stderr=subprocess.STDOUT,
+    )
     base = f"http://127.0.0.1:{port}"
     for _ in range(120):
         try:
@@ -58,8 +92,17 @@ def server():
 @pytest.fixture(scope="module")
 def browser():
     with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox", "--disable-gpu", "--disable-background-networking",
-                                                              "--disable-component-update", "--no-first-run", "--disable-sync"])
+        b = p.chromium.launch(
+            executable_path=CHROMIUM,
+            args=[
+                "--no-sandbox",
+                "--disable-gpu",
+                "--disable-background-networking",
+                "--disable-component-update",
+                "--no-first-run",
+                "--disable-sync",
+            ],
+        )
         yield b
         b.close()
 
@@ -93,13 +136,17 @@ def test_page_renders_offline(server, browser, name):
         if name in ("explorer", "methods"):
             page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
         elif name == "import":
-            page.wait_for_selector("[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=30000)
+            page.wait_for_selector(
+                "[data-testid='stFileUploaderDropzoneInput']", state="attached", timeout=30000
+            )
         else:
             wait_charts(page)
         if name in ("home", "map", "partnerships", "funds"):
             page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-            page.wait_for_function("(document.querySelector('.js-plotly-plot g.layer.countries path')?.getAttribute('d') || '').length > 5000",
-                                   timeout=30000)
+            page.wait_for_function(
+                "(document.querySelector('.js-plotly-plot g.layer.countries path')?.getAttribute('d') || '').length > 5000",
+                timeout=30000,
+            )
             assert page.locator(".js-plotly-plot g.frontplot path").count() > 0
         if name == "sankey":
             page.wait_for_function("document.querySelectorAll('.sankey-node').length > 5", timeout=30000)
@@ -125,7 +172,9 @@ def test_filter_change_updates_chart_and_url(server, browser):
         page.get_by_role("option", name="South → South").click()
         page.keyboard.press("Escape")
         page.wait_for_function("location.search.includes('direction=south_south')", timeout=20000)
-        page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot g.frontplot path').length < {before}", timeout=20000)
+        page.wait_for_function(
+            f"document.querySelectorAll('.js-plotly-plot g.frontplot path').length < {before}", timeout=20000
+        )
         assert "South → South" in page.locator(".js-plotly-plot .gtitle").first.text_content()
         assert w.external == [] and w.errors == []
     finally:
@@ -140,13 +189,18 @@ def test_permalink_restores_view_in_fresh_browser(server, browser):
         page.get_by_text("17 flows.").first.wait_for(timeout=20000)
         assert "direction North → South; donor in Germany" in page.content()
         page.get_by_role("link", name="Flow map").click()
-        page.wait_for_function("location.pathname.endsWith('/map') && location.search.includes('donor_country=DEU')", timeout=20000)
+        page.wait_for_function(
+            "location.pathname.endsWith('/map') && location.search.includes('donor_country=DEU')",
+            timeout=20000,
+        )
     finally:
         ctx.close()
 
 
-LATS_JS = ("Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(gd => (gd._fullData || [])"
-           ".flatMap(t => Array.from(t.lat || []))).filter(v => typeof v === 'number')")
+LATS_JS = (
+    "Array.from(document.querySelectorAll('.js-plotly-plot')).flatMap(gd => (gd._fullData || [])"
+    ".flatMap(t => Array.from(t.lat || []))).filter(v => typeof v === 'number')"
+)
 
 
 def idle(page) -> None:
@@ -186,7 +240,9 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
     try:
         page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(f))
         page.get_by_text("4. Check report").wait_for(timeout=30000)
-        page.get_by_text("date '31/02/2020' does not exist in the calendar").first.wait_for(state="attached", timeout=30000)  # a grid cell
+        page.get_by_text("date '31/02/2020' does not exist in the calendar").first.wait_for(
+            state="attached", timeout=30000
+        )  # a grid cell
         page.screenshot(path=str(SHOTS / "import-report.png"), full_page=True)
         page.get_by_role("button", name=re.compile(r"^Import 3 rows")).click()
         page.wait_for_function("location.search.includes('dataset=')", timeout=30000)
@@ -195,7 +251,9 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.get_by_role("link", name="Open its flow map").click()
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         before = map_lats(page)
-        assert any(abs(y - 50.116) < 0.01 for y in before) and not any(abs(y - 52.347) < 0.01 for y in before)   # Frankfurt am Main
+        assert any(abs(y - 50.116) < 0.01 for y in before) and not any(
+            abs(y - 52.347) < 0.01 for y in before
+        )  # Frankfurt am Main
         page.get_by_role("link", name="Import your data").click()
         page.get_by_text("Place choices").first.wait_for(timeout=30000)
         choose(page, "Frankfurt in Germany", re.compile(r"^Frankfurt \(Oder\)"))
@@ -209,7 +267,9 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         page.wait_for_timeout(1000)
         after = map_lats(page)
-        assert any(abs(y - 52.347) < 0.01 for y in after) and not any(abs(y - 50.116) < 0.01 for y in after)    # Frankfurt (Oder)
+        assert any(abs(y - 52.347) < 0.01 for y in after) and not any(
+            abs(y - 50.116) < 0.01 for y in after
+        )  # Frankfurt (Oder)
         page.screenshot(path=str(SHOTS / "import-map.png"))
         assert w.external == [] and w.errors == []
     finally:
@@ -240,8 +300,10 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
     w = Watch(page)
     try:
         page.goto(f.as_uri())
-        page.wait_for_function("(document.querySelector('.js-plotly-plot g.layer.countries path')?.getAttribute('d') || '').length > 5000",
-                               timeout=30000)
+        page.wait_for_function(
+            "(document.querySelector('.js-plotly-plot g.layer.countries path')?.getAttribute('d') || '').length > 5000",
+            timeout=30000,
+        )
         assert page.locator(".js-plotly-plot g.frontplot path").count() > 0
         assert [u for u in w.external if not u.startswith("file:")] == [] and w.errors == []
     finally:
@@ -283,7 +345,12 @@ def test_animated_map_controls_clear_the_title_and_each_other(browser, tmp_path,
     from coop_data.figures.animated import animated_map
     from coop_data.figures.render import render
 
-    fig, _ = animated_map(bundle.flows, "Flows week by week", "All flows. Each frame is one week; the three weeks before fade.", "Sources: bundled")
+    fig, _ = animated_map(
+        bundle.flows,
+        "Flows week by week",
+        "All flows. Each frame is one week; the three weeks before fade.",
+        "Sources: bundled",
+    )
     f = tmp_path / "anim.html"
     f.write_bytes(render(fig, "html", width=width))
     ctx = browser.new_context(offline=True, viewport={"width": width + 40, "height": 900})
@@ -292,7 +359,9 @@ def test_animated_map_controls_clear_the_title_and_each_other(browser, tmp_path,
         page.goto(f.as_uri())
         page.wait_for_selector(".js-plotly-plot g.slider-container", timeout=30000)
         b = page.evaluate(BOXES_JS, [".gtitle", "g.slider-container", "g.updatemenu-container", "g.geo"])
-        title, slider, buttons, geo = (b[k] for k in (".gtitle", "g.slider-container", "g.updatemenu-container", "g.geo"))
+        title, slider, buttons, geo = (
+            b[k] for k in (".gtitle", "g.slider-container", "g.updatemenu-container", "g.geo")
+        )
         assert title["bottom"] <= min(slider["top"], buttons["top"]), b
         assert buttons["right"] <= slider["left"] + 1, b
         assert max(slider["bottom"], buttons["bottom"]) <= geo["top"] + 1, b
@@ -321,7 +390,7 @@ def test_walk_the_shipped_story_with_the_keyboard(server, browser):
                 nxt.focus()
                 page.keyboard.press("Enter")
                 page.wait_for_function(f"location.search.includes('scene={i + 1}')", timeout=30000)
-        assert page.locator("[data-testid='stSidebar']").is_hidden()          # presenter mode hides the chrome
+        assert page.locator("[data-testid='stSidebar']").is_hidden()  # presenter mode hides the chrome
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
@@ -352,7 +421,9 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
         assert "Chine → partenaire" in page.locator(".js-plotly-plot .legend").first.text_content()
         page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
         with page.expect_download(timeout=180000) as dl:
-            page.locator("[data-testid='stDownloadButton']").filter(has_text=i18n.t("story.deck", "fr")).click()
+            page.locator("[data-testid='stDownloadButton']").filter(
+                has_text=i18n.t("story.deck", "fr")
+            ).click()
         path = tmp_path / "deck.pptx"
         dl.value.save_as(path)
         prs = Presentation(str(path))
@@ -361,7 +432,9 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
         texts = [" ".join(sh.text_frame.text for sh in s.shapes if sh.has_text_frame) for s in slides[1:]]
         for sc, txt in zip(fr, texts):
             assert sc.title in txt and sc.caption in txt and "Citer cette vue" in txt
-        assert all(any(sh.shape_type == 13 for sh in s.shapes) for s in slides[1:])  # a picture on every scene slide
+        assert all(
+            any(sh.shape_type == 13 for sh in s.shapes) for s in slides[1:]
+        )  # a picture on every scene slide
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
@@ -410,7 +483,9 @@ PLACE_POINT_JS = """() => {
 
 def test_click_a_place_on_the_map_opens_its_panel(server, browser):
     """The map is drawn by the geo-only plotly.js bundle (coop_ui.geo_chart); a click must still reach the page."""
-    ctx, page, w = open_page(browser, f"{server}/map?city=Gwangju")  # Gwangju only gives: its marker has no arrowhead on it
+    ctx, page, w = open_page(
+        browser, f"{server}/map?city=Gwangju"
+    )  # Gwangju only gives: its marker has no arrowhead on it
     try:
         wait_charts(page)
         idle(page)
@@ -418,16 +493,28 @@ def test_click_a_place_on_the_map_opens_its_panel(server, browser):
         p = page.evaluate(PLACE_POINT_JS)
         assert p["place"] == "Gwangju"
         label = page.locator(".hoverlayer .hovertext")
-        for dx, dy in ((0, 0), (1, 1), (-1, -1), (2, 0), (0, 2), (-2, 0), (0, -2)):  # arcs and arrowheads meet at the marker
+        for dx, dy in (
+            (0, 0),
+            (1, 1),
+            (-1, -1),
+            (2, 0),
+            (0, 2),
+            (-2, 0),
+            (0, -2),
+        ):  # arcs and arrowheads meet at the marker
             page.mouse.move(p["x"] - 20, p["y"] - 20)
-            page.mouse.move(p["x"] + dx, p["y"] + dy, steps=8)  # plotly's hover needs moves inside the plot before a click
+            page.mouse.move(
+                p["x"] + dx, p["y"] + dy, steps=8
+            )  # plotly's hover needs moves inside the plot before a click
             page.wait_for_timeout(300)
             if label.count() and "Gwangju (" in label.first.text_content():
                 break
         assert "Gwangju (" in label.first.text_content()  # the place, not an arc from it
         page.mouse.click(p["x"] + dx, p["y"] + dy)
         page.get_by_text("Gwangju (Republic of Korea)").first.wait_for(timeout=20000)
-        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)  # the panel streams in after its heading
+        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(
+            timeout=20000
+        )  # the panel streams in after its heading
         assert w.external == []
         assert w.errors == []
     finally:
@@ -466,11 +553,17 @@ def test_click_a_country_on_the_map_opens_its_panel(server, browser):
             page.wait_for_timeout(300)
             if label.count() and label.first.text_content().startswith("Australia:"):
                 break
-        assert label.first.text_content().startswith("Australia:"), label.first.text_content()  # "Australia: 2 flows", the name, not the ISO code
+        assert label.first.text_content().startswith("Australia:"), (
+            label.first.text_content()
+        )  # "Australia: 2 flows", the name, not the ISO code
         page.mouse.click(p["x"], p["y"])
         page.get_by_role("heading", name="Australia", exact=True).wait_for(timeout=20000)
-        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)  # the panel streams in after its heading
-        page.locator("[data-testid='stDataFrame']").first.wait_for(timeout=20000)  # its flows, headers from coop_ui.headers
+        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(
+            timeout=20000
+        )  # the panel streams in after its heading
+        page.locator("[data-testid='stDataFrame']").first.wait_for(
+            timeout=20000
+        )  # its flows, headers from coop_ui.headers
         idle(page)
         assert page.locator("[data-testid='stException']").count() == 0
         assert w.errors == [], w.errors
@@ -485,10 +578,12 @@ def test_benchmark_load_timer_sees_the_frame_that_draws_the_chart(browser, tmp_p
     import browser as bench_browser
 
     page_file = tmp_path / "late_arc.html"
-    page_file.write_text("<div class='js-plotly-plot'><svg><g class='frontplot'></g></svg></div><script>"
-                         "setTimeout(() => { const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');"
-                         " p.setAttribute('d', 'M0 0 L90 90'); p.setAttribute('stroke', 'red');"
-                         " document.querySelector('g.frontplot').appendChild(p); }, 1000);</script>")
+    page_file.write_text(
+        "<div class='js-plotly-plot'><svg><g class='frontplot'></g></svg></div><script>"
+        "setTimeout(() => { const p = document.createElementNS('http://www.w3.org/2000/svg', 'path');"
+        " p.setAttribute('d', 'M0 0 L90 90'); p.setAttribute('stroke', 'red');"
+        " document.querySelector('g.frontplot').appendChild(p); }, 1000);</script>"
+    )
     ctx = bench_browser._new_context(browser)
     try:
         seconds = bench_browser._time_to_arcs(ctx.new_page(), page_file.as_uri())

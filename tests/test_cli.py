@@ -1,4 +1,5 @@
 """The command line on the real data and on good and bad files, in a subprocess like a user runs it."""
+
 import json
 import subprocess
 import sys
@@ -10,16 +11,37 @@ import pytest
 from conftest import ROOT
 
 GOOD_ROW = {
-    "record_id": "T-1", "date": "2020-04", "date_precision": "month", "donor_name": "City of Cologne", "donor_level": "city",
-    "donor_city": "Cologne", "donor_country_iso3": "DEU", "recipient_name": "City of Lille", "recipient_level": "city",
-    "recipient_city": "Lille", "recipient_country_iso3": "FRA", "aid_kind": "cash", "items": "", "quantity": "", "quantity_unit": "",
-    "amount": "10000", "currency": "EUR", "amount_qualifier": "exact", "channel_network": "", "relationship_stated": "twin cities",
-    "summary": "test row", "source_url": "https://example.org/a", "source_publisher": "x", "source_date": "2020-04-02",
+    "record_id": "T-1",
+    "date": "2020-04",
+    "date_precision": "month",
+    "donor_name": "City of Cologne",
+    "donor_level": "city",
+    "donor_city": "Cologne",
+    "donor_country_iso3": "DEU",
+    "recipient_name": "City of Lille",
+    "recipient_level": "city",
+    "recipient_city": "Lille",
+    "recipient_country_iso3": "FRA",
+    "aid_kind": "cash",
+    "items": "",
+    "quantity": "",
+    "quantity_unit": "",
+    "amount": "10000",
+    "currency": "EUR",
+    "amount_qualifier": "exact",
+    "channel_network": "",
+    "relationship_stated": "twin cities",
+    "summary": "test row",
+    "source_url": "https://example.org/a",
+    "source_publisher": "x",
+    "source_date": "2020-04-02",
 }
 
 
 def run(*args):
-    return subprocess.run([sys.executable, "-m", "coop_data", *args], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    return subprocess.run(
+        [sys.executable, "-m", "coop_data", *args], cwd=ROOT, capture_output=True, text=True, timeout=120
+    )
 
 
 def write_csv(tmp_path, rows, name="f.csv"):
@@ -34,7 +56,15 @@ def test_summary_json_accounts_for_every_flow():
     s = json.loads(r.stdout)
     assert s["dossier"]["accounted_for"] and s["dossier"]["flows_in_dossier"] == 393
     assert s["flows_without_source_url"] == 0
-    for cat in ("china_to_partner", "partner_to_china", "north_north", "north_south", "south_south", "network_to_south", "unclassified"):
+    for cat in (
+        "china_to_partner",
+        "partner_to_china",
+        "north_north",
+        "north_south",
+        "south_south",
+        "network_to_south",
+        "unclassified",
+    ):
         assert s["flows_by_direction"][cat] > 0
     names = " ".join(u["name"] for u in s["unresolved_places"])
     assert "Noceva" in names and "Koroskacerna" in names
@@ -67,21 +97,30 @@ def test_validate_bad_rows_named_by_row_and_column(tmp_path):
     out = json.loads(r.stdout)
     assert r.returncode == 1 and "Traceback" not in r.stderr
     errs = {(e["row"], e["column"]) for e in out["errors"]}
-    assert (3, "date") in errs                     # 31 Feb does not exist
+    assert (3, "date") in errs  # 31 Feb does not exist
     assert (4, "donor_name") in errs and (4, "recipient_country_iso3") in errs
     assert (5, "amount") in errs and (5, "currency") in errs
     assert (6, "aid_kind") in errs and (6, "quantity") in errs and (6, "record_id") in errs  # duplicate id
-    assert out["valid_rows"] == 2                 # rows 2 and 7
-    assert any(u["row"] == 7 and u["column"] == "donor_city" and u["name"] == "Noceva" for u in out["unplaced"])
+    assert out["valid_rows"] == 2  # rows 2 and 7
+    assert any(
+        u["row"] == 7 and u["column"] == "donor_city" and u["name"] == "Noceva" for u in out["unplaced"]
+    )
     msgs = " ".join(e["message"] for e in out["errors"])
-    assert "does not exist in the calendar" in msgs and "unknown country code 'XXX'" in msgs and "negative quantity" in msgs
+    assert (
+        "does not exist in the calendar" in msgs
+        and "unknown country code 'XXX'" in msgs
+        and "negative quantity" in msgs
+    )
 
 
-@pytest.mark.parametrize("content,needle", [
-    (b"", "empty"),
-    (b"\x00\x01\x02PK binary", "binary"),
-    (b"record_id,date\n", None),
-])
+@pytest.mark.parametrize(
+    "content,needle",
+    [
+        (b"", "empty"),
+        (b"\x00\x01\x02PK binary", "binary"),
+        (b"record_id,date\n", None),
+    ],
+)
 def test_validate_unreadable_files_give_messages_not_tracebacks(tmp_path, content, needle):
     p = tmp_path / "x.csv"
     p.write_bytes(content)
@@ -97,6 +136,7 @@ def test_validate_unreadable_files_give_messages_not_tracebacks(tmp_path, conten
 
 def test_validate_the_dossier_layout_itself():
     from conftest import DOSSIER
+
     src = DOSSIER / "flows_world.csv" if DOSSIER.exists() else None
     if src is None:
         pytest.skip("dossier absent")
@@ -133,12 +173,15 @@ def test_export_geojson(tmp_path):
 
 
 def test_export_bad_filter_value_warns(tmp_path):
-    r = run("export", "--format", "json", "--out", str(tmp_path / "x.json"), "--direction", "sideways", "--json")
+    r = run(
+        "export", "--format", "json", "--out", str(tmp_path / "x.json"), "--direction", "sideways", "--json"
+    )
     assert r.returncode == 0 and "Ignored unknown direction" in r.stderr
 
 
 def test_neutralise_formulas():
     from coop_data.export import neutralise
-    df = pd.DataFrame({"a": ["=HYPERLINK(\"x\")", "+1", "-2", "@SUM(A1)", "\tx", "ok"]})
+
+    df = pd.DataFrame({"a": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "ok"]})
     out = neutralise(df)["a"].tolist()
-    assert out[:5] == ["'=HYPERLINK(\"x\")", "'+1", "'-2", "'@SUM(A1)", "'\tx"] and out[5] == "ok"
+    assert out[:5] == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "'\tx"] and out[5] == "ok"

@@ -1,14 +1,15 @@
 """The bundled data: schema-valid, complete against the dossier, classified, converted, never double counted."""
+
 import json
 
 import pandas as pd
 import pytest
 
+from conftest import DOSSIER, ROOT, by_id
 from coop_data import aggregate, classify, dates, money, places
 from coop_data.load import DATA
 from coop_data.schema import TABLES
 from coop_data.validate import check
-from conftest import DOSSIER, ROOT, by_id
 
 
 @pytest.mark.parametrize("name", list(TABLES))
@@ -46,29 +47,42 @@ def test_every_dossier_record_is_bundled_or_excluded(bundle):
         ids |= set(pd.read_csv(DOSSIER / f, dtype=str)["record_id"])
     have = set(bundle.flows["record_id"]) | set(bundle.excluded_flows["record_id"])
     assert ids == have
-    assert set(pd.read_csv(DOSSIER / "network_funds.csv", dtype=str)["fund_id"]) == set(bundle.funds["fund_id"])
-    n_part = sum(len(pd.read_csv(DOSSIER / f, dtype=str)) for f in ("partnerships_china.csv", "partnerships_world.csv"))
+    assert set(pd.read_csv(DOSSIER / "network_funds.csv", dtype=str)["fund_id"]) == set(
+        bundle.funds["fund_id"]
+    )
+    n_part = sum(
+        len(pd.read_csv(DOSSIER / f, dtype=str)) for f in ("partnerships_china.csv", "partnerships_world.csv")
+    )
     assert len(bundle.partnerships) == n_part
     # values are kept as the dossier has them
-    dossier = pd.read_csv(DOSSIER / "flows_world.csv", dtype=str, keep_default_na=False).set_index("record_id")
+    dossier = pd.read_csv(DOSSIER / "flows_world.csv", dtype=str, keep_default_na=False).set_index(
+        "record_id"
+    )
     assert by_id(bundle.flows, "WD-0001")["summary"] == dossier.at["WD-0001", "summary"]
 
 
 def test_dossier_counts_recorded_without_reading_dossier(bundle):
     counts = bundle.meta["dossier_row_counts"]
-    assert counts["flows_china.csv"] + counts["flows_world.csv"] == len(bundle.flows) + len(bundle.excluded_flows) == 393
+    assert (
+        counts["flows_china.csv"] + counts["flows_world.csv"]
+        == len(bundle.flows) + len(bundle.excluded_flows)
+        == 393
+    )
 
 
-@pytest.mark.parametrize("rid,expected", [
-    ("CN-0283", "china_to_partner"),   # Changsha -> Annapolis
-    ("CN-0057", "partner_to_china"),   # Oita -> Wuhan
-    ("WD-0001", "north_north"),        # Frankfurt -> Milan
-    ("WD-0055", "north_south"),        # Frankfurt -> Granada (Nicaragua)
-    ("WD-0070", "network_to_south"),   # AIMF -> Abidjan
-    ("WD-0132", "south_south"),        # Samsun -> Bishkek
-    ("WD-0110", "unclassified"),       # Saida, country left blank
-    ("WD-0039", "north_north"),        # Taipei -> San Francisco: TWN is its own (North) country
-])
+@pytest.mark.parametrize(
+    "rid,expected",
+    [
+        ("CN-0283", "china_to_partner"),  # Changsha -> Annapolis
+        ("CN-0057", "partner_to_china"),  # Oita -> Wuhan
+        ("WD-0001", "north_north"),  # Frankfurt -> Milan
+        ("WD-0055", "north_south"),  # Frankfurt -> Granada (Nicaragua)
+        ("WD-0070", "network_to_south"),  # AIMF -> Abidjan
+        ("WD-0132", "south_south"),  # Samsun -> Bishkek
+        ("WD-0110", "unclassified"),  # Saida, country left blank
+        ("WD-0039", "north_north"),  # Taipei -> San Francisco: TWN is its own (North) country
+    ],
+)
 def test_direction_of_clear_cases(flows, rid, expected):
     assert by_id(flows, rid)["direction"] == expected
 
@@ -88,20 +102,32 @@ def test_schemes_differ_and_both_documented(bundle):
 
 
 def test_all_direction_categories_from_issue_are_known():
-    assert set(classify.DIRECTION_LABELS) == {"north_south", "north_north", "south_south", "south_north", "china_to_partner",
-                                              "partner_to_china", "network_to_south", "network_to_north", "unclassified"}
+    assert set(classify.DIRECTION_LABELS) == {
+        "north_south",
+        "north_north",
+        "south_south",
+        "south_north",
+        "china_to_partner",
+        "partner_to_china",
+        "network_to_south",
+        "network_to_north",
+        "unclassified",
+    }
 
 
-@pytest.mark.parametrize("name,iso3,gazetteer_name", [
-    ("Cologne", "DEU", "Köln"),
-    ("Batonyterenye", "HUN", "Bátonyterenye"),
-    ("Bátonyterenye", "HUN", "Bátonyterenye"),
-    ("Užice", "SRB", "Užice"),
-    ("Uzice", "SRB", "Užice"),
-    ("Frankfurt am Main", "DEU", "Frankfurt am Main"),
-    ("Granada", "NIC", "Granada"),
-    ("Kraków", "POL", "Kraków"),
-])
+@pytest.mark.parametrize(
+    "name,iso3,gazetteer_name",
+    [
+        ("Cologne", "DEU", "Köln"),
+        ("Batonyterenye", "HUN", "Bátonyterenye"),
+        ("Bátonyterenye", "HUN", "Bátonyterenye"),
+        ("Užice", "SRB", "Užice"),
+        ("Uzice", "SRB", "Užice"),
+        ("Frankfurt am Main", "DEU", "Frankfurt am Main"),
+        ("Granada", "NIC", "Granada"),
+        ("Kraków", "POL", "Kraków"),
+    ],
+)
 def test_geocoding_real_names(name, iso3, gazetteer_name):
     r = places.resolve(pd.Series([name]), pd.Series([iso3]))
     assert r["gazetteer_name"][0] == gazetteer_name
@@ -139,14 +165,18 @@ def test_currency_conversion(bundle, flows):
     assert r["amount"] == 600_000_000 and r["currency"] == "KRW"
     eur = by_id(flows, "WD-0001")
     assert eur["amount_eur"] == 10000 and eur["amount_usd"] == pytest.approx(11422)
-    x = money.convert(pd.Series([100.0, 5.0]), pd.Series(["CNY", "XYZ"]), pd.Series(["", "2020"]), bundle.fx_rates)
+    x = money.convert(
+        pd.Series([100.0, 5.0]), pd.Series(["CNY", "XYZ"]), pd.Series(["", "2020"]), bundle.fx_rates
+    )
     assert x["fx_note"][0].startswith("year unknown") and pd.isna(x["amount_eur"][1])
 
 
 def test_units_are_never_mixed(flows):
     t = aggregate.totals_by_unit(flows).set_index("unit")
     assert "masks" in t.index and "patients" in t.index
-    masks = flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")]["quantity"].sum()
+    masks = flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")][
+        "quantity"
+    ].sum()
     assert t.at["masks", "total"] == masks
 
 
@@ -160,7 +190,12 @@ def test_aggregates_never_added_to_their_details(flows):
     parents = set(flows.loc[flows["parent_id"] != "", "parent_id"])
     assert not flows[flows["record_id"].isin(parents)]["counted"].any()
     h = aggregate.headline(flows)
-    assert h["masks"] == flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")]["quantity"].sum()
+    assert (
+        h["masks"]
+        == flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")][
+            "quantity"
+        ].sum()
+    )
     assert h["masks"] < flows.loc[aggregate.unit_family(flows["quantity_unit"]) == "masks", "quantity"].sum()
 
 
@@ -176,19 +211,24 @@ def test_aimf_fund_versions_count_once(bundle):
     assert f.at["NF-01", "version_group"] == f.at["NF-02", "version_group"]
     t = aggregate.funds_total(bundle.funds)
     aimf = t[(t["network"] == "AIMF") & (t["currency"] == "EUR")]["amount"].iloc[0]
-    assert aimf == 2_000_000  # NF-02, the current version; NF-01 (initial) and NF-03 (probably part of it) are not added
+    assert (
+        aimf == 2_000_000
+    )  # NF-02, the current version; NF-01 (initial) and NF-03 (probably part of it) are not added
 
 
-@pytest.mark.parametrize("fid,value,unit,qualifier", [
-    ("SF-04", 2_000_000, "EUR", "almost"),   # AIMF COVID fund
-    ("SF-02", 400_000, "EUR", "exact"),      # Barcelona call
-    ("SF-03", 200_000, "EUR", "exact"),      # Paris fund
-    ("SF-23", 338_530, "EUR", "exact"),      # Milan-Quelimane EU grant
-    ("SF-14", 307, "cities", "exact"),       # AIMF members
-    ("SF-15", 52, "countries", "exact"),
-    ("SF-18", 25, "cities", "exact"),        # UCCI full members
-    ("SF-19", 4, "cities", "exact"),         # UCCI associated
-])
+@pytest.mark.parametrize(
+    "fid,value,unit,qualifier",
+    [
+        ("SF-04", 2_000_000, "EUR", "almost"),  # AIMF COVID fund
+        ("SF-02", 400_000, "EUR", "exact"),  # Barcelona call
+        ("SF-03", 200_000, "EUR", "exact"),  # Paris fund
+        ("SF-23", 338_530, "EUR", "exact"),  # Milan-Quelimane EU grant
+        ("SF-14", 307, "cities", "exact"),  # AIMF members
+        ("SF-15", 52, "countries", "exact"),
+        ("SF-18", 25, "cities", "exact"),  # UCCI full members
+        ("SF-19", 4, "cities", "exact"),  # UCCI associated
+    ],
+)
 def test_seed_figures_with_qualifiers(bundle, fid, value, unit, qualifier):
     r = bundle.facts.set_index("fact_id").loc[fid]
     assert (r["value"], r["unit"], r["qualifier"]) == (value, unit, qualifier)
@@ -212,7 +252,11 @@ def test_date_precision_round_trip(flows):
     r = by_id(flows, "WD-0002")  # month precision
     assert r["date"] == "2020-03" and r["date_label"] == "Mar 2020"
     assert str(r["date_start"].date()) == "2020-03-01" and str(r["date_end"].date()) == "2020-03-31"
-    assert dates.display("2020-05-28") == "28 May 2020" and dates.display("2020") == "2020" and dates.display("") == "date unknown"
+    assert (
+        dates.display("2020-05-28") == "28 May 2020"
+        and dates.display("2020") == "2020"
+        and dates.display("") == "date unknown"
+    )
     assert by_id(flows, "WD-0016")["date_label"] == "date unknown"
 
 
@@ -222,7 +266,9 @@ def test_reciprocity_pairs_from_the_notes(flows):
     assert ("Toyokawa", "Wuxi") in pairs
     assert ("Oita", "Wuhan") in pairs
     row = r[(r["first_giver"] == "Toyokawa") & (r["first_receiver"] == "Wuxi")].iloc[0]
-    assert row["order_certain"] and row["date_label_1"] == "4 Feb 2020" and row["date_label_2"] == "24 Mar 2020"
+    assert (
+        row["order_certain"] and row["date_label_1"] == "4 Feb 2020" and row["date_label_2"] == "24 Mar 2020"
+    )
     assert any({"Batonyterenye", "Huai'an"} == {a, b} for a, b in pairs)
 
 
@@ -231,9 +277,19 @@ def test_world_outline_has_every_country_of_the_data(bundle):
     topo = json.loads((ROOT / "static" / "geo" / "world_110m.json").read_text())
     assert {"land", "countries", "coastlines", "ocean", "lakes", "rivers", "subunits"} <= set(topo["objects"])
     ids = {g["id"] for g in topo["objects"]["countries"]["geometries"]}
-    used = set(bundle.flows["donor_country_iso3"]) | set(bundle.flows["recipient_country_iso3"]) | set(bundle.partnerships["country_a_iso3"])
+    used = (
+        set(bundle.flows["donor_country_iso3"])
+        | set(bundle.flows["recipient_country_iso3"])
+        | set(bundle.partnerships["country_a_iso3"])
+    )
     assert used - {""} <= ids
-    assert {"FRA", "NOR", "MDV", "TUV", "SGP"} <= ids  # ISO_A3 -99 cases and countries made only of small islands
+    assert {
+        "FRA",
+        "NOR",
+        "MDV",
+        "TUV",
+        "SGP",
+    } <= ids  # ISO_A3 -99 cases and countries made only of small islands
     assert len(topo["arcs"]) < 4000  # specks dropped: was 8,979 rings
     # plotly.js's choropleth hover (and so a click on a country) reads each country's label point from properties.ct
     cts = {g["id"]: g["properties"]["ct"] for g in topo["objects"]["countries"]["geometries"]}

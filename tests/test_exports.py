@@ -1,5 +1,6 @@
 """Chart exports rendered on the server (PNG/SVG via kaleido and the system Chromium, standalone HTML)
 and the generated text alternatives of maps and Sankeys."""
+
 import json
 import re
 import subprocess
@@ -11,7 +12,6 @@ from conftest import ROOT
 from coop_data import aggregate, alttext, i18n
 from coop_data.figures import flow_map
 from coop_data.figures.render import render
-
 
 RENDER_SCRIPT = """
 import json, sys
@@ -40,28 +40,44 @@ def test_geo_chart_png_and_svg_render_with_the_network_cut(tmp_path):
     script = tmp_path / "render.py"
     script.write_text(RENDER_SCRIPT.format(root=str(ROOT)))
     prefix = _network_cut()
-    r = subprocess.run([*prefix, sys.executable, str(script), str(tmp_path / "map")], capture_output=True, text=True, timeout=240)
+    r = subprocess.run(
+        [*prefix, sys.executable, str(script), str(tmp_path / "map")],
+        capture_output=True,
+        text=True,
+        timeout=240,
+    )
     assert r.returncode == 0, r.stderr[-2000:]
     topo = json.loads(r.stdout.strip().splitlines()[-1])["topojson"]
-    assert topo.startswith("file://") and topo.rstrip("/").endswith("static/geo")       # the app's own outline, never a CDN
+    assert topo.startswith("file://") and topo.rstrip("/").endswith(
+        "static/geo"
+    )  # the app's own outline, never a CDN
     png = (tmp_path / "map.png").read_bytes()
     assert png[:8] == b"\x89PNG\r\n\x1a\n" and len(png) > 100_000
     svg = (tmp_path / "map.svg").read_text()
     outline = re.search(r'<g class="layer countries">.*?<path[^>]*? d="([^"]+)"', svg, re.S)
-    assert outline and len(outline.group(1)) > 5000                                  # country borders drawn offline
-    assert svg.count('class="choroplethlocation"') > 10                               # shaded countries need the same outline
-    assert "<desc>ALT-TEXT Cite this view: CITE-LINE</desc>" in svg and svg.count("Cite this view: CITE-LINE") == 2  # <desc> and drawn
+    assert outline and len(outline.group(1)) > 5000  # country borders drawn offline
+    assert svg.count('class="choroplethlocation"') > 10  # shaded countries need the same outline
+    assert (
+        "<desc>ALT-TEXT Cite this view: CITE-LINE</desc>" in svg
+        and svg.count("Cite this view: CITE-LINE") == 2
+    )  # <desc> and drawn
     from PIL import Image
 
     assert Image.open(tmp_path / "map.png").text == {"Description": "ALT-TEXT", "Comment": "CITE-LINE"}
-    print("rendered with network cut" if prefix else "rendered (unshare unavailable: local topojson asserted)")
+    print(
+        "rendered with network cut" if prefix else "rendered (unshare unavailable: local topojson asserted)"
+    )
 
 
 def test_html_export_is_standalone_with_citation_and_text(bundle):
     fig, _ = flow_map(bundle.flows, "flows", "Who <b>helped</b>", "All flows.", "Sources: bundled")
     page = render(fig, "html", cite="CITE <x>", alt="ALT & TEXT").decode()
-    assert '<script src="http' not in page and "<script charset" not in page.split("PlotlyGeoAssets")[0]   # plotly.js inlined
-    assert "window.PlotlyGeoAssets={topojson:{'world_110m':{\"type\":\"Topology\"" in page          # outline inside the page
+    assert (
+        '<script src="http' not in page and "<script charset" not in page.split("PlotlyGeoAssets")[0]
+    )  # plotly.js inlined
+    assert (
+        'window.PlotlyGeoAssets={topojson:{\'world_110m\':{"type":"Topology"' in page
+    )  # outline inside the page
     assert "<p>ALT &amp; TEXT</p>" in page and "Cite this view: CITE &lt;x&gt;" in page
 
 
@@ -72,7 +88,10 @@ def test_map_text_alternative_uses_the_library_numbers(bundle):
     assert text.startswith(f"The map shows {counted} flows ({len(f)} records;")
     share = (~f["overlaps_details"]).groupby(f["direction"].astype(str)).sum() / counted
     assert f"China → partner {share['china_to_partner']:.0%}" in text
-    assert f"{int((f['donor_lat'].isna() | f['recipient_lat'].isna()).sum())} flows have an end that cannot be placed" in text
+    assert (
+        f"{int((f['donor_lat'].isna() | f['recipient_lat'].isna()).sum())} flows have an end that cannot be placed"
+        in text
+    )
     masks = alttext.flows_summary(f, "masks")
     total = aggregate.measure_values(f, "masks").sum()
     assert f"{total:,.0f} masks in total (delivered rows only)" in masks
@@ -85,7 +104,10 @@ def test_sankey_text_alternative(bundle):
     assert "Donor region → Direction → Recipient region" in text and f"({top['value']:,.0f} flows)" in text
     assert "china_to_partner" not in text
     fr = alttext.links_summary(links, "flux", lang="fr")
-    assert "Région du donateur → Sens → Région du bénéficiaire" in fr and f"({i18n.number(top['value'], 'fr')} flux)" in fr
+    assert (
+        "Région du donateur → Sens → Région du bénéficiaire" in fr
+        and f"({i18n.number(top['value'], 'fr')} flux)" in fr
+    )
     assert "Chine → partenaire" in fr and "China → partner" not in fr
 
 
@@ -93,7 +115,10 @@ def test_empty_views_say_so(bundle):
     assert "no flows" in alttext.flows_summary(bundle.flows.head(0))
 
 
-@pytest.mark.parametrize("page,key", [("app_pages/map.py", "map"), ("app_pages/home.py", "home-map"), ("app_pages/sankey.py", "sankey")])
+@pytest.mark.parametrize(
+    "page,key",
+    [("app_pages/map.py", "map"), ("app_pages/home.py", "home-map"), ("app_pages/sankey.py", "sankey")],
+)
 def test_pages_show_text_alternatives(page, key):
     from test_app import app
 
@@ -110,11 +135,15 @@ def test_animated_map_plays_week_by_week(bundle):
     assert [b.label for b in fig.layout.updatemenus[0].buttons] == ["▶ Play", "❚❚ Pause"]
     f, _ = weekly(bundle.flows)
     assert sum(n for _, n in note["per_week"]) == note["drawn"] == len(f[f["week"] <= "2021-12-31"])
-    placed_week = f[(f["date_precision"] == "day") & (f["record_id"] == "CN-0057")]["week"].iloc[0]      # Oita -> Wuhan, 27 Jan 2020
+    placed_week = f[(f["date_precision"] == "day") & (f["record_id"] == "CN-0057")]["week"].iloc[
+        0
+    ]  # Oita -> Wuhan, 27 Jan 2020
     assert placed_week.strftime("%Y-%m-%d") == "2020-01-27"
     frame = next(fr for fr in fig.frames if fr.name == "2020-01-27")
     assert any(len(tr.lat if tr.lat is not None else []) > 0 for tr in frame.data)
-    assert note["not_in_a_week"] == int((~bundle.flows["date_precision"].isin(["day", "month"]) | bundle.flows["date_start"].isna()).sum())
+    assert note["not_in_a_week"] == int(
+        (~bundle.flows["date_precision"].isin(["day", "month"]) | bundle.flows["date_start"].isna()).sum()
+    )
     assert len(fig.to_json()) < 1_000_000
 
 
@@ -122,7 +151,10 @@ def test_partnership_map_text_alternative(bundle):
     p = bundle.partnerships
     text = alttext.partnerships_summary(p, 250)
     top = __import__("pandas").concat([p["city_a"], p["city_b"]]).value_counts()
-    assert text.startswith(f"The map shows 250 of {len(p)} stated partnerships") and f"{top.index[0]} ({top.iloc[0]} partners)" in text
+    assert (
+        text.startswith(f"The map shows 250 of {len(p)} stated partnerships")
+        and f"{top.index[0]} ({top.iloc[0]} partners)" in text
+    )
 
 
 @pytest.mark.parametrize("page", ["app_pages/partnerships.py", "app_pages/funds.py"])
@@ -135,9 +167,12 @@ def test_other_maps_have_text_alternatives(page):
 
 def test_animated_story_scene_gets_the_offline_outline():
     from test_app import app, charts
+
     from coop_data import story
     from coop_data.store import Store
 
-    sid, _ = Store().save_story("Animated", story.to_body([story.Scene("Weeks", "Week by week", "animated", {})]))
+    sid, _ = Store().save_story(
+        "Animated", story.to_body([story.Scene("Weeks", "Week by week", "animated", {})])
+    )
     at = app("app_pages/story.py", {"story": sid})
     assert not at.exception and charts(at)[0][1]["topojsonURL"] == "/app/static/geo/"

@@ -1,5 +1,6 @@
 """Interface languages: the catalog is complete in English, French and Spanish; numbers and dates follow the language;
 the `lang` URL parameter switches the interface and survives page switches."""
+
 import json
 import logging
 import re
@@ -35,13 +36,18 @@ def test_missing_translation_raises_in_tests_and_falls_back_visibly_at_run_time(
     assert "has no 'fr' translation" in caplog.text
 
 
-@pytest.mark.parametrize("lang,expected", [("en", "1,234,567.5"), ("fr", "1\u202f234\u202f567,5"), ("es", "1.234.567,5")])
+@pytest.mark.parametrize(
+    "lang,expected", [("en", "1,234,567.5"), ("fr", "1\u202f234\u202f567,5"), ("es", "1.234.567,5")]
+)
 def test_number_formats(lang, expected):
     assert i18n.number(1234567.5, lang, 1) == expected
 
 
 def test_dates_in_the_interface_language():
-    assert i18n.month("2020-03-12", "fr") == "mars 2020" and i18n.month("2020-03-12", "es", day=True) == "12 mar. 2020"
+    assert (
+        i18n.month("2020-03-12", "fr") == "mars 2020"
+        and i18n.month("2020-03-12", "es", day=True) == "12 mar. 2020"
+    )
 
 
 def test_french_interface_by_url_and_across_pages():
@@ -53,7 +59,9 @@ def test_french_interface_by_url_and_across_pages():
     side = " ".join(c.value for c in at.sidebar.caption)
     assert "flux sur 393 correspondent" in side and "sens Nord → Sud" in side and "Nord/Sud selon" in side
     assert any(m.label == "Sens" for m in at.multiselect)
-    assert {m.proto.placeholder for m in at.multiselect} == {"Choisir"}     # not Streamlit's English "Choose options"
+    assert {m.proto.placeholder for m in at.multiselect} == {
+        "Choisir"
+    }  # not Streamlit's English "Choose options"
     at.switch_page("app_pages/story.py").run()
     assert at.query_params["lang"] == "fr" and at.query_params["direction"] == "north_south"
     assert any(b.label == "Suivant ▶" for b in at.button)
@@ -64,6 +72,7 @@ def test_french_interface_by_url_and_across_pages():
 
 
 # --- every page in French and Spanish: no English interface text left -------------------------------
+
 
 def _english_fragments(lang: str) -> set[str]:
     """Literal pieces of English catalog strings (placeholders cut out) that the other language writes differently."""
@@ -95,13 +104,28 @@ def _page_text(at) -> str:
     return "\n".join(parts)
 
 
-PAGE_FILTERS = {"app_pages/map.py": {"highlight": "Oita"}, "app_pages/partnerships.py": {"highlight": "Montreuil"}}
+PAGE_FILTERS = {
+    "app_pages/map.py": {"highlight": "Oita"},
+    "app_pages/partnerships.py": {"highlight": "Montreuil"},
+}
 
 
 @pytest.mark.parametrize("lang", ["fr", "es"])
-@pytest.mark.parametrize("page", ["app_pages/home.py", "app_pages/map.py", "app_pages/sankey.py", "app_pages/timeline.py",
-                                  "app_pages/partnerships.py", "app_pages/funds.py", "app_pages/explorer.py", "app_pages/story.py",
-                                  "app_pages/import.py", "app_pages/methods.py"])
+@pytest.mark.parametrize(
+    "page",
+    [
+        "app_pages/home.py",
+        "app_pages/map.py",
+        "app_pages/sankey.py",
+        "app_pages/timeline.py",
+        "app_pages/partnerships.py",
+        "app_pages/funds.py",
+        "app_pages/explorer.py",
+        "app_pages/story.py",
+        "app_pages/import.py",
+        "app_pages/methods.py",
+    ],
+)
 def test_every_page_speaks_the_chosen_language(page, lang):
     from test_app import app
 
@@ -111,7 +135,9 @@ def test_every_page_speaks_the_chosen_language(page, lang):
     assert len(text) > 2000
     left = sorted(f for f in _english_fragments(lang) if f in text)
     assert not left, f"English left on {page} in {lang}: {left[:5]}"
-    key = {"funds": "funds.title", "story": "story.next", "home": "home.map_title"}.get(Path(page).stem, f"nav.{Path(page).stem}")
+    key = {"funds": "funds.title", "story": "story.next", "home": "home.map_title"}.get(
+        Path(page).stem, f"nav.{Path(page).stem}"
+    )
     assert i18n.t(key, lang) in text
 
 
@@ -134,7 +160,9 @@ def test_categories_sankey_and_maps_in_french(bundle):
     labels = set(sankey(links, "t", "s", "src", "flux", lang="es").data[0].node.label)
     assert {"ciudad", "mascarillas"} <= labels and not {"city", "masks"} & labels
     assert i18n.category("aid_kind", "patients_treated", "fr") == "patients soignés"
-    assert i18n.category("aid_kind", "unheard-of", "fr") == "unheard-of"  # data outside the vocabulary stays as recorded
+    assert (
+        i18n.category("aid_kind", "unheard-of", "fr") == "unheard-of"
+    )  # data outside the vocabulary stays as recorded
 
 
 def test_citation_words_follow_the_language():
@@ -162,20 +190,70 @@ def test_every_import_message_of_the_test_files_is_translated():
 
     from coop_data import interchange
 
-    header = ["record_id", "donor_name", "donor_level", "donor_city", "donor_country_iso3", "recipient_name", "recipient_level",
-              "recipient_city", "recipient_country_iso3", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "source_url", "date"]
-    good = ["T-1", "Hamburg", "city", "Hamburg", "DEU", "Bergamo", "city", "Bergamo", "ITA", "masks", "100", "masks", "", "", "https://example.org/s", "2020-04"]
-    rows = [good, ["T-2", "", "city", "", "DEU", *good[5:]], ["T-3", *good[1:8], "XXX", *good[9:]],
-            ["T-4", *good[1:10], "-5", "masks", "", "", *good[-2:]], ["T-5", *good[1:12], "12000", "EU", *good[-2:]],
-            ["T-6", *good[1:12], "about 5000", "EUR", *good[-2:]], ["T-1", *good[1:]], ["T-8", *good[1:9], "hugs", *good[10:]],
-            ["T-9", *good[1:14], "not a url", "2020"], ["T-10", *good[1:15], "31/02/2020"], ["T-11", *good[1:15], "someday"],
-            ["T-12", *good[1:10], "5", "", "", "", *good[-2:]], ["T-13", *good[1:12], "5", "", *good[-2:]]]
+    header = [
+        "record_id",
+        "donor_name",
+        "donor_level",
+        "donor_city",
+        "donor_country_iso3",
+        "recipient_name",
+        "recipient_level",
+        "recipient_city",
+        "recipient_country_iso3",
+        "aid_kind",
+        "quantity",
+        "quantity_unit",
+        "amount",
+        "currency",
+        "source_url",
+        "date",
+    ]
+    good = [
+        "T-1",
+        "Hamburg",
+        "city",
+        "Hamburg",
+        "DEU",
+        "Bergamo",
+        "city",
+        "Bergamo",
+        "ITA",
+        "masks",
+        "100",
+        "masks",
+        "",
+        "",
+        "https://example.org/s",
+        "2020-04",
+    ]
+    rows = [
+        good,
+        ["T-2", "", "city", "", "DEU", *good[5:]],
+        ["T-3", *good[1:8], "XXX", *good[9:]],
+        ["T-4", *good[1:10], "-5", "masks", "", "", *good[-2:]],
+        ["T-5", *good[1:12], "12000", "EU", *good[-2:]],
+        ["T-6", *good[1:12], "about 5000", "EUR", *good[-2:]],
+        ["T-1", *good[1:]],
+        ["T-8", *good[1:9], "hugs", *good[10:]],
+        ["T-9", *good[1:14], "not a url", "2020"],
+        ["T-10", *good[1:15], "31/02/2020"],
+        ["T-11", *good[1:15], "someday"],
+        ["T-12", *good[1:10], "5", "", "", "", *good[-2:]],
+        ["T-13", *good[1:12], "5", "", *good[-2:]],
+    ]
     messages = []
-    for p in (prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM)),
-              prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))):
+    for p in (
+        prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM)),
+        prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False)),
+    ):
         messages += list(p.notes) + list(p.problem_table()["message"]) + list(p.unplaced.get("why", []))
-    for name, data in (("empty.csv", b""), ("binary.csv", bytes(range(256)) * 40), ("zip.csv", b"PK\x03\x04" + b"\x00" * 100),
-                       ("fake.xlsx", b"text"), ("old.xls", b"\xd0\xcf\x11\xe0 old")):
+    for name, data in (
+        ("empty.csv", b""),
+        ("binary.csv", bytes(range(256)) * 40),
+        ("zip.csv", b"PK\x03\x04" + b"\x00" * 100),
+        ("fake.xlsx", b"text"),
+        ("old.xls", b"\xd0\xcf\x11\xe0 old"),
+    ):
         with pytest.raises(interchange.InputError) as e:
             interchange.read_upload(name, data)
         messages.append(str(e.value))
@@ -183,7 +261,10 @@ def test_every_import_message_of_the_test_files_is_translated():
     for lang in ("fr", "es"):
         left = [m for m in messages if m and i18n.message(m, lang) == m]
         assert not left, left
-    assert i18n.message("date '31/02/2020' does not exist in the calendar", "fr") == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+    assert (
+        i18n.message("date '31/02/2020' does not exist in the calendar", "fr")
+        == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+    )
     for m in messages:  # a 'field: note' keeps its field in front, whatever the note's template starts with
         field = re.match(r"([A-Za-z_]\w*): ", m)
         if field:
@@ -199,8 +280,9 @@ def test_scene_highlight_rings_a_place_and_a_flow(bundle):
     assert {t.name for t in hl} == {"Highlighted place", "Highlighted flow"}
     ring = next(t for t in hl if t.name == "Highlighted place")
     assert "Oita" in list(ring.text)
-    from coop_data.figures import highlight
     import plotly.graph_objects as go
+
+    from coop_data.figures import highlight
 
     assert highlight.add(go.Figure(), bundle, "Oita; Atlantis") == ["Atlantis"]
     body = story.to_body([sc])
@@ -230,19 +312,47 @@ def test_every_key_the_code_asks_for_exists():
 
     root = Path(__file__).resolve().parents[1]
     keys = set()
-    for f in glob.glob(str(root / "app_pages" / "*.py")) + [str(root / "coop_ui.py")] + glob.glob(str(root / "coop_data" / "**" / "*.py"), recursive=True):
+    for f in (
+        glob.glob(str(root / "app_pages" / "*.py"))
+        + [str(root / "coop_ui.py")]
+        + glob.glob(str(root / "coop_data" / "**" / "*.py"), recursive=True)
+    ):
         s = Path(f).read_text()
         keys |= set(re.findall(r"\b[Tt]\([\"']([\w.]+)[\"']", s))
     keys = {k for k in keys if not k.endswith((".", "_"))}
-    keys |= {f"stage.{f}" for f in ("donor_level", "recipient_level", "donor_region", "recipient_region", "direction", "aid_kind",
-                                    "recipient_country", "donor_country", "channel", "recipient_label", "status")}
-    keys |= {f"imp.lists_{k}" for k in ("flows", "partnerships")} | {f"imp.kind_{k}" for k in ("flows", "partnerships")}
-    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {f"map.shade_{s}" for s in ("given", "received", "none")}
+    keys |= {
+        f"stage.{f}"
+        for f in (
+            "donor_level",
+            "recipient_level",
+            "donor_region",
+            "recipient_region",
+            "direction",
+            "aid_kind",
+            "recipient_country",
+            "donor_country",
+            "channel",
+            "recipient_label",
+            "status",
+        )
+    }
+    keys |= {f"imp.lists_{k}" for k in ("flows", "partnerships")} | {
+        f"imp.kind_{k}" for k in ("flows", "partnerships")
+    }
+    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {
+        f"map.shade_{s}" for s in ("given", "received", "none")
+    }
     keys |= {f"tl.{p}_{f}" for p in ("per", "title", "sub", "note") for f in "MW"}
-    keys |= {f"measure.{m}" for m in aggregate.MEASURES} | {f"unit.{u}" for _, u in aggregate.MEASURES.values()}
+    keys |= {f"measure.{m}" for m in aggregate.MEASURES} | {
+        f"unit.{u}" for _, u in aggregate.MEASURES.values()
+    }
     keys |= {f"dir.{d}" for d in classify.DIRECTION_LABELS} | {f"scheme.{s}" for s in classify.SCHEMES}
     keys |= {f"chartkind.{c}" for c in story.CHARTS} | {f"num.{x}" for x in ("k", "m", "bn")}
-    keys |= {f"aid.{a}" for a in schema.AID_KINDS} | {f"status.{s}" for s in schema.STATUSES} | {f"level.{lv}" for lv in schema.LEVELS}
+    keys |= (
+        {f"aid.{a}" for a in schema.AID_KINDS}
+        | {f"status.{s}" for s in schema.STATUSES}
+        | {f"level.{lv}" for lv in schema.LEVELS}
+    )
     missing = sorted(k for k in keys if k not in i18n.CATALOG)
     assert not missing, missing
 
@@ -257,8 +367,13 @@ def test_a_missing_key_shows_the_key_at_run_time_and_fails_in_tests(monkeypatch,
 
 
 def test_date_labels_follow_the_language_and_keep_their_precision(bundle):
-    assert i18n.date_label("12 Mar 2020", "fr") == "12 mars 2020" and i18n.date_label("Mar 2020", "es") == "mar. 2020"
-    assert i18n.date_label("2020", "fr") == "2020" and i18n.date_label("date unknown", "fr") == "date inconnue"
+    assert (
+        i18n.date_label("12 Mar 2020", "fr") == "12 mars 2020"
+        and i18n.date_label("Mar 2020", "es") == "mar. 2020"
+    )
+    assert (
+        i18n.date_label("2020", "fr") == "2020" and i18n.date_label("date unknown", "fr") == "date inconnue"
+    )
     from test_app import app
 
     at = app("app_pages/explorer.py", {"lang": "fr", "recipient_country": "CHN", "to": "2020-02"})
@@ -276,10 +391,12 @@ def test_a_highlight_that_cannot_be_drawn_is_said_on_the_story_page():
     at = app("app_pages/story.py", {"story": "shipped", "scene": "7"})
     assert not at.exception
     said = " ".join(c.value for c in at.caption)
-    assert "Nothing to highlight for: Cercle de Yélimané" in said          # the Cercle has no coordinates in the data
+    assert "Nothing to highlight for: Cercle de Yélimané" in said  # the Cercle has no coordinates in the data
 
 
-@pytest.mark.parametrize("lang,city_a,since", [("en", "City A", "Since"), ("fr", "Ville A", "Depuis"), ("es", "Ciudad A", "Desde")])
+@pytest.mark.parametrize(
+    "lang,city_a,since", [("en", "City A", "Since"), ("fr", "Ville A", "Depuis"), ("es", "Ciudad A", "Desde")]
+)
 def test_shown_tables_have_headers_in_the_language_and_downloads_keep_field_names(lang, city_a, since):
     """coop_ui.headers: the partnerships table shows translated headers; its data (and so its download) keeps the field names."""
     from test_app import app
@@ -288,7 +405,10 @@ def test_shown_tables_have_headers_in_the_language_and_downloads_keep_field_name
     table = at.dataframe[0]
     cfg = json.loads(table.proto.columns)
     assert cfg["city_a"]["label"] == city_a
-    assert cfg["since_year"]["label"] == since and cfg["since_year"]["type_config"] == {"type": "number", "format": "%d"}  # merged
+    assert cfg["since_year"]["label"] == since and cfg["since_year"]["type_config"] == {
+        "type": "number",
+        "format": "%d",
+    }  # merged
     assert cfg["source_url"]["type_config"]["type"] == "link"
     assert list(table.value.columns)[:2] == ["city_a", "country_a_iso3"]
 
@@ -300,11 +420,21 @@ def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
     import coop_ui
 
     monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
-    df = pd.DataFrame({"aid_kind": ["ppe", "masks", "not-a-code"], "status": ["delivered", "cancelled", "unknown"], "quantity": [1, None, 3]})
+    df = pd.DataFrame(
+        {
+            "aid_kind": ["ppe", "masks", "not-a-code"],
+            "status": ["delivered", "cancelled", "unknown"],
+            "quantity": [1, None, 3],
+        }
+    )
     out = coop_ui.categories_in_language(df)
     assert list(out["aid_kind"]) == ["équipements de protection", "masques", "not-a-code"]
     assert list(out["status"]) == ["livré", i18n.t("status.cancelled", "fr"), i18n.t("status.unknown", "fr")]
-    assert out["quantity"].equals(df["quantity"]) and list(df["aid_kind"]) == ["ppe", "masks", "not-a-code"]  # the input is not changed
+    assert out["quantity"].equals(df["quantity"]) and list(df["aid_kind"]) == [
+        "ppe",
+        "masks",
+        "not-a-code",
+    ]  # the input is not changed
 
 
 def test_reciprocity_table_speaks_french():
@@ -314,7 +444,9 @@ def test_reciprocity_table_speaks_french():
     at = app("app_pages/partnerships.py", {"lang": "fr"})
     recip = next(d.value for d in at.dataframe if "type d'aide A→B" in d.value.columns)
     assert {"type d'aide B→A", "quantité A→B", "enregistrement B→A", "date A→B"} <= set(recip.columns)
-    assert not any(str(c).endswith(("_1", "_2")) for c in recip.columns if not str(c).startswith("source_url"))
+    assert not any(
+        str(c).endswith(("_1", "_2")) for c in recip.columns if not str(c).startswith("source_url")
+    )
     kinds = set(recip["type d'aide A→B"]) | set(recip["type d'aide B→A"])
     assert "masques" in kinds and "masks" not in kinds
     assert recip["enregistrement A→B"].str.match(r"^[A-Z]+-\d+").all()

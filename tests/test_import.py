@@ -1,5 +1,6 @@
 """Bring your own data: awkward and hostile files made here, each with its expected outcome;
 storage round trip, atomic writes, privacy between users, CLI import/export in later processes."""
+
 import io
 import json
 import subprocess
@@ -13,15 +14,80 @@ from conftest import ROOT
 from coop_data import columns, datasets, export, importer, interchange, placement
 from coop_data.store import Store
 
-HEADER = ["Date", "Ville donatrice", "Pays donateur", "Ville bénéficiaire", "Pays bénéficiaire", "Type d'aide", "Quantité", "Unité",
-          "Montant (€)", "Source"]
+HEADER = [
+    "Date",
+    "Ville donatrice",
+    "Pays donateur",
+    "Ville bénéficiaire",
+    "Pays bénéficiaire",
+    "Type d'aide",
+    "Quantité",
+    "Unité",
+    "Montant (€)",
+    "Source",
+]
 # Shapes of a French newsroom sheet; the places are real, the rows are test fixtures (labelled SYNTHETIC in the source column).
 NEWSROOM = [
-    ["12/03/2020", "Strasbourg", "France", "Córdoba", "Espagne", "Masques", "10.000", "masques", "", "https://example.org/synthetic-1"],
-    ["31/02/2020", "Lyon", "FRA", "Milan", "ITA", "cash", "", "", "50.000,50", "https://example.org/synthetic-2"],
-    ["mars 2020", "Bordeaux", "FR", "Frankfurt", "Allemagne", "ppe", "5", "cartons", "1.234,5", "https://example.org/synthetic-3"],
-    ["2020-04", "Nantes", "FRA", "Valencia", "", "respirateurs", "3", "respirateurs", "", "https://example.org/synthetic-4"],
-    ["15 avril 2020", "Lille", "FRA", "Narnia", "ITA", "=HYPERLINK(\"http://x\")", "", "", "", "https://example.org/synthetic-5"],
+    [
+        "12/03/2020",
+        "Strasbourg",
+        "France",
+        "Córdoba",
+        "Espagne",
+        "Masques",
+        "10.000",
+        "masques",
+        "",
+        "https://example.org/synthetic-1",
+    ],
+    [
+        "31/02/2020",
+        "Lyon",
+        "FRA",
+        "Milan",
+        "ITA",
+        "cash",
+        "",
+        "",
+        "50.000,50",
+        "https://example.org/synthetic-2",
+    ],
+    [
+        "mars 2020",
+        "Bordeaux",
+        "FR",
+        "Frankfurt",
+        "Allemagne",
+        "ppe",
+        "5",
+        "cartons",
+        "1.234,5",
+        "https://example.org/synthetic-3",
+    ],
+    [
+        "2020-04",
+        "Nantes",
+        "FRA",
+        "Valencia",
+        "",
+        "respirateurs",
+        "3",
+        "respirateurs",
+        "",
+        "https://example.org/synthetic-4",
+    ],
+    [
+        "15 avril 2020",
+        "Lille",
+        "FRA",
+        "Narnia",
+        "ITA",
+        '=HYPERLINK("http://x")',
+        "",
+        "",
+        "",
+        "https://example.org/synthetic-5",
+    ],
 ]
 
 
@@ -41,14 +107,20 @@ def store(tmp_path):
 
 # --- real-world shapes ---------------------------------------------------------------------------
 
+
 def test_semicolon_latin1_bom_decimal_commas_accents_bad_date_and_ambiguous_city():
     p = prepare_bytes("dons.csv", csv_bytes(HEADER, NEWSROOM))
     assert p.raw.details["encoding"] == "Windows-1252 with BOM" and p.raw.details["separator"] == "semicolon"
-    assert p.mapping["Ville donatrice"] == "donor_city" and p.mapping["Pays bénéficiaire"] == "recipient_country_iso3"
+    assert (
+        p.mapping["Ville donatrice"] == "donor_city"
+        and p.mapping["Pays bénéficiaire"] == "recipient_country_iso3"
+    )
     assert p.mapping["Montant (€)"] == "amount" and p.mapping["Type d'aide"] == "aid_kind"
     t = p.table
     assert t.loc[0, "recipient_city"] == "Córdoba" and t.loc[0, "recipient_country_iso3"] == "ESP"
-    assert t.loc[0, "quantity"] == "10000" and t.loc[2, "amount"] == "1234.5" and t.loc[2, "currency"] == "EUR"
+    assert (
+        t.loc[0, "quantity"] == "10000" and t.loc[2, "amount"] == "1234.5" and t.loc[2, "currency"] == "EUR"
+    )
     assert t.loc[2, "date"] == "2020-03" and t.loc[2, "date_precision"] == "month"
     assert t.loc[4, "date"] == "2020-04-15" and t.loc[3, "aid_kind"] == "ventilators"
     probs = {(x.row, x.column): x.message for x in p.report.problems}
@@ -58,9 +130,9 @@ def test_semicolon_latin1_bom_decimal_commas_accents_bad_date_and_ambiguous_city
     assert (c["rows"], c["imported"], c["set_aside"]) == (5, 3, 2)
     aside = p.set_aside()
     assert list(aside["row"]) == [3, 6] and "does not exist" in aside.iloc[0]["problems"]
-    assert aside.iloc[1]["Type d'aide"].startswith("=HYPERLINK")           # kept exactly as the user wrote it
+    assert aside.iloc[1]["Type d'aide"].startswith("=HYPERLINK")  # kept exactly as the user wrote it
     amb = p.ambiguous.set_index("key")
-    assert amb.loc["frankfurt|DEU", "n_candidates"] == 2                     # Frankfurt am Main / Frankfurt (Oder)
+    assert amb.loc["frankfurt|DEU", "n_candidates"] == 2  # Frankfurt am Main / Frankfurt (Oder)
     assert amb.loc["valencia|", "n_candidates"] > 5 and amb.loc["valencia|", "country"] == ""
     assert any("decimal comma" in n for n in p.notes) and any("Espagne → ESP" in n for n in p.notes)
 
@@ -71,8 +143,30 @@ def test_xlsx_with_title_row_and_merged_two_level_header():
     ws.append(["Donations 2020 (synthetic test sheet)"])
     ws.append(["Donor", "", "Recipient", "", "Aid", "Amount (EUR)", "Source", "When"])
     ws.append(["City", "Country", "City", "Country", "", "", "", ""])
-    ws.append(["Hamburg", "DEU", "Bergamo", "ITA", "masks", 1500.5, "https://example.org/synthetic-x1", "2020-03-20"])
-    ws.append(["Dresden", "DEU", "Strasbourg", "FRA", "patients", None, "https://example.org/synthetic-x2", "03/04/2020"])
+    ws.append(
+        [
+            "Hamburg",
+            "DEU",
+            "Bergamo",
+            "ITA",
+            "masks",
+            1500.5,
+            "https://example.org/synthetic-x1",
+            "2020-03-20",
+        ]
+    )
+    ws.append(
+        [
+            "Dresden",
+            "DEU",
+            "Strasbourg",
+            "FRA",
+            "patients",
+            None,
+            "https://example.org/synthetic-x2",
+            "03/04/2020",
+        ]
+    )
     ws.merge_cells("A1:H1")
     ws.merge_cells("A2:B2")
     ws.merge_cells("C2:D2")
@@ -83,18 +177,32 @@ def test_xlsx_with_title_row_and_merged_two_level_header():
     p = prepare_bytes("sheet.xlsx", buf.getvalue())
     assert p.raw.details["header_row"] == 3 and p.raw.details["two_level_header"]
     m = {v: k for k, v in p.mapping.items() if v}
-    assert m["donor_city"] == "Donor City" and m["recipient_country_iso3"] == "Recipient Country" and m["amount"] == "Amount (EUR)"
-    assert list(p.raw.rows) == [4, 5]                                       # rows numbered as the sheet shows them
+    assert (
+        m["donor_city"] == "Donor City"
+        and m["recipient_country_iso3"] == "Recipient Country"
+        and m["amount"] == "Amount (EUR)"
+    )
+    assert list(p.raw.rows) == [4, 5]  # rows numbered as the sheet shows them
     assert p.counts()["imported"] == 2, p.problem_table()
     assert p.table.loc[1, "date"] == "2020-04-03" and p.table.loc[1, "aid_kind"] == "patients_treated"
     assert p.table.loc[0, "amount"] == "1500.5" and p.table.loc[0, "currency"] == "EUR"
 
 
-@pytest.mark.parametrize("text,iso,prec", [
-    ("2020", "2020", "year"), ("2020-03", "2020-03", "month"), ("2020-03-12", "2020-03-12", "day"), ("12/03/2020", "2020-03-12", "day"),
-    ("12.03.2020", "2020-03-12", "day"), ("03/2020", "2020-03", "month"), ("March 2020", "2020-03", "month"), ("marzo 2020", "2020-03", "month"),
-    ("12 mars 2020", "2020-03-12", "day"), ("April 5, 2020", "2020-04-05", "day"),
-])
+@pytest.mark.parametrize(
+    "text,iso,prec",
+    [
+        ("2020", "2020", "year"),
+        ("2020-03", "2020-03", "month"),
+        ("2020-03-12", "2020-03-12", "day"),
+        ("12/03/2020", "2020-03-12", "day"),
+        ("12.03.2020", "2020-03-12", "day"),
+        ("03/2020", "2020-03", "month"),
+        ("March 2020", "2020-03", "month"),
+        ("marzo 2020", "2020-03", "month"),
+        ("12 mars 2020", "2020-03-12", "day"),
+        ("April 5, 2020", "2020-04-05", "day"),
+    ],
+)
 def test_dates_in_several_formats_keep_their_precision(text, iso, prec):
     from coop_data import normalise
 
@@ -111,18 +219,51 @@ def test_impossible_or_unreadable_dates_are_reported(text):
 
 
 def test_every_cell_problem_named_by_row_and_column():
-    header = ["record_id", "donor_name", "donor_level", "donor_city", "donor_country_iso3", "recipient_name", "recipient_level",
-              "recipient_city", "recipient_country_iso3", "aid_kind", "quantity", "quantity_unit", "amount", "currency", "source_url"]
-    good = ["T-1", "Hamburg", "city", "Hamburg", "DEU", "Bergamo", "city", "Bergamo", "ITA", "masks", "100", "masks", "", "", "https://example.org/s"]
-    rows = [good,
-            ["T-2", "", "city", "", "DEU", *good[5:]],                                   # missing donor
-            ["T-3", *good[1:8], "XXX", *good[9:]],                                         # unknown country code
-            ["T-4", *good[1:10], "-5", "masks", "", "", good[-1]],                         # negative quantity
-            ["T-5", *good[1:12], "12000", "EU", good[-1]],                                 # currency not ISO 4217
-            ["T-6", *good[1:12], "about 5000", "EUR", good[-1]],                           # text in an amount
-            ["T-1", *good[1:]],                                                            # duplicate id
-            ["T-8", *good[1:9], "hugs", *good[10:]],                                       # unknown aid kind
-            ["T-9", *good[1:14], "not a url"]]                                             # bad source
+    header = [
+        "record_id",
+        "donor_name",
+        "donor_level",
+        "donor_city",
+        "donor_country_iso3",
+        "recipient_name",
+        "recipient_level",
+        "recipient_city",
+        "recipient_country_iso3",
+        "aid_kind",
+        "quantity",
+        "quantity_unit",
+        "amount",
+        "currency",
+        "source_url",
+    ]
+    good = [
+        "T-1",
+        "Hamburg",
+        "city",
+        "Hamburg",
+        "DEU",
+        "Bergamo",
+        "city",
+        "Bergamo",
+        "ITA",
+        "masks",
+        "100",
+        "masks",
+        "",
+        "",
+        "https://example.org/s",
+    ]
+    rows = [
+        good,
+        ["T-2", "", "city", "", "DEU", *good[5:]],  # missing donor
+        ["T-3", *good[1:8], "XXX", *good[9:]],  # unknown country code
+        ["T-4", *good[1:10], "-5", "masks", "", "", good[-1]],  # negative quantity
+        ["T-5", *good[1:12], "12000", "EU", good[-1]],  # currency not ISO 4217
+        ["T-6", *good[1:12], "about 5000", "EUR", good[-1]],  # text in an amount
+        ["T-1", *good[1:]],  # duplicate id
+        ["T-8", *good[1:9], "hugs", *good[10:]],  # unknown aid kind
+        ["T-9", *good[1:14], "not a url"],
+    ]  # bad source
     p = prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))
     got = {(x.row, x.column): x.message for x in p.report.problems}
     assert got[(3, "donor_name")] == "missing donor name"
@@ -138,15 +279,19 @@ def test_every_cell_problem_named_by_row_and_column():
 
 # --- hostile and broken files -------------------------------------------------------------------
 
-@pytest.mark.parametrize("name,data,needle", [
-    ("empty.csv", b"", "empty"),
-    ("blank.csv", b"  \r\n\r\n", "empty"),
-    ("binary.csv", bytes(range(256)) * 40, "binary"),
-    ("zip.csv", b"PK\x03\x04" + b"\x00" * 100, "XLSX"),
-    ("fake.xlsx", b"just text, not a workbook", "not an XLSX"),
-    ("broken.xlsx", b"PK\x03\x04garbage" + b"\x00" * 100, "not a readable XLSX"),
-    ("old.xls", b"\xd0\xcf\x11\xe0 old excel", "xls"),
-])
+
+@pytest.mark.parametrize(
+    "name,data,needle",
+    [
+        ("empty.csv", b"", "empty"),
+        ("blank.csv", b"  \r\n\r\n", "empty"),
+        ("binary.csv", bytes(range(256)) * 40, "binary"),
+        ("zip.csv", b"PK\x03\x04" + b"\x00" * 100, "XLSX"),
+        ("fake.xlsx", b"just text, not a workbook", "not an XLSX"),
+        ("broken.xlsx", b"PK\x03\x04garbage" + b"\x00" * 100, "not a readable XLSX"),
+        ("old.xls", b"\xd0\xcf\x11\xe0 old excel", "xls"),
+    ],
+)
 def test_files_that_are_not_tables_get_one_clear_message(name, data, needle):
     with pytest.raises(interchange.InputError) as e:
         interchange.read_upload(name, data)
@@ -166,35 +311,53 @@ def test_size_and_row_limits_are_stated():
     with pytest.raises(interchange.InputError, match="limit is 200,000"):
         interchange.read_csv(many)
     cfg = (ROOT / ".streamlit" / "config.toml").read_text()
-    assert "maxUploadSize = 20" in cfg                                   # Streamlit refuses what the reader would refuse
+    assert "maxUploadSize = 20" in cfg  # Streamlit refuses what the reader would refuse
 
 
 def test_long_cells_html_and_formulas_are_plain_text_and_exports_neutralise(tmp_path, bundle):
-    header = ["record_id", "donor_city", "donor_country_iso3", "recipient_city", "recipient_country_iso3", "aid_kind", "summary", "source_url"]
+    header = [
+        "record_id",
+        "donor_city",
+        "donor_country_iso3",
+        "recipient_city",
+        "recipient_country_iso3",
+        "aid_kind",
+        "summary",
+        "source_url",
+    ]
     script = "<script>alert(1)</script><img src=x onerror=alert(2)>"
-    rows = [["A", "Hamburg", "DEU", "Bergamo", "ITA", "masks", script, "https://example.org/s"],
-            ["B", "=cmd|' /C calc'!A0", "DEU", "Bergamo", "ITA", "masks", "+SUM(1)", "https://example.org/s"],
-            ["C", "Hamburg", "DEU", "Bergamo", "ITA", "masks", "x" * 20_000, "https://example.org/s"],
-            ["D", "Hamburg", "DEU", "Bergamo", "ITA", "masks", "y" * 5_000, "https://example.org/s"]]
+    rows = [
+        ["A", "Hamburg", "DEU", "Bergamo", "ITA", "masks", script, "https://example.org/s"],
+        ["B", "=cmd|' /C calc'!A0", "DEU", "Bergamo", "ITA", "masks", "+SUM(1)", "https://example.org/s"],
+        ["C", "Hamburg", "DEU", "Bergamo", "ITA", "masks", "x" * 20_000, "https://example.org/s"],
+        ["D", "Hamburg", "DEU", "Bergamo", "ITA", "masks", "y" * 5_000, "https://example.org/s"],
+    ]
     p = prepare_bytes("h.csv", csv_bytes(header, rows, sep=",", encoding="utf-8"))
     got = {(x.row, x.column): x.message for x in p.report.problems}
     assert got == {(4, "summary"): "cell is longer than 10,000 characters"}
     assert p.counts()["imported"] == 3
     flows, _, sources = importer.build_flows(p.accepted, bundle.countries, bundle.fx_rates, dataset="t")
-    assert flows.loc[flows["record_id"] == "A", "summary"].iloc[0] == script    # stored verbatim, shown as text
+    assert flows.loc[flows["record_id"] == "A", "summary"].iloc[0] == script  # stored verbatim, shown as text
     out = export.to_csv(flows, "cite")
     df = pd.read_csv(io.BytesIO(out), comment="#", dtype=str, keep_default_na=False)
     assert df.loc[df["record_id"] == "B", "donor_city"].iloc[0].startswith("'=")
     assert df.loc[df["record_id"] == "B", "summary"].iloc[0] == "'+SUM(1)"
     wb = openpyxl.load_workbook(io.BytesIO(export.to_xlsx(flows, "cite")))
-    assert all(not str(c.value).startswith("=") for row in wb["flows"].iter_rows() for c in row if c.value is not None)
+    assert all(
+        not str(c.value).startswith("=")
+        for row in wb["flows"].iter_rows()
+        for c in row
+        if c.value is not None
+    )
 
 
 def test_hundred_thousand_rows_import(store):
     n = 100_000
     base = "Hamburg;DEU;Bergamo;ITA;masks;{i};masks;https://example.org/synthetic\r\n"
-    data = ("donor_city;donor_country_iso3;recipient_city;recipient_country_iso3;aid_kind;quantity;quantity_unit;source_url\r\n"
-            + "".join(base.format(i=i) for i in range(n))).encode()
+    data = (
+        "donor_city;donor_country_iso3;recipient_city;recipient_country_iso3;aid_kind;quantity;quantity_unit;source_url\r\n"
+        + "".join(base.format(i=i) for i in range(n))
+    ).encode()
     ds_id, _, p = datasets.import_bytes("synthetic-100k.csv", data, store)
     assert p.counts()["imported"] == n
     b, ds = datasets.open_bundle(ds_id, "imported", store)
@@ -204,11 +367,23 @@ def test_hundred_thousand_rows_import(store):
 
 # --- mapping --------------------------------------------------------------------------------------
 
-@pytest.mark.parametrize("header,field", [
-    ("from city", "donor_city"), ("Donor", "donor_name"), ("ville donatrice", "donor_city"), ("To", "recipient_name"),
-    ("amount (EUR)", "amount"), ("Ciudad receptora", "recipient_city"), ("País donante", "donor_country_iso3"),
-    ("Type de bénéficiaire", "recipient_level"), ("Lien", "source_url"), ("Quantité", "quantity"), ("Statut", "status"),
-])
+
+@pytest.mark.parametrize(
+    "header,field",
+    [
+        ("from city", "donor_city"),
+        ("Donor", "donor_name"),
+        ("ville donatrice", "donor_city"),
+        ("To", "recipient_name"),
+        ("amount (EUR)", "amount"),
+        ("Ciudad receptora", "recipient_city"),
+        ("País donante", "donor_country_iso3"),
+        ("Type de bénéficiaire", "recipient_level"),
+        ("Lien", "source_url"),
+        ("Quantité", "quantity"),
+        ("Statut", "status"),
+    ],
+)
 def test_header_suggestions(header, field):
     assert columns.suggest([header])[header] == field
 
@@ -216,50 +391,115 @@ def test_header_suggestions(header, field):
 def test_partnership_headers_detected():
     hs = ["Ville 1", "Pays 1", "Ville 2", "Pays 2", "Depuis", "Source"]
     assert columns.detect_kind(hs) == "partnerships"
-    assert columns.suggest(hs, "partnerships") == {"Ville 1": "city_a", "Pays 1": "country_a_iso3", "Ville 2": "city_b",
-                                                   "Pays 2": "country_b_iso3", "Depuis": "since_year", "Source": "source_url"}
+    assert columns.suggest(hs, "partnerships") == {
+        "Ville 1": "city_a",
+        "Pays 1": "country_a_iso3",
+        "Ville 2": "city_b",
+        "Pays 2": "country_b_iso3",
+        "Depuis": "since_year",
+        "Source": "source_url",
+    }
 
 
 def test_mapping_remembered_for_the_next_file_with_the_same_headers(store):
     header = ["Giver", "Taker", "Where from", "Where to", "Stuff", "Link"]
     rows = [["Hamburg", "Bergamo", "DEU", "ITA", "masks", "https://example.org/s"]]
-    mapping = {"Giver": "donor_city", "Taker": "recipient_city", "Where from": "donor_country_iso3", "Where to": "recipient_country_iso3",
-               "Stuff": "aid_kind", "Link": "source_url"}
+    mapping = {
+        "Giver": "donor_city",
+        "Taker": "recipient_city",
+        "Where from": "donor_country_iso3",
+        "Where to": "recipient_country_iso3",
+        "Stuff": "aid_kind",
+        "Link": "source_url",
+    }
     data = csv_bytes(header, rows, sep=",", encoding="utf-8")
     assert columns.suggest(header)["Taker"] is None
     _, _, first = datasets.import_bytes("a.csv", data, store, mapping=mapping)
     assert first.counts()["imported"] == 1
-    _, _, second = datasets.import_bytes("b.csv", data, store)          # no mapping given: the remembered one applies
+    _, _, second = datasets.import_bytes("b.csv", data, store)  # no mapping given: the remembered one applies
     assert second.mapping == mapping and second.counts()["imported"] == 1
 
 
 # --- places ---------------------------------------------------------------------------------------
 
+
 def test_place_choice_moves_the_flow_and_is_saved_with_the_dataset(store, bundle):
     data = csv_bytes(HEADER, NEWSROOM)
     default_id, _, _ = datasets.import_bytes("d.csv", data, store)
-    oder = int(importer.choices_for("Frankfurt", "DEU").set_index("name").loc["Frankfurt (Oder)", "geonameid"])
-    valencia_es = int(importer.choices_for("Valencia", "").query("country_iso3 == 'ESP'")["geonameid"].iloc[0])
-    chosen_id, _, _ = datasets.import_bytes("d.csv", data, store, choices={"frankfurt|DEU": oder, "valencia|": valencia_es})
+    oder = int(
+        importer.choices_for("Frankfurt", "DEU").set_index("name").loc["Frankfurt (Oder)", "geonameid"]
+    )
+    valencia_es = int(
+        importer.choices_for("Valencia", "").query("country_iso3 == 'ESP'")["geonameid"].iloc[0]
+    )
+    chosen_id, _, _ = datasets.import_bytes(
+        "d.csv", data, store, choices={"frankfurt|DEU": oder, "valencia|": valencia_es}
+    )
     d = datasets.open_bundle(default_id, "imported", store)[0].flows.set_index("recipient_city")
     c = datasets.open_bundle(chosen_id, "imported", store)[0].flows.set_index("recipient_city")
-    assert round(d.loc["Frankfurt", "recipient_lon"], 2) == 8.68 and round(c.loc["Frankfurt", "recipient_lon"], 2) == 14.55
-    assert d.loc["Valencia", "recipient_placement"] == "unplaced" and c.loc["Valencia", "recipient_placement"] == "city"
-    assert c.loc["Valencia", "recipient_country_iso3"] == "ESP" and c.loc["Valencia", "direction"] == "north_north"
+    assert (
+        round(d.loc["Frankfurt", "recipient_lon"], 2) == 8.68
+        and round(c.loc["Frankfurt", "recipient_lon"], 2) == 14.55
+    )
+    assert (
+        d.loc["Valencia", "recipient_placement"] == "unplaced"
+        and c.loc["Valencia", "recipient_placement"] == "city"
+    )
+    assert (
+        c.loc["Valencia", "recipient_country_iso3"] == "ESP"
+        and c.loc["Valencia", "direction"] == "north_north"
+    )
     assert store.load(chosen_id).choices == {"frankfurt|DEU": oder, "valencia|": valencia_es}
 
 
 def test_a_choice_outside_the_candidates_is_ignored(bundle):
     a = pd.DataFrame([{"name": "Frankfurt", "level": "city", "city": "Frankfurt", "country_iso3": "DEU"}])
-    placed = placement.place_actors(a, bundle.countries, {"frankfurt|DEU": 2988507})   # Paris's id
+    placed = placement.place_actors(a, bundle.countries, {"frankfurt|DEU": 2988507})  # Paris's id
     assert placed.loc[0, "gazetteer_name"] == "Frankfurt am Main"
 
 
 def test_direction_money_and_status_as_for_the_bundled_data(bundle):
-    header = ["record_id", "donor_city", "donor_country_iso3", "recipient_city", "recipient_country_iso3", "aid_kind", "amount", "currency",
-              "date", "status", "source_url"]
-    rows = [["U1", "Wuhan", "CHN", "Milan", "ITA", "cash", "1000000", "CNY", "2020-03-10", "", "https://example.org/s"],
-            ["U2", "Milan", "ITA", "Wuhan", "CHN", "masks", "", "", "2020-02", "pledged", "https://example.org/s"]]
+    header = [
+        "record_id",
+        "donor_city",
+        "donor_country_iso3",
+        "recipient_city",
+        "recipient_country_iso3",
+        "aid_kind",
+        "amount",
+        "currency",
+        "date",
+        "status",
+        "source_url",
+    ]
+    rows = [
+        [
+            "U1",
+            "Wuhan",
+            "CHN",
+            "Milan",
+            "ITA",
+            "cash",
+            "1000000",
+            "CNY",
+            "2020-03-10",
+            "",
+            "https://example.org/s",
+        ],
+        [
+            "U2",
+            "Milan",
+            "ITA",
+            "Wuhan",
+            "CHN",
+            "masks",
+            "",
+            "",
+            "2020-02",
+            "pledged",
+            "https://example.org/s",
+        ],
+    ]
     p = prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8"))
     f = importer.build_flows(p.accepted, bundle.countries, bundle.fx_rates)[0].set_index("record_id")
     cny2020 = bundle.fx_rates.query("currency == 'CNY' and year == 2020")["units_per_eur"].iloc[0]
@@ -271,13 +511,16 @@ def test_direction_money_and_status_as_for_the_bundled_data(bundle):
 
 # --- storage ---------------------------------------------------------------------------------------
 
+
 def test_round_trip_survives_a_restart_of_the_store(tmp_path):
     path = tmp_path / "s.sqlite"
     data = csv_bytes(HEADER, NEWSROOM)
     ds_id, key, p = datasets.import_bytes("dons.csv", data, Store(path), name="Dons <b>2020</b>")
-    again = Store(path).load(ds_id)                                          # a new process would open the file like this
-    pd.testing.assert_frame_equal(again.rows.drop(columns="_row"), p.accepted.reset_index(drop=True).astype(str))
-    assert list(again.rows["_row"]) == ["2", "4", "5"]                       # each row keeps its number in the user's file
+    again = Store(path).load(ds_id)  # a new process would open the file like this
+    pd.testing.assert_frame_equal(
+        again.rows.drop(columns="_row"), p.accepted.reset_index(drop=True).astype(str)
+    )
+    assert list(again.rows["_row"]) == ["2", "4", "5"]  # each row keeps its number in the user's file
     assert again.original == data and again.name == "Dons <b>2020</b>" and len(again.set_aside) == 2
     assert list(again.problems["message"]) == [x.message for x in p.report.problems]
 
@@ -311,33 +554,79 @@ def test_delete_needs_the_key(store):
 
 # --- command line, later processes ----------------------------------------------------------------
 
+
 def run(*args, env_store):
     import os
 
-    return subprocess.run([sys.executable, "-m", "coop_data", *args], cwd=ROOT, capture_output=True, text=True, timeout=300,
-                          env={**os.environ, "COOP_DATA_STORE": str(env_store)})
+    return subprocess.run(
+        [sys.executable, "-m", "coop_data", *args],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+        env={**os.environ, "COOP_DATA_STORE": str(env_store)},
+    )
 
 
 def test_cli_import_then_export_in_a_later_process(tmp_path):
     f = tmp_path / "dons.csv"
     f.write_bytes(csv_bytes(HEADER, NEWSROOM))
     s = tmp_path / "cli.sqlite"
-    r = run("import", str(f), "--json", "--choose", "Frankfurt|DEU=2925535", "--name", "Dons 2020", env_store=s)
+    r = run(
+        "import", str(f), "--json", "--choose", "Frankfurt|DEU=2925535", "--name", "Dons 2020", env_store=s
+    )
     assert r.returncode == 0, r.stderr
     out = json.loads(r.stdout)
-    assert (out["imported"], out["set_aside"], out["unplaced"]) == (3, 2, 1)   # Valencia has no country
+    assert (out["imported"], out["set_aside"], out["unplaced"]) == (3, 2, 1)  # Valencia has no country
     assert len(out["dataset"]) == 22 and out["delete_key"]
-    e = run("export", "--dataset", out["dataset"], "--format", "csv", "--out", str(tmp_path / "o.csv"), "--json", env_store=s)
+    e = run(
+        "export",
+        "--dataset",
+        out["dataset"],
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "o.csv"),
+        "--json",
+        env_store=s,
+    )
     assert e.returncode == 0, e.stderr
-    df = pd.read_csv(tmp_path / "o.csv", comment="#", dtype=str, keep_default_na=False).set_index("recipient_city")
-    assert df.loc["Frankfurt", "recipient_lat"].startswith("52.347") and df.loc["Frankfurt", "direction"] == "north_north"
-    assert df.loc["Frankfurt", "amount_eur"] == "1234.5" and df.loc["Frankfurt", "recipient_placement"] == "city"
-    assert (tmp_path / "o.csv").read_text().rstrip().splitlines()[-1].startswith("# ") and "Dons 2020" in (tmp_path / "o.csv").read_text()
-    g = run("export", "--dataset", out["dataset"], "--format", "geojson", "--out", str(tmp_path / "o.geojson"), env_store=s)
+    df = pd.read_csv(tmp_path / "o.csv", comment="#", dtype=str, keep_default_na=False).set_index(
+        "recipient_city"
+    )
+    assert (
+        df.loc["Frankfurt", "recipient_lat"].startswith("52.347")
+        and df.loc["Frankfurt", "direction"] == "north_north"
+    )
+    assert (
+        df.loc["Frankfurt", "amount_eur"] == "1234.5" and df.loc["Frankfurt", "recipient_placement"] == "city"
+    )
+    assert (tmp_path / "o.csv").read_text().rstrip().splitlines()[-1].startswith("# ") and "Dons 2020" in (
+        tmp_path / "o.csv"
+    ).read_text()
+    g = run(
+        "export",
+        "--dataset",
+        out["dataset"],
+        "--format",
+        "geojson",
+        "--out",
+        str(tmp_path / "o.geojson"),
+        env_store=s,
+    )
     assert g.returncode == 0 and json.loads((tmp_path / "o.geojson").read_text())["features"]
     d = run("delete", "--dataset", out["dataset"], "--key", out["delete_key"], env_store=s)
     assert d.returncode == 0
-    gone = run("export", "--dataset", out["dataset"], "--format", "csv", "--out", str(tmp_path / "p.csv"), env_store=s)
+    gone = run(
+        "export",
+        "--dataset",
+        out["dataset"],
+        "--format",
+        "csv",
+        "--out",
+        str(tmp_path / "p.csv"),
+        env_store=s,
+    )
     assert gone.returncode == 2 and "no dataset" in gone.stderr
 
 
@@ -353,9 +642,11 @@ def test_cli_import_of_broken_files_gives_a_message(tmp_path, content):
 
 def test_partnerships_file_imports_and_shows(store):
     header = ["Ville 1", "Pays 1", "Ville 2", "Pays 2", "Depuis", "Source"]
-    rows = [["Bordeaux", "France", "Wuhan", "Chine", "1998", "https://example.org/synthetic-p1"],
-            ["Nantes", "FRA", "Atlantis", "", "", "https://example.org/synthetic-p2"],
-            ["Lille", "FRA", "", "DEU", "19x8", "https://example.org/synthetic-p3"]]
+    rows = [
+        ["Bordeaux", "France", "Wuhan", "Chine", "1998", "https://example.org/synthetic-p1"],
+        ["Nantes", "FRA", "Atlantis", "", "", "https://example.org/synthetic-p2"],
+        ["Lille", "FRA", "", "DEU", "19x8", "https://example.org/synthetic-p3"],
+    ]
     ds_id, _, p = datasets.import_bytes("jumelages.csv", csv_bytes(header, rows), store)
     assert p.kind == "partnerships" and p.counts()["imported"] == 2 and p.counts()["set_aside"] == 1
     got = {(x.row, x.column) for x in p.report.problems}
@@ -372,12 +663,14 @@ def test_template_has_one_real_row_that_imports_cleanly(kind, bundle):
     tmpl, dd = importer.template(kind, bundle)
     p = prepare_bytes(f"template-{kind}.csv", tmpl)
     assert p.kind == kind and p.counts()["imported"] == 1, p.problem_table()
-    assert all(v == k for k, v in p.mapping.items())                           # template headers map to themselves
+    assert all(v == k for k, v in p.mapping.items())  # template headers map to themselves
     d = pd.read_csv(io.BytesIO(dd))
-    assert set(d["field"]) == set(pd.read_csv(io.BytesIO(tmpl)).columns) and d["description"].str.len().min() > 5
+    assert (
+        set(d["field"]) == set(pd.read_csv(io.BytesIO(tmpl)).columns) and d["description"].str.len().min() > 5
+    )
     if kind == "flows":
         row = pd.read_csv(io.BytesIO(tmpl), dtype=str).iloc[0]
-        assert row["record_id"] == "WD-0001" and row["source_url"].startswith("http")   # a real bundled record
+        assert row["record_id"] == "WD-0001" and row["source_url"].startswith("http")  # a real bundled record
 
 
 def test_ids_and_keys_never_look_like_command_line_options():
@@ -385,4 +678,8 @@ def test_ids_and_keys_never_look_like_command_line_options():
     from coop_data.store import new_id
 
     tokens = [new_id() for _ in range(5000)]
-    assert not any(t.startswith("-") for t in tokens) and len(set(tokens)) == 5000 and all(len(t) == 22 for t in tokens)
+    assert (
+        not any(t.startswith("-") for t in tokens)
+        and len(set(tokens)) == 5000
+        and all(len(t) == 22 for t in tokens)
+    )

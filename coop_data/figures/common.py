@@ -1,4 +1,5 @@
 """Shared look: light projector-friendly theme, offline geo settings, chart titles."""
+
 from __future__ import annotations
 
 from pathlib import Path
@@ -8,7 +9,9 @@ import plotly.graph_objects as go
 ROOT = Path(__file__).resolve().parents[2]
 TOPOJSON_DIR = ROOT / "static" / "geo"
 TOPOJSON_URL = "/app/static/geo/"
-GEO_BUNDLE_URL = "/app/static/js/plotly-geo.min.js"  # plotly.js geo-only bundle (MIT), drawn by coop_ui.geo_chart
+GEO_BUNDLE_URL = (
+    "/app/static/js/plotly-geo.min.js"  # plotly.js geo-only bundle (MIT), drawn by coop_ui.geo_chart
+)
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222")
 
 
@@ -19,18 +22,38 @@ def geo_config() -> dict:
 
 def title_block(title: str, subtitle: str) -> dict:
     sub = "<br>".join(escape_text(line) for line in wrap_words(subtitle))
-    return dict(text=f"<b>{escape_text(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>", x=0.01, xanchor="left")
+    return dict(
+        text=f"<b>{escape_text(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>",
+        x=0.01,
+        xanchor="left",
+    )
 
 
 def source_annotation(text: str) -> dict:
-    return dict(text="<br>".join(escape_text(line) for line in wrap_words(text, 140)), showarrow=False, align="left", xref="paper", yref="paper", x=0, y=-0.02, xanchor="left", yanchor="top",
-                font=dict(size=11, color="#555"))
+    return dict(
+        text="<br>".join(escape_text(line) for line in wrap_words(text, 140)),
+        showarrow=False,
+        align="left",
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.02,
+        xanchor="left",
+        yanchor="top",
+        font=dict(size=11, color="#555"),
+    )
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
     fig.update_layout(
-        title=title_block(title, subtitle), font=FONT, paper_bgcolor="white", plot_bgcolor="white",
-        height=height, margin=dict(l=10, r=10, t=62 + 17 * len(wrap_words(subtitle)), b=22 + 15 * len(wrap_words(source, 140))),
+        title=title_block(title, subtitle),
+        font=FONT,
+        paper_bgcolor="white",
+        plot_bgcolor="white",
+        height=height,
+        margin=dict(
+            l=10, r=10, t=62 + 17 * len(wrap_words(subtitle)), b=22 + 15 * len(wrap_words(source, 140))
+        ),
         annotations=[source_annotation(source)],
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
     )
@@ -40,8 +63,17 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: 
 def map_legend(title: str) -> dict:
     """Legend of a world map, outside it on the right: inside, it hid the Americas once the map was narrowed to a
     page column. The choropleth's colour bar sits below it (flow map)."""
-    return dict(title=dict(text=title), x=1.0, xanchor="left", y=1.0, yanchor="top", tracegroupgap=0, borderwidth=0,
-                bgcolor="rgba(0,0,0,0)", font=dict(size=12))
+    return dict(
+        title=dict(text=title),
+        x=1.0,
+        xanchor="left",
+        y=1.0,
+        yanchor="top",
+        tracegroupgap=0,
+        borderwidth=0,
+        bgcolor="rgba(0,0,0,0)",
+        font=dict(size=12),
+    )
 
 
 def escape_text(s: str) -> str:

@@ -4,6 +4,7 @@ A highlight names a place as drawn (its label, e.g. 'Oita') or a flow by its
 record id (e.g. 'CN-0039'); several are separated by ';'. Names that match
 nothing are returned, so the caller can say so instead of drawing nothing silently.
 """
+
 from __future__ import annotations
 
 import pandas as pd
@@ -22,10 +23,21 @@ def parse(text: str) -> list[str]:
 def place_points(b, names: list[str]) -> pd.DataFrame:
     """Coordinates of named places: flow ends first (labels as drawn), then partnership cities."""
     f = b.flows
-    parts = [pd.DataFrame({"label": f[f"{s}_label"].astype(str), "lat": f[f"{s}_lat"], "lon": f[f"{s}_lon"]}) for s in ("donor", "recipient")]
+    parts = [
+        pd.DataFrame({"label": f[f"{s}_label"].astype(str), "lat": f[f"{s}_lat"], "lon": f[f"{s}_lon"]})
+        for s in ("donor", "recipient")
+    ]
     p = b.partnerships
-    parts += [pd.DataFrame({"label": p[f"city_{s}"].astype(str), "lat": pd.to_numeric(p[f"latitude_{s}"], errors="coerce"),
-                            "lon": pd.to_numeric(p[f"longitude_{s}"], errors="coerce")}) for s in ("a", "b")]
+    parts += [
+        pd.DataFrame(
+            {
+                "label": p[f"city_{s}"].astype(str),
+                "lat": pd.to_numeric(p[f"latitude_{s}"], errors="coerce"),
+                "lon": pd.to_numeric(p[f"longitude_{s}"], errors="coerce"),
+            }
+        )
+        for s in ("a", "b")
+    ]
     pts = pd.concat(parts).dropna(subset=["lat", "lon"]).drop_duplicates("label")
     return pts[pts["label"].isin(names)]
 
@@ -34,9 +46,13 @@ def _matches(b, names: list[str]) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The drawable flows whose record id is named, and the places to ring (named places and those flows' ends)."""
     f = b.flows
     flows = f[f["record_id"].astype(str).isin(names) & f["donor_lat"].notna() & f["recipient_lat"].notna()]
-    ends = pd.DataFrame({"label": list(flows["donor_label"]) + list(flows["recipient_label"]),
-                         "lat": list(flows["donor_lat"]) + list(flows["recipient_lat"]),
-                         "lon": list(flows["donor_lon"]) + list(flows["recipient_lon"])})
+    ends = pd.DataFrame(
+        {
+            "label": list(flows["donor_label"]) + list(flows["recipient_label"]),
+            "lat": list(flows["donor_lat"]) + list(flows["recipient_lat"]),
+            "lon": list(flows["donor_lon"]) + list(flows["recipient_lon"]),
+        }
+    )
     return flows, pd.concat([place_points(b, names), ends]).drop_duplicates("label")
 
 
@@ -58,11 +74,34 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         return []
     flows, pts = _matches(b, names)
     if len(flows):
-        lat, lon = arc_lines(flows["donor_lat"].values, flows["donor_lon"].values, flows["recipient_lat"].values, flows["recipient_lon"].values)
-        fig.add_trace(go.Scattergeo(lat=lat, lon=lon,
-                                    mode="lines", line=dict(width=5, color=COLOR), name=t("hl.flow", lang), hoverinfo="skip"))
+        lat, lon = arc_lines(
+            flows["donor_lat"].values,
+            flows["donor_lon"].values,
+            flows["recipient_lat"].values,
+            flows["recipient_lon"].values,
+        )
+        fig.add_trace(
+            go.Scattergeo(
+                lat=lat,
+                lon=lon,
+                mode="lines",
+                line=dict(width=5, color=COLOR),
+                name=t("hl.flow", lang),
+                hoverinfo="skip",
+            )
+        )
     if len(pts):
-        fig.add_trace(go.Scattergeo(lat=pts["lat"], lon=pts["lon"], mode="markers+text", text=pts["label"], textposition="top center",
-                                    textfont=dict(size=15, color=COLOR), marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(width=3, color=COLOR)),
-                                    name=t("hl.place", lang), hoverinfo="text"))
+        fig.add_trace(
+            go.Scattergeo(
+                lat=pts["lat"],
+                lon=pts["lon"],
+                mode="markers+text",
+                text=pts["label"],
+                textposition="top center",
+                textfont=dict(size=15, color=COLOR),
+                marker=dict(size=18, color="rgba(0,0,0,0)", line=dict(width=3, color=COLOR)),
+                name=t("hl.place", lang),
+                hoverinfo="text",
+            )
+        )
     return _missing(names, flows, pts)

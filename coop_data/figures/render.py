@@ -3,6 +3,7 @@ Chromium), and standalone HTML. Geo charts read the world outline from the
 app's own folder, so exports work with no network; each file carries the
 "cite this view" line.
 """
+
 from __future__ import annotations
 
 import copy
@@ -25,15 +26,33 @@ def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
     """A copy of the figure with the citation below its source line."""
     f = go.Figure(copy.deepcopy(fig.to_dict()))
     lines = wrap_words(t("deck.cite", lang) + " " + cite, 150)
-    f.add_annotation(text="<br>".join(escape_text(x) for x in lines), showarrow=False, xref="paper", yref="paper", x=0, y=-0.02 - 0.045 * 2,
-                     xanchor="left", yanchor="top", align="left", font=dict(size=10, color="#777"))
+    f.add_annotation(
+        text="<br>".join(escape_text(x) for x in lines),
+        showarrow=False,
+        xref="paper",
+        yref="paper",
+        x=0,
+        y=-0.02 - 0.045 * 2,
+        xanchor="left",
+        yanchor="top",
+        align="left",
+        font=dict(size=10, color="#777"),
+    )
     m = f.layout.margin
     f.update_layout(margin=dict(b=(m.b or 50) + 14 * len(lines) + 20))
     return f
 
 
-def render(fig: go.Figure, fmt: str, cite: str = "", width: int = 1400, height: int | None = None, scale: float = 1.0,
-           alt: str = "", lang: str = "en") -> bytes:
+def render(
+    fig: go.Figure,
+    fmt: str,
+    cite: str = "",
+    width: int = 1400,
+    height: int | None = None,
+    scale: float = 1.0,
+    alt: str = "",
+    lang: str = "en",
+) -> bytes:
     """PNG/SVG through kaleido (system Chromium) or standalone HTML (plotly.js inlined: opens offline).
 
     `alt`, the chart's text alternative, goes into the HTML page, the SVG's <desc> and the PNG's Description;
@@ -44,21 +63,35 @@ def render(fig: go.Figure, fmt: str, cite: str = "", width: int = 1400, height: 
     cite_words = t("deck.cite", lang)
     if fmt == "html":
         topo = TOPOJSON_DIR.as_uri() + "/"
-        page = pio.to_html(f, include_plotlyjs=True, full_html=True, config={"topojsonURL": topo, "displaylogo": False})
+        page = pio.to_html(
+            f, include_plotlyjs=True, full_html=True, config={"topojsonURL": topo, "displaylogo": False}
+        )
         page = page.replace("<html>", f"<html lang='{lang}'>", 1)
         # The world outline travels inside the page (plotly.js reads window.PlotlyGeoAssets first): it opens anywhere, offline.
         assets = (TOPOJSON_DIR / "world_110m.json").read_text(encoding="utf-8")
-        page = page.replace("<head>", f"<head><script>window.PlotlyGeoAssets={{topojson:{{'world_110m':{assets}}}}};</script>", 1)
-        extra = "".join(f"<p>{html.escape(x)}</p>" for x in (alt, f"{cite_words} {cite}" if cite else "") if x)
-        return page.replace("</body>", f"<div style='font-family:sans-serif;max-width:70em;margin:1em'>{extra}</div></body>", 1).encode("utf-8")
+        page = page.replace(
+            "<head>",
+            f"<head><script>window.PlotlyGeoAssets={{topojson:{{'world_110m':{assets}}}}};</script>",
+            1,
+        )
+        extra = "".join(
+            f"<p>{html.escape(x)}</p>" for x in (alt, f"{cite_words} {cite}" if cite else "") if x
+        )
+        return page.replace(
+            "</body>",
+            f"<div style='font-family:sans-serif;max-width:70em;margin:1em'>{extra}</div></body>",
+            1,
+        ).encode("utf-8")
     _offline()
     h = height or int(f.layout.height or 600)
     out = pio.to_image(f, format=fmt, width=width, height=h, scale=scale)
     if fmt == "svg":
-        title = html.escape(str(fig.layout.title.text or "").split("<br>")[0].replace("<b>", "").replace("</b>", ""))
+        title = html.escape(
+            str(fig.layout.title.text or "").split("<br>")[0].replace("<b>", "").replace("</b>", "")
+        )
         desc = html.escape(" ".join(x for x in (alt, f"{cite_words} {cite}" if cite else "") if x))
         i = out.index(b">", out.index(b"<svg")) + 1
-        out = out[:i] + f"<title>{title}</title><desc>{desc}</desc>".encode("utf-8") + out[i:]
+        out = out[:i] + f"<title>{title}</title><desc>{desc}</desc>".encode() + out[i:]
     if fmt == "png" and (cite or alt):
         out = _png_text(out, {"Description": alt, "Comment": cite})
     return out

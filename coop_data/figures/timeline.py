@@ -1,4 +1,5 @@
 """Flows per month (or week) by direction category, delivered vs announced shown apart."""
+
 from __future__ import annotations
 
 import pandas as pd
@@ -9,7 +10,9 @@ from ..i18n import t as tr
 from .common import base_layout, escape_text
 
 
-def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en") -> go.Figure:
+def timeline_chart(
+    t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en"
+) -> go.Figure:
     fig = go.Figure()
     not_delivered, flows_word = tr("tl.not_delivered", lang), tr("unit.flows", lang)
     fmt = "%b %Y" if lang == "en" else "%m/%Y"
@@ -26,17 +29,35 @@ def timeline_chart(t: pd.DataFrame, title: str, subtitle: str, source: str, heig
             name = tr(f"dir.{direction}", lang) + ("" if delivered else f" ({not_delivered})")
             # One legend entry per direction (it toggles both parts); the subtitle says what hatching means.
             # Two entries per direction wrapped the legend over the source line.
-            fig.add_trace(go.Bar(
-                x=list(s.index), y=s.values.tolist(), name=name, showlegend=not shown,
-                marker=dict(color=classify.DIRECTION_COLORS[direction], pattern=dict(shape="" if delivered else "/"),
-                            opacity=1.0 if delivered else 0.55),
-                legendgroup=direction, hovertemplate="%{x|" + fmt + "}: %{y} " + flows_word + "<extra>" + escape_text(name) + "</extra>",
-            ))
+            fig.add_trace(
+                go.Bar(
+                    x=list(s.index),
+                    y=s.values.tolist(),
+                    name=name,
+                    showlegend=not shown,
+                    marker=dict(
+                        color=classify.DIRECTION_COLORS[direction],
+                        pattern=dict(shape="" if delivered else "/"),
+                        opacity=1.0 if delivered else 0.55,
+                    ),
+                    legendgroup=direction,
+                    hovertemplate="%{x|"
+                    + fmt
+                    + "}: %{y} "
+                    + flows_word
+                    + "<extra>"
+                    + escape_text(name)
+                    + "</extra>",
+                )
+            )
             shown = True
     base_layout(fig, title, subtitle, source, height=height)
-    fig.update_layout(barmode="stack", xaxis=dict(title="", tickformat=fmt, gridcolor="#eee"),
-                      yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
-                      legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
-                      margin=dict(l=10, r=10, t=90, b=190))
+    fig.update_layout(
+        barmode="stack",
+        xaxis=dict(title="", tickformat=fmt, gridcolor="#eee"),
+        yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
+        legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
+        margin=dict(l=10, r=10, t=90, b=190),
+    )
     fig.layout.annotations[0].update(y=-0.62)
     return fig
