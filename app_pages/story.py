@@ -7,7 +7,7 @@ import secrets
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, story
+from coop_data import aggregate, pages, story
 from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
 
@@ -96,7 +96,7 @@ else:
         help=T("story.present_help"),
     )
     c4.page_link(
-        f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py",
+        pages.by_slug(story.PAGE_OF_CHART[sc.chart]).file,
         label=T("story.open_view"),
         icon=":material/open_in_new:",
         query_params={

@@ -7,19 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from coop_data import pages
 
-PAGES = [
-    "app_pages/home.py",
-    "app_pages/map.py",
-    "app_pages/sankey.py",
-    "app_pages/timeline.py",
-    "app_pages/partnerships.py",
-    "app_pages/funds.py",
-    "app_pages/explorer.py",
-    "app_pages/story.py",
-    "app_pages/import.py",
-    "app_pages/methods.py",
-]
+PAGES = [p.file for p in pages.PAGES]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -361,3 +351,14 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
     assert cfg["date_label"] == {"label": "Date", "help": "— : non précisé par la source"}
     assert cfg["gone"] is None and "full" not in cfg and cfg["x"]["help"].startswith("— :")
     assert seen["placeholder"] == "—" and seen["hide_index"] is True
+
+
+def test_page_registry_matches_the_page_files():
+    """Every file in app_pages/ is registered once, and every registered page has its file and its label."""
+    from coop_data.i18n import t
+
+    files = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
+    assert sorted(p.file.removeprefix("app_pages/") for p in pages.PAGES) == files
+    assert len({p.slug for p in pages.PAGES}) == len(pages.PAGES)
+    for p in pages.PAGES:  # strict mode (conftest) raises on a missing key or translation
+        assert all(t(p.label_key, lg) for lg in ("en", "fr", "es"))

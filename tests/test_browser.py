@@ -17,21 +17,11 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
+from coop_data import pages as app_pages
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screens"
-PAGES = {
-    "home": "",
-    "map": "map",
-    "sankey": "sankey",
-    "timeline": "timeline",
-    "partnerships": "partnerships",
-    "funds": "funds",
-    "explorer": "explorer",
-    "story": "story",
-    "import": "import",
-    "methods": "methods",
-}
+PAGES = {p.slug or "home": p.slug for p in app_pages.PAGES}
 LOCAL = (
     "http://localhost",
     "http://127.0.0.1",
