@@ -36,8 +36,9 @@ CREATE TABLE IF NOT EXISTS dataset_parts (
   dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE, part TEXT NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (dataset_id, part)
 );
-CREATE TABLE IF NOT EXISTS mappings (header_key TEXT NOT NULL, kind TEXT NOT NULL, mapping TEXT NOT NULL, updated TEXT NOT NULL,
-  PRIMARY KEY (header_key, kind));
+DROP TABLE IF EXISTS mappings;
+CREATE TABLE IF NOT EXISTS owner_mappings (owner_hash TEXT NOT NULL, header_key TEXT NOT NULL, kind TEXT NOT NULL,
+  mapping TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (owner_hash, header_key, kind));
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
   body TEXT NOT NULL, edit_key_hash TEXT NOT NULL);
 """
@@ -214,18 +215,20 @@ class Store:
             )
             return True
 
-    # column mappings remembered by header layout ------------------------------
-    def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
+    # column mappings remembered per owner and header layout (the table before owners was dropped: its
+    # mappings crossed from one person to another) ---------------------------------------------------------
+    def remember_mapping(self, owner: str, header_key: str, kind: str, mapping: dict) -> None:
         with self._tx() as c:
             c.execute(
-                "INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)",
-                (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()),
+                "INSERT OR REPLACE INTO owner_mappings VALUES (?,?,?,?,?)",
+                (_hash(owner), header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()),
             )
 
-    def recall_mapping(self, header_key: str, kind: str) -> dict | None:
+    def recall_mapping(self, owner: str, header_key: str, kind: str) -> dict | None:
         with self._tx() as c:
             row = c.execute(
-                "SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)
+                "SELECT mapping FROM owner_mappings WHERE owner_hash=? AND header_key=? AND kind=?",
+                (_hash(owner), header_key, kind),
             ).fetchone()
         return json.loads(row[0]) if row else None
 
