@@ -271,7 +271,7 @@ def main(argv=None) -> int:
         if args.dataset:
             b, ds = datasets.open_bundle(args.dataset, args.scope, Store(args.store))
             if ds is None:
-                print(f"no dataset with id {args.dataset!r} in {Store(args.store).path}", file=sys.stderr)
+                print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
                 return 2
         else:
             b = load_bundle()
@@ -395,7 +395,7 @@ def _import(args) -> int:
         "dataset": ds_id,
         "delete_key": key,
         "name": datasets.clean_name(args.name or Path(args.file).name),
-        "store": str(store.path),
+        "store": str(store),
         "stored": True,
         **report,
     }

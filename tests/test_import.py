@@ -545,44 +545,7 @@ def test_direction_money_and_status_as_for_the_bundled_data(bundle):
 # --- storage ---------------------------------------------------------------------------------------
 
 
-def test_round_trip_survives_a_restart_of_the_store(tmp_path):
-    path = tmp_path / "s.sqlite"
-    data = csv_bytes(HEADER, NEWSROOM)
-    ds_id, key, p = pipeline.import_bytes("dons.csv", data, Store(path), name="Dons <b>2020</b>")
-    again = Store(path).load(ds_id)  # a new process would open the file like this
-    pd.testing.assert_frame_equal(
-        again.rows.drop(columns="_row"), p.accepted.reset_index(drop=True).astype(str)
-    )
-    assert list(again.rows["_row"]) == ["2", "4", "5"]  # each row keeps its number in the user's file
-    assert again.original == data and again.name == "Dons <b>2020</b>" and len(again.set_aside) == 2
-    assert list(again.problems["message"]) == [x.message for x in p.report.problems]
-
-
-def test_ids_are_unguessable_and_there_is_no_listing(store):
-    ids = {pipeline.import_bytes("x.csv", csv_bytes(HEADER, NEWSROOM[:1]), store)[0] for _ in range(3)}
-    assert len(ids) == 3 and all(len(i) == 22 for i in ids)
-    assert not any(hasattr(store, n) for n in ("list", "all", "datasets", "list_datasets"))
-    assert store.load("A" * 22) is None and store.load("../../etc/passwd") is None and store.load("") is None
-
-
-def test_interrupted_write_leaves_nothing(store):
-    p = prepare_bytes("d.csv", csv_bytes(HEADER, NEWSROOM))
-    ds = datasets.to_dataset(p, {}, "x", "d.csv", b"raw")
-    with pytest.raises(RuntimeError):
-        store.save(ds, _fail_after_parts=2)
-    import sqlite3
-
-    with sqlite3.connect(store.path) as c:
-        assert c.execute("SELECT COUNT(*) FROM datasets").fetchone() == (0,)
-        assert c.execute("SELECT COUNT(*) FROM dataset_parts").fetchone() == (0,)
-
-
-def test_delete_needs_the_key(store):
-    ds_id, key, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), store)
-    assert not store.delete(ds_id, "not-the-key") and store.exists(ds_id)
-    assert store.delete(ds_id, key) and not store.exists(ds_id)
-    b, ds = datasets.open_bundle(ds_id, "imported", store)
-    assert ds is None and b.name == "Bundled dataset"
+# The store's guarantees are tested on SQLite and PostgreSQL in tests/test_store.py.
 
 
 # --- command line, later processes ----------------------------------------------------------------
