@@ -3,11 +3,11 @@ a server from Debian's package started on loopback for this session)."""
 
 import pandas as pd
 import pytest
-from pg_server import Server
 from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
 
 from coop_data import datasets, pipeline
 from coop_data.store import Store
+from tools.pg_server import Server
 
 
 @pytest.fixture(scope="session")
