@@ -424,8 +424,11 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
         nxt.focus()
         page.keyboard.press("Enter")
         page.get_by_role("heading", name=fr[1].title).wait_for(timeout=30000)
-        wait_charts(page)
-        assert "Chine → partenaire" in page.locator(".js-plotly-plot .legend").first.text_content()
+        wait_charts(page)  # the new scene's chart replaces the previous one a moment after its heading
+        page.wait_for_function(
+            "(document.querySelector('.js-plotly-plot .legend')?.textContent || '').includes('Chine → partenaire')",
+            timeout=30000,
+        )
         page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
         with page.expect_download(timeout=180000) as dl:
             page.locator("[data-testid='stDownloadButton']").filter(
