@@ -174,6 +174,14 @@ def main(argv=None) -> int:
         help="with --dataset: the dataset alone or merged with the bundled data",
     )
     e.add_argument("--store")
+    pb = sub.add_parser(
+        "publish",
+        help="write the static, read-only edition (HTML pages per chart, CSV/ZIP, the story) to a folder",
+    )
+    pb.add_argument("--out", required=True)
+    pb.add_argument("--dataset", help="a stored dataset's id (default: the bundled data)")
+    pb.add_argument("--scope", choices=["imported", "both"], default="imported")
+    pb.add_argument("--store")
     e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--json", action="store_true", help="print a machine-readable result")
@@ -266,6 +274,21 @@ def main(argv=None) -> int:
             if why:
                 print(f"{args.file}: {why}", file=sys.stderr)
         return 0 if not rep.problems and not why else 1
+
+    if args.cmd == "publish":
+        from . import publish
+
+        b, ds = (
+            datasets.open_bundle(args.dataset, args.scope, Store(args.store))
+            if args.dataset
+            else (load_bundle(), None)
+        )
+        if args.dataset and ds is None:
+            print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
+            return 2
+        pages = publish.publish(b, Path(args.out))
+        print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
+        return 0
 
     if args.cmd == "export":
         if args.dataset:

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import copy
 import html
+from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -18,8 +19,15 @@ from .common import TOPOJSON_DIR, escape_text, wrap_words
 FORMATS = {"png": "image/png", "svg": "image/svg+xml", "html": "text/html"}
 
 
+# Kaleido's page loads MathJax from a CDN unless it is given a script: an empty local one keeps every export offline
+# (a request that cannot leave the machine also stalled the page, and kaleido then failed with "kaleido_scopes is
+# not defined"). Our charts have no LaTeX.
+NO_MATHJAX = Path(__file__).resolve().parents[2] / "static" / "js" / "no-mathjax.js"
+
+
 def _offline() -> None:
     pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
+    pio.defaults.mathjax = str(NO_MATHJAX)
 
 
 def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
