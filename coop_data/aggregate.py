@@ -115,8 +115,8 @@ def largest(flows: pd.DataFrame, measure: str) -> dict | None:
         "record_id": str(r["record_id"]),
         "donor": str(r.get("donor_label", r["donor_name"])),
         "recipient": str(r.get("recipient_label", r["recipient_name"])),
-        "value": float(v[i]),
-        "total": total,
+        "value": round(float(v[i]), 2),
+        "total": round(total, 2),
         "share": round(share, 4),
         "dominant": share > DOMINANT_SHARE,
     }
@@ -165,6 +165,56 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
         "patients": float(measure_values(flows, "patients").sum()),
         "largest": {m: largest(flows, m) for m in ("eur", "masks", "patients")},
         "undated": int(flows["date_start"].isna().sum()),
+    }
+
+
+def coverage(flows: pd.DataFrame) -> dict:
+    """What the data covers: records, flows and delivered flows by direction, year of the flow and region
+    (donor and recipient side), so thin areas show as small numbers rather than as silence."""
+    f = flows.assign(
+        flow=~flows["overlaps_details"],
+        year=flows["date_start"].dt.year.map(lambda y: "undated" if pd.isna(y) else str(int(y))),
+    )
+
+    def count(col: str) -> dict:
+        g = f.groupby(f[col].astype(str)).agg(
+            records=("record_id", "size"), flows=("flow", "sum"), counted=("counted", "sum")
+        )
+        g = g[g["records"] > 0].sort_values("flows", ascending=False)
+        return {k: {c: int(v) for c, v in r.items()} for k, r in g.iterrows()}
+
+    return {
+        "by_direction": count("direction"),
+        "by_year": dict(sorted(count("year").items())),
+        "by_donor_region": count("donor_region"),
+        "by_recipient_region": count("recipient_region"),
+    }
+
+
+def money_summary(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
+    """The money headline taken apart: cash/grants vs valued in-kind, the part resting on mirror copies,
+    the rest of programmes, and the largest record with its share (named when above a quarter)."""
+    h = headline(flows, mirror)
+    total = h["eur_delivered"]
+
+    def part(eur: float) -> dict:
+        return {"eur": round(eur, 2), "share": round(eur / total, 4) if total else 0.0}
+
+    return {
+        "eur_delivered": round(total, 2),
+        "rows_with_money": h["rows_with_money"],
+        "cash_grants": part(h["eur_cash"]),
+        "valued_in_kind": part(h["eur_in_kind"]),
+        "mirror_sourced": part(h["eur_mirror"]),
+        "rest_of_programme": part(h["eur_rest_of_programme"]),
+        "largest_record": h["largest"]["eur"],
+        "masks": {
+            "total": h["masks"],
+            "mirror_sourced": h["masks_mirror"],
+            "mirror_share": round(h["masks_mirror"] / h["masks"], 4) if h["masks"] else 0.0,
+            "rest_of_programme": h["masks_rest_of_programme"],
+            "largest_record": h["largest"]["masks"],
+        },
     }
 
 
