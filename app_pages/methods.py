@@ -21,9 +21,15 @@ ui.table(b.countries, hide_index=True, height=240)
 st.subheader(T("me.count_head"))
 st.markdown(T("me.count_rules"))
 whole = aggregate.headline(b.flows)  # the whole data, not the filtered view: the rule's own figures
+ex = aggregate.rest_example(b.flows)
 st.markdown(
     T(
         "me.rest_rule",
+        ex_id=ex["record_id"],
+        ex_donor=ui.md_escape(ex["donor"]),
+        ex_total=ui.num(ex["total"]),
+        ex_details=ui.num(ex["details"]),
+        ex_rest=ui.num(ex["rest"]),
         rows=ui.num(whole["rest_of_programme_rows"]),
         masks=ui.num(whole["masks_rest_of_programme"]),
         eur=ui.num(whole["eur_rest_of_programme"]),

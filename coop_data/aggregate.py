@@ -78,6 +78,23 @@ def add_counting(flows: pd.DataFrame) -> pd.DataFrame:
     return f
 
 
+def rest_example(flows: pd.DataFrame, unit: str = "masks") -> dict:
+    """The programme total with the largest rest in a unit, taken apart (for the Methods page):
+    its total, what its delivered details carry, and its rest. Empty values when there is none."""
+    fam = unit_family(flows["quantity_unit"])
+    t = flows[flows["overlaps_details"] & (fam == unit) & flows["rest_quantity"].notna()]
+    if t.empty:
+        return {"record_id": "–", "donor": "–", "total": 0.0, "details": 0.0, "rest": 0.0}
+    r = t.loc[t["rest_quantity"].idxmax()]
+    return {
+        "record_id": str(r["record_id"]),
+        "donor": str(r.get("donor_label", r["donor_name"])),
+        "total": float(r["quantity"]),
+        "details": float(r["quantity"] - r["rest_quantity"]),
+        "rest": float(r["rest_quantity"]),
+    }
+
+
 def measure_values(flows: pd.DataFrame, measure: str) -> pd.Series:
     """Per-row value of a measure (0 where the row does not carry it or is not counted)."""
     if measure == "flows":
