@@ -201,8 +201,15 @@ def countries_named(text: str, names: dict[str, str]) -> set[str]:
     return {iso for name, iso in names.items() if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)}
 
 
-def link_reason(a, d, names: dict[str, str]) -> str:
-    """Why detailed row d belongs to programme total a, or "" when the rule does not link them.
+def _sides(a) -> tuple[str, str]:
+    """(side a total shares with its details, the other side): an outbound total keeps its donor."""
+    outbound = a["recipient_level"] == "network" and a["donor_level"] != "network"
+    return ("donor", "recipient") if outbound else ("recipient", "donor")
+
+
+def link_reason(a, d, named: set[str]) -> str:
+    """Why detailed row d belongs to programme total a, or "" when the rule does not link them
+    (`named`: the countries a's other side names, countries_named).
 
     A rule link needs, all at once:
     * the same donor (outbound total) or recipient (inbound total), by level and city;
@@ -213,8 +220,7 @@ def link_reason(a, d, names: dict[str, str]) -> str:
     """
     from coop_data.aggregate import unit_family
 
-    outbound = a["recipient_level"] == "network" and a["donor_level"] != "network"
-    side, other = ("donor", "recipient") if outbound else ("recipient", "donor")
+    side, other = _sides(a)
     if not _key(a, side)[1] or _key(a, side) != _key(d, side):
         return ""
     fam = unit_family(pd.Series([a["quantity_unit"], d["quantity_unit"]]))
@@ -229,7 +235,6 @@ def link_reason(a, d, names: dict[str, str]) -> str:
         return ""
     if pa == 2 and pd_ < 1:
         return ""
-    named = countries_named(a[f"{other}_name"], names)
     if named and d[f"{other}_country_iso3"] not in named:
         return ""
     where = f"same {side} ({_key(a, side)[1]}, {_key(a, side)[0]})"
@@ -263,12 +268,13 @@ def link_children(flows: pd.DataFrame) -> None:
             setp(k, parent, f"{NOTES_WD}: aggregate row includes this row")
     aggs = flows[flows["is_aggregate"] & (flows["slice"] == "china")]
     details = flows[~flows["is_aggregate"] & (flows["slice"] == "china")]
+    named = {a["record_id"]: countries_named(a[f"{_sides(a)[1]}_name"], names) for _, a in aggs.iterrows()}
     for child, (parent, basis) in EXPLICIT_PARENTS.items():
         setp(child, parent, basis)
     for _, d in details.iterrows():
         if d["record_id"] in EXPLICIT_PARENTS:
             continue
-        options = [(a, why) for _, a in aggs.iterrows() if (why := link_reason(a, d, names))]
+        options = [(a, why) for _, a in aggs.iterrows() if (why := link_reason(a, d, named[a["record_id"]]))]
         if options:
             a, why = min(options, key=lambda o: o[0]["date"] or "9999")
             setp(d["record_id"], a["record_id"], why)
