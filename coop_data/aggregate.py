@@ -16,6 +16,7 @@ Rules (the same in every view, export and the CLI):
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
 from . import classify, money
@@ -60,17 +61,19 @@ def add_counting(flows: pd.DataFrame) -> pd.DataFrame:
     f["overlaps_details"] = f["is_aggregate"].astype(bool) & f["record_id"].isin(set(parent[parent != ""]))
     f["counted"] = delivered & ~f["overlaps_details"]
     fam = unit_family(f["quantity_unit"])
-    kids = f[(parent != "") & delivered]
-    kid_q = kids["quantity"].groupby([parent[kids.index], fam[kids.index]]).sum()
-    kid_eur = kids["amount_eur"].groupby(parent[kids.index]).sum()
-    tot = f["overlaps_details"]
-    ids, tfam = f.loc[tot, "record_id"], fam[tot]
+    is_kid = (parent != "") & delivered
+    kid_q = f.loc[is_kid, "quantity"].groupby([parent[is_kid], fam[is_kid]]).sum()
+    kid_eur = f.loc[is_kid, "amount_eur"].groupby(parent[is_kid]).sum()
+    tot = f["overlaps_details"].to_numpy()
+    ids, tfam = f["record_id"].to_numpy()[tot], fam.to_numpy()[tot]
     less_q = kid_q.reindex(pd.MultiIndex.from_arrays([ids, tfam])).fillna(0).to_numpy()
-    rest_q = (f.loc[tot, "quantity"] - less_q).clip(lower=0)
-    rest_q[tfam.str.contains(PARTNER_COUNT)] = float("nan")
+    rest_q = np.clip(f["quantity"].to_numpy(dtype=float)[tot] - less_q, 0, None)
+    rest_q[pd.Series(tfam, dtype=str).str.contains(PARTNER_COUNT).to_numpy()] = np.nan
     less_eur = kid_eur.reindex(ids).fillna(0).to_numpy()
-    f["rest_quantity"] = rest_q.reindex(f.index)
-    f["rest_eur"] = (f.loc[tot, "amount_eur"] - less_eur).clip(lower=0).reindex(f.index)
+    rest_e = np.clip(f["amount_eur"].to_numpy(dtype=float)[tot] - less_eur, 0, None)
+    f["rest_quantity"], f["rest_eur"] = np.nan, np.nan
+    f.loc[tot, "rest_quantity"], f.loc[tot, "rest_eur"] = rest_q, rest_e
+    tot = f["overlaps_details"]
     rest = tot & delivered
     f["counted_quantity"] = f["quantity"].where(f["counted"]).where(~rest, f["rest_quantity"])
     f["counted_eur"] = f["amount_eur"].where(f["counted"]).where(~rest, f["rest_eur"])
@@ -85,7 +88,7 @@ def rest_example(flows: pd.DataFrame, unit: str = "masks") -> dict:
     t = flows[flows["overlaps_details"] & (fam == unit) & flows["rest_quantity"].notna()]
     if t.empty:
         return {"record_id": "–", "donor": "–", "total": 0.0, "details": 0.0, "rest": 0.0}
-    r = t.loc[t["rest_quantity"].idxmax()]
+    r = t.iloc[int(t["rest_quantity"].to_numpy().argmax())]
     return {
         "record_id": str(r["record_id"]),
         "donor": str(r.get("donor_label", r["donor_name"])),
@@ -125,14 +128,14 @@ def largest(flows: pd.DataFrame, measure: str) -> dict | None:
     total = float(v.sum())
     if total <= 0:
         return None
-    i = v.idxmax()
-    r = flows.loc[i]
-    share = float(v[i]) / total
+    i = int(v.to_numpy().argmax())  # by position: a merged view may repeat index labels
+    r, top = flows.iloc[i], float(v.iloc[i])
+    share = top / total
     return {
         "record_id": str(r["record_id"]),
         "donor": str(r.get("donor_label", r["donor_name"])),
         "recipient": str(r.get("recipient_label", r["recipient_name"])),
-        "value": round(float(v[i]), 2),
+        "value": round(top, 2),
         "total": round(total, 2),
         "share": round(share, 4),
         "dominant": share > DOMINANT_SHARE,

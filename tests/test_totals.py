@@ -103,6 +103,16 @@ def test_rest_is_per_unit_never_below_zero_and_needs_delivery():
     assert pd.isna(f.at["T2", "rest_quantity"]) and not f.at["T2", "rest_of_programme"]  # counts partners
     assert f.at["T3", "rest_quantity"] == 25 and pd.isna(f.at["T3", "counted_quantity"])  # not delivered
     assert f["counted"].tolist() == [False, True, True, True, False, False, True, False, True]
+    # two datasets side by side whose index labels repeat (a merged view) give each row the same result
+    one = synthetic_flows()
+    two = one.assign(
+        record_id=one["record_id"] + "b",
+        parent_id=one["parent_id"].where(one["parent_id"] == "", one["parent_id"] + "b"),
+    )
+    both = aggregate.add_counting(pd.concat([one, two]))
+    cols = ["rest_quantity", "rest_eur", "counted_quantity", "counted_eur", "rest_of_programme"]
+    assert both.iloc[9:][cols].reset_index(drop=True).equals(both.iloc[:9][cols].reset_index(drop=True))
+    assert both.iloc[:9][cols].reset_index(drop=True).equals(f[cols].reset_index(drop=True))
 
 
 # --- error 3: parent links ---------------------------------------------------------------------------------------
