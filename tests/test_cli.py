@@ -54,7 +54,9 @@ def test_summary_json_accounts_for_every_flow():
     r = run("summary", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
-    assert s["dossier"]["accounted_for"] and s["dossier"]["flows_in_dossier"] == 393
+    assert (
+        s["dossier"]["accounted_for"] and s["dossier"]["flows_in_dossier"] == 393 + 194
+    )  # both research rounds
     assert s["flows_without_source_url"] == 0
     for cat in (
         "china_to_partner",
@@ -169,7 +171,7 @@ def test_export_geojson(tmp_path):
     assert run("export", "--format", "geojson", "--out", str(out)).returncode == 0
     g = json.loads(out.read_text())
     assert g["features"] and g["features"][0]["geometry"]["type"] == "LineString"
-    assert len(g["features"]) + len(g["not_drawn"]) == 393
+    assert len(g["features"]) + len(g["not_drawn"]) == 583
 
 
 def test_export_bad_filter_value_warns(tmp_path):
