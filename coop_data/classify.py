@@ -53,14 +53,14 @@ SCHEMES = {
     "income": {
         "label": "World Bank income groups at the flow's date (high income = North)",
         "source": WB_SOURCE
-        + ". Korea, Hong Kong, Macao and Taiwan are high income (North) in every list used.",
+        + ". Korea, Hong Kong, Macao and Taiwan are high income (North) in every list used",
         "column": "income_group",
         "north": lambda s: s.str.startswith("High income"),
     },
     "economy": {
         "label": "Developed / developing (Natural Earth ECONOMY)",
         "source": "Natural Earth admin-0 v5 ECONOMY class (developed regions = North). "
-        "Korea (emerging region: MIKT), Hong Kong and Macao (developing region) are South here.",
+        "Korea (emerging region: MIKT), Hong Kong and Macao (developing region) are South here",
         "column": "economy",
         "north": lambda s: s.str.startswith("Developed region"),
     },

@@ -148,3 +148,19 @@ def test_v2_actors_are_placed_by_the_shared_rule(bundle, v2):
     ids = set(v2["donor_actor_id"]) | set(v2["recipient_actor_id"])
     placed = a.loc[list(ids), "placement"].ne("unplaced").mean()
     assert placed > 0.9
+
+
+@pytest.mark.parametrize(
+    "lang,label", [("en", "Domestic (both sides in one country)"), ("fr", "Intérieur (les deux parties")]
+)
+def test_the_map_draws_domestic_flows_in_their_own_legend_entry(flows, lang, label):
+    """Seen on the map page with ?direction=domestic: the Manaus transfers get their own colour and name."""
+    from coop_data.figures.flowmap import flow_map
+
+    dom = flows[flows["direction"].astype(str) == "domestic"]
+    fig, _ = flow_map(dom, "flows", "t", "s", "src", lang=lang)
+    names = {tr.name for tr in fig.data if tr.name}
+    assert any(n.startswith(label) for n in names)
+    assert not any(n.startswith(("South", "Sud", "North", "Nord")) for n in names)
+    colours = {tr.line.color for tr in fig.data if getattr(tr, "line", None) is not None and tr.line.color}
+    assert classify.DIRECTION_COLORS["domestic"] in colours
