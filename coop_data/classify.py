@@ -5,7 +5,7 @@ Two documented schemes:
 * ``income`` (default): the World Bank income classification **in force at the
   flow's date**. The World Bank fixes its lists on 1 July for its fiscal year
   (FY2021 = July 2020 – June 2021); `data/wb_income.csv` ships the lists for
-  FY2020–FY2023 from the World Bank's historical classification (OGHIST.xlsx,
+  FY2018–FY2025 from the World Bank's historical classification (OGHIST.xlsx,
   "Country Analytical History"). High income = North, all others South. A flow
   dated only to a month or a year is classified when every fiscal year its
   date can fall in gives the same group; an undated flow when the group is the
@@ -15,7 +15,7 @@ Two documented schemes:
 * ``economy``: Natural Earth ECONOMY class. "Developed region" (G7 and non-G7)
   is North; emerging, developing and least developed regions are South.
 
-Korea, Hong Kong and Macao: high income in every World Bank list FY2020–FY2023,
+Korea, Hong Kong and Macao: high income in every World Bank list FY2018–FY2025,
 so North under ``income``; Natural Earth calls Korea an "emerging region: MIKT"
 and Hong Kong and Macao "developing region", so South under ``economy``.
 Taiwan: the dossier codes Taiwanese cities as TWN; the World Bank lists
@@ -45,7 +45,7 @@ WB_INCOME = Path(__file__).parent / "data" / "wb_income.csv"
 WB_SOURCE = (
     "World Bank, Historical classification by income (OGHIST.xlsx, 'Country Analytical History'), "
     "lists in force on the flow's date: FY2020 (Jul 2019–Jun 2020), FY2021 (Jul 2020–Jun 2021), "
-    "FY2022 (Jul 2021–Jun 2022), FY2023"
+    "FY2022 (Jul 2021–Jun 2022); FY2018–FY2025 shipped for imported data"
 )
 SCOPE = ("2020-01-01", "2021-12-31")  # period an undated flow is assumed to fall in
 

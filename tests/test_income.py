@@ -36,8 +36,11 @@ def test_the_shipped_lists_are_rebuilt_from_the_world_bank_sheet(wb):
     rebuilt = wb_income.build()
     shipped = pd.read_csv(DATA / "wb_income.csv", dtype=str, keep_default_na=False)
     assert shipped.equals(rebuilt.astype(str))
-    assert sorted(wb["fiscal_year"].unique()) == [2020, 2021, 2022, 2023]
-    assert wb.groupby("fiscal_year").size().to_dict() == {2020: 218, 2021: 218, 2022: 217, 2023: 217}
+    assert sorted(wb["fiscal_year"].unique()) == list(range(2018, 2026))
+    # 218 economies; Venezuela has no group from FY2022 on
+    assert wb.groupby("fiscal_year").size().to_dict() == {
+        y: 218 if y < 2022 else 217 for y in range(2018, 2026)
+    }
     assert wb["source"].str.contains("OGHIST").all()
 
 
@@ -50,12 +53,13 @@ def test_wb_income_is_declared_once_in_the_schema():
     dp = json.loads((DATA / "datapackage.json").read_text())
     assert "wb_income" in {r["name"] for r in dp["resources"]} and "wb_income" in TABLES
     rep = check(pd.read_csv(DATA / "wb_income.csv", dtype=str, keep_default_na=False), TABLES["wb_income"])
-    assert rep.valid_rows == 218 + 218 + 217 + 217 and rep.header_ok
+    assert rep.valid_rows == 4 * 218 + 4 * 217 and rep.header_ok
 
 
 @pytest.mark.parametrize(
     "date,expected",
     [
+        ("2019-03", "FY2019"),  # imported data before the bundled period still finds its list
         ("2020-06-30", "FY2020"),
         ("2020-07-01", "FY2021"),
         ("2020-07", "FY2021"),
@@ -64,8 +68,9 @@ def test_wb_income_is_declared_once_in_the_schema():
         ("", "FY2020–FY2022"),  # undated: the data's period, 2020–2021
     ],
 )
-def test_fiscal_years_of_a_date(date, expected):
+def test_fiscal_years_of_a_date(bundle, date, expected):
     assert classify.fiscal_label(pd.Series([date]))[0] == expected
+    assert classify.dated_groups(pd.Series(["DEU"]), pd.Series([date]), bundle.countries)[0] == "North"
 
 
 def test_uruguay_to_brazil_is_north_south_at_its_dates(flows, bundle):
@@ -103,7 +108,7 @@ def test_korea_hong_kong_macao_under_both_schemes(bundle):
     t = classify.special_cases(bundle.countries).set_index("iso3")
     for iso in ("KOR", "HKG", "MAC"):
         assert t.at[iso, "income"] == "North" and t.at[iso, "economy"] == "South"
-        assert t.at[iso, "world_bank"].count("High income") == 4
+        assert t.at[iso, "world_bank"].count("High income") == 8  # FY2018–FY2025
     assert t.at["TWN", "income"] == t.at["TWN", "economy"] == "North"
     assert (
         "Korea" in classify.SCHEMES["income"]["source"] and "Korea" in classify.SCHEMES["economy"]["source"]
