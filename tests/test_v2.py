@@ -164,3 +164,12 @@ def test_the_map_draws_domestic_flows_in_their_own_legend_entry(flows, lang, lab
     assert not any(n.startswith(("South", "Sud", "North", "Nord")) for n in names)
     colours = {tr.line.color for tr in fig.data if getattr(tr, "line", None) is not None and tr.line.color}
     assert classify.DIRECTION_COLORS["domestic"] in colours
+
+
+def test_the_methods_gaps_text_matches_the_exclusions(bundle):
+    """The Methods page says how many second-round records were excluded and what was still not found."""
+    from coop_data import i18n
+
+    for lang in ("en", "fr", "es"):
+        text = i18n.t("me.gaps", lang)
+        assert f"{len(bundle.excluded_flows)} " in text and "Mercociudades" in text and "2008" in text
