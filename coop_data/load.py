@@ -98,6 +98,8 @@ def enrich(
     wb: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     f = flows.copy()
+    for col in ("research_area", "research_note"):  # second-round fields; empty for other data
+        f[col] = f[col].fillna("") if col in f else ""
     reg = countries.set_index("iso3")
     a = actors.set_index("actor_id")
     for side in ("donor", "recipient"):

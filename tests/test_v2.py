@@ -173,3 +173,13 @@ def test_the_methods_gaps_text_matches_the_exclusions(bundle):
     for lang in ("en", "fr", "es"):
         text = i18n.t("me.gaps", lang)
         assert f"{len(bundle.excluded_flows)} " in text and "Mercociudades" in text and "2008" in text
+
+
+def test_the_explorer_shows_the_research_note():
+    """An inferred year stays visible next to the record (WD-1017: '28 December' printed without a year)."""
+    from test_app import app
+
+    at = app("app_pages/explorer.py", {"donor_country": "KOR"})
+    df = at.dataframe[0].value.set_index("record_id")
+    assert "inferred" in df.at["WD-1017", "research_note"]
+    assert "evidence_quote" not in df.columns

@@ -19,7 +19,9 @@ import pandas as pd
 
 SOURCE_FILE = Path(__file__).parent / "sources" / "wb_oghist_country_analytical_history.csv"
 OGHIST_URL = "https://datacatalogfiles.worldbank.org/ddh-published/0037712/DR0090754/OGHIST.xlsx"
-FISCAL_YEARS = tuple(range(2018, 2026))  # July 2017 – June 2025: the bundled 2020–2021 and imports around them
+FISCAL_YEARS = tuple(
+    range(2018, 2026)
+)  # July 2017 – June 2025: the bundled 2020–2021 and imports around them
 CODES = {"L": "Low income", "LM": "Lower middle income", "UM": "Upper middle income", "H": "High income"}
 
 
