@@ -288,7 +288,13 @@ class Store:
             if story_id:
                 cur = c.execute(
                     "UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
-                    (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash((key or "").strip())),
+                    (
+                        title,
+                        json.dumps(body, ensure_ascii=False),
+                        _now(),
+                        story_id,
+                        _hash((key or "").strip()),
+                    ),
                 )
                 return (story_id, key) if cur.rowcount == 1 else None
             sid, key = new_id(), new_id()

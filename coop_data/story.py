@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -312,7 +313,10 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
             t("funds.chart_source", lang, n=b.funds["source_url"].nunique(), data=dataset_label),
             height=480,
         )
-        fig.update_layout(yaxis=dict(autorange="reversed"))
+        # room on the right for the amounts written outside the bars (the largest was cut off at the edge)
+        top = float(tot["amount"].max()) if len(tot) else 1.0
+        fig.update_layout(yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(range=[0, top * 1.3]))
+        fig.update_traces(cliponaxis=False)
         return fig, view, alttext.funds_summary(tot, lang)
     fig, _ = flow_map(
         view,
@@ -326,6 +330,78 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     )
     highlight.add(fig, b, scene.highlight, lang)
     return fig, view, alttext.flows_summary(view, scene.measure, lang=lang)
+
+
+FONT_KEYS = {"font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "titlefont"}
+_PX = re.compile(r"font-size:\s*(\d+)px")
+
+
+def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | None = None):
+    """A copy of a scene's chart for a projector or a slide: every text at least `min_px` pixels (the default
+    12-14 px could not be read from the back of a room), subtitle and source re-wrapped to the wider type,
+    margins grown to match."""
+    import plotly.graph_objects as go
+
+    from .figures.common import wrap_words
+
+    d = fig.to_dict()
+
+    def bump(node, in_font=False):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "size" and in_font and isinstance(v, (int, float)):
+                    node[k] = max(v, min_px)
+                else:
+                    bump(v, k in FONT_KEYS)
+        elif isinstance(node, list):
+            for x in node:
+                bump(x, in_font)
+
+    bump(d)
+    lay = d.setdefault("layout", {})
+    lay.setdefault("font", {})["size"] = max(lay.get("font", {}).get("size") or 0, min_px)
+    chars = max(40, int(width / (min_px * 0.58)))  # characters per line at this type size
+
+    def rewrap(text: str) -> str:
+        return "<br>".join(wrap_words(" ".join(str(text).split("<br>")), chars))
+
+    def bigger(m):
+        return f"font-size:{max(int(m.group(1)), min_px)}px"
+
+    title = lay.get("title") or {}
+    extra = 0
+    if isinstance(title.get("text"), str):
+        head, sep, sub = title["text"].partition("<span")
+        if sep:
+            style, _, rest = sub.partition(">")
+            body = rest.rsplit("</span>", 1)[0]
+            new_sub = rewrap(body)
+            extra = (new_sub.count("<br>") + 2) * (min_px + 6)
+            title["text"] = head + "<span" + _PX.sub(bigger, style) + ">" + new_sub + "</span>"
+        title.setdefault("font", {})["size"] = max((title.get("font") or {}).get("size") or 0, min_px + 6)
+    lh = min_px + 6  # one line of text
+    below = []
+    for a in lay.get("annotations", []) or []:
+        a.setdefault("font", {})["size"] = max((a.get("font") or {}).get("size") or 0, min_px)
+        if isinstance(a.get("text"), str) and a.get("yref") == "paper" and (a.get("y") or 0) < 0:
+            a["text"] = rewrap(a["text"])
+            below.append(a)
+    lines = max([a["text"].count("<br>") + 1 for a in below] or [0])
+    # below the plot, from the top: axis labels, a horizontal legend, the source line(s)
+    ticks = 0 if any(tr.get("type") in ("scattergeo", "choropleth") for tr in d.get("data", [])) else 2 * lh
+    leg = lay.get("legend") if isinstance(lay.get("legend"), dict) else {}
+    legend_h = 2 * (lh + 12) if leg.get("orientation") == "h" else 0
+    h = height or int(width * 9 / 16)
+    m = lay.setdefault("margin", {})
+    m["t"] = max(m.get("t") or 0, 30 + extra)
+    m["b"] = ticks + legend_h + lines * lh + 16
+    plot_h = max(h - m["t"] - m["b"], 100)
+    if legend_h:
+        leg.update(y=-ticks / plot_h, yanchor="top")
+    for a in below:
+        a.update(y=-(ticks + legend_h) / plot_h, yanchor="top")
+    lay["width"], lay["height"] = width, h
+    return go.Figure(d)
 
 
 # --- storage format -------------------------------------------------------------------------------
@@ -362,6 +438,61 @@ def _cite(scene: Scene, b, link: str, lang: str = "en") -> str:
     )
 
 
+class SceneFailed(RuntimeError):
+    """A scene whose chart could not be drawn (after the renderer's retry); says which scene."""
+
+    def __init__(self, number: int, title: str, error: BaseException):
+        self.number, self.title, self.error = number, title, error
+        super().__init__(f"scene {number} ({title}): {type(error).__name__}: {error}")
+
+
+SLIDE_PX = (1280, 720, 1.5)  # chart drawn at 1280x720 with text of at least 18 px, stored 1.5x for sharpness
+
+
+def slide_images(scenes: list[Scene], b, lang: str = "en", progress=None):
+    """(scene number, scene, PNG or the error, text alternative) for every scene, in order.
+
+    The renderer (one Chromium kept by render.py) draws scene i while this thread builds scene i+1's figure.
+    `progress(done, total, title)` is called in the caller's thread after each scene, so a page can show it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .figures.render import render
+
+    w, h, scale = SLIDE_PX
+    out, pending = [], []
+
+    def finish() -> None:
+        i, sc, fut, alt = pending.pop(0)
+        try:
+            png = fut.result()
+        except Exception as e:  # the renderer already retried once; the caller shows which scene failed
+            png = SceneFailed(i, sc.title, e)
+        out.append((i, sc, png, alt))
+        if progress:
+            progress(len(out), len(scenes), sc.title)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="deck") as pool:
+        for i, sc in enumerate(scenes, 1):
+            try:
+                fig, _view, alt = scene_figure(sc, b, lang=lang)
+                fig = projector_figure(fig, 18, w, h)
+                fut = pool.submit(render, fig, "png", width=w, height=h, scale=scale)
+            except (
+                Exception
+            ) as e:  # a figure that cannot be built (a saved story's odd filter) fails its scene only
+                fut, alt = pool.submit(_raise, e), ""
+            pending.append((i, sc, fut, alt))
+            while pending and pending[0][2].done():
+                finish()
+        while pending:
+            finish()
+    return out
+
+
+def _raise(e: BaseException):
+    raise e
+
+
 def to_pptx(
     scenes: list[Scene],
     b,
@@ -369,34 +500,54 @@ def to_pptx(
     base_url: str = "",
     story_id: str = "shipped",
     lang: str = "en",
+    progress=None,
+    errors: list | None = None,
 ) -> bytes:
-    """One slide per scene: title, chart image (rendered offline), caption, and a sources/citation footer."""
+    """One slide per scene: title, caption, chart image (rendered offline), a sources/citation footer, and the
+    chart's text alternative in the notes. A scene whose chart fails keeps its slide, says so on it, and is
+    appended to `errors`; without an `errors` list the failure is raised (never a silent gap)."""
     from pptx import Presentation
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Emu, Pt
 
-    from .figures.render import render
     from .i18n import t
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    sw = prs.slide_width
     first = prs.slides.add_slide(prs.slide_layouts[0])
+    # the template's placeholders sit for a 4:3 slide: centre them on the 16:9 one
+    for ph, top, height in (
+        (first.shapes.title, 2000000, 1500000),
+        (first.placeholders[1], 3700000, 1200000),
+    ):
+        ph.left, ph.top, ph.width, ph.height = Emu(600000), Emu(top), Emu(sw - 1200000), Emu(height)
     first.shapes.title.text = title
     first.placeholders[1].text = t("deck.intro", lang, n=len(scenes), date=date.today().isoformat())
+    for ph in (first.shapes.title, first.placeholders[1]):
+        for para in ph.text_frame.paragraphs:
+            para.alignment = PP_ALIGN.CENTER
     blank = prs.slide_layouts[6]
-    for i, sc in enumerate(scenes, 1):
+    for i, sc, png, alt in slide_images(scenes, b, lang, progress):
         s = prs.slides.add_slide(blank)
-        fig, view, alt = scene_figure(sc, b, lang=lang)
-        png = render(fig, "png", width=1600, height=900, scale=1)
         tb = s.shapes.add_textbox(Emu(400000), Emu(150000), Emu(11400000), Emu(600000)).text_frame
         tb.text = sc.title
         tb.paragraphs[0].runs[0].font.size, tb.paragraphs[0].runs[0].font.bold = Pt(28), True
-        pic = s.shapes.add_picture(io.BytesIO(png), Emu(400000), Emu(750000), width=Emu(7900000))
-        pic.name = f"Chart {i}"
-        cap = s.shapes.add_textbox(Emu(8450000), Emu(800000), Emu(3400000), Emu(4300000)).text_frame
+        if isinstance(png, Exception):
+            if errors is None:
+                raise png
+            errors.append(png)
+            box = s.shapes.add_textbox(Emu(400000), Emu(900000), Emu(7900000), Emu(1200000)).text_frame
+            box.word_wrap = True
+            box.text = t("deck.chart_failed", lang, n=i, error=str(png.error)[:300])
+        else:
+            pic = s.shapes.add_picture(io.BytesIO(png), Emu(400000), Emu(850000), width=Emu(8000000))
+            pic.name = f"Chart {i}"
+        cap = s.shapes.add_textbox(Emu(8550000), Emu(850000), Emu(3300000), Emu(4300000)).text_frame
         cap.word_wrap = True
         cap.text = sc.caption
         cap.paragraphs[0].runs[0].font.size = Pt(18)
-        foot = s.shapes.add_textbox(Emu(400000), Emu(6050000), Emu(11400000), Emu(700000)).text_frame
+        foot = s.shapes.add_textbox(Emu(400000), Emu(5550000), Emu(11400000), Emu(1200000)).text_frame
         foot.word_wrap = True
         foot.text = t(
             "deck.footer",
