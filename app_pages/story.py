@@ -266,7 +266,8 @@ def _scene_editor(draft: list[dict]) -> None:
         r = st.columns([6, 1, 1, 1])
         with r[0].expander(
             f"{i + 1}. {s['title'] or T('story.untitled')} — {T('chartkind.' + s['chart'])}"
-            + (f" ◎ {s['highlight']}" if s.get("highlight") else "")
+            + (f" ◎ {s['highlight']}" if s.get("highlight") else ""),
+            key=f"scene-{uid}",  # stays open while its fields are edited, whatever appears above it
         ):
             s["title"] = st.text_input(
                 T("story.f_title"), value=s["title"], max_chars=200, key=f"edit-{uid}-title"
@@ -340,7 +341,7 @@ def _add_form(draft: list[dict]) -> None:
 
 st.divider()
 if can_edit:
-    with st.expander(T("story.edit_title"), expanded=True):
+    with st.expander(T("story.edit_title"), expanded=True, key="story-editor"):
         st.caption(T("story.edit_help"))
         if st.session_state.get("draft_loaded") != story_id:
             st.session_state["edit_draft"] = [dataclasses.asdict(s) for s in scenes]

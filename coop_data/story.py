@@ -359,6 +359,15 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
 
     bump(d)
     lay = d.setdefault("layout", {})
+    for k in [
+        k for k in lay if k.startswith(("xaxis", "yaxis"))
+    ]:  # explicit: a theme's template sets them small
+        ax = lay[k] if isinstance(lay[k], dict) else {}
+        ax.setdefault("tickfont", {})["size"] = max((ax.get("tickfont") or {}).get("size") or 0, min_px)
+        if isinstance(ax.get("title"), dict):
+            ax["title"].setdefault("font", {})["size"] = max(
+                (ax["title"].get("font") or {}).get("size") or 0, min_px
+            )
     lay.setdefault("font", {})["size"] = max(lay.get("font", {}).get("size") or 0, min_px)
     chars = max(40, int(width / (min_px * 0.58)))  # characters per line at this type size
 
