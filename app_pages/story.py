@@ -12,6 +12,7 @@ import coop_ui as ui
 from coop_data import aggregate, filters, pages, story
 from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
+from coop_data.figures.render import warm as warm_renderer
 from coop_data.schema import DIRECTIONS
 
 flt, _ = ui.current()
@@ -193,6 +194,8 @@ else:
     st.caption(T("story.permalink"))
     st.code(story.permalink(base, story_id, n, LANG), language=None)
 
+    if base:  # a browser session: start the image renderer now, so building the deck does not wait for it
+        warm_renderer()
     _deck()
     d2, d3 = st.columns(2)
     for col, fmt, mime, label in (

@@ -461,45 +461,51 @@ SLIDE_PX = (1280, 720, 1.5)  # chart drawn at 1280x720 with text of at least 18 
 def slide_images(scenes: list[Scene], b, lang: str = "en", progress=None):
     """(scene number, scene, PNG or the error, text alternative) for every scene, in order.
 
-    The renderer (one Chromium kept by render.py) draws scene i while this thread builds scene i+1's figure.
-    `progress(done, total, title)` is called in the caller's thread after each scene, so a page can show it."""
+    Scenes go to the renderer two at a time (its two tabs draw them together); while a pair is drawn, this thread
+    builds the next pair's figures. `progress(done, total, title)` is called in the caller's thread after each
+    scene, so a page can show it."""
     from concurrent.futures import ThreadPoolExecutor
 
-    from .figures.render import render
+    from .figures import render as r
 
     w, h, scale = SLIDE_PX
     out, pending = [], []
 
+    def draw(figs):
+        return r.render_pngs([f for f in figs if not isinstance(f, Exception)], w, h, scale)
+
     def finish() -> None:
-        i, sc, fut, alt = pending.pop(0)
+        batch, fut = pending.pop(0)
         try:
-            png = fut.result()
-        except Exception as e:  # the renderer already retried once; the caller shows which scene failed
-            png = SceneFailed(i, sc.title, e)
-        out.append((i, sc, png, alt))
-        if progress:
-            progress(len(out), len(scenes), sc.title)
+            pngs = iter(fut.result())
+        except Exception as e:  # the renderer itself failed: every scene of the pair says so
+            pngs = iter([e] * len(batch))
+        for i, sc, fig, alt in batch:
+            png = fig if isinstance(fig, Exception) else next(pngs)
+            if isinstance(png, Exception):
+                png = SceneFailed(i, sc.title, png)
+            out.append((i, sc, png, alt))
+            if progress:
+                progress(len(out), len(scenes), sc.title)
 
     with ThreadPoolExecutor(1, thread_name_prefix="deck") as pool:
-        for i, sc in enumerate(scenes, 1):
-            try:
-                fig, _view, alt = scene_figure(sc, b, lang=lang)
-                fig = projector_figure(fig, 18, w, h)
-                fut = pool.submit(render, fig, "png", width=w, height=h, scale=scale)
-            except (
-                Exception
-            ) as e:  # a figure that cannot be built (a saved story's odd filter) fails its scene only
-                fut, alt = pool.submit(_raise, e), ""
-            pending.append((i, sc, fut, alt))
-            while pending and pending[0][2].done():
+        for k in range(0, len(scenes), 2):
+            batch = []
+            for i, sc in enumerate(scenes[k : k + 2], k + 1):
+                try:
+                    fig, _view, alt = scene_figure(sc, b, lang=lang)
+                    fig = projector_figure(fig, 18, w, h)
+                except (
+                    Exception
+                ) as e:  # a figure that cannot be built (a saved story's odd filter): that scene only
+                    fig, alt = e, ""
+                batch.append((i, sc, fig, alt))
+            pending.append((batch, pool.submit(draw, [x[2] for x in batch])))
+            while pending and pending[0][1].done():
                 finish()
         while pending:
             finish()
     return out
-
-
-def _raise(e: BaseException):
-    raise e
 
 
 def to_pptx(

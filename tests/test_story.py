@@ -335,14 +335,16 @@ def test_deck_charts_keep_their_labels(scenes, bundle, browser_page):
 def test_a_failed_chart_is_named_with_its_scene(scenes, bundle, monkeypatch):
     from coop_data.figures import render as render_mod
 
-    real = render_mod.render
+    real = render_mod.render_pngs
 
-    def broken(fig, fmt, **kw):
-        if "reversal" in str(fig.layout.title.text):
-            raise RuntimeError("renderer crashed")
-        return real(fig, fmt, **kw)
+    def broken(figs, *a, **kw):
+        out = real(figs, *a, **kw)
+        return [
+            RuntimeError("renderer crashed") if "reversal" in str(f.layout.title.text) else o
+            for f, o in zip(figs, out)
+        ]
 
-    monkeypatch.setattr(render_mod, "render", broken)
+    monkeypatch.setattr(render_mod, "render_pngs", broken)
     errors: list = []
     data = story.to_pptx(scenes[:3], bundle, errors=errors)
     assert [(e.number, e.title) for e in errors] == [(3, scenes[2].title)] and "renderer crashed" in str(
@@ -365,3 +367,26 @@ def browser_page():
         page = br.new_context(offline=True, viewport={"width": 1400, "height": 900}).new_page()
         yield page
         br.close()
+
+
+def test_a_batch_that_fails_is_drawn_again_figure_by_figure(scenes, bundle, monkeypatch):
+    """render_pngs: the batch call fails (nothing written), each figure is drawn on its own; one that fails again is
+    returned as its error, in its place."""
+    import kaleido
+
+    from coop_data.figures import render as render_mod
+
+    figs = [story.scene_figure(sc, bundle)[0] for sc in scenes[2:4]]
+    real = render_mod._to_image
+
+    def second_fails(f, fmt, *a):
+        if f is figs[1]:
+            raise RuntimeError("tab crashed twice")
+        return real(f, fmt, *a)
+
+    monkeypatch.setattr(
+        kaleido, "write_fig_from_object_sync", lambda *a, **k: (_ for _ in ()).throw(OSError("x"))
+    )
+    monkeypatch.setattr(render_mod, "_to_image", second_fails)
+    out = render_mod.render_pngs(figs, 640, 360)
+    assert out[0][:8] == b"\x89PNG\r\n\x1a\n" and isinstance(out[1], RuntimeError)
