@@ -385,7 +385,7 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
             style, _, rest = sub.partition(">")
             body = rest.rsplit("</span>", 1)[0]
             new_sub = rewrap(body)
-            extra = (new_sub.count("<br>") + 2) * (min_px + 6)
+            extra = (new_sub.count("<br>") + 2) * (min_px + 8) + 12
             title["text"] = head + "<span" + _PX.sub(bigger, style) + ">" + new_sub + "</span>"
         title.setdefault("font", {})["size"] = max((title.get("font") or {}).get("size") or 0, min_px + 6)
     lh = min_px + 6  # one line of text
@@ -404,6 +404,22 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
     m = lay.setdefault("margin", {})
     m["t"] = max(m.get("t") or 0, 30 + extra)
     m["b"] = ticks + legend_h + lines * lh + 16
+    if (
+        ticks and "yaxis" in lay
+    ):  # room for the y labels and axis title set here, not left to automargin, which
+        # kaleido sometimes captured before its second layout pass (labels cut at the left edge)
+        ys = [
+            y
+            for tr in d.get("data", [])
+            if tr.get("y") is not None and not isinstance(tr.get("y"), dict)
+            for y in list(tr["y"])
+            if isinstance(y, str)
+        ]
+        longest = max((len(y) for y in ys), default=5)
+        titled = bool(
+            ((lay["yaxis"].get("title") or {}).get("text")) if isinstance(lay["yaxis"], dict) else 0
+        )
+        m["l"] = max(m.get("l") or 0, int(longest * min_px * 0.62) + (2 * lh if titled else 0) + 12)
     plot_h = max(h - m["t"] - m["b"], 100)
     if legend_h:
         leg.update(y=-ticks / plot_h, yanchor="top")

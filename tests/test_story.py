@@ -313,6 +313,7 @@ def test_deck_charts_keep_their_labels(scenes, bundle, browser_page):
         fig = story.projector_figure(story.scene_figure(sc, bundle)[0], 18, w, h)
         svg = render(fig, "svg", width=w, height=h).decode()
         browser_page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+        browser_page.evaluate("document.fonts.ready.then(() => true)")  # measured in the fonts it is drawn with
         out = browser_page.evaluate(
             """([w, h]) => Array.from(document.querySelectorAll('svg text')).filter(t => t.textContent.trim())
             .map(t => { const r = t.getBoundingClientRect();
