@@ -148,14 +148,15 @@ def publish(b, out: Path, langs=LANGS) -> list[Path]:
         scenes = story.shipped(b, lang)
         (d / "story.html").write_bytes(story.to_html(scenes, b, t("story.shipped_title", lang), lang=lang))
         written.append(d / "story.html")
-        h = aggregate.headline(b.flows)
+        h = aggregate.headline(b.flows, aggregate.mirror_ids(b.sources))
         figures = "".join(
             f"<li>{html.escape(t(k, lang))}: {v}</li>"
             for k, v in (
                 ("home.flows", f"{h['flows']:,}"),
                 ("home.cities", f"{h['cities']:,}"),
                 ("home.countries", f"{h['countries']:,}"),
-                ("home.money", f"{h['eur_delivered']:,.0f}"),
+                ("home.cash", f"{h['eur_cash']:,.0f}"),
+                ("home.in_kind", f"{h['eur_in_kind']:,.0f}"),
             )
         )
         body = (
