@@ -74,9 +74,10 @@ if links.empty:
 notes = [
     flt.describe(b.countries, lg),
     T("chart.measure", label=label.lower(), unit=unit),
-    T("sankey.top_note", n=n),
     T("ctl.sankey_colour_note", stage=stage_name(colour, lg).lower()),
 ]
+if any(aggregate.foldable(s) for s in stages):
+    notes.insert(2, T("sankey.top_note", n=n))
 if focus:
     s, x = focus.split(":", 1)
     notes.append(T("ctl.sankey_focus_note", node=node_name(s, x, lg), stage=stage_name(s, lg).lower()))

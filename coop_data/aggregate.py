@@ -15,6 +15,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import classify
+from .i18n import CATALOG
 from .schema import AID_KINDS, LEVELS, STATUSES
 
 MEASURES = {
@@ -172,19 +173,26 @@ def sankey_rows(
     funds: pd.DataFrame | None = None,
 ) -> tuple[pd.DataFrame, int]:
     """One row per flow carrying the measure: its node in each stage (the top N named, the rest OTHER), its colour
-    category and value; and the N used. top_n 0 chooses N (`auto_top`)."""
+    category and value; and the N used. top_n 0 chooses N (`auto_top`). Category stages are never folded."""
     df = pd.DataFrame({s: sankey_stage(flows, s, funds) for s in stages}, index=flows.index)
     df["colour"] = sankey_stage(flows, colour, funds)
     df["value"] = measure_values(flows, measure).to_numpy()
     df = df[df["value"] > 0]
-    n = int(top_n) or auto_top(df, list(stages))
-    for s in stages:
+    named = [s for s in stages if foldable(s)]
+    n = int(top_n) or auto_top(df, named)
+    for s in named:
         tot = (
             df.loc[df[s] != NOT_STATED].groupby(s)["value"].sum().sort_values(ascending=False, kind="stable")
         )
         keep = set(tot.index[:n]) | {NOT_STATED}
         df[s] = df[s].where(df[s].isin(keep), OTHER)
     return df, n
+
+
+def foldable(stage: str) -> bool:
+    """Stages of names (countries, places, networks) keep their top N; category stages (a dozen values at most)
+    are never folded into 'Other'."""
+    return stage not in _ORDER and not stage.endswith("_region")
 
 
 def auto_top(df: pd.DataFrame, stages: list[str]) -> int:
@@ -201,9 +209,16 @@ def auto_top(df: pd.DataFrame, stages: list[str]) -> int:
     return SANKEY_MAX_TOP
 
 
+def vocabulary(stage: str) -> tuple[str, ...]:
+    """The known values of a category stage in their fixed order (regions: as the locale files name them)."""
+    if stage.endswith("_region"):
+        return tuple(k.split(".", 1)[1] for k in CATALOG if k.startswith("region.") and k != "region.unknown")
+    return tuple(_ORDER.get(stage, ()))
+
+
 def node_order(stage: str, values) -> list[str]:
     """Nodes of a stage in a fixed order: vocabulary order for categories, A-Z for names; OTHER and NOT_STATED last."""
-    rank = {v: i for i, v in enumerate(_ORDER.get(stage, ()))}
+    rank = {v: i for i, v in enumerate(vocabulary(stage))}
     named = sorted(
         (v for v in set(values) if v not in (OTHER, NOT_STATED)),
         key=lambda v: (rank.get(v, len(rank)), v.lower()),

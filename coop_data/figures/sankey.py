@@ -7,7 +7,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
-from ..aggregate import NOT_STATED, OTHER, node_order
+from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
 from ..i18n import CATALOG, category, t
 from .common import base_layout, escape_text, wrap_words
 
@@ -54,9 +54,10 @@ def colours(stage: str, values) -> dict[str, str]:
     """A fixed colour per category value: the direction colours, else the palette in vocabulary order."""
     if stage == "direction":
         out = {v: classify.DIRECTION_COLORS.get(v, GREY) for v in values}
-    else:
-        order = [v for v in node_order(stage, values) if v not in (OTHER, NOT_STATED)]
-        out = {v: PALETTE[i % len(PALETTE)] for i, v in enumerate(order)}
+    else:  # by place in the whole vocabulary, so a category keeps its colour whatever the filter
+        vocab = list(vocabulary(stage))
+        extra = sorted(set(values) - set(vocab) - {OTHER, NOT_STATED})
+        out = {v: PALETTE[(vocab + extra).index(v) % len(PALETTE)] for v in set(values) - {OTHER, NOT_STATED}}
     return {**out, OTHER: GREY, NOT_STATED: LIGHT}
 
 
@@ -109,7 +110,6 @@ def sankey(
             arrangement="snap",
             valueformat=",.0f",
             valuesuffix=f" {unit}",
-            domain=dict(x=[0, 0.82 if has_colour else 1.0], y=[0, 1]),
             textfont=dict(size=12, color="#222"),
             node=dict(
                 label=[short(n) for n in full],
@@ -157,10 +157,10 @@ def sankey(
         xaxis=dict(visible=False),
         yaxis=dict(visible=False),
         showlegend=has_colour,
-        legend=dict(
+        legend=dict(  # outside the plot on the right: plotly widens the margin to fit it
             title=dict(text=escape_text(stage_name(colour_stage, lang))),
-            x=1.0,
-            xanchor="right",
+            x=1.01,
+            xanchor="left",
             y=1.0,
             yanchor="top",
             borderwidth=0,
