@@ -69,7 +69,10 @@ if focus:
 n = whole.attrs["top_n"]
 label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
 if links.empty:
-    ui.empty_notice(flt) if view.empty else st.info(T("sankey.none", measure=label.lower()))
+    if view.empty:
+        ui.empty_notice(flt)
+    else:
+        st.info(T("sankey.none", measure=label.lower()))
     ui.stop()
 notes = [
     flt.describe(b.countries, lg),

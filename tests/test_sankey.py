@@ -64,7 +64,9 @@ def test_one_not_stated_node_instead_of_unknown_and_unclassified(bundle):
     sizes = node_sizes(links)
     f = bundle.flows[~bundle.flows["overlaps_details"]]  # a programme total with its detail rows counts once
     for side, n in (("donor", 10), ("recipient", 4)):  # of 12 rows each without a country
-        assert sizes[(f"{side}_region", aggregate.NOT_STATED)] == (f[f"{side}_region"] == "unknown").sum() == n
+        assert (
+            sizes[(f"{side}_region", aggregate.NOT_STATED)] == (f[f"{side}_region"] == "unknown").sum() == n
+        )
     assert sizes[("direction", aggregate.NOT_STATED)] == 2  # 'unclassified': a country is not stated
     assert "non indiqué" in sankey(links, "t", "s", "src", "flux", lang="fr").data[0].node.label
 
