@@ -257,6 +257,7 @@ def control(c: filters.ViewControl, draw=None, label: str = "", options=None, **
     if notice is not None:
         st.warning(notice.text(lang()), icon="⚠️")
     ss.setdefault("_controls_read", set()).add(c.key)
+    ss.setdefault("_controls_seen", set()).add(c.key)
     if draw is None:
         return value
     wkey, seen = f"v_{c.key}", f"_seen_{c.key}"
@@ -287,10 +288,11 @@ def control(c: filters.ViewControl, draw=None, label: str = "", options=None, **
 
 def _forget_other_controls() -> None:
     """After a page ran: the URL keeps only the view controls this page read (another page's Sankey stages would
-    follow the reader to the map otherwise)."""
+    follow the reader to the map otherwise). Only controls read through `control` this session are dropped: a page
+    that reads its URL key itself keeps it."""
     ss = st.session_state
     read = ss.pop("_controls_read", set())
-    stale = filters.control_keys() - read
+    stale = ss.get("_controls_seen", set()) - read
     saved = ss.get(SYNC_KEY, {})
     if any(k in saved for k in stale):
         ss[SYNC_KEY] = {k: v for k, v in saved.items() if k not in stale}

@@ -80,7 +80,7 @@ notes = [
     T("ctl.sankey_colour_note", stage=stage_name(colour, lg).lower()),
 ]
 if any(aggregate.foldable(s) for s in stages):
-    notes.insert(2, T("sankey.top_note", n=n))
+    notes.insert(2, T("sankey.top_note", n=n) if top else T("ctl.sankey_auto_note", n=n))
 if focus:
     s, x = focus.split(":", 1)
     notes.append(T("ctl.sankey_focus_note", node=node_name(s, x, lg), stage=stage_name(s, lg).lower()))
