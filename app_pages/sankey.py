@@ -48,7 +48,7 @@ for s in stages:
     seen = set(whole.loc[whole["source_stage"] == s, "source"]) | set(
         whole.loc[whole["target_stage"] == s, "target"]
     )
-    nodes += [f"{s}:{x}" for x in aggregate.node_order(s, seen)]
+    nodes += [f"{s}:{x}" for x in aggregate.node_order(s, seen, lambda x, s=s: node_name(s, x, lg))]
 asked = st.query_params.get(CTL["node"].key, "")
 if asked and asked not in nodes:
     st.warning(T("ctl.sankey_focus_missing", v=asked[:100]), icon="⚠️")

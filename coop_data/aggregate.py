@@ -159,6 +159,8 @@ def sankey_stage(flows: pd.DataFrame, stage: str, funds: pd.DataFrame | None = N
                 .str.replace(r"^\(city programme\)\s*", "", regex=True)
             )
         s = s.where(s != "", flows["fund_id"].map(by_fund).fillna("").astype(str))
+    elif stage in ("donor_country", "recipient_country"):  # by code: named in the viewer's language on screen
+        s = flows[f"{stage}_iso3"].astype(str)
     else:
         s = flows[stage].astype(str)
     return s.where(~s.isin(_NOT_STATED), NOT_STATED)
@@ -216,12 +218,14 @@ def vocabulary(stage: str) -> tuple[str, ...]:
     return tuple(_ORDER.get(stage, ()))
 
 
-def node_order(stage: str, values) -> list[str]:
-    """Nodes of a stage in a fixed order: vocabulary order for categories, A-Z for names; OTHER and NOT_STATED last."""
+def node_order(stage: str, values, name=None) -> list[str]:
+    """Nodes of a stage in a fixed order: vocabulary order for categories, A-Z (of `name(value)` when given, e.g. a
+    country's name in the viewer's language) for names; OTHER and NOT_STATED last."""
     rank = {v: i for i, v in enumerate(vocabulary(stage))}
+    name = name or str
     named = sorted(
         (v for v in set(values) if v not in (OTHER, NOT_STATED)),
-        key=lambda v: (rank.get(v, len(rank)), v.lower()),
+        key=lambda v: (rank.get(v, len(rank)), name(v).lower()),
     )
     return named + [v for v in (OTHER, NOT_STATED) if v in set(values)]
 

@@ -91,7 +91,7 @@ def test_automatic_top_n_and_the_readers_own(bundle):
     auto = links_of(bundle, "countries")
     assert auto.attrs["top_n"] == 23
     sizes = node_sizes(auto)
-    assert sizes[("recipient_country", "China")] == 77 and sizes[("recipient_country", aggregate.OTHER)] == 75
+    assert sizes[("recipient_country", "CHN")] == 77 and sizes[("recipient_country", aggregate.OTHER)] == 75
     ten = node_sizes(links_of(bundle, "countries", top=10))
     assert ten[("recipient_country", aggregate.OTHER)] == 126
     assert sum(v for (s, _), v in sizes.items() if s == "donor_country") == 381
@@ -149,3 +149,13 @@ def test_the_subtitle_ends_above_the_first_node(bundle):
     assert fig.layout.title.yanchor == "top" and fig.layout.title.yref == "container"
     top_px = (1 - fig.layout.title.y) * fig.layout.height
     assert top_px + lines * 22 <= fig.layout.margin.t
+
+
+def test_country_nodes_are_named_in_the_viewers_language(bundle):
+    links = links_of(bundle, "countries")
+    fr = list(sankey(links, "t", "s", "src", "flux", lang="fr").data[0].node.label)
+    en = list(sankey(links, "t", "s", "src", "flows").data[0].node.label)
+    assert {"Allemagne", "Italie", "Chine"} <= set(fr) and not {"Germany", "Italy"} & set(fr)
+    assert {"Germany", "Italy", "China"} <= set(en)
+    donors = fr[: fr.index("Autres (pays donateur)")]
+    assert donors == sorted(donors, key=str.lower)  # A-Z in the language of the page

@@ -3,12 +3,14 @@ in a fixed order, labels kept apart whatever the number of nodes, one 'Other' an
 
 from __future__ import annotations
 
+import functools
+
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
 from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
-from ..i18n import CATALOG, category, t
+from ..i18n import CATALOG, category, country_name, t
 from .common import base_layout, escape_text, wrap_words
 
 LABEL_CHARS = 28  # longer names are shortened on the chart; the hover and the table give them in full
@@ -43,7 +45,18 @@ def node_name(stage: str, value: str, lang: str = "en") -> str:
         return f"{t('stage.other', lang)} ({stage_name(stage, lang).lower()})"
     if value == NOT_STATED:
         return t("stage.not_stated", lang)
+    if stage in ("donor_country", "recipient_country"):
+        return country_name(value, lang, _english_names().get(value, value))
     return category(stage, value, lang)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """ISO3 -> the country's name in the bundled country table (every dataset shares it)."""
+    from ..load import load_bundle  # deferred: the bundle is read once, only when a country stage is drawn
+
+    c = load_bundle().countries
+    return dict(zip(c["iso3"], c["name"]))
 
 
 def short(name: str, n: int = LABEL_CHARS) -> str:
@@ -85,7 +98,7 @@ def sankey(
         vals = set(links.loc[links["source_stage"] == s, "source"]) | set(
             links.loc[links["target_stage"] == s, "target"]
         )
-        nodes += [(s, v) for v in node_order(s, {str(v) for v in vals})]
+        nodes += [(s, v) for v in node_order(s, {str(v) for v in vals}, lambda v, s=s: node_name(s, v, lang))]
     index = {n: i for i, n in enumerate(nodes)}
     src = [index[(s, str(v))] for s, v in zip(links["source_stage"], links["source"])]
     tgt = [index[(s, str(v))] for s, v in zip(links["target_stage"], links["target"])]
