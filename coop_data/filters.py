@@ -95,11 +95,11 @@ def _mirror_sources() -> frozenset[str]:
     sources are `user_supplied`), so the bundled sources table says it for every view."""
     from .load import load_bundle  # deferred: reading the bundle is heavy and only this switch needs it here
 
-    s = load_bundle().sources
-    return frozenset(s.loc[s["reliability"] == "mirror_copy", "source_id"])
+    return aggregate.mirror_ids(load_bundle().sources)
 
 
 def _sources(flows: pd.DataFrame, v: str) -> pd.Series:
+    """The 'sources' switch: as aggregate.exclude_mirror, so every total of the view leaves mirror copies out."""
     if v == "no_mirror":
         return ~flows["source_id"].isin(_mirror_sources())
     return pd.Series(True, index=flows.index)
