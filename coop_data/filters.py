@@ -14,32 +14,27 @@ import functools
 import re
 from collections.abc import Callable
 from dataclasses import dataclass, field, make_dataclass, replace
-from typing import NamedTuple
 
 import pandas as pd
 
 from . import aggregate, classify
 from .i18n import category, country_name, month, t
+from .messages import Message
 from .schema import AID_KINDS, LEVELS, STATUSES
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
 
 
-class Notice(NamedTuple):
-    """A message about the URL as data: rendered in the viewer's language when shown (English by str())."""
-
-    key: str
-    params: dict
+class Notice(Message):
+    """A message about a URL value (messages.Message): its `what` parameter is a label key, named in the viewer's
+    language when shown, like the rest of the sentence."""
 
     def text(self, lang: str = "en") -> str:
         kw = dict(self.params)
-        if "what" in kw:  # a label key, named in the viewer's language
+        if "what" in kw:
             kw["what"] = t(kw["what"], lang).lower()
         return t(self.key, lang, **kw)
-
-    def __str__(self) -> str:
-        return self.text()
 
 
 @dataclass(frozen=True)
