@@ -97,3 +97,23 @@ def test_cli_export_takes_every_filter_dimension(tmp_path):
         text=True,
     )
     assert "Ignored unknown sources 'some'" in bad.stderr and "Atlantis" in bad.stderr
+
+
+def test_the_dimension_table_is_the_only_list_of_filters():
+    """Adding a filter is one row: the Filter's fields, the sidebar's widgets and the CLI's options come from it."""
+    import dataclasses
+
+    from coop_data import filters
+
+    assert [f.name for f in dataclasses.fields(filters.Filter)] == [d.attr for d in filters.DIMENSIONS]
+    at = deep("app_pages/explorer.py", {"aid_kind": "masks"})  # opens "More filters"
+    drawn = {
+        w.key
+        for kind in ("multiselect", "selectbox", "radio", "text_input")
+        for w in getattr(at.sidebar, kind)
+    }
+    assert {f"w_{d.key}" for d in filters.DIMENSIONS} <= drawn
+    out = subprocess.run(
+        [sys.executable, "-m", "coop_data", "export", "--help"], cwd=ROOT, capture_output=True, text=True
+    ).stdout
+    assert all(f"--{d.key.replace('_', '-')} " in out for d in filters.DIMENSIONS)
