@@ -19,7 +19,7 @@ def stages_name(key: str) -> str:
 
 
 st.title(T("nav.sankey"))
-c1, c2, c3, c4 = st.columns([3, 2, 1, 2])
+c1, c2, c3, c4 = st.columns([3, 2, 1.5, 2])
 preset = ui.control(CTL["stages"], c1.selectbox, T("sankey.stages"), format_func=stages_name)
 measure = ui.control(
     CTL["measure"],
