@@ -2,16 +2,73 @@
 // Streamlit's plotly chunk (the full 4.7 MB bundle): a cold load of the map page parses 0.7 s less.
 // Mounted by coop_ui.geo_chart as a Streamlit components.v2 component; data = {spec, config, bundle, select}.
 // With select, a click on a place or country is sent back as the state value "selection" ({points: [{customdata, location}]}).
+// On a narrow container (a phone) the map takes the full width and the legend and colour bar go below it.
+const NARROW = 640;
+
+function fitToWidth(layout, data, width) {
+  if (!width || width >= NARROW || layout.sliders || layout.updatemenus) return layout; // animated maps keep theirs
+  const legendRows = data.filter((t) => t.showlegend !== false && t.name).length;
+  const below = 40 + 24 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 90 : 0);
+  const top = (layout.margin && layout.margin.t) || 60;
+  const bottom = (layout.margin && layout.margin.b) || 20;
+  const mapH = Math.max(200, Math.round(width * 0.62));
+  const height = top + mapH + below + bottom;
+  const split = (below + 10) / (mapH + below);
+  const out = {
+    ...layout,
+    height,
+    margin: { ...(layout.margin || {}), l: 4, r: 4 },
+    geo: { ...(layout.geo || {}), domain: { x: [0, 1], y: [split, 1] } },
+    legend: { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", y: split - 0.01, yanchor: "top" },
+  };
+  for (const t of data) {
+    if (t.type === "choropleth" && t.colorbar) {
+      t.colorbar = {
+        ...t.colorbar,
+        orientation: "h",
+        x: 0,
+        xanchor: "left",
+        y: 0,
+        yanchor: "bottom",
+        len: 0.95,
+        thickness: 12,
+        tickangle: 0,
+        tickfont: { size: 10 },
+        title: { ...(t.colorbar.title || {}), text: String((t.colorbar.title || {}).text || "").replace(/<br>/g, " "), side: "top" },
+      };
+    }
+  }
+  return out;
+}
+
+// The figure names its largest places, chosen without overlap for a laptop-sized map; on a smaller map some
+// would overlap: keep them in order (largest first) and hide any that hits one already kept.
+function hideCollidingLabels(el) {
+  const kept = [];
+  for (const t of el.querySelectorAll("g.trace.scattergeo g.textpoint text")) {
+    t.style.display = "";
+    const r = t.getBoundingClientRect();
+    if (!r.width) continue;
+    if (kept.some((k) => r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom)) {
+      t.style.display = "none";
+    } else kept.push(r);
+  }
+}
+
 export default function ({ parentElement, data, setStateValue }) {
   let el = parentElement.querySelector("div.coop-geo-chart");
   if (!el) {
     el = document.createElement("div");
     el.className = "coop-geo-chart";
+    el.style.width = "100%";
     parentElement.appendChild(el);
   }
   const draw = () => {
     const fig = JSON.parse(data.spec);
-    window.Plotly.react(el, { data: fig.data, layout: fig.layout, frames: fig.frames || [], config: data.config }).then(() => {
+    const width = el.clientWidth || parentElement.clientWidth;
+    const layout = fitToWidth(fig.layout, fig.data, width);
+    window.Plotly.react(el, { data: fig.data, layout, frames: fig.frames || [], config: data.config }).then(() => {
+      hideCollidingLabels(el);
       // Plotly.react may replot from scratch and drop listeners: bind again after every draw.
       el.removeAllListeners("plotly_click");
       el.removeAllListeners("plotly_doubleclick");

@@ -1,0 +1,183 @@
+"""The flow map as a person uses it, in Chromium: every named place answers hover and click with its own panel,
+a filtered map fits its places (Europe, not the world), and a phone shows a full-width map.
+
+Server and browser fixtures come from test_browser.py (one streamlit per module).
+"""
+
+import pytest
+from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
+
+from coop_data.figures.flowmap import place_markers
+
+# Five places the issue names (Padua and Wuhan gave no tooltip, Cologne opened Luxembourg, Seoul and Shanghai were
+# two stacked markers each), and others across the map: dense eastern China, Korea, Japan, Europe, the Middle East.
+SWEEP = [
+    "Padua",
+    "Wuhan",
+    "Cologne",
+    "Seoul",
+    "Shanghai",
+    "Hangzhou",
+    "Harbin",
+    "Guangzhou",
+    "Beijing",
+    "Chongqing",
+    "Barcelona",
+    "Gwangju",
+    "Mannheim",
+    "Nantes",
+    "Wakayama",
+    "Beirut",
+    "Chengdu",
+    "Weihai",
+    "Jeju",
+    "Xi'an",
+    "Shenzhen",
+    "Oita",
+]
+
+# Where a person would aim at a place: inside its circle, as far as possible from the markers drawn over it.
+AIM_JS = """(name) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const geo = gd._fullData.filter(t => t.type === 'scattergeo');
+  const k = geo.findIndex(t => t.customdata && t.customdata.length && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  const tr = geo[k];
+  const j = tr.customdata.findIndex(c => c[0] === name && c[2] === 'place');
+  if (j < 0) return null;
+  const pts = Array.from(document.querySelectorAll('.js-plotly-plot g.trace.scattergeo')[k].querySelectorAll('path.point'));
+  const at = pts.findIndex(e => e.__data__ && e.__data__.lonlat[0] === tr.lon[j] && e.__data__.lonlat[1] === tr.lat[j]);
+  const circle = e => { const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2}; };
+  const me = circle(pts[at]);
+  const above = pts.slice(at + 1).map(circle).filter(c => c.r > 0);
+  let best = null;
+  for (let dy = -me.r + 1; dy <= me.r - 1; dy += 0.5) for (let dx = -me.r + 1; dx <= me.r - 1; dx += 0.5) {
+    if (Math.hypot(dx, dy) > me.r - 1) continue;
+    const x = me.x + dx, y = me.y + dy;
+    const clear = Math.min(99, ...above.map(c => Math.hypot(c.x - x, c.y - y) - c.r));
+    const score = clear - 0.01 * Math.hypot(dx, dy);
+    if (!best || score > best.score) best = {x, y, score, clear};
+  }
+  return {...best, r: me.r, country: tr.customdata[j][1]};
+}"""
+
+
+def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):  # noqa: F811
+    names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
+    markers = place_markers(bundle.flows)
+    for name in SWEEP:  # one marker per place: placement variants merged
+        assert (markers["label"] == name).sum() == 1, name
+    ctx, page, w = open_page(browser, f"{server}/map")
+    try:
+        wait_charts(page)
+        idle(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        label = page.locator(".hoverlayer .hovertext")
+        failures = []
+        zoomed = []
+        for name in SWEEP:
+            aim = page.evaluate(AIM_JS, name)
+            assert aim is not None, f"{name}: no marker"
+            for _ in range(8):  # covered by its neighbours at this scale: zoom in on it, as a person would
+                if aim["clear"] > 1:
+                    break
+                page.mouse.move(aim["x"], aim["y"])
+                page.mouse.wheel(0, -250)
+                page.wait_for_timeout(250)
+                aim = page.evaluate(AIM_JS, name)
+            if aim["clear"] <= 1:
+                failures.append(f"{name}: hidden under other markers even zoomed in ({aim})")
+                continue
+            page.mouse.move(aim["x"] - 25, aim["y"] - 25)
+            page.mouse.move(aim["x"], aim["y"], steps=6)
+            try:
+                page.wait_for_function(
+                    "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+                    arg=name,
+                    timeout=3000,
+                )
+            except Exception:
+                failures.append(
+                    f"{name}: hover shows {label.first.text_content() if label.count() else 'nothing'!r}"
+                )
+                continue
+            page.mouse.click(aim["x"], aim["y"])
+            heading = f"{name} ({names[aim['country']]})"
+            try:
+                page.get_by_role("heading", name=heading).first.wait_for(timeout=20000)
+            except Exception:
+                failures.append(f"{name}: click did not open '{heading}'")
+            idle(page)
+            if (
+                page.evaluate("document.querySelector('.js-plotly-plot')._fullLayout.geo.projection.scale")
+                != 1
+            ):
+                zoomed.append(name)
+                page.goto(f"{server}/map")  # back to the whole map for the next place
+                wait_charts(page)
+                idle(page)
+                page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        assert failures == []
+        assert len(zoomed) <= 6, (
+            zoomed
+        )  # most places answer on the whole map; only dense clusters need a zoom
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+
+GEO_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const g = gd._fullLayout.geo, frame = g._subplot.bgRect.node().getBoundingClientRect();
+  const legend = document.querySelector('.js-plotly-plot g.legend');
+  return {lon: g.lonaxis.range, lat: g.lataxis.range, frame: frame.toJSON(),
+          legend: legend ? legend.getBoundingClientRect().toJSON() : null};
+}"""
+
+
+def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?donor_country=DEU&recipient_country=ITA,FRA")
+    try:
+        wait_charts(page)
+        geo = page.evaluate(GEO_JS)
+        (lon0, lon1), (lat0, lat1) = geo["lon"], geo["lat"]
+        assert -30 <= lon0 < 6 and 16 < lon1 <= 45 and lon1 - lon0 < 80, (
+            geo
+        )  # Paris to Berlin and Naples, not the world
+        assert 30 <= lat0 < 40 and 54 < lat1 <= 72, geo
+        # the drawn projection agrees: Berlin and Rome are inside the frame and far apart on screen
+        xy = page.evaluate(
+            "(pts) => { const gd = document.querySelector('.js-plotly-plot'), s = gd._fullLayout.geo._subplot;"
+            " return pts.map(p => s.projection(p)); }",
+            [[13.4, 52.5], [12.5, 41.9]],
+        )
+        assert abs(xy[0][1] - xy[1][1]) > 120, xy  # 10.6° of latitude span more than 120 px: zoomed in
+        labels = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot g.textpoint text')).filter(e => e.style.display !== 'none').map(e => e.textContent)"
+        )
+        assert "Cologne" in labels and len(labels) >= 4, labels  # the largest places are named
+        assert w.errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("query", ["", "?donor_country=DEU&recipient_country=ITA,FRA"])
+def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):  # noqa: F811
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server}/map{query}")
+        wait_charts(page)
+        geo = page.evaluate(GEO_JS)
+        assert geo["frame"]["width"] >= 300, geo  # was an 80 px thumbnail beside a full-size legend
+        assert geo["legend"]["y"] >= geo["frame"]["y"] + geo["frame"]["height"] - 1, (
+            geo
+        )  # legend below the map
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".js-plotly-plot").first.screenshot(
+            path=str(SHOTS / f"map-phone{'-eu' if query else ''}.png")
+        )
+        assert errors == []
+    finally:
+        ctx.close()
