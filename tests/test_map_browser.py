@@ -116,10 +116,11 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                 wait_charts(page)
                 idle(page)
                 page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
-        assert failures == []
-        assert len(zoomed) <= 6, (
-            zoomed
-        )  # most places answer on the whole map; only dense clusters need a zoom
+        assert failures == [], failures
+        print("places that needed a zoom:", zoomed)
+        # the named places answer on the whole map; only small places inside dense clusters need a zoom
+        assert not set(zoomed) & {"Wuhan", "Cologne", "Seoul", "Shanghai", "Beijing", "Harbin"}, zoomed
+        assert len(zoomed) <= 4, zoomed
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
@@ -152,7 +153,7 @@ def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):  # noq
         )
         assert abs(xy[0][1] - xy[1][1]) > 120, xy  # 10.6° of latitude span more than 120 px: zoomed in
         labels = page.evaluate(
-            "Array.from(document.querySelectorAll('.js-plotly-plot g.textpoint text')).filter(e => e.style.display !== 'none').map(e => e.textContent)"
+            "Array.from(document.querySelectorAll('.js-plotly-plot g.trace.scattergeo text')).filter(e => e.style.display !== 'none').map(e => e.textContent)"
         )
         assert "Cologne" in labels and len(labels) >= 4, labels  # the largest places are named
         assert w.errors == []

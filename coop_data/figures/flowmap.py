@@ -675,8 +675,11 @@ def _short(s: str, k: int = 28) -> str:
 
 
 def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: str, lang: str) -> None:
-    """All places in one trace, largest first so a small place is drawn over (and hovered before) a large one
-    around it; a legend-only entry explains the open circles of country-level points."""
+    """All places in one trace, smallest first: the largest places (the named ones) are drawn on top and answer
+    hover and click on the whole map (geo_chart.js: the marker on top under the pointer wins); a small place
+    hidden under a large one appears when zoomed in. A legend-only entry explains the open circles of country points.
+    """
+    pts, radius = pts.iloc[::-1], radius[::-1]
     exact = pts["exact"].to_numpy()
     kind = np.where(exact, "place" if rollup == "place" else rollup, "country_point")
     hover = []

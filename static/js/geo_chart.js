@@ -45,7 +45,7 @@ function fitToWidth(layout, data, width) {
 // would overlap: keep them in order (largest first) and hide any that hits one already kept.
 function hideCollidingLabels(el) {
   const kept = [];
-  for (const t of el.querySelectorAll("g.trace.scattergeo g.textpoint text")) {
+  for (const t of el.querySelectorAll("g.trace.scattergeo text")) {
     t.style.display = "";
     const r = t.getBoundingClientRect();
     if (!r.width) continue;
@@ -53,6 +53,57 @@ function hideCollidingLabels(el) {
       t.style.display = "none";
     } else kept.push(r);
   }
+}
+
+// Places: the marker on top under the pointer is the one that answers. plotly.js's own "closest" rule favours
+// the smallest marker within a few pixels, so on a world map a small neighbour drawn under a large place (Bonn
+// under Cologne) took its hover and click. Here the topmost drawn marker containing the pointer wins; elsewhere
+// plotly's hover (arcs, countries) works as before.
+function placeUnder(el, x, y) {
+  const fd = el._fullData || [];
+  const geo = fd.filter((t) => t.type === "scattergeo");
+  const trace = geo.find((t) => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  if (!trace) return null;
+  const g = el.querySelectorAll("g.trace.scattergeo")[geo.indexOf(trace)];
+  if (!g) return null;
+  const pts = g.querySelectorAll("path.point");
+  for (let j = pts.length - 1; j >= 0; j--) {
+    const r = pts[j].getBoundingClientRect();
+    if (!r.width) continue;
+    const rad = r.width / 2; // the drawn circle, stroke included
+    if ((x - r.x - r.width / 2) ** 2 + (y - r.y - r.height / 2) ** 2 <= rad * rad) {
+      const k = fd.indexOf(trace);
+      const i = el.calcdata[k].indexOf(pts[j].__data__);
+      if (i >= 0) return { curveNumber: k, pointNumber: i, customdata: trace.customdata[i] };
+    }
+  }
+  return null;
+}
+
+function bindPlaces(el) {
+  if (el._coopPlaces) return;
+  el._coopPlaces = true;
+  el.addEventListener(
+    "mousemove",
+    (ev) => {
+      if (el._dragging) return;
+      const hit = placeUnder(el, ev.clientX, ev.clientY);
+      if (!hit) return;
+      ev.stopPropagation(); // plotly's own hover would pick by its rule
+      window.Plotly.Fx.hover(el, [{ curveNumber: hit.curveNumber, pointNumber: hit.pointNumber }], "geo");
+    },
+    true,
+  );
+  el.addEventListener(
+    "click",
+    (ev) => {
+      const hit = el._coop && el._coop.select ? placeUnder(el, ev.clientX, ev.clientY) : null;
+      if (!hit) return;
+      ev.stopPropagation();
+      el._coop.setStateValue("selection", { points: [{ customdata: hit.customdata, location: null }] });
+    },
+    true,
+  );
 }
 
 export default function ({ parentElement, data, setStateValue }) {
@@ -69,6 +120,8 @@ export default function ({ parentElement, data, setStateValue }) {
     const layout = fitToWidth(fig.layout, fig.data, width);
     window.Plotly.react(el, { data: fig.data, layout, frames: fig.frames || [], config: data.config }).then(() => {
       hideCollidingLabels(el);
+      el._coop = { select: data.select, setStateValue };
+      bindPlaces(el);
       // Plotly.react may replot from scratch and drop listeners: bind again after every draw.
       el.removeAllListeners("plotly_click");
       el.removeAllListeners("plotly_doubleclick");
