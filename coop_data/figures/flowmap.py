@@ -33,6 +33,7 @@ WORLD = ((-180.0, 180.0), (-58.0, 85.0))
 # Map frame in pixels the label and hover-point checks assume: the laptop page's (exports are larger).
 PLOT_PX = (760, 360)
 LEGEND_PX = 64  # height kept below the map for its legend (two rows of entries at laptop width)
+HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"  # labels readable on any fill
 LANE_POINTS = 9  # points per curved arc: plotly.js joins them by short great circles
 
 
@@ -98,7 +99,8 @@ def bearing(lat1, lon1, lat2, lon2) -> np.ndarray:
     return (np.degrees(np.arctan2(y, x)) + 360) % 360
 
 
-def _with_gaps(a: np.ndarray) -> np.ndarray:
+def with_gaps(a: np.ndarray) -> np.ndarray:
+    """Rows of points (k, n) -> one line array with a break after each row (float32)."""
     return np.c_[a, np.full(len(a), np.nan)].ravel().astype(np.float32)
 
 
@@ -437,7 +439,7 @@ def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
         return None
     idx, labels = classes(g["v"].to_numpy(), lang)
     k = len(labels)
-    colors = sample_colorscale("Blues", list(np.linspace(0.2, 1.0, k)) if k > 1 else [0.6])
+    colors = sample_colorscale("Blues", list(np.linspace(0.15, 0.85, k)) if k > 1 else [0.5])
     scale = [x for i, c in enumerate(colors) for x in ((i / k, c), ((i + 1) / k, c))]
     names = [escape_text(country_name(iso, lang, str(name))) for iso, name in zip(g.index, g["name"])]
     return go.Choropleth(
@@ -467,17 +469,17 @@ def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
     )
 
 
-def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 10.0) -> np.ndarray:
-    """Per arc, the index of the first lane point (middle first) clear of every marker by `clear` px, or -1."""
-    order = [4, 3, 5, 2, 6] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
+def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 3.0) -> np.ndarray:
+    """Per arc, the index of the first inner lane point (middle first) clear of every marker by `clear` px, else the
+    middle: over a marker the place answers (geo_chart.js), so such an arc answers once zoomed in."""
+    order = [4, 3, 5, 2, 6, 1, 7] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
     px, py = screen(lon[:, order], lat[:, order])
     if len(mx):
         d = np.hypot(px[..., None] - mx[None, None, :], py[..., None] - my[None, None, :]) - mr[None, None, :]
         ok = (d > clear).all(axis=2)
     else:
         ok = np.ones(px.shape, bool)
-    first = np.where(ok.any(axis=1), ok.argmax(axis=1), -1)
-    return np.where(first >= 0, np.asarray(order)[first.clip(0)], -1)
+    return np.where(ok.any(axis=1), np.asarray(order)[ok.argmax(axis=1)], order[0])
 
 
 def flow_map(
@@ -533,8 +535,8 @@ def flow_map(
                 first = not any(tr.legendgroup == direction for tr in fig.data)
                 fig.add_trace(
                     go.Scattergeo(
-                        lat=_with_gaps(lat[sel]),
-                        lon=_with_gaps(lon[sel]),
+                        lat=with_gaps(lat[sel]),
+                        lon=with_gaps(lon[sel]),
                         mode="lines",
                         line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
                         opacity=0.75,
@@ -617,7 +619,7 @@ def flow_map(
                     mode="text",
                     text=[escape_text(s) for s in labelled],
                     textposition=where,
-                    textfont=dict(size=12, color="#222"),
+                    textfont=dict(size=12, color="#111", shadow=HALO),
                     hoverinfo="skip",
                     showlegend=False,
                     name=t("map.labels", lang),
@@ -642,7 +644,7 @@ def flow_map(
     m = fig.layout.margin
     plot_h = max(200, height - (m.t or 0) - (m.b or 0))
     split = min(0.35, LEGEND_PX / plot_h)
-    fig.update_geos(domain=dict(x=[0, 1], y=[split, 1]))
+    fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
     fig.update_layout(
         legend=map_legend(t("sb.direction", lang))
         | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),

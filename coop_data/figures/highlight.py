@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .flowmap import arc_lines
+from .flowmap import lanes, with_gaps
 
 COLOR = "#D55E00"
 
@@ -74,7 +74,7 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         return []
     flows, pts = _matches(b, names)
     if len(flows):
-        lat, lon = arc_lines(
+        lat, lon = lanes(  # the same curve as the flow map's arc, so the highlight lies on it
             flows["donor_lat"].values,
             flows["donor_lon"].values,
             flows["recipient_lat"].values,
@@ -82,8 +82,8 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         )
         fig.add_trace(
             go.Scattergeo(
-                lat=lat,
-                lon=lon,
+                lat=with_gaps(lat),
+                lon=with_gaps(lon),
                 mode="lines",
                 line=dict(width=5, color=COLOR),
                 name=t("hl.flow", lang),
