@@ -16,12 +16,13 @@ MAP_CONTROLS = {
     "arcs": ("map_max", (50, 2000), 400),
 }
 _LAST = "_map_url"  # the map parameters this page last wrote to the URL
+_WARN = "_map_url_warnings"  # unknown values of the link, said until the user sets the controls
 
 
 def map_controls_url_sync(write: bool = False) -> list[str]:
     """Map controls <-> URL, so a reload or a permalink reproduces the chart (to move onto the filter table).
 
-    Read (before ui.current(), which keeps only the filters in the URL): when the URL's map parameters differ
+    Read (the URL as opened, saved by dashboard.py before resolve_view kept only the filters): when they differ
     from what this page last wrote (a fresh load, a permalink), they become the widgets' values; unknown
     values fall back to the default and are named in the returned warnings.
     Write (after the widgets): values that differ from the default go to the URL and to the view kept across pages.
@@ -39,12 +40,17 @@ def map_controls_url_sync(write: bool = False) -> list[str]:
         for name, value in out.items():
             if st.query_params.get(name) != value:
                 st.query_params[name] = value
+        if out != ss.get(_LAST):
+            ss.pop(_WARN, None)  # the user has set the controls: the link's unknown values are history
         ss[_LAST] = out
         ss[ui.SYNC_KEY] = {**ss.get(ui.SYNC_KEY, {}), **out}
         return []
-    url = {n: st.query_params[n] for n in MAP_CONTROLS if n in st.query_params}
+    opened = ss.get("_url_in") or {}  # the URL before ui.resolve_view kept only the filters (dashboard.py)
+    url = {n: str(opened[n]) for n in MAP_CONTROLS if n in opened}
     if url == ss.get(_LAST):
-        return []
+        for key, _, default in MAP_CONTROLS.values():  # back from another page: Streamlit dropped them
+            ss.setdefault(key, default)
+        return ss.get(_WARN, [])
     warnings = []
     for name, (key, allowed, default) in MAP_CONTROLS.items():
         raw, value = url.get(name), default
@@ -56,9 +62,9 @@ def map_controls_url_sync(write: bool = False) -> list[str]:
                 ok = raw in allowed
                 value = raw if ok else default
             if not ok:
-                warnings.append(ui.T("map.bad_control", key=name, value=raw[:30]))
+                warnings.append(ui.T("map.bad_control", name=name, value=raw[:30]))
         ss[key] = value
-    ss[_LAST] = url
+    ss[_LAST], ss[_WARN] = url, warnings
     return warnings
 
 
@@ -92,10 +98,9 @@ rollup = c3.radio(
     format_func=lambda r: T(f"map.rollup_{r}"),
 )
 c4, c5, _ = st.columns([1, 1, 2])
-n_labels = c4.number_input(
-    T("map.n_labels"), 0, 30, DEFAULT_LABELS, key="map_labels", help=T("map.n_labels_help")
-)
-max_arcs = c5.number_input(T("map.max_arcs"), 50, 2000, 400, step=50, key="map_max")
+# No default values here: map_controls_url_sync has put them (or the URL's) in the session state.
+n_labels = c4.number_input(T("map.n_labels"), 0, 30, key="map_labels", help=T("map.n_labels_help"))
+max_arcs = c5.number_input(T("map.max_arcs"), 50, 2000, step=50, key="map_max")
 map_controls_url_sync(write=True)
 if view.empty:
     ui.empty_notice(flt)

@@ -182,3 +182,54 @@ def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, que
         assert errors == []
     finally:
         ctx.close()
+
+
+MARKS_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const t = gd._fullData.find(t => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  const names = gd._fullData.find(t => t.mode === 'text');
+  const bar = gd._fullData.find(t => t.type === 'choropleth');
+  return {kinds: [...new Set(t.customdata.map(c => c[2]))], names: names ? Array.from(names.text) : [],
+          bar: bar ? bar.colorbar.title.text : ''};
+}"""
+
+
+def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
+    """Measure, shading, roll-up and names come from the link; a changed control goes into the URL and a reload
+    shows the same chart (app_pages/map.py: map_controls_url_sync)."""
+    ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&measure=eur")
+    try:
+        wait_charts(page)
+        idle(page)
+        m = page.evaluate(MARKS_JS)
+        assert m["kinds"] == ["country"] and 1 <= len(m["names"]) <= 3 and "China" in m["names"], m
+        assert "EUR" in m["bar"] and "received" in m["bar"], m
+        page.get_by_text("UN region", exact=True).click()
+        page.wait_for_function("location.search.includes('rollup=region')", timeout=20000)
+        idle(page)
+        assert "measure=eur" in page.url and "labels=3" in page.url and "shade=received" in page.url
+        page.reload()
+        wait_charts(page)
+        idle(page)
+        page.wait_for_function(
+            "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullData &&"
+            " gd._fullData.some(t => Array.isArray(t.customdata) && t.customdata.length && t.customdata[0][2] === 'region'); }",
+            timeout=20000,
+        )
+        m = page.evaluate(MARKS_JS)
+        assert m["kinds"] == ["region"] and "Asia" in m["names"] and "EUR" in m["bar"], m
+        assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
+    finally:
+        ctx.close()
+
+
+def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?rollup=planet&labels=99")
+    try:
+        page.get_by_text("rollup=planet").first.wait_for(timeout=30000)
+        page.get_by_text("labels=99").first.wait_for(timeout=30000)
+        wait_charts(page)
+        assert set(page.evaluate(MARKS_JS)["kinds"]) == {"place", "country_point"}  # the default roll-up
+        assert "rollup=planet" not in page.url
+    finally:
+        ctx.close()
