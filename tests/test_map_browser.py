@@ -175,6 +175,9 @@ def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, que
         assert geo["legend"]["y"] >= geo["frame"]["y"] + geo["frame"]["height"] - 1, (
             geo
         )  # legend below the map
+        assert geo["legend"]["x"] >= 0 and geo["legend"]["x"] + geo["legend"]["width"] <= 390, (
+            geo
+        )  # not cut off
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.locator(".js-plotly-plot").first.screenshot(
             path=str(SHOTS / f"map-phone{'-eu' if query else ''}.png")

@@ -8,7 +8,7 @@ const NARROW = 640;
 function fitToWidth(layout, data, width) {
   if (!width || width >= NARROW || layout.sliders || layout.updatemenus) return layout; // animated maps keep theirs
   const legendRows = data.filter((t) => t.showlegend !== false && t.name).length;
-  const below = 40 + 24 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 90 : 0);
+  const below = 34 + 22 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 64 : 0);
   const top = (layout.margin && layout.margin.t) || 60;
   const bottom = (layout.margin && layout.margin.b) || 20;
   const mapH = Math.max(200, Math.round(width * 0.62));
@@ -19,7 +19,15 @@ function fitToWidth(layout, data, width) {
     height,
     margin: { ...(layout.margin || {}), l: 4, r: 4 },
     geo: { ...(layout.geo || {}), domain: { x: [0, 1], y: [split, 1] } },
-    legend: { ...(layout.legend || {}), orientation: "h", x: 0, xanchor: "left", y: split - 0.01, yanchor: "top" },
+    legend: {
+      ...(layout.legend || {}),
+      orientation: "h",
+      x: 0,
+      xanchor: "left",
+      y: split - 0.01,
+      yanchor: "top",
+      title: { ...((layout.legend || {}).title || {}), side: "top" }, // entries get the whole width to wrap in
+    },
   };
   for (const t of data) {
     if (t.type === "choropleth" && t.colorbar) {
