@@ -215,3 +215,14 @@ def test_only_places_and_arcs_answer_hover_and_never_with_empty_text(flows):
     assert len(places) == 1 and len(places[0].lat) == len(place_markers(flows))
     sizes = np.asarray(places[0].marker.size)
     assert (np.diff(sizes) >= 0).all()  # drawn smallest first: the largest places are on top
+
+
+def test_a_highlight_outside_the_fitted_extent_widens_it(flows, bundle):
+    from coop_data.figures import highlight
+
+    fig, note = flow_map(EU.apply(flows), "flows", "t", "s", "src")
+    assert note["extent"][0][1] < 131  # Europe only
+    assert highlight.add(fig, bundle, "Oita; Cologne") == []
+    lo, la = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    oita = highlight.place_points(bundle, ["Oita"]).iloc[0]
+    assert lo[0] < 6.95 and oita["lon"] < lo[1] and la[0] < oita["lat"] < la[1]
