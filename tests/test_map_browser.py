@@ -4,6 +4,8 @@ a filtered map fits its places (Europe, not the world), and a phone shows a full
 Server and browser fixtures come from test_browser.py (one streamlit per module).
 """
 
+import re
+
 import pytest
 from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
 
@@ -37,12 +39,12 @@ SWEEP = [
 ]
 
 # Where a person would aim at a place: inside its circle, as far as possible from the markers drawn over it.
-AIM_JS = """(name) => {
+AIM_JS = """(name, kind = 'place') => {
   const gd = document.querySelector('.js-plotly-plot');
   const geo = gd._fullData.filter(t => t.type === 'scattergeo');
   const k = geo.findIndex(t => t.customdata && t.customdata.length && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
   const tr = geo[k];
-  const j = tr.customdata.findIndex(c => c[0] === name && c[2] === 'place');
+  const j = tr.customdata.findIndex(c => c[0] === name && c[2] === kind);
   if (j < 0) return null;
   const pts = Array.from(document.querySelectorAll('.js-plotly-plot g.trace.scattergeo')[k].querySelectorAll('path.point'));
   const at = pts.findIndex(e => e.__data__ && e.__data__.lonlat[0] === tr.lon[j] && e.__data__.lonlat[1] === tr.lat[j]);
@@ -234,5 +236,29 @@ def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F81
         wait_charts(page)
         assert set(page.evaluate(MARKS_JS)["kinds"]) == {"place", "country_point"}  # the default roll-up
         assert "rollup=planet" not in page.url
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("rollup,name", [("country", "Italy"), ("region", "Europe")])
+def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?rollup={rollup}")
+    try:
+        wait_charts(page)
+        idle(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        aim = page.evaluate(f"(n) => ({AIM_JS})(n, '{rollup}')", name)
+        assert aim and aim["clear"] > 1, aim
+        page.mouse.move(aim["x"] - 25, aim["y"] - 25)
+        page.mouse.move(aim["x"], aim["y"], steps=6)
+        page.wait_for_function(
+            "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+            arg=name,
+            timeout=5000,
+        )
+        page.mouse.click(aim["x"], aim["y"])
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=20000)
+        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)
+        assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
     finally:
         ctx.close()

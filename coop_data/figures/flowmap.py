@@ -37,27 +37,6 @@ HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #f
 LANE_POINTS = 9  # points per curved arc: plotly.js joins them by short great circles
 
 
-def great_circle(lat1, lon1, lat2, lon2, n: int = 24, at=None) -> tuple[np.ndarray, np.ndarray]:
-    """Points along great circles, vectorised: arrays (k,) in -> arrays (k, n), at n even steps or at the fractions `at`."""
-    p1 = np.radians(np.c_[lat1, lon1])
-    p2 = np.radians(np.c_[lat2, lon2])
-
-    def xyz(p):
-        return np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
-
-    a, b = xyz(p1), xyz(p2)
-    omega = np.arccos(np.clip((a * b).sum(1), -1, 1))[:, None]
-    t = (np.linspace(0, 1, n) if at is None else np.asarray(at, float))[None, :]
-    so = np.sin(omega)
-    safe = np.where(so < 1e-9, 1.0, so)
-    w1 = np.where(so < 1e-9, 1 - t, np.sin((1 - t) * omega) / safe)
-    w2 = np.where(so < 1e-9, t, np.sin(t * omega) / safe)
-    pts = w1[..., None] * a[:, None, :] + w2[..., None] * b[:, None, :]
-    lat = np.degrees(np.arctan2(pts[..., 2], np.hypot(pts[..., 0], pts[..., 1])))
-    lon = np.degrees(np.arctan2(pts[..., 1], pts[..., 0]))
-    return lat, lon
-
-
 def arc_lines(lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
     """Scattergeo line arrays for straight arcs: each arc is its two ends, then a break (float32).
 
@@ -397,34 +376,6 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     out["out"], out["in"] = out["out"].astype(int), out["in"].astype(int)
     out["total"] = out["out"] + out["in"]
     return out[cols].sort_values(["total", "label"], ascending=[False, True]).reset_index(drop=True)
-
-
-def city_points(flows: pd.DataFrame) -> pd.DataFrame:
-    """Distinct (label, country, point, placement) ends with flows out and in (kept for callers counting ends)."""
-    parts = []
-    for side, kind in (("donor", "out"), ("recipient", "in")):
-        p = flows[flows[f"{side}_lat"].notna()]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "label": p[f"{side}_label"].astype(str),
-                    "country": p[f"{side}_country_iso3"].astype(str),
-                    "lat": p[f"{side}_lat"],
-                    "lon": p[f"{side}_lon"],
-                    "placement": p[f"{side}_placement"].astype(str),
-                    kind: 1,
-                }
-            )
-        )
-    pts = pd.concat(parts).fillna({"out": 0, "in": 0})
-    g = (
-        pts.groupby(["label", "country", "lat", "lon", "placement"])
-        .agg(out=("out", "sum"), **{"in": ("in", "sum")})
-        .reset_index()
-    )
-    g["out"], g["in"] = g["out"].astype(int), g["in"].astype(int)
-    g["total"] = g["out"] + g["in"]
-    return g
 
 
 def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
