@@ -14,9 +14,6 @@ PAGES = [
     for p in pages.PAGES
 ]
 page = st.navigation(PAGES)
-st.session_state["_url_in"] = (
-    st.query_params.to_dict()
-)  # the link as opened: pages read their own controls from it
 st.session_state["_flt"], st.session_state["_view"] = coop_ui.resolve_view()
 try:
     page.run()

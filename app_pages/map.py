@@ -3,105 +3,34 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, i18n
+from coop_data import aggregate, alttext, filters, i18n
 from coop_data.figures import flow_map
-from coop_data.figures.flowmap import DEFAULT_LABELS, ROLLUPS, map_table
+from coop_data.figures.flowmap import map_table
 
-# The map's view controls as URL parameters: name -> (widget key, allowed values or (min, max), default).
-MAP_CONTROLS = {
-    "measure": ("map_measure", tuple(aggregate.MEASURES), "flows"),
-    "shade": ("map_shade", ("given", "received", "none"), "given"),
-    "rollup": ("map_rollup", ROLLUPS, "place"),
-    "labels": ("map_labels", (0, 30), DEFAULT_LABELS),
-    "arcs": ("map_max", (50, 2000), 400),
-}
-_LAST = "_map_url"  # the map parameters this page last wrote to the URL
-_WARN = "_map_url_warnings"  # unknown values of the link, said until the user sets the controls
-
-
-def map_controls_url_sync(write: bool = False) -> list[str]:
-    """Map controls <-> URL, so a reload or a permalink reproduces the chart (to move onto the filter table).
-
-    Read (the URL as opened, saved by dashboard.py before resolve_view kept only the filters): when they differ
-    from what this page last wrote (a fresh load, a permalink), they become the widgets' values; unknown
-    values fall back to the default and are named in the returned warnings.
-    Write (after the widgets): values that differ from the default go to the URL and to the view kept across pages.
-    """
-    ss = st.session_state
-    if write:
-        out = {}
-        for name, (key, _, default) in MAP_CONTROLS.items():
-            value = ss.get(key, default)
-            if value != default:
-                out[name] = str(int(value) if isinstance(default, int) else value)
-        for name in MAP_CONTROLS:
-            if name in st.query_params and name not in out:
-                del st.query_params[name]
-        for name, value in out.items():
-            if st.query_params.get(name) != value:
-                st.query_params[name] = value
-        if out != ss.get(_LAST):
-            ss.pop(_WARN, None)  # the user has set the controls: the link's unknown values are history
-        ss[_LAST] = out
-        ss[ui.SYNC_KEY] = {**ss.get(ui.SYNC_KEY, {}), **out}
-        return []
-    opened = ss.get("_url_in") or {}  # the URL before ui.resolve_view kept only the filters (dashboard.py)
-    url = {n: str(opened[n]) for n in MAP_CONTROLS if n in opened}
-    if url == ss.get(_LAST):
-        for key, _, default in MAP_CONTROLS.values():  # back from another page: Streamlit dropped them
-            ss.setdefault(key, default)
-        return ss.get(_WARN, [])
-    warnings = []
-    for name, (key, allowed, default) in MAP_CONTROLS.items():
-        raw, value = url.get(name), default
-        if raw is not None:
-            if isinstance(default, int):
-                ok = raw.strip().isdigit() and allowed[0] <= int(raw) <= allowed[1]
-                value = int(raw) if ok else default
-            else:
-                ok = raw in allowed
-                value = raw if ok else default
-            if not ok:
-                warnings.append(ui.T("map.bad_control", name=name, value=raw[:30]))
-        ss[key] = value
-    ss[_LAST], ss[_WARN] = url, warnings
-    return warnings
-
-
-url_warnings = map_controls_url_sync()
+CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
 T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
 lg = ui.lang()
 st.title(T("nav.map"))
-for w in url_warnings:
-    st.warning(ui.md_escape(w), icon="⚠️")
 c1, c2, c3 = st.columns([2, 2, 2])
-measure = c1.selectbox(
+measure = ui.control(
+    CTL["measure"],
+    c1.selectbox,
     T("map.measure"),
-    list(aggregate.MEASURES),
-    key="map_measure",
     format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
 )
-shade = c2.radio(
-    T("map.shade"),
-    ["given", "received", "none"],
-    horizontal=True,
-    key="map_shade",
-    format_func=lambda s: T(f"map.shade_{s}"),
+shade = ui.control(
+    CTL["shade"], c2.radio, T("map.shade"), horizontal=True, format_func=lambda s: T(f"map.shade_{s}")
 )
-rollup = c3.radio(
-    T("map.rollup"),
-    list(ROLLUPS),
-    horizontal=True,
-    key="map_rollup",
-    format_func=lambda r: T(f"map.rollup_{r}"),
+rollup = ui.control(
+    CTL["rollup"], c3.radio, T("map.rollup"), horizontal=True, format_func=lambda r: T(f"map.rollup_{r}")
 )
 c4, c5, _ = st.columns([1, 1, 2])
-# No default values here: map_controls_url_sync has put them (or the URL's) in the session state.
-n_labels = c4.number_input(T("map.n_labels"), 0, 30, key="map_labels", help=T("map.n_labels_help"))
-max_arcs = c5.number_input(T("map.max_arcs"), 50, 2000, step=50, key="map_max")
-map_controls_url_sync(write=True)
+n_labels = ui.control(
+    CTL["labels"], c4.number_input, T("map.n_labels"), min_value=0, max_value=30, help=T("map.n_labels_help")
+)
+max_arcs = ui.control(CTL["arcs"], c5.number_input, T("map.max_arcs"), min_value=50, max_value=2000, step=50)
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()

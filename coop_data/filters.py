@@ -21,6 +21,7 @@ from . import aggregate, classify
 from .i18n import category, country_name, month, t
 from .messages import Message
 from .schema import AID_KINDS, LEVELS, STATUSES
+from .vocab import MAP_LABELS, ROLLUPS, SHADES
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -465,9 +466,10 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
     },
     "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
     "map": {
-        "measure": ViewControl("map_measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
-        "shade": ViewControl("shade", "map.shade", "given", ("given", "received", "none")),
-        "rollup": ViewControl("rollup", "ctl.map_rollup", "place", ("place", "country", "region")),
-        "labels": ViewControl("labels", "ctl.map_labels", 10, lo=0, hi=50),
+        "measure": ViewControl("measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
+        "shade": ViewControl("shade", "map.shade", "given", SHADES),
+        "rollup": ViewControl("rollup", "map.rollup", "place", ROLLUPS),
+        "labels": ViewControl("labels", "map.n_labels", MAP_LABELS, lo=0, hi=30),
+        "arcs": ViewControl("arcs", "map.max_arcs", 400, lo=50, hi=2000),
     },
 }

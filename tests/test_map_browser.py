@@ -201,7 +201,7 @@ MARKS_JS = """() => {
 
 def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
     """Measure, shading, roll-up and names come from the link; a changed control goes into the URL and a reload
-    shows the same chart (app_pages/map.py: map_controls_url_sync)."""
+    shows the same chart (filters.CONTROLS['map'] through coop_ui.control)."""
     ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&measure=eur")
     try:
         wait_charts(page)
@@ -231,8 +231,8 @@ def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
 def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F811
     ctx, page, w = open_page(browser, f"{server}/map?rollup=planet&labels=99")
     try:
-        page.get_by_text("rollup=planet").first.wait_for(timeout=30000)
-        page.get_by_text("labels=99").first.wait_for(timeout=30000)
+        page.get_by_text("'planet'").first.wait_for(timeout=30000)
+        page.get_by_text("'99'").first.wait_for(timeout=30000)
         wait_charts(page)
         assert set(page.evaluate(MARKS_JS)["kinds"]) == {"place", "country_point"}  # the default roll-up
         assert "rollup=planet" not in page.url

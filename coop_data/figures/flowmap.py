@@ -24,11 +24,11 @@ from plotly.colors import sample_colorscale
 
 from .. import aggregate, classify
 from ..i18n import country_name, number, t
+from ..vocab import MAP_LABELS as DEFAULT_LABELS
+from ..vocab import ROLLUPS
 from .common import base_layout, escape_text, map_legend
 
 WIDTHS = (1.2, 2.6, 4.5)
-ROLLUPS = ("place", "country", "region")
-DEFAULT_LABELS = 8
 WORLD = ((-180.0, 180.0), (-58.0, 85.0))
 # Map frame in pixels the label and hover-point checks assume: the laptop page's (exports are larger).
 PLOT_PX = (760, 360)
