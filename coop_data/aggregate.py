@@ -376,10 +376,11 @@ def auto_top(df: pd.DataFrame, stages: list[str]) -> int:
         df.loc[df[s] != NOT_STATED].groupby(s)["value"].sum().sort_values(ascending=False).to_numpy()
         for s in stages
     ]
-    for n in range(5, SANKEY_MAX_TOP + 1):
+    longest = max((len(t) for t in totals), default=5)
+    for n in range(5, max(5, longest) + 1):  # past SANKEY_MAX_TOP only when a long tail needs it
         if all(t[n:].sum() < t[0] and t[n:].sum() <= t.sum() / 2 for t in totals if len(t) > n):
             return n
-    return SANKEY_MAX_TOP
+    return max(5, longest)
 
 
 def vocabulary(stage: str) -> tuple[str, ...]:

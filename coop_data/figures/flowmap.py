@@ -450,7 +450,7 @@ def flow_map(
     n_labels: int = DEFAULT_LABELS,
 ) -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
-    places_not_drawn, not_drawn_same, extent, labels}."""
+    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}."""
     if rollup not in ROLLUPS:
         raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
     if rollup != "place" and countries is None:
@@ -601,21 +601,18 @@ def flow_map(
         | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),
         dragmode="pan",
     )
-    unplaced = int((f["donor_lat"].isna() | f["recipient_lat"].isna()).sum())
-    same = int(
-        (
-            f["donor_lat"].notna()
-            & f["recipient_lat"].notna()
-            & (f["donor_lat"] == f["recipient_lat"])
-            & (f["donor_lon"] == f["recipient_lon"])
-        ).sum()
-    )
+    no_end = f["donor_lat"].isna() | f["recipient_lat"].isna()
+    one_point = ~no_end & (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
+    unplaced, same = int(no_end.sum()), int(one_point.sum())
+    # rows with nothing of this measure (a programme total whose details are listed, a gift in another unit)
+    no_value = int((~no_end & ~one_point & (aggregate.measure_values(f, measure) <= 0)).sum())
     return fig, {
         "drawn": int(arcs["n"].sum()) if len(arcs) else 0,
         "arcs": len(arcs),
         "not_drawn_unplaced": unplaced,
         "not_drawn_cap": capped,
         "not_drawn_same": same,
+        "not_drawn_no_value": no_value,
         "places_not_drawn": places_capped,
         "extent": ext,
         "labels": labelled,
