@@ -192,3 +192,26 @@ def test_upload_uses_the_same_rule():
         and a.at["Anhui Province", "gazetteer_name"] == "Hefei"
     )
     assert a.at["Kumano", "placement"] == "ambiguous"
+
+
+def test_import_questions_carry_the_rule_pick():
+    """The import page preselects the rule's pick, or 'leave unplaced' where the rule finds the name ambiguous."""
+    from coop_data import importer
+
+    t = pd.DataFrame(
+        {
+            "donor_name": ["Taizhou Municipal Government (Zhejiang)", "City of Frankfurt", "Kumano town"],
+            "donor_city": ["Taizhou", "Frankfurt", "Kumano"],
+            "donor_country_iso3": ["CHN", "DEU", "JPN"],
+            "recipient_name": ["x", "y", "z"],
+            "recipient_city": ["", "", ""],
+            "recipient_country_iso3": ["POL", "POL", "ITA"],
+        }
+    )
+    amb, _ = importer.place_questions(t, pd.Series([2, 3, 4], index=t.index))
+    pick = amb.set_index("key")["rule_pick"]
+    assert admin1_of(pick["taizhou|CHN"]) == "02"
+    assert (
+        places.gazetteer().query("geonameid == @pick['frankfurt|DEU']")["name"].iloc[0] == "Frankfurt am Main"
+    )
+    assert pick["kumano|JPN"] is None
