@@ -28,7 +28,7 @@ st.markdown(f"**{T('me.place_choice_head')}**")
 st.markdown(T("me.place_choice"))
 ui.table(b.actors.groupby("placement").size().rename(T("me.actors")).reset_index(), hide_index=True)
 ui.table(
-    b.actors[b.actors["placement"].isin(["ambiguous", "unplaced"])][
+    b.actors[b.actors["placement"].isin(["ambiguous", "unplaced"])].sort_values(["placement", "name"])[
         ["name", "city", "country_iso3", "placement", "place_note"]
     ],
     hide_index=True,
