@@ -106,7 +106,8 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
     """
     hint = hint or Hint()
     base, qual = split_qualifier(city)
-    stated = " ".join((stated, qual, hint.admin1))
+    record_text = " ".join((stated, qual))
+    stated = " ".join((record_text, hint.admin1))
     c = places.candidates(base, iso3) if base and iso3 else places.candidates("")
     if c.empty and iso3 == "FRA" and base:
         c, iso3 = places.candidates(base, "REU"), "REU"
@@ -122,7 +123,12 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
         prov = places.admin1_name(iso3, code)
         inside = c[c["admin1"] == code]
         if len(inside):
-            why = f"in {prov}, which the record names" + (f" ({hint.basis})" if hint.basis else "")
+            by_hint = hint.admin1 and code not in places.admin1_named(record_text, iso3, base)
+            why = (
+                f"in {prov}, by a curated hint: {hint.basis}"
+                if by_hint
+                else f"in {prov}, which the record names" + (f" ({hint.basis})" if hint.basis else "")
+            )
             return Choice("place", inside.iloc[0], why if n > 1 else "", n)
         cap = places.admin1_capital(iso3, code)
         if cap is not None and base:

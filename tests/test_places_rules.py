@@ -64,7 +64,7 @@ def test_kashima_partnership_is_in_ibaraki(partnerships):
 def test_kumano_is_in_mie(bundle, partnerships):
     a = side_actor(bundle, "WD-0079", "Kumano")
     assert places.admin1_name("JPN", admin1_of(a["geonameid"])) == "Mie"
-    assert "in Mie" in a["place_note"] and "positanonews.it" in a["place_note"]
+    assert "in Mie, by a curated hint" in a["place_note"] and "positanonews.it" in a["place_note"]
     g = places.candidates("Kumano", "JPN").set_index("geonameid")
     assert (a["latitude"], a["longitude"]) == (g.at[a["geonameid"], "lat"], g.at[a["geonameid"], "lon"])
     assert partnerships.at["PW-040", "latitude_a"] == pytest.approx(a["latitude"])
