@@ -19,6 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -104,10 +105,21 @@ def gazetteer() -> pd.DataFrame:
     return idx
 
 
+@functools.lru_cache(maxsize=1)
+def _key_index() -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Row positions of the gazetteer grouped by name key, so one name's candidates are a lookup, not a scan."""
+    codes, uniq = pd.factorize(gazetteer()["key"].astype(str))
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+    return pd.Index(uniq), order, starts
+
+
 def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
     """All gazetteer places a name could mean (optionally within one country), most populous first."""
     g = gazetteer()
-    hits = g[g["key"] == norm(name)]
+    keys, order, starts = _key_index()
+    i = int(keys.get_indexer([norm(name)])[0])
+    hits = g.iloc[order[starts[i] : starts[i + 1]]] if i >= 0 else g.iloc[0:0]
     if iso3:
         hits = hits[hits["cc"] == iso3_to_iso2().get(iso3, "??")]
     hits = hits.sort_values(["primary", "population"], ascending=False).drop_duplicates("geonameid")
