@@ -215,3 +215,24 @@ def test_import_questions_carry_the_rule_pick():
         places.gazetteer().query("geonameid == @pick['frankfurt|DEU']")["name"].iloc[0] == "Frankfurt am Main"
     )
     assert pick["kumano|JPN"] is None
+
+
+@pytest.mark.parametrize(
+    "lang, head", [("en", "Place choice"), ("fr", "Choix du lieu"), ("es", "Elección del lugar")]
+)
+def test_methods_page_explains_place_choice_and_lists_ambiguous_names(lang, head):
+    from streamlit.testing.v1 import AppTest
+
+    from conftest import ROOT
+
+    at = AppTest.from_file(str(ROOT / "dashboard.py"), default_timeout=60)
+    at.query_params["lang"] = lang
+    at.run()
+    at.switch_page("app_pages/methods.py").run()
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert head in text and "Taizhou" in text and "admin1_capital" in text
+    listed = next(d.value for d in at.dataframe if "place_note" in d.value)
+    amb = listed[listed["placement"] == "ambiguous"]
+    assert listed["placement"].iloc[0] == "ambiguous"  # listed first
+    assert set(amb["city"]) == {"Chuanshan", "Sayama"}
