@@ -314,9 +314,9 @@ def place_actors(
         [
             "ambiguous, not drawn: '"
             + base
-            + "' has "
+            + "' ("
             + res["n_candidates"].astype(str)
-            + " places of that name in the country; "
+            + " gazetteer place(s) of that name in the country): "
             + how,
             gaz + "; " + how,
             gaz + many,
