@@ -42,9 +42,13 @@ st.subheader(T("me.fx_head"))
 ui.table(b.fx_rates, hide_index=True)
 st.subheader(T("me.place_head"))
 st.markdown(T("me.place_rules"))
+st.markdown(f"**{T('me.place_choice_head')}**")
+st.markdown(T("me.place_choice"))
 ui.table(b.actors.groupby("placement").size().rename(T("me.actors")).reset_index(), hide_index=True)
 ui.table(
-    b.actors[b.actors["placement"] == "unplaced"][["name", "city", "country_iso3", "place_note"]],
+    b.actors[b.actors["placement"].isin(["ambiguous", "unplaced"])].sort_values(["placement", "name"])[
+        ["name", "city", "country_iso3", "placement", "place_note"]
+    ],
     hide_index=True,
 )
 st.subheader(T("me.dict_head"))

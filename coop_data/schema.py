@@ -57,7 +57,7 @@ DIRECTIONS = (
 )
 RESEARCH_AREAS = ("2021", "south", "north_south", "north_north")
 INCOME_GROUPS = ("Low income", "Lower middle income", "Upper middle income", "High income")
-PLACEMENTS = ("city", "at_named_city", "country_point", "unplaced")
+PLACEMENTS = ("city", "at_named_city", "admin1_capital", "country_point", "ambiguous", "unplaced")
 RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
 FUND_KINDS = ("fund", "programme", "network_profile", "city_programme")
 
@@ -266,7 +266,10 @@ ACTORS = Table(
         Field(
             "placement",
             "string",
-            "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; country_point: no city named, drawn at a point inside its country (approximate); unplaced.",
+            "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; "
+            "admin1_capital: a province/prefecture/state (or a place the gazetteer lacks in its named province) "
+            "at that province's capital; country_point: no city named, drawn at a point inside its country "
+            "(approximate); ambiguous: several same-named places and nothing decides, not drawn; unplaced.",
             required=True,
             enum=PLACEMENTS,
         ),

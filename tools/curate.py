@@ -286,8 +286,148 @@ def link_children(flows: pd.DataFrame) -> None:
             setp(d["record_id"], a["record_id"], why)
 
 
-def build_actors(flows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
-    return placement.place_actors(placement.actors_of(flows), countries)
+# Place evidence the records do not carry in their own text (placement.Hint), each with its basis.
+# Everything else is decided by the rule in coop_data/placement.py from the records' own words.
+KUMANO_URL = (
+    "https://www.positanonews.it/2022/04/sorrento-giappone-si-rinnova-il-gemellaggio-con-kumano/3561249/"
+)
+KUMANO = placement.Hint(
+    admin1="Mie",
+    basis="Positano News, 2022, on the renewed Sorrento-Kumano twinning: Sorrento's twin Kumano is the World "
+    "Heritage town of the 'Sacred Sites and Pilgrimage Routes in the Kii Mountain Range', on the Kii "
+    f"peninsula, i.e. Kumano, Mie, not Kumano, Hiroshima ({KUMANO_URL})",
+)
+SUZHOU = placement.Hint(
+    admin1="Jiangsu",
+    basis="a Jiangsu International Channel story (mirror copy, ttnews.xyz/a/5e7e2901dc9b5e3eda998b01) lists the "
+    "20,000 N95 masks Suzhou gave Venice among the first donated goods exported from Jiangsu; CN-0278…0281 "
+    "are the same donor's batches inside CN-0280, which notes_china.md §3 says contains CN-0155",
+)
+KANSAS_CITY = placement.Hint(
+    admin1="Missouri",
+    basis="the source's dateline reads 'KANSAS CITY, Mo.' (fox4kc.com, 2020-08-06); Taiwan News 2020-08-12 "
+    "quotes the mayor of Kansas City, Missouri thanking Tainan",
+)
+PLACE_HINTS = {
+    **{(r, "Suzhou"): SUZHOU for r in ("CN-0155", "PC-145", "CN-0278", "CN-0279", "CN-0280", "CN-0281")},
+    ("WD-5002", "Fredericksburg"): placement.Hint(
+        admin1="Virginia",
+        basis="the source, The Free Lance-Star (fredericksburg.com), is the daily of Fredericksburg, Virginia",
+    ),
+    ("WD-0040", "Kansas City"): KANSAS_CITY,
+    ("PW-036", "Kansas City"): KANSAS_CITY,
+    ("WD-0079", "Kumano"): KUMANO,
+    ("PW-040", "Kumano"): KUMANO,
+    ("CN-0233", "Qinglong"): placement.Hint(
+        reject=(1550506,),
+        basis="GeoNames 1550506 'Qinglong' in Guizhou carries the alternate name 'Dejiang Xian': it is the "
+        "seat of Dejiang County, not Qinglong County, which the gazetteer lacks",
+    ),
+    ("CN-0190", "Chuanshan"): placement.Hint(
+        ambiguous="the record names no province; the gazetteer's only 'Chuanshan' is a township in Guangxi "
+        "(Chuanshan Xiang, no population given), while 'Chuanshan' as a local government is best known as "
+        "a district of Suining, Sichuan, which the gazetteer lacks; no source decides",
+    ),
+}
+
+
+def _place_key(city: str, iso: str) -> tuple[str, str]:
+    return places.norm(placement.split_qualifier(city)[0]), iso
+
+
+def place_evidence(flows: pd.DataFrame, partnerships: pd.DataFrame):
+    """Text and curated hints that bear on where each mention of a place is.
+
+    Mentions (a flow's donor or recipient side, a partnership's side) are joined when
+    they are the same actor, or the same place in the same city pair (a record and the
+    partnership row behind it); a joined group shares its text. Returns
+    (context by actor_id, hints by actor_id, context and hints by (partnership_id, side)).
+    """
+    parent: dict = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x, y):
+        parent[find(x)] = find(y)
+
+    text, hint, key, first = {}, {}, {}, {}
+    for r in flows.itertuples(index=False):
+        t = " ".join(
+            str(getattr(r, c) or "")
+            for c in ("donor_name", "recipient_name", "summary", "source_publisher", "relationship_stated")
+        )
+        keys = {
+            s: _place_key(getattr(r, f"{s}_city"), getattr(r, f"{s}_country_iso3"))
+            for s in ("donor", "recipient")
+        }
+        pair = frozenset(keys.values())
+        for s in ("donor", "recipient"):
+            node = ("F", r.record_id, s)
+            text[node], key[node] = t, keys[s]
+            h = PLACE_HINTS.get((r.record_id, placement.split_qualifier(getattr(r, f"{s}_city"))[0]))
+            if h:
+                hint[node] = h
+            for anchor in (("actor", getattr(r, f"{s}_actor_id")), ("pair", pair, keys[s])):
+                union(node, first.setdefault(anchor, node))
+    for r in partnerships.itertuples(index=False):
+        t = " ".join(str(getattr(r, c, "") or "") for c in ("city_a", "city_b", "relationship", "themes"))
+        keys = {s: _place_key(getattr(r, f"city_{s}"), getattr(r, f"country_{s}_iso3")) for s in "ab"}
+        pair = frozenset(keys.values())
+        for s in "ab":
+            node = ("P", r.partnership_id, s)
+            text[node], key[node] = t, keys[s]
+            h = PLACE_HINTS.get((r.partnership_id, placement.split_qualifier(getattr(r, f"city_{s}"))[0]))
+            if h:
+                hint[node] = h
+            union(node, first.setdefault(("pair", pair, keys[s]), node))
+    gtext, ghint = {}, {}
+    for node in text:
+        g = find(node)
+        gtext.setdefault(g, []).append(text[node])
+        if node in hint:
+            ghint.setdefault(g, hint[node])
+    actor_ctx, actor_hint, part = {}, {}, {}
+    for node in text:
+        g = find(node)
+        ctx, h = " | ".join(dict.fromkeys(gtext[g])), ghint.get(g)
+        if node[0] == "F":
+            aid = flows.loc[flows["record_id"] == node[1], f"{node[2]}_actor_id"].iloc[0]
+            actor_ctx[aid] = " | ".join(filter(None, (actor_ctx.get(aid, ""), ctx)))
+            if h:
+                actor_hint.setdefault(aid, h)
+        else:
+            part[(node[1], node[2])] = (ctx, h)
+    return actor_ctx, actor_hint, part
+
+
+def build_actors(flows: pd.DataFrame, countries: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
+    """Place every actor by the rule in coop_data/placement.py, with its records' and partnerships' evidence."""
+    actors = placement.actors_of(flows)
+    linked = placement.link_actor_ids(flows, actors)
+    ctx, hints, _ = place_evidence(linked, partnerships)
+    return placement.place_actors(actors, countries, context=ctx, hints=hints)
+
+
+def place_partnerships(p: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates of both sides of each partnership by the same rule as actors (ambiguous: left empty)."""
+    p = p.copy()
+    _, _, evidence = place_evidence(flows, p)
+    for s in ("a", "b"):
+        lat, lon = [], []
+        for r in p.itertuples(index=False):
+            city, iso = getattr(r, f"city_{s}"), getattr(r, f"country_{s}_iso3")
+            ctx, h = evidence.get((r.partnership_id, s), ("", None))
+            ch = placement.choose(city, iso, city, ctx, h) if city and iso else None
+            ok = ch is not None and ch.kind in ("place", "admin1_capital")
+            lat.append(float(ch.row["lat"]) if ok else float("nan"))
+            lon.append(float(ch.row["lon"]) if ok else float("nan"))
+        p[f"latitude_{s}"], p[f"longitude_{s}"] = lat, lon
+    return p
 
 
 def curate_partnerships(dossier: Path) -> pd.DataFrame:
@@ -296,9 +436,6 @@ def curate_partnerships(dossier: Path) -> pd.DataFrame:
     wd = read(dossier / "partnerships_world.csv")
     wd.insert(0, "partnership_id", [f"PW-{i:03d}" for i in range(1, len(wd) + 1)])
     p = pd.concat([cn, wd], ignore_index=True)
-    for s in ("a", "b"):
-        r = places.resolve(p[f"city_{s}"], p[f"country_{s}_iso3"].where(p[f"country_{s}_iso3"] != ""))
-        p[f"latitude_{s}"], p[f"longitude_{s}"] = r["latitude"].values, r["longitude"].values
     p["source_id"] = p["source_url"].map(sid)
     return p
 
@@ -374,9 +511,10 @@ def main(argv=None) -> None:
     flows = curate_flows(dossier)
     v2_flows, v2_excluded = curate_v2.curate_v2(dossier)
     flows = pd.concat([flows, v2_flows], ignore_index=True)
-    actors = build_actors(flows, countries)
-    flows = placement.link_actor_ids(flows, actors)
     partnerships = curate_partnerships(dossier)
+    actors = build_actors(flows, countries, partnerships)
+    flows = placement.link_actor_ids(flows, actors)
+    partnerships = place_partnerships(partnerships, flows)
     funds = curate_funds(dossier)
     facts = curate_facts(dossier)
     sources = build_sources(flows, partnerships, funds)
