@@ -5,6 +5,7 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, alttext
+from coop_data import answers as A
 from coop_data.figures import flow_map
 
 T, num = ui.T, ui.num
@@ -51,6 +52,45 @@ ui.table(
 )
 tot = aggregate.funds_total(f)
 ui.table(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
+
+# Cross-check per fund (as SankeyMATIC checks a node's in against its out): announced against found in the data.
+st.subheader(T("funds.check_head"))
+check = A.fund_crosscheck(f, ui.base_bundle().flows)
+st.caption(T("funds.check_note"))
+ui.table(
+    check.assign(
+        announced=check.apply(
+            lambda r: alttext.qualified(r["announced"], r["amount_qualifier"], r["currency"], lg), axis=1
+        ),
+        found=check["found"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
+        difference=check["difference"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
+        share_found=check["share_found"].map(lambda x: "" if pd.isna(x) else f"{num(x * 100, 1)} %"),
+    )[
+        [
+            "fund_id",
+            "network",
+            "fund_name",
+            "announced",
+            "flows_linked",
+            "flows_with_money",
+            "found",
+            "difference",
+            "share_found",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        c: T(f"funds.check_{c}")
+        for c in ("announced", "flows_linked", "flows_with_money", "found", "difference", "share_found")
+    },
+)
+st.download_button(
+    T("dl.numbers"),
+    data=lambda: check.to_csv(index=False).encode("utf-8"),
+    file_name="funds-crosscheck-numbers.csv",
+    mime="text/csv",
+    key="funds-check-numbers",
+)
 
 st.subheader(T("funds.prog_head"))
 prog = f[f["kind"] == "programme"]
