@@ -16,19 +16,19 @@ flt, view = ui.current()
 b = ui.bundle()
 lg = ui.lang()
 where = flt.describe(b.countries, lg)
+NAMES = dict(zip(b.countries["iso3"], b.countries["name"]))
 st.title(T("nav.answers"))
 st.caption(T("ans.intro"))
 
 
 def cname(iso3: str) -> str:
-    names = dict(zip(b.countries["iso3"], b.countries["name"]))
-    return i18n.country_name(iso3, lg, names.get(iso3, iso3)) if iso3 else "—"
+    return i18n.country_name(iso3, lg, NAMES.get(iso3, iso3)) if iso3 else "—"
 
 
 def numbers_download(df: pd.DataFrame, key: str) -> None:
     """The numbers of one table as CSV (field names as in the data, like every download)."""
     st.download_button(
-        T("dl.numbers"),
+        T("ans.table_csv"),
         data=lambda: export.neutralise(df).to_csv(index=False).encode("utf-8"),
         file_name=f"{key}-numbers.csv",
         mime="text/csv",
@@ -130,7 +130,7 @@ if section == "rank":
             T(
                 "ans.rank_answer",
                 measure=label,
-                name=ui.md_escape(A.entity_labels(rows.head(1), lg)[0]),
+                name=ui.md_escape(A.entity_labels(rows.head(1), lg, NAMES)[0]),
                 value=num(first[by]),
             )
         )
@@ -145,8 +145,9 @@ if section == "rank":
             sub,
             ui.source_line(view),
             lg,
+            NAMES,
         )
-        ui.chart(fig, "answers-rank", alt=A.ranking_alt(rows, by, label, lg))
+        ui.chart(fig, "answers-rank", alt=A.ranking_alt(rows, by, label, T(f"ans.e_{entity}"), lg, NAMES))
     full = rank.sort_values(by, ascending=False)
     if entity == "country":
         full = full.assign(country=full["iso3"].map(cname))[["country", *full.columns]]

@@ -166,10 +166,17 @@ def top(rank: pd.DataFrame, by: str, n: int = 15) -> pd.DataFrame:
 
 
 def ranking_chart(
-    rows: pd.DataFrame, by: str, label: str, title: str, subtitle: str, source: str, lang: str = "en"
+    rows: pd.DataFrame,
+    by: str,
+    label: str,
+    title: str,
+    subtitle: str,
+    source: str,
+    lang: str = "en",
+    countries: dict[str, str] | None = None,
 ) -> go.Figure:
     """Horizontal bars, largest on top, each bar labelled with its value."""
-    names = entity_labels(rows, lang)
+    names = entity_labels(rows, lang, countries)
     fig = go.Figure(
         go.Bar(
             x=rows[by][::-1],
@@ -177,33 +184,46 @@ def ranking_chart(
             orientation="h",
             marker_color="#0072B2",
             text=[number(v, lang) for v in rows[by][::-1]],
-            textposition="auto",
+            textposition="outside",
+            textangle=0,
+            cliponaxis=False,
             hovertemplate="%{y}: %{text} " + escape_text(label) + "<extra></extra>",
         )
     )
     base_layout(fig, title, subtitle, source, height=max(320, 140 + 26 * len(rows)))
-    fig.update_layout(xaxis_title=label, yaxis=dict(automargin=True), showlegend=False)
+    # The values are written on the bars: no x axis, so nothing collides with the source line under the chart.
+    fig.update_layout(xaxis=dict(visible=False), yaxis=dict(automargin=True), showlegend=False)
     return fig
 
 
-def entity_labels(rows: pd.DataFrame, lang: str = "en") -> list[str]:
-    """What a reader sees per row: 'Dalian (China)', 'Germany', or a network's name."""
+def entity_labels(rows: pd.DataFrame, lang: str = "en", names: dict[str, str] | None = None) -> list[str]:
+    """What a reader sees per row: 'Dalian (China)', 'Germany', or a network's name (names: iso3 -> English name)."""
+    names = names or {}
+
+    def cn(c: str) -> str:
+        return country_name(c, lang, names.get(c, c)) if c else "?"
+
     if "place" in rows.columns:
-        return [
-            f"{p} ({country_name(c, lang, c) if c else '?'})" for p, c in zip(rows["place"], rows["iso3"])
-        ]
+        return [f"{p} ({cn(c)})" for p, c in zip(rows["place"], rows["iso3"])]
     if "name" in rows.columns:
         return list(rows["name"])
-    return [country_name(c, lang, c) for c in rows["iso3"]]
+    return [cn(c) for c in rows["iso3"]]
 
 
-def ranking_alt(rows: pd.DataFrame, by: str, label: str, lang: str = "en") -> str:
+def ranking_alt(
+    rows: pd.DataFrame,
+    by: str,
+    label: str,
+    entity: str,
+    lang: str = "en",
+    countries: dict[str, str] | None = None,
+) -> str:
     """The bars in words: how many, and the first five with their values."""
     if rows.empty:
         return t("ans.alt_rank_empty", lang)
-    names = entity_labels(rows, lang)
+    names = entity_labels(rows, lang, countries)
     lst = "; ".join(f"{n}: {number(v, lang)}" for n, v in zip(names[:5], rows[by].iloc[:5]))
-    return t("ans.alt_rank", lang, n=number(len(rows), lang), measure=label, list=lst)
+    return t("ans.alt_rank", lang, n=number(len(rows), lang), entity=entity, measure=label, list=lst)
 
 
 # ---- the place panel -------------------------------------------------------------------------------------------
@@ -468,8 +488,15 @@ def scheme_chart(counts: pd.DataFrame, title: str, subtitle: str, source: str, l
                 textposition="outside",
             )
         )
-    base_layout(fig, title, subtitle, source, height=460)
-    fig.update_layout(barmode="group", yaxis_title=t("unit.flows", lang), legend=dict(orientation="h", y=1.0))
+    base_layout(fig, title, subtitle, source, height=500)
+    fig.update_layout(
+        barmode="group",
+        yaxis=dict(title=t("unit.flows", lang), gridcolor="#eee"),
+        xaxis=dict(tickangle=0, automargin=True),
+        legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
+        margin=dict(b=fig.layout.margin.b + 110),
+    )
+    fig.layout.annotations[0].update(yshift=-80)  # under the direction names and the legend
     return fig
 
 
