@@ -21,6 +21,11 @@ st.title(T("nav.answers"))
 st.caption(T("ans.intro"))
 
 
+def L(key: str) -> str:
+    """A label in this run's language, for widgets' format_func (called later, also outside this run)."""
+    return i18n.t(key, lg)
+
+
 def cname(iso3: str) -> str:
     return i18n.country_name(iso3, lg, NAMES.get(iso3, iso3)) if iso3 else "—"
 
@@ -95,19 +100,19 @@ if place:
 # ---- which question -----------------------------------------------------------------------------------------------
 SECTIONS = ("rank", "gaps", "recip", "schemes", "networks")
 section = st.radio(
-    T("ans.question"), SECTIONS, key="ans_q", horizontal=True, format_func=lambda s: T(f"ans.q_{s}")
+    T("ans.question"), SECTIONS, key="ans_q", horizontal=True, format_func=lambda s: L(f"ans.q_{s}")
 )
 
 
 def rank_label(col: str) -> str:
-    return T(f"ans.col_{col}")
+    return L(f"ans.col_{col}")
 
 
 if section == "rank":
     st.subheader(T("ans.q_rank"))
     c1, c2, c3 = st.columns([2, 3, 1])
     entity = c1.radio(
-        T("ans.entity"), A.ENTITIES, key="ans_entity", horizontal=True, format_func=lambda e: T(f"ans.e_{e}")
+        T("ans.entity"), A.ENTITIES, key="ans_entity", horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
     )
     choices = A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES
     default = "flows" if entity == "network" else "flows_received"
@@ -165,7 +170,7 @@ elif section == "gaps":
         T("ans.gap_country"),
         ["", *countries],
         key="ans_gap_country",
-        format_func=lambda c: T("ans.all_countries") if not c else cname(c),
+        format_func=lambda c: L("ans.all_countries") if not c else cname(c),
     )
     if pick:
         pw = pw[pw["iso3"] == pick]
@@ -195,7 +200,7 @@ elif section == "gaps":
         T("map.measure"),
         list(aggregate.MEASURES),
         key="ans_pm_measure",
-        format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+        format_func=lambda m: f"{L('measure.' + m)} ({L('unit.' + aggregate.MEASURES[m][1])})",
     )
     pm = A.help_per_million(view, b.countries, measure)
     pop_line = T("ans.pop_source", version=A.gazetteer_population()[1])
