@@ -229,6 +229,28 @@ elif section == "recip":
     if pairs.empty:
         st.info(T("pa.recip_none"))
     else:
+        with_ratio = pairs[pairs["return_ratio"].notna()]
+        st.markdown(T("ans.recip_answer", n=num(len(pairs)), k=num(len(with_ratio))))
+        st.caption(f"{where} {T('ans.recip_note')} {T('ans.ratio_note')}")
+        table = pairs.assign(
+            ratio=[A.ratio_text(r, lg) for r in pairs.itertuples()],
+            order=pairs["order_certain"].map(lambda c: T("ans.order_sure") if c else T("ans.order_unsure")),
+        )
+        cols = ["first_giver", "first_receiver", "ratio", "order"]
+        for i in (1, 2):
+            cols += [
+                f"date_label_{i}",
+                f"aid_kind_{i}",
+                f"quantity_{i}",
+                f"quantity_unit_{i}",
+                f"amount_eur_{i}",
+            ]
+        cols += ["record_id_1", "record_id_2", "source_url_1", "source_url_2"]
+        shown(table[cols])
+        st.caption(ui.source_line(A.reciprocity_flows(view, pairs)))
+        numbers_download(
+            pairs.drop(columns=["date_start_1", "date_start_2", "date_end_1", "date_end_2"]), "answers-recip"
+        )
         legs = A.reciprocity_flows(view, pairs)
         sub = f"{where} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('ans.recip_map_note')}"
         fig, _ = flow_map(
@@ -242,27 +264,6 @@ elif section == "recip":
             lang=lg,
         )
         ui.chart(fig, "answers-recip-map", geo=True, alt=alttext.flows_summary(legs, "flows", lang=lg))
-        with_ratio = pairs[pairs["return_ratio"].notna()]
-        st.markdown(T("ans.recip_answer", n=num(len(pairs)), k=num(len(with_ratio))))
-        st.caption(f"{where} {T('pa.recip_note')} {T('ans.ratio_note')}")
-        table = pairs.assign(
-            ratio=[A.ratio_text(r, lg) for r in pairs.itertuples()],
-            order=pairs["order_certain"].map(lambda c: T("ans.order_sure") if c else T("ans.order_unsure")),
-        )
-        cols = ["first_giver", "first_receiver"]
-        for i in (1, 2):
-            cols += [
-                f"date_label_{i}",
-                f"aid_kind_{i}",
-                f"quantity_{i}",
-                f"quantity_unit_{i}",
-                f"amount_eur_{i}",
-            ]
-        cols += ["ratio", "order", "record_id_1", "record_id_2", "source_url_1", "source_url_2"]
-        shown(table[cols])
-        numbers_download(
-            pairs.drop(columns=["date_start_1", "date_start_2", "date_end_1", "date_end_2"]), "answers-recip"
-        )
     ui.downloads(view, flt, "answers-recip")
 
 elif section == "schemes":
@@ -305,7 +306,7 @@ else:
         d.assign(
             kind=d["kind"].map(lambda k: T(f"ans.kind_{k}")),
             note=d["flows_in_data"].map(lambda n: T("ans.no_flow") if n == 0 else ""),
-        )[["name", "kind", "flows_in_data", "flows_in_view", "note", "value"]]
+        )[["name", "note", "flows_in_data", "flows_in_view", "kind", "value"]]
     )
     st.caption(T("funds.chart_source", n=num(b.funds["source_url"].nunique()), data=ui.dataset_label()))
     ui.downloads(view, flt, "answers-networks", table=d)

@@ -125,10 +125,11 @@ def fund_names(funds: pd.DataFrame | None) -> dict[str, str]:
     """NF-… id -> a readable name: the network and the fund's own name."""
     if funds is None or funds.empty:
         return {}
-    return {
-        r.fund_id: f"{r.network} — {r.fund_name}" if r.fund_name else str(r.network)
-        for r in funds.itertuples()
-    }
+    out = {}
+    for r in funds.itertuples():
+        net = re.sub(r"^\(city programme\)\s*", "", str(r.network))  # the kind column says so
+        out[r.fund_id] = f"{net} — {r.fund_name}" if r.fund_name else net
+    return out
 
 
 def _network_rows(flows: pd.DataFrame) -> pd.DataFrame:
@@ -332,8 +333,11 @@ def countries_partnered_without_flow(flows: pd.DataFrame, partnerships: pd.DataF
 
 
 def single_partner(flows: pd.DataFrame) -> pd.DataFrame:
-    """Places that received help from one partner only (flows of a programme total with details not counted)."""
-    f = flows[~flows["overlaps_details"]]
+    """Places that received help from one partner only (flows of a programme total with details not counted).
+
+    A recipient that is a network or a group of cities ("28 Ibero-American member cities of UCCI") is not a place.
+    """
+    f = flows[~flows["overlaps_details"] & (flows["recipient_level"].astype(str) != "network")]
     cols = ["place", "iso3", "partner", "partner_iso3", "flows_received"]
     if f.empty:
         return pd.DataFrame(columns=cols)
@@ -431,13 +435,13 @@ def scheme_changes(
     ch = f1[d1 != d2]
     cols = [
         "record_id",
+        f"direction_{s1}",
+        f"direction_{s2}",
+        "reason",
         "donor_label",
         "donor_country_iso3",
         "recipient_label",
         "recipient_country_iso3",
-        f"direction_{s1}",
-        f"direction_{s2}",
-        "reason",
         "source_url",
     ]
     if ch.empty:
@@ -480,7 +484,7 @@ def scheme_chart(counts: pd.DataFrame, title: str, subtitle: str, source: str, l
     for s, colour in zip([c for c in counts.columns if c in classify.SCHEMES], ("#0072B2", "#E69F00")):
         fig.add_trace(
             go.Bar(
-                x=[t(f"dir.{d}", lang) for d in counts["direction"]],
+                x=[escape_text(t(f"dir.{d}", lang)).replace(" (", "<br>(") for d in counts["direction"]],
                 y=counts[s],
                 name=t(f"scheme.{s}", lang),
                 marker_color=colour,
@@ -535,7 +539,7 @@ def network_directory(
         out["flows_in_view"] = (
             out["value"].map(_network_rows(view).groupby("network").size()).fillna(0).astype(int)
         )
-    return out.sort_values(["name", "value"], key=lambda s: s.str.lower()).reset_index(drop=True)
+    return out.sort_values(["name", "value"], key=lambda s: s.map(place_key)).reset_index(drop=True)
 
 
 def fund_crosscheck(funds: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
