@@ -497,10 +497,10 @@ def scheme_chart(counts: pd.DataFrame, title: str, subtitle: str, source: str, l
         barmode="group",
         yaxis=dict(title=t("unit.flows", lang), gridcolor="#eee"),
         xaxis=dict(tickangle=0, automargin=True),
-        legend=dict(orientation="h", x=0, y=-0.12, yanchor="top"),
-        margin=dict(b=fig.layout.margin.b + 110),
+        legend=dict(x=1, xanchor="right", y=1, yanchor="top"),  # top right, over the small bars
+        margin=dict(b=fig.layout.margin.b + 60),
     )
-    fig.layout.annotations[0].update(yshift=-80)  # under the direction names and the legend
+    fig.layout.annotations[0].update(yshift=-50)  # under the direction names
     return fig
 
 
