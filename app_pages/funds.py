@@ -57,37 +57,46 @@ ui.table(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
 st.subheader(T("funds.check_head"))
 check = A.fund_crosscheck(f, ui.base_bundle().flows)
 st.caption(T("funds.check_note"))
+shown = check.assign(
+    fund=check["fund_id"].map(A.fund_names(f)),
+    announced=check.apply(
+        lambda r: alttext.qualified(r["announced"], r["amount_qualifier"], r["currency"], lg), axis=1
+    ),
+    found=check["found"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
+    difference=check["difference"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
+    share_found=check["share_found"].map(lambda x: "" if pd.isna(x) else f"{num(x * 100, 1)} %"),
+)
 ui.table(
-    check.assign(
-        announced=check.apply(
-            lambda r: alttext.qualified(r["announced"], r["amount_qualifier"], r["currency"], lg), axis=1
-        ),
-        found=check["found"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
-        difference=check["difference"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
-        share_found=check["share_found"].map(lambda x: "" if pd.isna(x) else f"{num(x * 100, 1)} %"),
-    )[
+    shown[
         [
-            "fund_id",
-            "network",
-            "fund_name",
+            "fund",
             "announced",
-            "flows_linked",
-            "flows_with_money",
             "found",
             "difference",
             "share_found",
+            "flows_linked",
+            "flows_with_money",
+            "fund_id",
         ]
     ],
     hide_index=True,
     column_config={
         c: T(f"funds.check_{c}")
-        for c in ("announced", "flows_linked", "flows_with_money", "found", "difference", "share_found")
+        for c in (
+            "fund",
+            "announced",
+            "found",
+            "difference",
+            "share_found",
+            "flows_linked",
+            "flows_with_money",
+        )
     },
 )
 st.download_button(
-    T("dl.numbers"),
+    T("ans.table_csv"),
     data=lambda: check.to_csv(index=False).encode("utf-8"),
-    file_name="funds-crosscheck-numbers.csv",
+    file_name="funds-crosscheck.csv",
     mime="text/csv",
     key="funds-check-numbers",
 )
