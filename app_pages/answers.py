@@ -60,7 +60,13 @@ def caveat() -> None:
 
 
 # ---- a place's panel, first: it opens where the reader is looking -------------------------------------------------
-opts = A.place_options(b.flows, b.partnerships)
+@st.cache_resource(show_spinner=False, max_entries=16, ttl=3600)
+def place_choices(dataset_id: str, scope: str, _b) -> list[tuple[str, str]]:
+    """Every place of the data, once per dataset view (a scan of every flow otherwise on every rerun)."""
+    return A.place_options(_b.flows, _b.partnerships)
+
+
+opts = place_choices(*ui.scope(), b)
 place = st.selectbox(
     T("ans.search"),
     opts,
@@ -124,7 +130,7 @@ if section == "rank":
         format_func=rank_label,
     )
     n_top = int(c3.number_input(T("ans.top_n"), 5, 50, 15, step=5, key="ans_top"))
-    rank = A.ranking(view, entity, b.funds)
+    rank = ui.per_view(A.ranking, entity, b.funds)
     rows = A.top(rank, by, n_top)
     label = rank_label(by)
     if rows.empty:
@@ -163,8 +169,8 @@ if section == "rank":
 elif section == "gaps":
     st.subheader(T("ans.q_gaps"))
     caveat()
-    pw = A.partnered_without_flow(view, b.partnerships)
-    cw = A.countries_partnered_without_flow(view, b.partnerships)
+    pw = ui.per_view(A.partnered_without_flow, b.partnerships)
+    cw = ui.per_view(A.countries_partnered_without_flow, b.partnerships)
     countries = sorted(set(pw["iso3"]) - {""}, key=cname)
     pick = st.selectbox(
         T("ans.gap_country"),
@@ -187,7 +193,7 @@ elif section == "gaps":
     numbers_download(cw, "answers-gap-countries")
 
     st.markdown("#### " + T("ans.single_head"))
-    sp = A.single_partner(view)
+    sp = ui.per_view(A.single_partner)
     if pick:
         sp = sp[sp["iso3"] == pick]
     st.caption(f"{where} {T('ans.single_note', n=num(len(sp)))}")
@@ -202,7 +208,7 @@ elif section == "gaps":
         key="ans_pm_measure",
         format_func=lambda m: f"{L('measure.' + m)} ({L('unit.' + aggregate.MEASURES[m][1])})",
     )
-    pm = A.help_per_million(view, b.countries, measure)
+    pm = ui.per_view(A.help_per_million, b.countries, measure)
     pop_line = T("ans.pop_source", version=A.gazetteer_population()[1])
     low = pm[pm["far_below"]]
     st.caption(
@@ -225,7 +231,7 @@ elif section == "gaps":
 
 elif section == "recip":
     st.subheader(T("ans.q_recip"))
-    pairs = aggregate.reciprocity_pairs(view)
+    pairs = ui.per_view(aggregate.reciprocity_pairs)
     if pairs.empty:
         st.info(T("pa.recip_none"))
     else:

@@ -384,9 +384,9 @@ def help_per_million(
     g = v.groupby(flows["recipient_country_iso3"].astype(str)).sum()
     g = g[(g.index != "") & (g > 0)]
     reg = countries.set_index("iso3")["region"]
-    out = pd.DataFrame({"iso3": g.index, "received": g.values})
+    out = pd.DataFrame({"iso3": g.index.astype(str), "received": g.values.astype(float)})
     out["region"] = out["iso3"].map(reg).fillna("unknown")
-    out["population"] = out["iso3"].map(pop)
+    out["population"] = out["iso3"].map(pop).astype(float)
     out["per_million"] = out["received"] / (out["population"] / 1e6)
     out["region_median"] = out.groupby("region")["per_million"].transform("median")
     out["region_countries"] = out.groupby("region")["per_million"].transform("count")

@@ -324,3 +324,12 @@ def test_every_section_speaks_the_chosen_language(lang, section):
 def test_the_language_check_can_fail_on_this_page():
     text = _page_text(answers_page({}, "gaps"))
     assert len([f for f in _english_fragments("fr") if f in text]) >= 5
+
+
+@pytest.mark.parametrize("section", SECTIONS)
+def test_every_section_copes_with_a_filter_that_matches_nothing(section):
+    at = answers_page({"city": "no such place anywhere"}, section)
+    at.session_state["ans_place"] = ("Dalian", "CHN")
+    at.run()
+    assert not at.exception, [e.value for e in at.exception]
+    assert "Flows given: **0** · received: **0**" in at.markdown[0].value
