@@ -166,6 +166,15 @@ def top(rank: pd.DataFrame, by: str, n: int = 15) -> pd.DataFrame:
     return r.head(n).reset_index(drop=True)
 
 
+def _short(name: str, width: int = 40) -> str:
+    """A bar's label that fits a phone: a long place name cut, its country kept ("Czech border distric… (Czechia)")."""
+    if len(name) <= width:
+        return name
+    cut = name.rfind(" (") if name.endswith(")") else -1
+    tail = name[cut:] if 0 < cut and len(name) - cut < width // 2 else ""
+    return name[: width - len(tail) - 1].rstrip() + "…" + tail
+
+
 def ranking_chart(
     rows: pd.DataFrame,
     by: str,
@@ -181,14 +190,15 @@ def ranking_chart(
     fig = go.Figure(
         go.Bar(
             x=rows[by][::-1],
-            y=[escape_text(n) for n in names[::-1]],
+            y=[escape_text(_short(n)) for n in names[::-1]],
+            customdata=[escape_text(n) for n in names[::-1]],
             orientation="h",
             marker_color="#0072B2",
             text=[number(v, lang) for v in rows[by][::-1]],
             textposition="outside",
             textangle=0,
             cliponaxis=False,
-            hovertemplate="%{y}: %{text} " + escape_text(label) + "<extra></extra>",
+            hovertemplate="%{customdata}: %{text} " + escape_text(label) + "<extra></extra>",
         )
     )
     base_layout(fig, title, subtitle, source, height=max(320, 140 + 26 * len(rows)))

@@ -333,3 +333,15 @@ def test_every_section_copes_with_a_filter_that_matches_nothing(section):
     at.run()
     assert not at.exception, [e.value for e in at.exception]
     assert "Flows given: **0** · received: **0**" in at.markdown[0].value
+
+
+def test_ranking_chart_labels_fit_a_phone_and_keep_the_full_name_in_the_hover(bundle):
+    rows = answers.top(answers.ranking(bundle.flows, "place"), "flows_received", 50)
+    cn = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
+    names = answers.entity_labels(rows, "en", cn)
+    fig = answers.ranking_chart(rows, "flows_received", "flows received", "t", "s", "src", "en", cn)
+    bar = fig.data[0]
+    assert all(len(y) <= 40 for y in bar.y) and list(bar.customdata) == names[::-1]
+    long = [n for n in names if len(n) > 40 and n.endswith(")")]
+    assert long and all(y.endswith(")") for y, n in zip(bar.y, names[::-1]) if n in long)
+    assert list(bar.x) == list(rows["flows_received"][::-1])
