@@ -190,6 +190,9 @@ elif section == "gaps":
     st.markdown("#### " + T("ans.gap_countries_head"))
     st.caption(f"{where} {T('ans.gap_countries_note', n=num(len(cw)))} {T('ans.gap_members')}")
     shown(cw.assign(country=cw["iso3"].map(cname))[["country", *cw.columns]])
+    ids = {i for v in cw["partnership_ids"] for i in v.split("; ")}
+    cw_urls = b.partnerships.loc[b.partnerships["partnership_id"].isin(ids), "source_url"].nunique()
+    st.caption(T("funds.chart_source", n=num(cw_urls), data=ui.dataset_label()))
     numbers_download(cw, "answers-gap-countries")
 
     st.markdown("#### " + T("ans.single_head"))

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext
+from coop_data import aggregate, alttext, export
 from coop_data import answers as A
 from coop_data.figures import flow_map
 
@@ -92,6 +92,14 @@ ui.table(
             "flows_with_money",
         )
     },
+)
+linked_urls = set(ui.base_bundle().flows.loc[lambda d: d["fund_id"] != "", "source_url"])
+st.caption(
+    T(
+        "funds.chart_source",
+        n=num(len(linked_urls | set(f["source_url"]))),
+        data=T("data.bundled", version=export.VERSION),
+    )
 )
 st.download_button(
     T("ans.table_csv"),
