@@ -42,9 +42,12 @@ else:
         scenes, title = story.from_body(saved), saved["title"]
 
 try:
-    n = min(max(int(params.get("scene", "1")), 1), max(len(scenes), 1))
+    asked = int(params.get("scene", "1"))
 except ValueError:
-    n = 1
+    asked = 0
+n = min(max(asked, 1), max(len(scenes), 1))
+if scenes and asked != n:
+    st.warning(T("story.bad_scene", v=str(params.get("scene"))[:20], total=len(scenes)), icon="⚠️")
 present = params.get("present") == "1"
 
 
