@@ -17,14 +17,10 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate, classify
+from . import aggregate, classify, money
 from .figures.common import base_layout, escape_text
 from .i18n import country_name, number, t
 
-CASH_KINDS = (
-    "cash",
-    "grant_call",
-)  # money handed over as money; any other row's amount is what was given in kind
 # Ranking columns: (key, side) with side "given"/"received" for places and countries.
 PLACE_MEASURES = (
     "flows_given",
@@ -56,7 +52,7 @@ def place_key(name: str) -> str:
 def _values(flows: pd.DataFrame) -> pd.DataFrame:
     """Per row: the flow count (0 for a programme total with details), cash and in-kind EUR, masks, patients."""
     eur = aggregate.measure_values(flows, "eur")
-    cash = flows["aid_kind"].astype(str).isin(CASH_KINDS)
+    cash = money.is_cash(flows["aid_kind"])  # cash and grants; any other amount is the worth of goods
     return pd.DataFrame(
         {
             "flows": aggregate.measure_values(flows, "flows"),
@@ -556,7 +552,8 @@ def fund_crosscheck(funds: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     """Per fund with an announced amount: the transfers found in the data against it, and the difference.
 
     Transfers are delivered flows linked to the fund or to another version of it (one version group counts
-    once, against its current version); compared only where the fund is in EUR, as every flow has its EUR value.
+    once, against its current version), at the value the totals count (counted_eur); compared only where the
+    fund is in EUR, as every flow has its EUR value.
     """
     f = funds[funds["is_current_version"] & funds["amount"].notna()]
     group = dict(
@@ -567,8 +564,8 @@ def fund_crosscheck(funds: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
     rows = []
     for r in f.itertuples():
         mine = linked[linked["group"] == group.get(r.fund_id, r.fund_id)]
-        counted = mine[mine["counted"]]
-        found = float(counted["amount_eur"].sum()) if r.currency == "EUR" else float("nan")
+        eur = mine["counted_eur"].fillna(0.0)  # delivered, a programme total at its rest: nothing twice
+        found = float(eur.sum()) if r.currency == "EUR" else float("nan")
         rows.append(
             {
                 "fund_id": r.fund_id,
@@ -578,7 +575,7 @@ def fund_crosscheck(funds: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
                 "amount_qualifier": r.amount_qualifier,
                 "currency": r.currency,
                 "flows_linked": len(mine),
-                "flows_with_money": int(counted["amount_eur"].notna().sum()),
+                "flows_with_money": int((eur > 0).sum()),
                 "found": found,
                 "difference": r.amount - found if r.currency == "EUR" else float("nan"),
                 "share_found": found / r.amount if r.currency == "EUR" and r.amount else float("nan"),
