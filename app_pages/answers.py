@@ -171,6 +171,19 @@ elif section == "gaps":
     caveat()
     pw = ui.per_view(A.partnered_without_flow, b.partnerships)
     cw = ui.per_view(A.countries_partnered_without_flow, b.partnerships)
+    # A filter on the recipient's country or region asks about those places only: the others received nothing
+    # *in this view* by construction, and listing them would read as a gap.
+    region = dict(zip(b.countries["iso3"], b.countries["region"]))
+
+    def asked(df: pd.DataFrame) -> pd.DataFrame:
+        keep = pd.Series(True, index=df.index)
+        if flt.recipient_country:
+            keep &= df["iso3"].isin(flt.recipient_country)
+        if flt.recipient_region:
+            keep &= df["iso3"].map(region).fillna("unknown").isin(flt.recipient_region)
+        return df[keep]
+
+    pw, cw = asked(pw), asked(cw)
     countries = sorted(set(pw["iso3"]) - {""}, key=cname)
     pick = st.selectbox(
         T("ans.gap_country"),
@@ -196,7 +209,7 @@ elif section == "gaps":
     numbers_download(cw, "answers-gap-countries")
 
     st.markdown("#### " + T("ans.single_head"))
-    sp = ui.per_view(A.single_partner)
+    sp = asked(ui.per_view(A.single_partner))
     if pick:
         sp = sp[sp["iso3"] == pick]
     st.caption(f"{where} {T('ans.single_note', n=num(len(sp)))}")

@@ -345,3 +345,11 @@ def test_ranking_chart_labels_fit_a_phone_and_keep_the_full_name_in_the_hover(bu
     long = [n for n in names if len(n) > 40 and n.endswith(")")]
     assert long and all(y.endswith(")") for y, n in zip(bar.y, names[::-1]) if n in long)
     assert list(bar.x) == list(rows["flows_received"][::-1])
+
+
+def test_gap_finder_asks_about_the_filtered_recipient_country_only(bundle):
+    iso3, rows = gap_country(bundle)
+    at = answers_page({"recipient_country": iso3}, "gaps")
+    shown = at.dataframe[0].value
+    assert set(shown["country"]) == {country(bundle, iso3)} and set(shown["place"]) == set(rows["place"])
+    assert set(at.dataframe[1].value["country"]) <= {country(bundle, iso3)}
