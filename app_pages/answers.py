@@ -48,9 +48,10 @@ def shown(df: pd.DataFrame, **config) -> None:
     for c, label in labels.items():
         given = cfg.get(c)
         cfg[c] = {**(given if isinstance(given, dict) else {}), "label": label}
+    links = {"source_url_1": T("pa.ab_source"), "source_url_2": T("pa.ba_source")}  # the two legs of a pair
     for c in df.columns:
         if str(c).startswith("source_url"):
-            cfg[c] = st.column_config.LinkColumn(T("col.source"))
+            cfg[c] = st.column_config.LinkColumn(links.get(c, T("col.source")))
     ui.table(ui.categories_in_language(ui.dates_in_language(df)), hide_index=True, column_config=cfg)
 
 
