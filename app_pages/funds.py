@@ -62,8 +62,10 @@ shown = check.assign(
     announced=check.apply(
         lambda r: alttext.qualified(r["announced"], r["amount_qualifier"], r["currency"], lg), axis=1
     ),
-    found=check["found"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
-    difference=check["difference"].map(lambda x: "" if pd.isna(x) else f"{num(x)} EUR"),
+    found=check["found"].map(lambda x: "" if pd.isna(x) else alttext.qualified(x, "exact", "EUR", lg)),
+    difference=check["difference"].map(
+        lambda x: "" if pd.isna(x) else alttext.qualified(x, "exact", "EUR", lg)
+    ),
     share_found=check["share_found"].map(lambda x: "" if pd.isna(x) else f"{num(x * 100, 1)} %"),
 )
 ui.table(
