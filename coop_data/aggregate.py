@@ -437,6 +437,8 @@ def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     totals and cancelled flows are left out. The first leg is the one whose
     date range ends first; `order_certain` is False when the two date ranges
     overlap (e.g. a year-only date), so the order is not claimed.
+    `return_ratio` is what came back over what was given (leg 2 / leg 1) where both legs carry a quantity of the
+    same unit family (masks with masks), else where both carry money (EUR); `ratio_unit` names it.
     """
     f = flows[~flows["is_aggregate"] & (flows["status"] != "cancelled")].copy()
     f["a"] = f["donor_label"].astype(str)
@@ -451,14 +453,22 @@ def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
         "aid_kind",
         "quantity",
         "quantity_unit",
+        "amount_eur",
         "status",
         "source_url",
     ]
-    legs = f[cols]
+    legs = f[cols].assign(unit_family=unit_family(f["quantity_unit"]))
     m = legs.merge(legs, left_on=["a", "b"], right_on=["b", "a"], suffixes=("_1", "_2"))
     far = pd.Timestamp("2100-01-01")
     e1, e2 = m["date_end_1"].fillna(far), m["date_end_2"].fillna(far)
     m = m[(e1 < e2) | ((e1 == e2) & (m["record_id_1"] < m["record_id_2"]))].copy()
     m["order_certain"] = m["date_end_1"] < m["date_start_2"]
     m = m.rename(columns={"a_1": "first_giver", "b_1": "first_receiver"})
+    same = (m["unit_family_1"] == m["unit_family_2"]) & (m["unit_family_1"] != "")
+    qty = same & (m["quantity_1"] > 0) & (m["quantity_2"] > 0)
+    eur = ~qty & (m["amount_eur_1"] > 0) & (m["amount_eur_2"] > 0)
+    m["return_ratio"] = (m["quantity_2"] / m["quantity_1"]).where(
+        qty, (m["amount_eur_2"] / m["amount_eur_1"]).where(eur)
+    )
+    m["ratio_unit"] = m["unit_family_1"].where(qty, pd.Series("EUR", index=m.index).where(eur, ""))
     return m.drop(columns=["a_2", "b_2"]).sort_values(["date_end_1", "record_id_1"]).reset_index(drop=True)
