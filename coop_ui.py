@@ -15,7 +15,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from coop_data import datasets, export, filters, i18n
+from coop_data import answers, datasets, export, filters, i18n
 from coop_data.figures import geo_config, highlight
 from coop_data.figures.common import GEO_BUNDLE_URL
 from coop_data.figures.render import FORMATS as RENDER_FORMATS
@@ -64,7 +64,13 @@ def flows_for_scheme(scheme: str, dataset_id: str = "", scope: str = "bundled") 
 def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
     """Sidebar choices of one dataset view, computed once (a million-row scan per rerun otherwise)."""
     b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
-    return filters.options(b.flows, b.countries)
+    out = filters.options(b.flows, b.countries)
+    # Networks by name, every one the data knows (funds with no flow too, said as such): never "NF-33".
+    nets = answers.network_directory(b.flows, b.funds)
+    out["network"] = nets["value"].tolist()
+    out["network_name"] = nets["name"].tolist()
+    out["network_flows"] = nets["flows_in_data"].tolist()
+    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
@@ -368,10 +374,17 @@ def _draw_dimension(sb, d: filters.Dimension, flt: filters.Filter, opts: dict, n
         months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
         sb.selectbox(label, months, key=key, format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
     elif d.kind == "list":
+        no_flow = f" ({i18n.t('sb.network_no_flow', lg)})"
+        net_names = {
+            v: name + ("" if n else no_flow)
+            for v, name, n in zip(opts["network"], opts["network_name"], opts["network_flows"])
+        }
 
         def word(x: str) -> str:
             if d.values == "country":
                 return names.get(x, x)
+            if d.attr == "network":
+                return net_names.get(x, x)
             return i18n.category(d.values, x, lg) if d.values else x
 
         choices = opts[d.attr]
