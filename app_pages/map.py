@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, i18n
+from coop_data import aggregate, alttext, doubts, i18n
 from coop_data.figures import flow_map
 from coop_data.figures.flowmap import arcs_table
 
@@ -105,6 +105,7 @@ if place or country:
             ]
         )
     )
+    shown = doubts.with_doubts(shown, mine, b.sources, ui.lang())  # flags and weaker sources, in words
     ui.table(
         shown,
         hide_index=True,

@@ -191,3 +191,30 @@ def test_tracking_parameters_are_stripped_and_the_original_kept(bundle):
 )
 def test_clean_url(url, clean):
     assert curate.clean_url(url) == clean
+
+
+# --- shown to users --------------------------------------------------------------------------------
+
+
+def test_explorer_shows_flags_and_weaker_sources_in_the_language():
+    from test_app import app
+
+    at = app("app_pages/explorer.py", {"lang": "fr"})
+    assert not at.exception
+    df = at.dataframe[0].value.set_index("record_id")
+    assert df.at["CN-0272", "flags"] == i18n.t("flag.donation_or_sale_unclear", "fr")
+    assert df.at["WD-0002", "stability"] == i18n.t("stability.listing_page", "fr")
+    assert df.at["CN-0001", "flags"] == "" and df.at["CN-0001", "stability"] == ""
+
+
+def test_methods_page_shows_the_status_rule_and_the_changes():
+    from test_app import app
+
+    at = app("app_pages/methods.py", {"lang": "es"})
+    assert not at.exception
+    text = " ".join(m.value for m in at.markdown)
+    assert i18n.t("me.status_head", "es") in [s.value for s in at.subheader]
+    assert "**en camino**" in text and "3 filas" in text  # three dossier notes decide a status
+    changes = next(d.value for d in at.dataframe if "v01_value" in d.value.columns)
+    assert (changes["field"] == "status").sum() == 16 and "WD-0080" in set(changes["record_id"])
+    assert "(9 de 348)" in text  # weaker sources: 6 lists, 2 hosts, 1 malformed
