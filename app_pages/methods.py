@@ -1,5 +1,6 @@
 """Methods & sources: data dictionary, classification schemes, exchange rates, placement rules, gaps, bibliography, licence."""
 
+import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
@@ -27,10 +28,9 @@ st.markdown(
 )
 if "flags" in b.flows:
     flagged = b.flows["flags"].fillna("").astype(str)
-    codes = sorted({c for v in flagged for c in v.split(";") if c})
-    st.markdown(
-        T("me.doubts", n=ui.num((flagged != "").sum()), flags="; ".join(T(f"flag.{c}") for c in codes))
-    )
+    counts = pd.Series([c for v in flagged for c in v.split(";") if c]).value_counts()
+    listed = "".join(f"\n- {T(f'flag.{c}')} ({ui.num(k)})" for c, k in counts.items())
+    st.markdown(T("me.doubts", n=ui.num((flagged != "").sum()), flags=listed))
 if len(b.changes):
     st.markdown(f"**{T('me.changes_head')}**")
     is_status = b.changes["field"] == "status"
