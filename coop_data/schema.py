@@ -237,7 +237,6 @@ FLOWS = Table(
             "flags",
             "string",
             "Doubts on this record, ';'-separated codes: " + ", ".join(FLAGS) + " (labels in the interface).",
-            pattern=r"^(?:(?:" + "|".join(FLAGS) + r")(?:;|$))*$",
         ),
         Field("flag_note", "string", "The doubt behind each flag, in the dossier's words."),
         Field("donor_actor_id", "string", "actors.actor_id of the donor.", required=True),
