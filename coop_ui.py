@@ -130,6 +130,8 @@ def _data_params(params: dict[str, str]) -> tuple[str, str, list[str]]:
     if sc and sc not in datasets.SCOPES:
         notices.append(T("ui.bad_scope", v=sc[:20]))
         sc = ""
+    if params.get("lang") and params["lang"] not in i18n.LANGS:
+        notices.append(T("ui.bad_lang", v=params["lang"][:20], langs=", ".join(i18n.LANGS)))
     return ds_id, (sc or ("imported" if ds_id else "bundled")), notices
 
 

@@ -7,7 +7,7 @@ import secrets
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, story
+from coop_data import aggregate, pages, story
 from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
 
@@ -42,9 +42,12 @@ else:
         scenes, title = story.from_body(saved), saved["title"]
 
 try:
-    n = min(max(int(params.get("scene", "1")), 1), max(len(scenes), 1))
+    asked = int(params.get("scene", "1"))
 except ValueError:
-    n = 1
+    asked = 0
+n = min(max(asked, 1), max(len(scenes), 1))
+if scenes and asked != n:
+    st.warning(T("story.bad_scene", v=str(params.get("scene"))[:20], total=len(scenes)), icon="⚠️")
 present = params.get("present") == "1"
 
 
@@ -96,7 +99,7 @@ else:
         help=T("story.present_help"),
     )
     c4.page_link(
-        f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py",
+        pages.by_slug(story.PAGE_OF_CHART[sc.chart]).file,
         label=T("story.open_view"),
         icon=":material/open_in_new:",
         query_params={

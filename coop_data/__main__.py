@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from . import aggregate, datasets, export, filters, importer
-from .interchange import InputError, validate_file
+from . import aggregate, datasets, export, filters, importer, pipeline
+from .interchange import InputError
 from .load import load_bundle
 from .store import Store
 
@@ -99,6 +100,8 @@ def main(argv=None) -> int:
     im = sub.add_parser(
         "import",
         help="check a flows or partnerships file (CSV/XLSX) and store the valid rows as a private dataset",
+        epilog="exit status: 0 stored; 2 the file cannot be read or an argument is wrong; "
+        "3 nothing stored (no row can be imported: the message says why)",
     )
     im.add_argument("file")
     im.add_argument("--json", action="store_true")
@@ -135,6 +138,11 @@ def main(argv=None) -> int:
         default=[],
         metavar="NAME|ISO3=GEONAMEID",
         help="pick a place for an ambiguous name (repeatable)",
+    )
+    im.add_argument(
+        "--use-remembered",
+        action="store_true",
+        help="apply the mapping you used last time for a file with the same headers (default: guess from the headers)",
     )
     im.add_argument("--store", help="database file (default: $COOP_DATA_STORE or var/coop_store.sqlite)")
     sp = sub.add_parser(
@@ -228,7 +236,7 @@ def main(argv=None) -> int:
 
     if args.cmd == "validate":
         try:
-            _, rep, unplaced = validate_file(args.file)
+            prep = pipeline.validate_file(args.file)
         except InputError as err:
             res = {
                 "file": args.file,
@@ -241,7 +249,8 @@ def main(argv=None) -> int:
                 f"{args.file}: {err}", file=sys.stderr
             )
             return 2
-        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced}
+        rep, unplaced, why = prep.report, prep.unplaced.to_dict("records"), pipeline.refusal(prep)
+        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced, "refused": why and str(why)}
         if args.json:
             print(json.dumps(res, indent=1, ensure_ascii=False))
         else:
@@ -254,13 +263,15 @@ def main(argv=None) -> int:
                 print(
                     f"  row {u['row']}, column {u['column']}: '{u['name']}' not found in the offline gazetteer (left unplaced, not an error)"
                 )
-        return 0 if not rep.problems else 1
+            if why:
+                print(f"{args.file}: {why}", file=sys.stderr)
+        return 0 if not rep.problems and not why else 1
 
     if args.cmd == "export":
         if args.dataset:
             b, ds = datasets.open_bundle(args.dataset, args.scope, Store(args.store))
             if ds is None:
-                print(f"no dataset with id {args.dataset!r} in {Store(args.store).path}", file=sys.stderr)
+                print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
                 return 2
         else:
             b = load_bundle()
@@ -323,8 +334,7 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 def _import(args) -> int:
     from pathlib import Path
 
-    from . import columns, placement
-    from .interchange import read_upload
+    from . import placement
 
     try:
         data = Path(args.file).read_bytes()
@@ -332,18 +342,19 @@ def _import(args) -> int:
         print(f"cannot open {args.file}: {err.strerror}", file=sys.stderr)
         return 2
     store = Store(args.store)
+    fail = {"file": args.file, "imported": 0, "set_aside": 0, "unplaced": 0, "stored": False}
     try:
-        raw = read_upload(args.file, data)
+        raw = pipeline.read(args.file, data)
     except InputError as err:
-        res = {"file": args.file, "error": str(err), "imported": 0, "set_aside": 0, "unplaced": 0}
-        print(json.dumps(res, ensure_ascii=False)) if args.json else print(
-            f"{args.file}: {err}", file=sys.stderr
+        return _refused({**fail, "error": str(err)}, args.json, 2)
+    prop = pipeline.propose_mapping(raw, args.kind, store, pipeline.cli_owner())
+    kind = prop.kind
+    mapping = dict(prop.remembered if args.use_remembered and prop.remembered else prop.suggested)
+    if prop.remembered and not args.use_remembered and prop.remembered != prop.suggested:
+        print(
+            "note: you mapped a file with these headers differently before; --use-remembered applies that mapping",
+            file=sys.stderr,
         )
-        return 2
-    kind = args.kind or columns.detect_kind(list(raw.data.columns))
-    mapping = store.recall_mapping(columns.header_key(list(raw.data.columns)), kind) or columns.suggest(
-        list(raw.data.columns), kind
-    )
     for h, f in _pairs(args.map, "map").items():
         if h not in raw.data.columns:
             print(f"--map: the file has no column {h!r}", file=sys.stderr)
@@ -356,29 +367,37 @@ def _import(args) -> int:
     opts = importer.Options(
         decimal=args.decimal, day_first=not args.month_first, constants=_pairs(args.set, "set")
     )
-    ds_id, key, prep = datasets.import_bytes(
-        Path(args.file).name,
-        data,
-        store,
-        kind=kind,
-        mapping=mapping,
-        options=opts,
-        choices=choices,
-        name=args.name,
-    )
-    c = prep.counts()
-    res = {
-        "dataset": ds_id,
-        "delete_key": key,
-        "name": datasets.clean_name(args.name or Path(args.file).name),
+    prep = pipeline.check(raw, kind, mapping, opts)
+    report = {
         "kind": kind,
-        "store": str(store.path),
-        **c,
+        **prep.counts(),
         "mapping": prep.mapping,
         "notes": prep.notes,
         "problems": prep.problem_table().to_dict("records"),
         "unplaced_places": prep.unplaced.to_dict("records"),
         "ambiguous_places": prep.ambiguous.drop(columns="rows").to_dict("records"),
+    }
+    try:
+        ds_id, key = pipeline.save(
+            prep,
+            data,
+            Path(args.file).name,
+            store,
+            owner=pipeline.cli_owner(),
+            choices=choices,
+            name=args.name,
+        )
+    except pipeline.NothingToStore as err:
+        _print_problems(prep, args.json)
+        return _refused({**fail, **report, "error": str(err)}, args.json, 3)
+    c = prep.counts()
+    res = {
+        "dataset": ds_id,
+        "delete_key": key,
+        "name": datasets.clean_name(args.name or Path(args.file).name),
+        "store": str(store),
+        "stored": True,
+        **report,
     }
     if args.json:
         print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
@@ -387,13 +406,39 @@ def _import(args) -> int:
             f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names"
         )
         print(f"delete key (keep it; it is not shown again): {key}")
-        for n in prep.notes:
-            print(f"  note: {n}")
-        for p in prep.report.problems:
-            print(f"  row {p.row}, column {p.column}: {p.message}")
+        _print_problems(prep, False)
         print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
-    return 0 if c["imported"] else 1
+    return 0
+
+
+def _print_problems(prep, as_json: bool) -> None:
+    if as_json:
+        return
+    for n in prep.notes:
+        print(f"  note: {n}")
+    for p in prep.report.problems:
+        print(f"  row {p.row}, column {p.column}: {p.message}")
+
+
+def _refused(res: dict, as_json: bool, code: int) -> int:
+    """Nothing was stored: say why on stderr (or as JSON on stdout) and exit with `code`."""
+    if as_json:
+        print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
+    else:
+        print(f"{res['file']}: nothing stored: {res['error']}", file=sys.stderr)
+    return code
+
+
+def _run() -> None:
+    """`python -m coop_data …`; a closed pipe (`… | head`) ends quietly, as for any Unix tool."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    _run()

@@ -7,19 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from coop_data import pages
 
-PAGES = [
-    "app_pages/home.py",
-    "app_pages/map.py",
-    "app_pages/sankey.py",
-    "app_pages/timeline.py",
-    "app_pages/partnerships.py",
-    "app_pages/funds.py",
-    "app_pages/explorer.py",
-    "app_pages/story.py",
-    "app_pages/import.py",
-    "app_pages/methods.py",
-]
+PAGES = [p.file for p in pages.PAGES]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -175,10 +165,10 @@ def imported():
     """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
     from test_import import HEADER, NEWSROOM, csv_bytes
 
-    from coop_data import datasets
+    from coop_data import pipeline
     from coop_data.store import Store
 
-    ds_id, key, _ = datasets.import_bytes(
+    ds_id, key, _ = pipeline.import_bytes(
         "dons.csv",
         csv_bytes(HEADER, NEWSROOM),
         Store(),
@@ -271,10 +261,10 @@ def test_two_users_do_not_see_each_others_datasets(imported):
 def test_owner_deletes_with_the_key():
     from test_import import HEADER, NEWSROOM, csv_bytes
 
-    from coop_data import datasets
+    from coop_data import pipeline
     from coop_data.store import Store
 
-    ds_id, key, _ = datasets.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
+    ds_id, key, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
     at = app("app_pages/import.py", {"dataset": ds_id})
     at.text_input(key="del-key").input(key).run()
     at.button(key="del-btn").click().run()
@@ -361,3 +351,28 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
     assert cfg["date_label"] == {"label": "Date", "help": "— : non précisé par la source"}
     assert cfg["gone"] is None and "full" not in cfg and cfg["x"]["help"].startswith("— :")
     assert seen["placeholder"] == "—" and seen["hide_index"] is True
+
+
+def test_page_registry_matches_the_page_files():
+    """Every file in app_pages/ is registered once, and every registered page has its file and its label."""
+    from coop_data.i18n import t
+
+    files = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
+    assert sorted(p.file.removeprefix("app_pages/") for p in pages.PAGES) == files
+    assert len({p.slug for p in pages.PAGES}) == len(pages.PAGES)
+    for p in pages.PAGES:  # strict mode (conftest) raises on a missing key or translation
+        assert all(t(p.label_key, lg) for lg in ("en", "fr", "es"))
+
+
+@pytest.mark.parametrize(
+    "page,params,says",
+    [
+        ("app_pages/home.py", {"lang": "de"}, "Ignored unknown language 'de'"),
+        ("app_pages/story.py", {"story": "shipped", "scene": "99"}, "There is no scene '99'"),
+        ("app_pages/story.py", {"story": "shipped", "scene": "two"}, "There is no scene 'two'"),
+    ],
+)
+def test_unknown_language_or_scene_in_the_url_gets_a_notice(page, params, says):
+    at = app(page, params)
+    assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not at.exception
