@@ -133,6 +133,16 @@ def test_ethiopia_masks_fact_is_linked_to_its_flow(bundle):
     assert (f.at["SF-09", "dossier_check"], f.at["SF-09", "dossier_ids"]) == ("confirmed", "CN-0017")
 
 
+def test_area_facts_are_counted_from_the_flows(bundle):
+    f, fl = bundle.facts.set_index("fact_id"), bundle.flows
+    c = bundle.countries.set_index("iso3")
+    latin = c.index[c["subregion"].isin(["South America", "Central America", "Caribbean"])]
+    mine = fl[(fl["donor_country_iso3"] == "CHN") & fl["recipient_country_iso3"].isin(latin)]
+    mine = mine[mine["status"].astype(str) == "delivered"]
+    assert f.at["SF-08", "dossier_check"] == "confirmed" and len(mine) == 13
+    assert set(f.at["SF-08", "dossier_ids"].split(";")) == set(mine["record_id"])
+
+
 def test_network_figures_are_checked_against_profiles(bundle):
     f = bundle.facts.set_index("fact_id")
     for fid in [f"SF-{i}" for i in range(13, 23)]:

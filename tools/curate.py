@@ -455,6 +455,12 @@ FACT_CHECK_TEXT = {  # research findings the rules below cannot compute (no matc
     "SF-12": ("confirmed", "NF-07;NF-08", FOUND_IN_DOSSIER["SF-12"]),
     "SF-23": ("chapter_only", "", FOUND_IN_DOSSIER["SF-23"]),
 }
+FACT_AREAS = {  # the chapter's world areas as UN M49 regions and sub-regions (countries.csv)
+    "Europe": ("region", ["Europe"]),
+    "North America": ("subregion", ["Northern America"]),
+    "Latin America": ("subregion", ["South America", "Central America", "Caribbean"]),
+    "Africa": ("region", ["Africa"]),
+}
 PROFILE_FIELD = {"year": "founded_year", "countries": "member_countries_count", "cities": "members_count"}
 
 
@@ -527,6 +533,24 @@ def check_fact(
                     return "differs", pid, f"differs: {pid} gives {r['since_year']}, the chapter {int(value)}"
                 extra = f"; {FOUND_IN_DOSSIER[fid]}" if fid in FOUND_IN_DOSSIER else ""
                 return "confirmed", pid, f"confirmed: partnership {pid}{extra}"
+    if fact["topic"] == "flow" and value is None and fact["subject"].startswith("Chinese"):
+        areas = [a for a in FACT_AREAS if a in fact["subject"]]
+        iso = set()
+        for a in areas:
+            col, names = FACT_AREAS[a]
+            iso |= set(countries.loc[countries[col].isin(names), "iso3"])
+        hit = flows[
+            (flows["donor_country_iso3"] == "CHN")
+            & flows["recipient_country_iso3"].isin(iso)
+            & (flows["status"] == "delivered")
+        ]
+        if areas and len(hit):
+            ids = ";".join(hit["record_id"])
+            return (
+                "confirmed",
+                ids,
+                f"confirmed: {len(hit)} delivered flows from mainland China to {' and '.join(areas)}",
+            )
     if fid == "SF-01":
         wd = flows[flows["record_id"] == "WD-0001"]
         if len(wd):
