@@ -28,6 +28,7 @@ PAGE_OF_CHART = {
     "funds": "funds",
     "partnerships": "partnerships",
 }
+THE_EN = {"NLD", "USA", "GBR", "PHL", "CZE", "ARE", "DOM", "CAF", "COD", "BHS", "GMB"}  # "the Netherlands"
 CASE_STUDIES = (
     "Milan - Quelimane",
     "Montreuil - Cercle de Yélimané (Mali)",
@@ -144,7 +145,11 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     if len(moved):
         by_origin = moved.groupby("recipient_country_iso3")["quantity"].sum()
         by_origin = sorted(by_origin.items(), key=lambda kv: (-kv[1], kv[0]))
-        names_ = [f"{country_name(c, lang, names.get(c, c))} ({number(q, lang)})" for c, q in by_origin]
+        the = "the " if lang == "en" else ""
+        names_ = [
+            f"{the * (c in THE_EN)}{country_name(c, lang, names.get(c, c))} ({number(q, lang)})"
+            for c, q in by_origin
+        ]
         origins = (
             t("word.and", lang).join([", ".join(names_[:-1]), names_[-1]]) if len(names_) > 1 else names_[0]
         )
