@@ -43,6 +43,9 @@ cols = [
     "is_aggregate",
     "parent_id",
     "counted",
+    "rest_of_programme",
+    "counted_quantity",
+    "counted_eur",
     "relationship_stated",
     "summary",
     "source_publisher",
@@ -59,6 +62,8 @@ ui.table(
     column_config={
         "source_url": st.column_config.LinkColumn(T("col.source")),
         "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+        "counted_eur": st.column_config.NumberColumn(format="%,.0f"),
+        "counted_quantity": st.column_config.NumberColumn(format="%,.0f"),
         "quantity": st.column_config.NumberColumn(format="%,.0f"),
         "date_label": T("col.date"),
         "flags": T("field.flags"),

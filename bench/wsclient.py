@@ -27,7 +27,11 @@ class Session:
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.origin,
+            max_size=None,
+            ping_interval=None,  # browsers send no pings; a client ping unanswered under load read as an error
         )
         return self
 

@@ -20,7 +20,8 @@ def _summary() -> dict:
     dossier = b.meta.get("dossier_row_counts", {})
     dossier_flows = dossier.get("flows_china.csv", 0) + dossier.get("flows_world.csv", 0)
     unplaced = b.actors[b.actors["placement"] == "unplaced"]
-    h = aggregate.headline(f)
+    mirror = aggregate.mirror_ids(b.sources)
+    h = aggregate.headline(f, mirror)
     return {
         "dataset": b.meta.get("name"),
         "version": b.meta.get("version"),
@@ -40,7 +41,18 @@ def _summary() -> dict:
             "row_counts": dossier,
         },
         "flows_without_source_url": int((f["source_url"].str.strip() == "").sum()),
-        "flows_by_direction": {str(k): int(v) for k, v in f["direction"].value_counts().items()},
+        "flow_count": {
+            "records": h["records"],
+            "flows": h["flows"],
+            "programme_totals_with_details": h["programme_totals"],
+            "rule": "a flow is a record that is not a programme total whose detailed rows are in the data; "
+            "such a total counts only its rest of programme in money and quantities",
+        },
+        "flows_by_direction": {
+            str(k): int(v) for k, v in f.loc[~f["overlaps_details"], "direction"].value_counts().items() if v
+        },
+        "coverage": aggregate.coverage(f),
+        "money": aggregate.money_summary(f, mirror),
         "flows_by_status": {str(k): int(v) for k, v in f["status"].value_counts().items()},
         "placements": {str(k): int(v) for k, v in b.actors["placement"].value_counts().items()},
         "unresolved_places": [
@@ -54,12 +66,14 @@ def _summary() -> dict:
             for r in unplaced.itertuples()
         ],
         "totals_delivered": {
-            "rule": "delivered rows only; programme totals with detailed rows in the data are not added",
+            "rule": "delivered rows only; a programme total whose detailed rows are in the data adds only its "
+            "rest (total minus its delivered details, per unit, never below zero)",
             "counted_flows": h["counted_flows"],
+            "rest_of_programme_rows": h["rest_of_programme_rows"],
             "eur": round(h["eur_delivered"], 2),
             "rows_with_money": h["rows_with_money"],
             "per_unit": {
-                r.unit: {"total": r.total, "rows": int(r.rows)}
+                r.unit: {"total": r.total, "rows": int(r.rows), "rest_of_programme": r.rest}
                 for r in aggregate.totals_by_unit(f).itertuples()
             },
         },
@@ -78,10 +92,25 @@ def _print_summary(s: dict) -> None:
     )
     print("flows by direction: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_direction"].items()))
     print("flows by status: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_status"].items()))
-    t = s["totals_delivered"]
+    n = s["flow_count"]
+    print(
+        f"{n['records']} records, of which {n['flows']} flows "
+        f"({n['programme_totals_with_details']} programme totals whose details are listed)"
+    )
+    t, m = s["totals_delivered"], s["money"]
     print(
         f"delivered: {t['counted_flows']} flows, EUR {t['eur']:,.0f} over {t['rows_with_money']} rows with money"
     )
+    print(
+        f"  cash/grants EUR {m['cash_grants']['eur']:,.0f} ({m['cash_grants']['share']:.1%}), "
+        f"valued in kind EUR {m['valued_in_kind']['eur']:,.0f} ({m['valued_in_kind']['share']:.1%}), "
+        f"on mirror copies EUR {m['mirror_sourced']['eur']:,.0f} ({m['mirror_sourced']['share']:.1%})"
+    )
+    big = m["largest_record"]
+    if big and big["dominant"]:
+        print(
+            f"  largest record {big['record_id']} ({big['donor']} → {big['recipient']}): {big['share']:.1%}"
+        )
     for unit, v in list(t["per_unit"].items())[:10]:
         print(f"  {unit}: {v['total']:,.0f} ({v['rows']} rows)")
     print(f"unresolved places ({len(s['unresolved_places'])}):")
@@ -174,6 +203,14 @@ def main(argv=None) -> int:
         help="with --dataset: the dataset alone or merged with the bundled data",
     )
     e.add_argument("--store")
+    pb = sub.add_parser(
+        "publish",
+        help="write the static, read-only edition (HTML pages per chart, CSV/ZIP, the story) to a folder",
+    )
+    pb.add_argument("--out", required=True)
+    pb.add_argument("--dataset", help="a stored dataset's id (default: the bundled data)")
+    pb.add_argument("--scope", choices=["imported", "both"], default="imported")
+    pb.add_argument("--store")
     e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--json", action="store_true", help="print a machine-readable result")
@@ -266,6 +303,21 @@ def main(argv=None) -> int:
             if why:
                 print(f"{args.file}: {why}", file=sys.stderr)
         return 0 if not rep.problems and not why else 1
+
+    if args.cmd == "publish":
+        from . import publish
+
+        b, ds = (
+            datasets.open_bundle(args.dataset, args.scope, Store(args.store))
+            if args.dataset
+            else (load_bundle(), None)
+        )
+        if args.dataset and ds is None:
+            print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
+            return 2
+        pages = publish.publish(b, Path(args.out))
+        print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
+        return 0
 
     if args.cmd == "export":
         if args.dataset:

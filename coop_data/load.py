@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import classify, dates, money
+from . import aggregate, classify, dates, money
 from .schema import TABLES, Table
 
 DATA = Path(__file__).parent / "data"
@@ -104,9 +104,7 @@ def enrich(
     f["date_start"], f["date_end"] = dates.bounds(f["date"])
     f["date_label"] = dates.display_series(f["date"])
     f = pd.concat([f, money.convert(f["amount"], f["currency"], f["date"], fx)], axis=1)
-    has_children = set(f.loc[f["parent_id"] != "", "parent_id"])
-    f["overlaps_details"] = f["is_aggregate"] & f["record_id"].isin(has_children)
-    f["counted"] = (f["status"] == "delivered") & ~f["overlaps_details"]
+    f = aggregate.add_counting(f)  # counted, overlaps_details, rest of programme: one rule for every view
     for col in (
         "direction",
         "aid_kind",

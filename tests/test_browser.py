@@ -318,10 +318,10 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
 
 
 def test_home_figures_show_their_whole_labels(server, browser):
-    """Six equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit."""
+    """Equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit (now "Cash and grants (EUR)")."""
     ctx, page, w = open_page(browser, f"{server}/")
     try:
-        page.get_by_text("Money delivered (EUR)").first.wait_for(timeout=30000)
+        page.get_by_text("Cash and grants (EUR)").first.wait_for(timeout=30000)
         cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricLabel"] *'))
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert cut == []

@@ -5,6 +5,7 @@ import json
 import re
 import subprocess
 import sys
+from pathlib import Path
 
 import pytest
 
@@ -176,3 +177,17 @@ def test_animated_story_scene_gets_the_offline_outline():
     )
     at = app("app_pages/story.py", {"story": sid})
     assert not at.exception and charts(at)[0][1]["topojsonURL"] == "/app/static/geo/"
+
+
+def test_image_exports_load_no_script_from_the_network():
+    """Kaleido's page would fetch MathJax from a CDN; the renderer gives it an empty local script instead."""
+    import plotly.graph_objects as go
+    import plotly.io as pio
+    from kaleido._page_generator import PageGenerator
+
+    from coop_data.figures.render import render
+
+    render(go.Figure(go.Bar(x=[1], y=[1])), "svg")
+    assert pio.defaults.mathjax and Path(pio.defaults.mathjax).is_file()
+    page = PageGenerator(mathjax=Path(pio.defaults.mathjax)).generate_index()
+    assert "http://" not in page and "https://" not in page
