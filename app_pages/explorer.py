@@ -23,6 +23,7 @@ if view.empty:
 cols = [
     "record_id",
     "date_label",
+    "research_note",
     "donor_name",
     "donor_city",
     "donor_country",

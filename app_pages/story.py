@@ -68,6 +68,11 @@ if present:
 if not scenes:
     st.info(T("story.empty"))
 else:
+    pressed = ui.presentation_keys()
+    target = {"next": n + 1, "previous": n - 1, "first": 1, "last": len(scenes)}.get(pressed or "", n)
+    if min(max(target, 1), len(scenes)) != n:
+        _go(min(max(target, 1), len(scenes)))
+        st.rerun()
     sc = scenes[n - 1]
     st.caption(
         f"{'' if story_id == 'shipped' else T('story.saved') + ' '}{ui.md_escape(title)} — {T('story.scene', n=n, total=len(scenes))}"
@@ -81,7 +86,6 @@ else:
         args=(n - 1,),
         disabled=n <= 1,
         key="story-prev",
-        help=T("story.prev_help"),
     )
     c2.button(
         T("story.next"),
@@ -90,7 +94,6 @@ else:
         disabled=n >= len(scenes),
         key="story-next",
         type="primary",
-        help=T("story.next_help"),
     )
     c3.button(
         T("story.exit") if present else T("story.present"),
@@ -109,6 +112,7 @@ else:
             **({"dataset": ui.scope()[0]} if ui.scope()[0] else {}),
         },
     )
+    st.caption(T("story.keys"))
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
     missing = highlight.unmatched(b, sc.highlight) if sc.chart in ("map", "animated", "partnerships") else []

@@ -18,7 +18,7 @@ def _summary() -> dict:
     b = load_bundle()
     f = b.flows
     dossier = b.meta.get("dossier_row_counts", {})
-    dossier_flows = dossier.get("flows_china.csv", 0) + dossier.get("flows_world.csv", 0)
+    dossier_flows = sum(v for k, v in dossier.items() if k.rsplit("/", 1)[-1].startswith("flows"))
     unplaced = b.actors[b.actors["placement"] == "unplaced"]
     mirror = aggregate.mirror_ids(b.sources)
     h = aggregate.headline(f, mirror)

@@ -42,6 +42,7 @@ EXPORT_COLUMNS = [
     "fx_note",
     "status",
     "status_basis",
+    "research_note",
     "is_aggregate",
     "parent_id",
     "counted",

@@ -404,6 +404,42 @@ def test_walk_the_shipped_story_with_the_keyboard(server, browser):
     print(f"screenshots: {SHOTS}/story-*.png")
 
 
+def test_a_presentation_clicker_drives_the_story(server, browser):
+    """The keys a clicker sends: → PageDown Space forward, ← back, Home/End, F full screen; a text field keeps them."""
+    from coop_data import load_bundle, story
+
+    scenes = story.shipped(load_bundle())
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    w = Watch(page)
+
+    def at(i: int) -> None:
+        page.wait_for_function(
+            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')"
+        )
+        page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=30000)
+        idle(page)
+
+    try:
+        page.goto(f"{server}/story?story=shipped&scene=1&present=1")
+        at(1)
+        page.mouse.click(960, 8)  # the page has focus, as after a presenter's click (a bare strip at the top)
+        for key, i in (("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2)):
+            page.keyboard.press(key)
+            at(i)
+        page.keyboard.press("End")
+        at(len(scenes))
+        page.keyboard.press("Home")
+        at(1)
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement !== null", timeout=10000)
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement === null", timeout=10000)
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+
 def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(server, browser, tmp_path):
     """Issue 5's 'done when': no request leaves the machine; French story, presenter mode, the PowerPoint deck."""
     from pptx import Presentation

@@ -35,15 +35,22 @@ def test_same_wording_same_status(flows, rid, status):
 
 
 def test_the_rule_is_applied_to_every_row(bundle):
-    """Re-running the rule on each bundled row gives its status; every basis names the rule or a note."""
+    """Re-running the rule on each bundled row gives its status; every basis names the rule or a note.
+    Second-round rows go through the same rule with their research status hint."""
     f = bundle.flows
+    hints = pd.read_csv(ROOT.parent / "shared" / "research" / "v2" / "flows_v2.csv", dtype=str)
+    hint = f["record_id"].map(dict(zip(hints["record_id"], hints["status_hint"]))).fillna("")
     again = [
-        curate.status_rule(s, i, "", r, u)[0]
-        for s, i, r, u in zip(f["summary"], f["items"], f["record_id"], f["quantity_unit"])
+        curate.status_rule(s, i, h, r, u)[0]
+        for s, i, h, r, u in zip(f["summary"], f["items"], hint, f["record_id"], f["quantity_unit"])
     ]
     assert list(f["status"].astype(str)) == again
     assert f["status_basis"].str.match(r"^(rule|dossier): ").all()
     assert set(f.loc[f["status_basis"].str.startswith("dossier"), "record_id"]) == set(curate.STATUS_NOTES)
+    v2 = f[f["slice"] == "v2"]
+    assert len(v2) == 190 and v2["status_basis"].str.startswith("rule: research status hint").all()
+    # where the wording alone reads otherwise, the row says so (37 of 190 second-round rows)
+    assert v2["flags"].str.contains("status_hint_differs").sum() == 37
 
 
 def test_not_delivered_rows_are_never_counted(flows):
@@ -70,7 +77,8 @@ def test_changes_table_lists_every_row_the_rule_changed(bundle):
     st = ch[ch["field"] == "status"].set_index("record_id")
     f = bundle.flows.set_index("record_id")
     v01 = f.index.map(lambda r: curate.STATUS_V01.get(r, "delivered"))
-    changed = set(f.index[v01 != f["status"].astype(str)])
+    first_round = f["slice"].isin(["china", "world"])  # v0.1 held the first round only
+    changed = set(f.index[(v01 != f["status"].astype(str)) & first_round])
     assert set(st.index) == changed and len(changed) == 16
     assert (st.loc["CN-0117", "v01_value"], st.loc["CN-0117", "value"]) == ("delivered", "in_transit")
     assert (st.loc["WD-0092", "v01_value"], st.loc["WD-0092", "value"]) == ("delivered", "announced")
@@ -139,7 +147,7 @@ def test_area_facts_are_counted_from_the_flows(bundle):
     latin = c.index[c["subregion"].isin(["South America", "Central America", "Caribbean"])]
     mine = fl[(fl["donor_country_iso3"] == "CHN") & fl["recipient_country_iso3"].isin(latin)]
     mine = mine[mine["status"].astype(str) == "delivered"]
-    assert f.at["SF-08", "dossier_check"] == "confirmed" and len(mine) == 13
+    assert f.at["SF-08", "dossier_check"] == "confirmed" and len(mine) == 14  # 13 first round + CN-2009
     assert set(f.at["SF-08", "dossier_ids"].split(";")) == set(mine["record_id"])
 
 
@@ -172,8 +180,8 @@ def test_weaker_sources_are_marked(bundle):
     assert set(s.loc[s["url"].str.endswith("+"), "stability"]) == {"malformed_url"}
     assert s["stability"].isin(schema.STABILITY).all()
     assert s["stability"].value_counts().to_dict() == {
-        "stable": 339,
-        "listing_page": 6,
+        "stable": 486,
+        "listing_page": 7,
         "temporary_host": 2,
         "malformed_url": 1,
     }
@@ -184,7 +192,7 @@ def test_tracking_parameters_are_stripped_and_the_original_kept(bundle):
     for table in (bundle.flows, bundle.partnerships, bundle.funds, s.rename(columns={"url": "source_url"})):
         assert not table["source_url"].str.contains(r"[?&](?:utm_|fbclid=|gclid=)").any()
     kept = s[s["url_original"] != ""]
-    assert len(kept) == 8 and kept["url_original"].str.contains(r"utm_|fbclid|from=|ref=").all()
+    assert len(kept) == 9 and kept["url_original"].str.contains(r"utm_|fbclid|from=|ref=").all()
     assert set(bundle.flows["source_id"]) <= set(s["source_id"])
 
 
@@ -227,4 +235,4 @@ def test_methods_page_shows_the_status_rule_and_the_changes():
     assert "**en camino**" in text and "3 filas" in text  # three dossier notes decide a status
     changes = next(d.value for d in at.dataframe if "v01_value" in d.value.columns)
     assert (changes["field"] == "status").sum() == 16 and "WD-0080" in set(changes["record_id"])
-    assert "(9 de 348)" in text  # weaker sources: 6 lists, 2 hosts, 1 malformed
+    assert "(10 de 496)" in text  # weaker sources: 7 lists, 2 hosts, 1 malformed

@@ -20,6 +20,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import curate_v2  # noqa: E402  (tools/curate_v2.py: the second research round)
+import wb_income  # noqa: E402  (tools/wb_income.py: World Bank income groups by fiscal year)
+
 from coop_data import placement, places  # noqa: E402
 from coop_data.datapackage import write_datapackage  # noqa: E402
 from coop_data.schema import TABLES  # noqa: E402
@@ -45,6 +48,7 @@ MIRROR_DOMAINS = (
     "tellerreport.com",
     "vietmaz.com",
     "infosurhoy.com",
+    *curate_v2.MIRROR_DOMAINS,
 )
 
 NOTES_CN = "notes_china.md §3"
@@ -130,6 +134,8 @@ FX = [
     ("CNY", 2021, 7.6282),
     ("KRW", 2020, 1345.58),
     ("KRW", 2021, 1354.06),
+    ("CHF", 2020, 1.0705),  # second round: WD-3024 (Geneva)
+    ("CHF", 2021, 1.0811),
 ]
 FX_SOURCE = "ECB euro foreign exchange reference rates, annual average of daily rates (ECB Statistical Data Warehouse, series EXR.A.<CUR>.EUR.SP00.A)"
 
@@ -724,6 +730,7 @@ def build_changes(dossier: Path, flows: pd.DataFrame) -> pd.DataFrame:
         "record_id"
     )
     f = flows.set_index("record_id")
+    f = f[f.index.isin(raw.index)]  # v0.1 held the first round only; second-round rows are new, not changed
     rows = []
     v01 = f.index.map(lambda r: STATUS_V01.get(r, "delivered"))
     for rid, before, after, basis in zip(f.index, v01, f["status"], f["status_basis"]):
@@ -759,6 +766,10 @@ def main(argv=None) -> None:
     dossier = Path(args.dossier)
     countries = pd.read_csv(OUT / "countries.csv", keep_default_na=False, na_values=[""])
     flows = curate_flows(dossier)
+    v2_flows, v2_excluded = curate_v2.curate_v2(dossier)
+    hints = dict(zip(*curate_v2.read_v2(dossier)[["record_id", "status_hint"]].T.values))
+    v2_flows = apply_flags(apply_status_rule(v2_flows.assign(status_hint=v2_flows["record_id"].map(hints))))
+    flows = pd.concat([flows, v2_flows], ignore_index=True)
     actors = build_actors(flows, countries)
     flows = placement.link_actor_ids(flows, actors)
     partnerships = curate_partnerships(dossier)
@@ -775,13 +786,15 @@ def main(argv=None) -> None:
         "facts": facts,
         "sources": sources,
         "fx_rates": fx,
-        "excluded_flows": pd.DataFrame(columns=["record_id", "reason"]),
+        "excluded_flows": pd.concat([pd.DataFrame(columns=["record_id", "reason"]), v2_excluded]),
+        "wb_income": wb_income.build(),
         "changes": build_changes(dossier, flows),
     }.items():
         write(df, name)
     dossier_counts = {
         "flows_china.csv": len(read(dossier / "flows_china.csv")),
         "flows_world.csv": len(read(dossier / "flows_world.csv")),
+        "v2/flows_v2.csv": len(curate_v2.read_v2(dossier)),
         "network_funds.csv": len(funds),
         "partnerships_china.csv": int((partnerships["partnership_id"].str.startswith("PC-")).sum()),
         "partnerships_world.csv": int((partnerships["partnership_id"].str.startswith("PW-")).sum()),
