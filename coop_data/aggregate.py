@@ -87,7 +87,8 @@ def rest_example(flows: pd.DataFrame, unit: str = "masks") -> dict:
     """The programme total with the largest rest in a unit, taken apart (for the Methods page):
     its total, what its delivered details carry, and its rest. Empty values when there is none."""
     fam = unit_family(flows["quantity_unit"])
-    t = flows[flows["overlaps_details"] & (fam == unit) & flows["rest_quantity"].notna()]
+    # a total that adds its rest: delivered (a planned total's rest is computed but adds nothing)
+    t = flows[flows["rest_of_programme"] & (fam == unit) & flows["rest_quantity"].notna()]
     if t.empty:
         return {"record_id": "–", "donor": "–", "total": 0.0, "details": 0.0, "rest": 0.0}
     r = t.iloc[int(t["rest_quantity"].to_numpy().argmax())]
