@@ -191,3 +191,12 @@ def test_image_exports_load_no_script_from_the_network():
     assert pio.defaults.mathjax and Path(pio.defaults.mathjax).is_file()
     page = PageGenerator(mathjax=Path(pio.defaults.mathjax)).generate_index()
     assert "http://" not in page and "https://" not in page
+
+
+def test_every_citation_carries_the_data_version_0_2_0(bundle):
+    """The second research round and the new rules move the data to 0.2.0; a citation says which data it used."""
+    from coop_data import export
+
+    cite = export.citation("All flows.", dataset="x")
+    assert "v0.2.0" in cite
+    assert json.loads((ROOT / "coop_data" / "data" / "datapackage.json").read_text())["version"] == "0.2.0"
