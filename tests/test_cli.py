@@ -150,10 +150,21 @@ def test_export_csv_filtered_and_neutralised(tmp_path):
     r = run("export", "--format", "csv", "--out", str(out), "--direction", "north_south", "--json")
     assert r.returncode == 0, r.stderr
     meta = json.loads(r.stdout)
-    df = pd.read_csv(out, dtype=str, keep_default_na=False, comment="#")
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)  # a clean table: no comment line to skip
     assert len(df) == meta["rows"] == 40 and set(df["direction"]) == {"north_south"}
     assert df["source_url"].str.startswith("http").all()
-    assert "North → South" in out.read_text()
+    assert meta["filter"].startswith("North → South") and "#" not in out.read_text().splitlines()[-1][:1]
+
+
+def test_export_zip_carries_the_citation_beside_the_csv(tmp_path):
+    import zipfile
+
+    out = tmp_path / "ns.zip"
+    assert run("export", "--format", "zip", "--out", str(out), "--direction", "north_south").returncode == 0
+    z = zipfile.ZipFile(out)
+    assert sorted(z.namelist()) == ["README.md", "city-solidarity-flows.csv", "datapackage.json"]
+    assert len(pd.read_csv(z.open("city-solidarity-flows.csv"))) == 40
+    assert "North → South" in z.read("README.md").decode()
 
 
 def test_export_xlsx_has_sources_and_citation(tmp_path):

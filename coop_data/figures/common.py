@@ -14,7 +14,10 @@ GEO_BUNDLE_URL = (
     "/app/static/js/plotly-geo.min.js"  # plotly.js geo-only bundle (MIT), drawn by coop_ui.geo_chart
 )
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222")
-FONT_FILES = {False: "DejaVuSans.ttf", True: "DejaVuSans-Bold.ttf"}  # the first family of FONT, measured with Pillow
+FONT_FILES = {
+    False: "DejaVuSans.ttf",
+    True: "DejaVuSans-Bold.ttf",
+}  # the first family of FONT, measured with Pillow
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 CARTESIAN = ("bar", "scatter", "histogram")
 

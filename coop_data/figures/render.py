@@ -31,7 +31,12 @@ SIZES = {"article": (1200, 800), "social": (1200, 675), "slide": (1600, 900), "a
 TEXT_SCALE = {"article": 1.0, "social": 1.0, "slide": 1.25, "a4": 1.4}
 DEFAULT_SIZE = "article"
 LINE = 1.3  # plotly.js line spacing (em) of multi-line text
-ROLE_NAMES = ("subtitle", "source", "citation")  # annotation names export_layout gives its text blocks
+ROLE_NAMES = (
+    "title",
+    "subtitle",
+    "source",
+    "citation",
+)  # annotation names export_layout gives its text blocks
 
 
 def _offline() -> None:
@@ -80,23 +85,30 @@ def _texts(f: go.Figure) -> tuple[str, str, str]:
     return _plain(parts[0]), _plain(parts[1]) if len(parts) > 1 else "", _plain(src)
 
 
-def _first_frame(f: go.Figure) -> str:
-    """An animation as a still: the slider's active frame drawn into the traces, controls removed.
-    Returns the frame's label ("Week of 30 Dec 2019") for the subtitle, '' for a figure without frames."""
+def _still(fig: go.Figure) -> tuple[go.Figure, str]:
+    """A copy of the figure as a still image: an animation's active frame drawn into its traces, its play
+    buttons and slider removed (they do nothing on paper). Returns the copy and the frame's label ("Week of
+    30 Dec 2019") for the subtitle, '' for a figure without frames. Frames are not copied (105 weeks of arcs)."""
+    d = fig.to_dict()
+    frames = d.pop("frames", None) or []
+    layout = d.setdefault("layout", {})
+    sliders = layout.pop("sliders", None) or []
     label = ""
-    if f.frames and f.layout.sliders:
-        sl = f.layout.sliders[0]
-        i = int(sl.active or 0)
-        step = sl.steps[i] if i < len(sl.steps) else None
-        name = step.args[0][0] if step is not None and step.args and step.args[0] else None
-        frame = next((fr for fr in f.frames if fr.name == name), f.frames[0])
-        for idx, tr in zip(frame.traces or range(len(frame.data)), frame.data):
-            f.data[idx].update(lat=tr.lat, lon=tr.lon)
-        prefix = sl.currentvalue.prefix or ""
-        label = f"{prefix}{step.label}".strip() if step is not None else ""
-    f.frames = []
-    f.layout.sliders, f.layout.updatemenus = [], []
-    return label
+    if frames and sliders:
+        sl = sliders[0]
+        steps = sl.get("steps") or []
+        i = int(sl.get("active") or 0)
+        step = steps[i] if i < len(steps) else {}
+        args = step.get("args") or [[None]]
+        name = args[0][0] if args and args[0] else None
+        frame = next((fr for fr in frames if fr.get("name") == name), frames[0])
+        for idx, tr in zip(frame.get("traces") or range(len(frame.get("data", []))), frame.get("data", [])):
+            d["data"][idx].update({k: tr[k] for k in ("lat", "lon", "x", "y") if k in tr})
+        prefix = (sl.get("currentvalue") or {}).get("prefix") or ""
+        label = f"{prefix}{step.get('label', '')}".strip()
+    if frames:
+        layout.pop("updatemenus", None)
+    return go.Figure(d), label
 
 
 def _legend_items(f: go.Figure) -> list[str]:
@@ -108,6 +120,17 @@ def _legend_items(f: go.Figure) -> list[str]:
     ]
     shown = f.layout.showlegend if f.layout.showlegend is not None else len(items) > 1
     return items if shown else []
+
+
+def _values(x) -> list:
+    """A trace's array as a list: plotly keeps arrays as typed-array dicts ({'dtype', 'bdata'}) after to_dict."""
+    if isinstance(x, dict) and "bdata" in x:
+        import base64
+
+        import numpy as np
+
+        return np.frombuffer(base64.b64decode(x["bdata"]), dtype=x["dtype"]).tolist()
+    return list(x) if x is not None else []
 
 
 def _colorbars(f: go.Figure) -> list:
@@ -131,11 +154,11 @@ def _axis_values(f: go.Figure, letter: str) -> list:
         v, w = getattr(tr, letter), getattr(tr, other)
         if v is None:
             continue
-        v = list(v)
+        v = _values(v)
         if tr.type == "bar" and f.layout.barmode in ("stack", "relative") and w is not None:
             orient_value = "y" if (tr.orientation or "v") == "v" else "x"
             if orient_value == letter:
-                for k, x in zip(list(w), v):
+                for k, x in zip(_values(w), v):
                     stacks[k] = stacks.get(k, 0) + (x or 0)
                 continue
         vals += v
@@ -188,9 +211,8 @@ def export_layout(
     axis title and tick labels. Each block is measured in the charts' font and wrapped to the canvas width; the
     margins are exactly the blocks' heights, so plotly never has to push them (autoexpand off keeps every
     computed position true). A map's legend goes to the right of a landscape canvas and below a portrait one."""
-    f = go.Figure(copy.deepcopy(fig.to_dict()))
+    f, frame_label = _still(fig)
     title, subtitle, source = _texts(f)
-    frame_label = _first_frame(f)
     if frame_label:
         subtitle = f"{subtitle} {frame_label}.".strip()
     s = text_scale
@@ -230,7 +252,7 @@ def export_layout(
     cb_w = 0.0
     cb_tick = size_b
     for cb in bars:
-        z = [v for v in (cb.z or []) if v is not None]
+        z = [v for v in _values(cb.z) if v == v and v is not None]
         tick_w = text_width(_number_label(max(z) if z else 0), cb_tick)
         cb_title = [_plain(x) for x in re.split(r"<br\s*/?>", str(cb.colorbar.title.text or ""))]
         title_w = max((text_width(x, size_b) for x in cb_title), default=0)
@@ -283,8 +305,9 @@ def export_layout(
         for tr in f.data:  # data labels outside the bars keep their own font size inside the canvas
             if tr.type == "bar" and tr.text is not None:
                 tr.update(textfont=dict(size=size_b), cliponaxis=False)
-                if (tr.orientation or "v") == "h":
-                    right = max(right, pad + max(text_width(str(x), size_b) for x in tr.text) + 10)
+                labels = [tr.text] if isinstance(tr.text, str) else _values(tr.text)
+                if (tr.orientation or "v") == "h" and labels:
+                    right = max(right, pad + max(text_width(str(x), size_b) for x in labels) + 10)
 
     l_, r_, t_, b_ = (round(x) for x in (left, right, top, bottom))
     plot_h, plot_w = height - t_ - b_, width - l_ - r_
@@ -339,14 +362,14 @@ def export_layout(
             )
         if i:  # several colour bars would sit on top of each other: the first explains the shading
             cb.showscale = False
-    notes = [a for a in f.layout.annotations if a.name not in ("source", "citation", "subtitle")]
+    notes = [a for a in f.layout.annotations if a.name not in ("title", "source", "citation", "subtitle")]
     if not (isinstance(f.layout.meta, dict) and "source" in f.layout.meta):
         notes = [a for a in notes if _plain(a.text) != source]
 
-    def note(name: str, lines: list[str], y_top: float, size: float, color: str) -> dict:
+    def note(name: str, lines: list[str], y_top: float, size: float, color: str, raw: bool = False) -> dict:
         return dict(
             name=name,
-            text="<br>".join(escape_text(x) for x in lines),
+            text="<br>".join(x if raw else escape_text(x) for x in lines),
             showarrow=False,
             align="left",
             xref="paper",
@@ -358,7 +381,7 @@ def export_layout(
             font=dict(size=size, color=color),
         )
 
-    blocks = []
+    blocks = [note("title", [f"<b>{escape_text(x)}</b>" for x in title_lines], pad, size_t, "#222", raw=True)]
     if sub_lines:
         blocks.append(note("subtitle", sub_lines, sub_top, size_s, "#555"))
     if src_lines:
@@ -370,18 +393,9 @@ def export_layout(
         height=height,
         font=dict(size=size_b),
         margin=dict(l=l_, r=r_, t=t_, b=b_, pad=0, autoexpand=False),
-        title=dict(
-            text="<br>".join(f"<b>{escape_text(x)}</b>" for x in title_lines),
-            font=dict(size=size_t),
-            x=pad / width,
-            xref="container",
-            xanchor="left",
-            y=1 - pad / height,
-            yref="container",
-            yanchor="top",
-            pad=dict(t=0, b=0, l=0, r=0),
-            subtitle=dict(text=""),
-        ),
+        # The title is an annotation like the other blocks: plotly anchors a multi-line layout.title by its first
+        # line, so its second line went above the canvas.
+        title=dict(text="", subtitle=dict(text="")),
         showlegend=bool(items),
     )
     f.layout.annotations = [*notes, *blocks]  # assigned: update_layout would merge into the old ones by index
@@ -398,7 +412,9 @@ def export_layout(
     return f
 
 
-def size_of(size: str | None, width: int | None, height: int | None, fig: go.Figure) -> tuple[int, int, float]:
+def size_of(
+    size: str | None, width: int | None, height: int | None, fig: go.Figure
+) -> tuple[int, int, float]:
     """(width, height, text scale) of an export: a named size, or explicit pixels (text scaled like the nearest)."""
     if size:
         if size not in SIZES:
