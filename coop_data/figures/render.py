@@ -264,7 +264,7 @@ def export_layout(
         entry = max(text_width(x, size_b) for x in items) + sym
         per_row = max(1, int(inner // entry))
         rows = -(-len(items) // per_row)
-        row_h = max(size_b * LINE, 16) + 4
+        row_h = max(size_b * LINE, 16) + 7 * s  # plotly: text height (or 16 px), item padding
         leg_h = rows * row_h + (size_b * LINE + 4 if leg_title else 0) + 10
         legend = dict(
             orientation="h",
