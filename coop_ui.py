@@ -482,17 +482,18 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
         flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang()
     )
     # Images at a newsroom's named sizes, laid out for that canvas; the file name says what the file is.
-    cols = st.columns([3, 1, 1, 1, 3], vertical_alignment="bottom")
-    size = cols[0].selectbox(
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")  # wraps on a phone
+    size = row.selectbox(
         T("xp.size"),
         list(RENDER_SIZES),
         key=f"{key}-size",
         format_func=lambda s: T(f"xp.size_{s}"),
+        width=260,
     )
     kind, params, lg = key.removeprefix("home-"), flt.to_params(), lang()  # the language at draw time
-    for col, fmt in zip(cols[1:], ("png", "svg", "html")):
+    for fmt in ("png", "svg", "html"):
         sized = size if fmt != "html" else None  # HTML is as on screen: it resizes with the window
-        col.download_button(
+        row.download_button(
             fmt.upper(),
             data=lambda fmt=fmt, sized=sized: render(fig, fmt, cite=cite, alt=alt, lang=lg, size=sized),
             file_name=export.file_name(kind, params, fmt, sized or ""),
@@ -514,14 +515,14 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     params, lg = flt.to_params(), lang()
     stem = export.file_name("flows", params, "zip")[: -len(".zip")]
     fmts = ("csv", "zip", "xlsx", "json", "geojson")
-    cols = st.columns(len(fmts) + (table is not None))
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their names, wrapping when narrow
     builders = {
         "zip": lambda: export.to_zip(view, cite, described, link, name=stem, lang=lg),
         "csv": lambda: export.to_csv(view),
     }
-    for col, fmt in zip(cols, fmts):
+    for fmt in fmts:
         # Deferred: the file is built only when the button is clicked, not on every rerun.
-        col.download_button(
+        row.download_button(
             T("xp.zip") if fmt == "zip" else fmt.upper(),
             data=builders.get(fmt, lambda fmt=fmt: export.export(view, fmt, cite, b.sources)),
             file_name=f"{stem}.{fmt}",
@@ -534,7 +535,7 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
             ),
         )
     if table is not None:
-        cols[-1].download_button(
+        row.download_button(
             T("dl.numbers"),
             data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
             file_name=export.file_name(f"{key}-numbers", params, "csv"),
