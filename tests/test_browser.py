@@ -456,9 +456,11 @@ def test_journalist_png_and_csv_of_one_view_carry_the_same_citation(server, brow
         wait_charts(page)
         with page.expect_download(timeout=120000) as png_dl:
             page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first.click()
-        with page.expect_download(timeout=60000) as csv_dl:
+        with page.expect_download(
+            timeout=120000
+        ) as csv_dl:  # each click reruns the page: slow on a busy machine
             page.get_by_role("button", name="CSV", exact=True).first.click()
-        with page.expect_download(timeout=60000) as zip_dl:
+        with page.expect_download(timeout=120000) as zip_dl:
             page.get_by_role("button", name=i18n.t("xp.zip", "fr"), exact=True).first.click()
         assert png_dl.value.suggested_filename == "city-solidarity-flows_map_north-south_article.png"
         assert csv_dl.value.suggested_filename == "city-solidarity-flows_flows_north-south.csv"
