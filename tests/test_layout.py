@@ -214,3 +214,18 @@ def test_layout_check_catches_text_off_the_canvas_and_the_old_margins(page, kale
     found = problems(measure(page, svg, {"0": "source"}))
     assert any(p.startswith("off canvas: title") for p in found), found
     assert any(p.startswith("off canvas: source") for p in found), found
+
+
+def test_long_permalink_wraps_inside_the_canvas_and_figures_can_choose_their_legend_side():
+    """The citation's URL has no spaces: it is cut where it must. A figure may ask for its export legend's side."""
+    from coop_data.figures.common import text_width, wrap_px
+
+    url = "http://127.0.0.1:8501/map?" + "&".join(f"p{i}=value{i}" for i in range(40))
+    lines = wrap_px("Cite this view: " + url, 11, 400)
+    assert len(lines) > 3 and all(text_width(x, 11) <= 400 for x in lines) and "".join(lines[1:]) in url
+    fig = figure("timeline", "en")
+    assert export_layout(fig, 1200, 800).layout.legend.orientation == "h"  # cartesian: below the plot
+    right = go.Figure(fig)
+    right.update_layout(meta={**fig.layout.meta, "export_legend": "right"})
+    laid = export_layout(right, 1200, 800)
+    assert laid.layout.legend.orientation == "v" and laid.layout.margin.r > 150

@@ -245,7 +245,12 @@ def export_layout(
     items = _legend_items(f)
     leg_title = _plain(f.layout.legend.title.text) if items else ""
     bars = _colorbars(f)
-    legend_right = geo and width / height >= 1.25
+    # A figure may ask for its legend's side in exports: layout.meta["export_legend"] = "right" | "bottom".
+    meta = f.layout.meta if isinstance(f.layout.meta, dict) else {}
+    side = meta.get("export_legend")
+    legend_right = (
+        side == "right" and width / height >= 1.0 or side is None and geo and width / height >= 1.25
+    )
     right = pad
     legend: dict = {}
     sym = 44 * s  # plotly's symbol + gap before each legend name (40 px) and some air
