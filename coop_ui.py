@@ -482,15 +482,15 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
         flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang()
     )
     # Images at a newsroom's named sizes, laid out for that canvas; the file name says what the file is.
+    kind, params, lg = key.removeprefix("home-"), flt.to_params(), lang()  # the language at draw time
     row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")  # wraps on a phone
     size = row.selectbox(
         T("xp.size"),
         list(RENDER_SIZES),
         key=f"{key}-size",
-        format_func=lambda s: T(f"xp.size_{s}"),
+        format_func=lambda s: i18n.t(f"xp.size_{s}", lg),  # bound: formatted again outside the run by AppTest
         width=260,
     )
-    kind, params, lg = key.removeprefix("home-"), flt.to_params(), lang()  # the language at draw time
     for fmt in ("png", "svg", "html"):
         sized = size if fmt != "html" else None  # HTML is as on screen: it resizes with the window
         row.download_button(
