@@ -131,6 +131,8 @@ def _data_params(params: dict[str, str]) -> tuple[str, str, list[str]]:
     if sc and sc not in datasets.SCOPES:
         notices.append(T("ui.bad_scope", v=sc[:20]))
         sc = ""
+    if params.get("lang") and params["lang"] not in i18n.LANGS:
+        notices.append(T("ui.bad_lang", v=params["lang"][:20], langs=", ".join(i18n.LANGS)))
     return ds_id, (sc or ("imported" if ds_id else "bundled")), notices
 
 
@@ -447,6 +449,7 @@ def source_line(view: pd.DataFrame) -> str:
 
 
 GEO_CHART_JS = (Path(__file__).parent / "static" / "js" / "geo_chart.js").read_text(encoding="utf-8")
+CLICKER_JS = (Path(__file__).parent / "static" / "js" / "clicker.js").read_text(encoding="utf-8")
 
 
 def geo_chart(fig, key: str, on_select: bool = False) -> dict:
@@ -463,6 +466,14 @@ def geo_chart(fig, key: str, on_select: bool = False) -> dict:
         on_selection_change=lambda: None,
     )
     return {"selection": (res.get("selection") if res else None) or {"points": []}}
+
+
+def presentation_keys(key: str = "clicker") -> str | None:
+    """The key a presenter (or a clicker) pressed on this run: 'next', 'previous', 'first', 'last', or None
+    (static/js/clicker.js lists the keys)."""
+    mount = st.components.v2.component("coop_clicker", js=CLICKER_JS, isolate_styles=False)
+    res = mount(data={}, key=key, on_go_change=lambda: None)
+    return res.get("go") if res else None
 
 
 def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):

@@ -22,6 +22,7 @@ if view.empty:
 cols = [
     "record_id",
     "date_label",
+    "research_note",
     "donor_name",
     "donor_city",
     "donor_country",
@@ -41,6 +42,9 @@ cols = [
     "is_aggregate",
     "parent_id",
     "counted",
+    "rest_of_programme",
+    "counted_quantity",
+    "counted_eur",
     "relationship_stated",
     "summary",
     "source_publisher",
@@ -56,6 +60,8 @@ ui.table(
     column_config={
         "source_url": st.column_config.LinkColumn(T("col.source")),
         "amount_eur": st.column_config.NumberColumn("EUR", format="%,.0f"),
+        "counted_eur": st.column_config.NumberColumn(format="%,.0f"),
+        "counted_quantity": st.column_config.NumberColumn(format="%,.0f"),
         "quantity": st.column_config.NumberColumn(format="%,.0f"),
         "date_label": T("col.date"),
     },

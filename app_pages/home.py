@@ -19,33 +19,93 @@ st.markdown(T("home.showing", filter=ui.md_escape(desc), data=ui.md_escape(ui.da
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
-h = ui.per_view(aggregate.headline)
+mirror = tuple(sorted(aggregate.mirror_ids(b.sources)))
+h = ui.per_view(aggregate.headline, mirror)
 kpis = st.container(
     horizontal=True, gap="medium"
-)  # wraps when narrow: six equal columns cut "Money delivered (EUR)" to "Money deliver…"
+)  # wraps when narrow: equal columns cut "Cash and grants (EUR)" to "Cash and gra…"
 kpis.metric(
     T("home.flows"),
     num(h["flows"]),
-    help=T("home.flows_help", counted=num(h["counted_flows"]), other=num(h["not_counted"])),
+    help=T(
+        "home.flows_help",
+        records=num(h["records"]),
+        flows=num(h["flows"]),
+        totals=num(h["programme_totals"]),
+        counted=num(h["counted_flows"]),
+        other=num(h["not_counted"]),
+    ),
     width="content",
 )
 kpis.metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"), width="content")
 kpis.metric(T("home.countries"), num(h["countries"]), width="content")
 kpis.metric(
-    T("home.money"),
-    ui.compact(h["eur_delivered"]),
-    help=T("home.money_help", eur=num(h["eur_delivered"]), rows=num(h["rows_with_money"])),
+    T("home.cash"),
+    ui.compact(h["eur_cash"]),
+    help=T("home.cash_help", eur=num(h["eur_cash"])),
     width="content",
 )
 kpis.metric(
-    T("home.masks"), ui.compact(h["masks"]), help=T("home.masks_help", n=num(h["masks"])), width="content"
+    T("home.in_kind"),
+    ui.compact(h["eur_in_kind"]),
+    help=T("home.in_kind_help", eur=num(h["eur_in_kind"])),
+    width="content",
+)
+kpis.metric(
+    T("home.masks"),
+    ui.compact(h["masks"]),
+    help=T("home.masks_help", n=num(h["masks"]), rest=num(h["masks_rest_of_programme"])),
+    width="content",
 )
 kpis.metric(T("home.patients"), num(h["patients"]), help=T("home.patients_help"), width="content")
+
+
+def pct(share: float) -> str:
+    return f"{num(100 * share, 1)} %"
+
+
+notes = [
+    T(
+        "home.records_line",
+        records=num(h["records"]),
+        flows=num(h["flows"]),
+        totals=num(h["programme_totals"]),
+    )
+]
+if h["eur_delivered"] > 0:
+    notes.append(
+        T(
+            "home.money_line",
+            eur=num(h["eur_delivered"]),
+            rows=num(h["rows_with_money"]),
+            cash=num(h["eur_cash"]),
+            in_kind=num(h["eur_in_kind"]),
+            mirror=num(h["eur_mirror"]),
+            mirror_share=pct(h["eur_mirror"] / h["eur_delivered"]),
+        )
+    )
+for measure, big in h["largest"].items():
+    if big and big["dominant"]:
+        notes.append(
+            T(
+                f"home.largest_{measure}",
+                share=pct(big["share"]),
+                id=big["record_id"],
+                donor=ui.md_escape(big["donor"]),
+                recipient=ui.md_escape(big["recipient"]),
+                value=num(big["value"]),
+            )
+        )
+st.markdown("  \n".join(notes))
 
 with st.expander(T("home.by_unit")):
     ui.table(
         ui.per_view(aggregate.totals_by_unit).rename(
-            columns={"total": T("col.delivered_total"), "rows": T("col.records")}
+            columns={
+                "total": T("col.delivered_total"),
+                "rows": T("col.records"),
+                "rest": T("col.rest_of_programme"),
+            }
         ),
         hide_index=True,
     )
@@ -90,9 +150,10 @@ bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=T("tl.yaxis
 ui.chart(bar, "home-directions")
 with st.expander(T("ui.numbers_behind")):
     ui.table(
-        split.assign(label=names)[["label", "flows", "counted", "eur"]].rename(
+        split.assign(label=names)[["label", "records", "flows", "counted", "eur"]].rename(
             columns={
                 "label": T("stage.direction"),
+                "records": T("col.records"),
                 "flows": T("home.flows"),
                 "counted": T("col.counted"),
                 "eur": T("col.eur_delivered"),

@@ -2,15 +2,19 @@
 choose between same-named places, then store it privately and open it everywhere by link."""
 
 import hashlib
+import secrets
 
 import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import columns, datasets, export, i18n, importer, interchange
+from coop_data import columns, datasets, export, i18n, importer, interchange, pipeline
 from coop_data.schema import AID_KINDS, LEVELS
 
 NOT_IMPORTED = "(not imported)"
+# Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the
+# viewer's language (interchange.MAX_BYTES, the CLI's limit too).
+UPLOAD_CEILING_MB = 200
 PER_ROW = "(as in the file)"
 
 ui.current()
@@ -42,14 +46,19 @@ def translated(df: pd.DataFrame) -> pd.DataFrame:
 
 @st.cache_data(show_spinner=False, max_entries=4)
 def _read(name: str, data: bytes):
-    return interchange.read_upload(name, data)
+    return pipeline.read(name, data)
 
 
 @st.cache_data(show_spinner=False, max_entries=8)
 def _prepare(name: str, data: bytes, kind: str, mapping: tuple, options: tuple):
     raw = _read(name, data)
     opt = importer.Options(decimal=options[0], day_first=options[1], constants=dict(options[2]))
-    return importer.prepare(raw, kind, dict(mapping), opt)
+    return pipeline.check(raw, kind, dict(mapping), opt)
+
+
+def _owner() -> str:
+    """This browser session, as the owner of the mappings it remembers (no one else is offered them)."""
+    return st.session_state.setdefault("imp_owner", "app:" + secrets.token_urlsafe(16))
 
 
 def _my_keys() -> dict:
@@ -238,14 +247,16 @@ c2.download_button(
     T("imp.template"), tmpl, file_name=f"template-{kind}.csv", mime="text/csv", help=T("imp.template_help")
 )
 c3.download_button(T("imp.dictionary"), dd, file_name=f"data-dictionary-{kind}.csv", mime="text/csv")
-up = st.file_uploader(T("imp.file"), type=["csv", "tsv", "txt", "xlsx"], key="imp_file")
+up = st.file_uploader(
+    T("imp.file"), type=["csv", "tsv", "txt", "xlsx"], key="imp_file", max_upload_size=UPLOAD_CEILING_MB
+)
 if up is None:
     ui.stop()
 data = up.getvalue()
 try:
     raw = _read(up.name, data)
 except interchange.InputError as err:
-    st.error(f"{up.name}: {msg(str(err))}")
+    st.error(f"{up.name}: {err.message.text(LG)}")
     ui.stop()
 headers = list(raw.data.columns)
 if raw.data.empty:
@@ -258,11 +269,13 @@ how = ", ".join(
 st.text(T("imp.read", rows=num(len(raw.data)), cols=len(headers), how=how))
 
 st.subheader(T("imp.s2"))
-hk = columns.header_key(headers)
 file_tag = hashlib.sha1(data).hexdigest()[:8]
-remembered = ui.store().recall_mapping(hk, kind)
-suggested = remembered or columns.suggest(headers, kind)
-st.caption(T("imp.remembered" if remembered else "imp.suggested") + " " + T("imp.change"))
+prop = pipeline.propose_mapping(raw, kind, ui.store(), _owner())
+use_remembered = bool(prop.remembered) and prop.remembered != prop.suggested
+if use_remembered:
+    use_remembered = st.toggle(T("imp.use_remembered"), key=f"imp_remembered_{file_tag}_{kind}")
+suggested = prop.remembered if use_remembered else prop.suggested
+st.caption(T("imp.remembered" if use_remembered else "imp.suggested") + " " + T("imp.change"))
 targets = columns.target_fields(kind)
 opts = [NOT_IMPORTED] + targets
 mapping = {}
@@ -275,7 +288,7 @@ for j, h in enumerate(headers):
         opts,
         index=opts.index(default) if default in opts else 0,
         format_func=lambda o: T("imp.not_imported") if o == NOT_IMPORTED else o,
-        key=f"imp_map_{file_tag}_{kind}_{j}",
+        key=f"imp_map_{file_tag}_{kind}_{int(use_remembered)}_{j}",
         help=f"{T('imp.examples')} {sample}"[:300],
     )
 mapping = {h: (None if v == NOT_IMPORTED else v) for h, v in mapping.items()}
@@ -396,19 +409,16 @@ if len(prep.unplaced):
 
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")
-if not prep.report.header_ok:
-    st.error(T("imp.header_bad"))
-elif cnt["imported"] == 0:
-    st.error(T("imp.none_ok"))
+refused = pipeline.refusal(prep)
+if refused is not None:
+    st.error(refused.text(LG))
 elif st.button(
     T("imp.go", n=num(cnt["imported"]))
     + (" " + T("imp.go_aside", n=num(cnt["set_aside"])) if cnt["set_aside"] else ""),
     type="primary",
     key="imp_go",
 ):
-    ds = datasets.to_dataset(prep, choices, name, up.name, data)
-    new_id, key = ui.store().save(ds)
-    ui.store().remember_mapping(hk, kind, prep.mapping)
+    new_id, key = pipeline.save(prep, data, up.name, ui.store(), owner=_owner(), choices=choices, name=name)
     _my_keys()[new_id] = key
     st.session_state["_new_key"] = key
     params = {"dataset": new_id}

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import classify
+from coop_data import aggregate, classify
 from coop_data.datapackage import LICENSE, VERSION, data_dictionary
 
 T = ui.T
@@ -20,6 +20,24 @@ st.markdown(T("me.directions"))
 ui.table(b.countries, hide_index=True, height=240)
 st.subheader(T("me.count_head"))
 st.markdown(T("me.count_rules"))
+whole = aggregate.headline(b.flows)  # the whole data, not the filtered view: the rule's own figures
+ex = aggregate.rest_example(b.flows)
+st.markdown(
+    T(
+        "me.rest_rule",
+        ex_id=ex["record_id"],
+        ex_donor=ui.md_escape(ex["donor"]),
+        ex_total=ui.num(ex["total"]),
+        ex_details=ui.num(ex["details"]),
+        ex_rest=ui.num(ex["rest"]),
+        rows=ui.num(whole["rest_of_programme_rows"]),
+        masks=ui.num(whole["masks_rest_of_programme"]),
+        eur=ui.num(whole["eur_rest_of_programme"]),
+        records=ui.num(whole["records"]),
+        flows=ui.num(whole["flows"]),
+        totals=ui.num(whole["programme_totals"]),
+    )
+)
 st.subheader(T("me.fx_head"))
 ui.table(b.fx_rates, hide_index=True)
 st.subheader(T("me.place_head"))

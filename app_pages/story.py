@@ -7,7 +7,7 @@ import secrets
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, story
+from coop_data import aggregate, pages, story
 from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
 
@@ -42,9 +42,12 @@ else:
         scenes, title = story.from_body(saved), saved["title"]
 
 try:
-    n = min(max(int(params.get("scene", "1")), 1), max(len(scenes), 1))
+    asked = int(params.get("scene", "1"))
 except ValueError:
-    n = 1
+    asked = 0
+n = min(max(asked, 1), max(len(scenes), 1))
+if scenes and asked != n:
+    st.warning(T("story.bad_scene", v=str(params.get("scene"))[:20], total=len(scenes)), icon="⚠️")
 present = params.get("present") == "1"
 
 
@@ -65,6 +68,11 @@ if present:
 if not scenes:
     st.info(T("story.empty"))
 else:
+    pressed = ui.presentation_keys()
+    target = {"next": n + 1, "previous": n - 1, "first": 1, "last": len(scenes)}.get(pressed or "", n)
+    if min(max(target, 1), len(scenes)) != n:
+        _go(min(max(target, 1), len(scenes)))
+        st.rerun()
     sc = scenes[n - 1]
     st.caption(
         f"{'' if story_id == 'shipped' else T('story.saved') + ' '}{ui.md_escape(title)} — {T('story.scene', n=n, total=len(scenes))}"
@@ -78,7 +86,6 @@ else:
         args=(n - 1,),
         disabled=n <= 1,
         key="story-prev",
-        help=T("story.prev_help"),
     )
     c2.button(
         T("story.next"),
@@ -87,7 +94,6 @@ else:
         disabled=n >= len(scenes),
         key="story-next",
         type="primary",
-        help=T("story.next_help"),
     )
     c3.button(
         T("story.exit") if present else T("story.present"),
@@ -96,7 +102,7 @@ else:
         help=T("story.present_help"),
     )
     c4.page_link(
-        f"app_pages/{story.PAGE_OF_CHART[sc.chart]}.py",
+        pages.by_slug(story.PAGE_OF_CHART[sc.chart]).file,
         label=T("story.open_view"),
         icon=":material/open_in_new:",
         query_params={
@@ -106,6 +112,7 @@ else:
             **({"dataset": ui.scope()[0]} if ui.scope()[0] else {}),
         },
     )
+    st.caption(T("story.keys"))
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
     missing = highlight.unmatched(b, sc.highlight) if sc.chart in ("map", "animated", "partnerships") else []

@@ -23,7 +23,7 @@ if view.empty:
 t = aggregate.timeline(view, freq)
 placed = int(t["flows"].sum())
 fig = timeline_chart(t, T(f"tl.title_{freq}"), f"{desc} {T(f'tl.sub_{freq}')}", ui.source_line(view), lang=lg)
-ui.chart(fig, "timeline")
+ui.chart(fig, "timeline", alt=alttext.timeline_summary(t, len(view) - placed, freq, lg))
 st.caption(T(f"tl.note_{freq}", placed=num(placed), left=num(len(view) - placed)))
 tab = t.assign(
     period=t["period"].dt.strftime("%Y-%m-%d" if freq == "W" else "%Y-%m"),

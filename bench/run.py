@@ -404,6 +404,10 @@ def main(argv=None):
     peak = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
     record("peak memory of this benchmark process", max(sizes), peak, "MB")
     bench_browser(big)
+    if not args.quick:  # the replica set's load test alone: python bench/load.py
+        import load
+
+        load.measure(sessions=50, seconds=45.0, record=record)
     if args.json_path:
         Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
         print(f"wrote {args.json_path}")

@@ -17,14 +17,21 @@ from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 
 class Session:
-    def __init__(self, base_url: str):
+    def __init__(self, base_url: str, keep_text: bool = False):
+        self.keep_text = (
+            keep_text  # also return the page's markdown (captions, notices), not only chart titles
+        )
         self.ws_url = base_url.replace("http://", "ws://") + "/_stcore/stream"
         self.origin = base_url
         self.ws = None
 
     async def __aenter__(self) -> Session:
         self.ws = await websockets.connect(
-            self.ws_url, subprotocols=["streamlit"], origin=self.origin, max_size=None
+            self.ws_url,
+            subprotocols=["streamlit"],
+            origin=self.origin,
+            max_size=None,
+            ping_interval=None,  # browsers send no pings; a client ping unanswered under load read as an error
         )
         return self
 
@@ -53,5 +60,7 @@ class Session:
                 )  # geo charts (coop_ui.geo_chart)
             if spec:
                 titles.append(str(spec.get("layout", {}).get("title", {}).get("text", "")))
+            elif self.keep_text and el is not None and el.WhichOneof("type") == "markdown":
+                titles.append(el.markdown.body)
             if kind == "script_finished":
                 return time.perf_counter() - t, " ".join(titles)

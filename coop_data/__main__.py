@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from pathlib import Path
 
-from . import aggregate, datasets, export, filters, importer
-from .interchange import InputError, validate_file
+from . import aggregate, datasets, export, filters, importer, pipeline
+from .interchange import InputError
 from .load import load_bundle
 from .store import Store
 
@@ -17,9 +18,10 @@ def _summary() -> dict:
     b = load_bundle()
     f = b.flows
     dossier = b.meta.get("dossier_row_counts", {})
-    dossier_flows = dossier.get("flows_china.csv", 0) + dossier.get("flows_world.csv", 0)
+    dossier_flows = sum(v for k, v in dossier.items() if k.rsplit("/", 1)[-1].startswith("flows"))
     unplaced = b.actors[b.actors["placement"] == "unplaced"]
-    h = aggregate.headline(f)
+    mirror = aggregate.mirror_ids(b.sources)
+    h = aggregate.headline(f, mirror)
     return {
         "dataset": b.meta.get("name"),
         "version": b.meta.get("version"),
@@ -39,7 +41,18 @@ def _summary() -> dict:
             "row_counts": dossier,
         },
         "flows_without_source_url": int((f["source_url"].str.strip() == "").sum()),
-        "flows_by_direction": {str(k): int(v) for k, v in f["direction"].value_counts().items()},
+        "flow_count": {
+            "records": h["records"],
+            "flows": h["flows"],
+            "programme_totals_with_details": h["programme_totals"],
+            "rule": "a flow is a record that is not a programme total whose detailed rows are in the data; "
+            "such a total counts only its rest of programme in money and quantities",
+        },
+        "flows_by_direction": {
+            str(k): int(v) for k, v in f.loc[~f["overlaps_details"], "direction"].value_counts().items() if v
+        },
+        "coverage": aggregate.coverage(f),
+        "money": aggregate.money_summary(f, mirror),
         "flows_by_status": {str(k): int(v) for k, v in f["status"].value_counts().items()},
         "placements": {str(k): int(v) for k, v in b.actors["placement"].value_counts().items()},
         "unresolved_places": [
@@ -53,12 +66,14 @@ def _summary() -> dict:
             for r in unplaced.itertuples()
         ],
         "totals_delivered": {
-            "rule": "delivered rows only; programme totals with detailed rows in the data are not added",
+            "rule": "delivered rows only; a programme total whose detailed rows are in the data adds only its "
+            "rest (total minus its delivered details, per unit, never below zero)",
             "counted_flows": h["counted_flows"],
+            "rest_of_programme_rows": h["rest_of_programme_rows"],
             "eur": round(h["eur_delivered"], 2),
             "rows_with_money": h["rows_with_money"],
             "per_unit": {
-                r.unit: {"total": r.total, "rows": int(r.rows)}
+                r.unit: {"total": r.total, "rows": int(r.rows), "rest_of_programme": r.rest}
                 for r in aggregate.totals_by_unit(f).itertuples()
             },
         },
@@ -77,10 +92,25 @@ def _print_summary(s: dict) -> None:
     )
     print("flows by direction: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_direction"].items()))
     print("flows by status: " + ", ".join(f"{k} {v}" for k, v in s["flows_by_status"].items()))
-    t = s["totals_delivered"]
+    n = s["flow_count"]
+    print(
+        f"{n['records']} records, of which {n['flows']} flows "
+        f"({n['programme_totals_with_details']} programme totals whose details are listed)"
+    )
+    t, m = s["totals_delivered"], s["money"]
     print(
         f"delivered: {t['counted_flows']} flows, EUR {t['eur']:,.0f} over {t['rows_with_money']} rows with money"
     )
+    print(
+        f"  cash/grants EUR {m['cash_grants']['eur']:,.0f} ({m['cash_grants']['share']:.1%}), "
+        f"valued in kind EUR {m['valued_in_kind']['eur']:,.0f} ({m['valued_in_kind']['share']:.1%}), "
+        f"on mirror copies EUR {m['mirror_sourced']['eur']:,.0f} ({m['mirror_sourced']['share']:.1%})"
+    )
+    big = m["largest_record"]
+    if big and big["dominant"]:
+        print(
+            f"  largest record {big['record_id']} ({big['donor']} → {big['recipient']}): {big['share']:.1%}"
+        )
     for unit, v in list(t["per_unit"].items())[:10]:
         print(f"  {unit}: {v['total']:,.0f} ({v['rows']} rows)")
     print(f"unresolved places ({len(s['unresolved_places'])}):")
@@ -99,6 +129,8 @@ def main(argv=None) -> int:
     im = sub.add_parser(
         "import",
         help="check a flows or partnerships file (CSV/XLSX) and store the valid rows as a private dataset",
+        epilog="exit status: 0 stored; 2 the file cannot be read or an argument is wrong; "
+        "3 nothing stored (no row can be imported: the message says why)",
     )
     im.add_argument("file")
     im.add_argument("--json", action="store_true")
@@ -136,6 +168,11 @@ def main(argv=None) -> int:
         metavar="NAME|ISO3=GEONAMEID",
         help="pick a place for an ambiguous name (repeatable)",
     )
+    im.add_argument(
+        "--use-remembered",
+        action="store_true",
+        help="apply the mapping you used last time for a file with the same headers (default: guess from the headers)",
+    )
     im.add_argument("--store", help="database file (default: $COOP_DATA_STORE or var/coop_store.sqlite)")
     sp = sub.add_parser(
         "story", help="export the shipped story (or a saved one) as a PowerPoint deck, HTML handout or PDF"
@@ -166,6 +203,14 @@ def main(argv=None) -> int:
         help="with --dataset: the dataset alone or merged with the bundled data",
     )
     e.add_argument("--store")
+    pb = sub.add_parser(
+        "publish",
+        help="write the static, read-only edition (HTML pages per chart, CSV/ZIP, the story) to a folder",
+    )
+    pb.add_argument("--out", required=True)
+    pb.add_argument("--dataset", help="a stored dataset's id (default: the bundled data)")
+    pb.add_argument("--scope", choices=["imported", "both"], default="imported")
+    pb.add_argument("--store")
     e.add_argument(
         "--format",
         choices=["csv", "zip", "xlsx", "json", "geojson"],
@@ -233,7 +278,7 @@ def main(argv=None) -> int:
 
     if args.cmd == "validate":
         try:
-            _, rep, unplaced = validate_file(args.file)
+            prep = pipeline.validate_file(args.file)
         except InputError as err:
             res = {
                 "file": args.file,
@@ -246,7 +291,8 @@ def main(argv=None) -> int:
                 f"{args.file}: {err}", file=sys.stderr
             )
             return 2
-        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced}
+        rep, unplaced, why = prep.report, prep.unplaced.to_dict("records"), pipeline.refusal(prep)
+        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced, "refused": why and str(why)}
         if args.json:
             print(json.dumps(res, indent=1, ensure_ascii=False))
         else:
@@ -259,13 +305,30 @@ def main(argv=None) -> int:
                 print(
                     f"  row {u['row']}, column {u['column']}: '{u['name']}' not found in the offline gazetteer (left unplaced, not an error)"
                 )
-        return 0 if not rep.problems else 1
+            if why:
+                print(f"{args.file}: {why}", file=sys.stderr)
+        return 0 if not rep.problems and not why else 1
+
+    if args.cmd == "publish":
+        from . import publish
+
+        b, ds = (
+            datasets.open_bundle(args.dataset, args.scope, Store(args.store))
+            if args.dataset
+            else (load_bundle(), None)
+        )
+        if args.dataset and ds is None:
+            print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
+            return 2
+        pages = publish.publish(b, Path(args.out))
+        print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
+        return 0
 
     if args.cmd == "export":
         if args.dataset:
             b, ds = datasets.open_bundle(args.dataset, args.scope, Store(args.store))
             if ds is None:
-                print(f"no dataset with id {args.dataset!r} in {Store(args.store).path}", file=sys.stderr)
+                print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
                 return 2
         else:
             b = load_bundle()
@@ -328,8 +391,7 @@ def _pairs(items: list[str], what: str) -> dict[str, str]:
 def _import(args) -> int:
     from pathlib import Path
 
-    from . import columns, placement
-    from .interchange import read_upload
+    from . import placement
 
     try:
         data = Path(args.file).read_bytes()
@@ -337,18 +399,19 @@ def _import(args) -> int:
         print(f"cannot open {args.file}: {err.strerror}", file=sys.stderr)
         return 2
     store = Store(args.store)
+    fail = {"file": args.file, "imported": 0, "set_aside": 0, "unplaced": 0, "stored": False}
     try:
-        raw = read_upload(args.file, data)
+        raw = pipeline.read(args.file, data)
     except InputError as err:
-        res = {"file": args.file, "error": str(err), "imported": 0, "set_aside": 0, "unplaced": 0}
-        print(json.dumps(res, ensure_ascii=False)) if args.json else print(
-            f"{args.file}: {err}", file=sys.stderr
+        return _refused({**fail, "error": str(err)}, args.json, 2)
+    prop = pipeline.propose_mapping(raw, args.kind, store, pipeline.cli_owner())
+    kind = prop.kind
+    mapping = dict(prop.remembered if args.use_remembered and prop.remembered else prop.suggested)
+    if prop.remembered and not args.use_remembered and prop.remembered != prop.suggested:
+        print(
+            "note: you mapped a file with these headers differently before; --use-remembered applies that mapping",
+            file=sys.stderr,
         )
-        return 2
-    kind = args.kind or columns.detect_kind(list(raw.data.columns))
-    mapping = store.recall_mapping(columns.header_key(list(raw.data.columns)), kind) or columns.suggest(
-        list(raw.data.columns), kind
-    )
     for h, f in _pairs(args.map, "map").items():
         if h not in raw.data.columns:
             print(f"--map: the file has no column {h!r}", file=sys.stderr)
@@ -361,29 +424,37 @@ def _import(args) -> int:
     opts = importer.Options(
         decimal=args.decimal, day_first=not args.month_first, constants=_pairs(args.set, "set")
     )
-    ds_id, key, prep = datasets.import_bytes(
-        Path(args.file).name,
-        data,
-        store,
-        kind=kind,
-        mapping=mapping,
-        options=opts,
-        choices=choices,
-        name=args.name,
-    )
-    c = prep.counts()
-    res = {
-        "dataset": ds_id,
-        "delete_key": key,
-        "name": datasets.clean_name(args.name or Path(args.file).name),
+    prep = pipeline.check(raw, kind, mapping, opts)
+    report = {
         "kind": kind,
-        "store": str(store.path),
-        **c,
+        **prep.counts(),
         "mapping": prep.mapping,
         "notes": prep.notes,
         "problems": prep.problem_table().to_dict("records"),
         "unplaced_places": prep.unplaced.to_dict("records"),
         "ambiguous_places": prep.ambiguous.drop(columns="rows").to_dict("records"),
+    }
+    try:
+        ds_id, key = pipeline.save(
+            prep,
+            data,
+            Path(args.file).name,
+            store,
+            owner=pipeline.cli_owner(),
+            choices=choices,
+            name=args.name,
+        )
+    except pipeline.NothingToStore as err:
+        _print_problems(prep, args.json)
+        return _refused({**fail, **report, "error": str(err)}, args.json, 3)
+    c = prep.counts()
+    res = {
+        "dataset": ds_id,
+        "delete_key": key,
+        "name": datasets.clean_name(args.name or Path(args.file).name),
+        "store": str(store),
+        "stored": True,
+        **report,
     }
     if args.json:
         print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
@@ -392,13 +463,39 @@ def _import(args) -> int:
             f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names"
         )
         print(f"delete key (keep it; it is not shown again): {key}")
-        for n in prep.notes:
-            print(f"  note: {n}")
-        for p in prep.report.problems:
-            print(f"  row {p.row}, column {p.column}: {p.message}")
+        _print_problems(prep, False)
         print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
-    return 0 if c["imported"] else 1
+    return 0
+
+
+def _print_problems(prep, as_json: bool) -> None:
+    if as_json:
+        return
+    for n in prep.notes:
+        print(f"  note: {n}")
+    for p in prep.report.problems:
+        print(f"  row {p.row}, column {p.column}: {p.message}")
+
+
+def _refused(res: dict, as_json: bool, code: int) -> int:
+    """Nothing was stored: say why on stderr (or as JSON on stdout) and exit with `code`."""
+    if as_json:
+        print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
+    else:
+        print(f"{res['file']}: nothing stored: {res['error']}", file=sys.stderr)
+    return code
+
+
+def _run() -> None:
+    """`python -m coop_data …`; a closed pipe (`… | head`) ends quietly, as for any Unix tool."""
+    try:
+        code = main()
+        sys.stdout.flush()
+    except BrokenPipeError:
+        os.dup2(os.open(os.devnull, os.O_WRONLY), sys.stdout.fileno())
+        code = 1
+    sys.exit(code)
 
 
 if __name__ == "__main__":
-    sys.exit(main())
+    _run()

@@ -1,20 +1,25 @@
 """Totals and groupings that never mix units and never double count.
 
 Rules (the same in every view, export and the CLI):
-* only rows with ``counted`` (status delivered, and not a programme total whose
-  detailed rows are in the data) enter a money or quantity total;
-* the number of flows counts every row in view (its status is a filter) except
-  programme totals whose detailed rows are in the data;
+* a **flow** is a record that is not a programme total whose detailed rows are in
+  the data; the number of flows counts every flow in view (its status is a filter).
+  Records = flows + such totals (home: "393 records, of which 384 flows");
+* money and quantities count delivered rows only: a detailed row at its value, a
+  programme total whose details are listed at its **rest of programme** - the
+  total minus its delivered listed details, per unit family and in EUR, never
+  below zero (Shenzhen's 1.5 m masks minus the 20,000 given to Poznań). A total
+  that counts its partners ("12 recipient cities") has no rest in that unit;
 * money is summed in EUR (converted at the year's rate) and shown beside the
-  number of rows that carry money;
+  number of rows that carry money, split into cash/grants and valued in-kind;
 * quantities are summed per unit only: masks with masks, patients with patients.
 """
 
 from __future__ import annotations
 
+import numpy as np
 import pandas as pd
 
-from . import classify
+from . import classify, money
 
 MEASURES = {
     "flows": ("Number of flows", "flows"),
@@ -33,18 +38,113 @@ def unit_family(unit: pd.Series) -> pd.Series:
     return fam
 
 
+# Units in which a programme total counts its partners, not its aid: its listed details are some of them.
+PARTNER_COUNT = r"(?:cities|partners|provinces/states|countries|townships|organisations)$"
+DOMINANT_SHARE = 0.25  # a single record above this share of a total is named beside it
+
+
+def add_counting(flows: pd.DataFrame) -> pd.DataFrame:
+    """Who counts, and for how much: the columns every total reads (called once, when flows are loaded).
+
+    overlaps_details: programme total whose detailed rows are in the data (not a flow of its own);
+    counted: a delivered flow, counted at its value;
+    rest_quantity / rest_eur: for such a total, what no listed detail carries (total minus its
+    delivered details, same unit family / in EUR, never below zero), whatever its status;
+    counted_quantity / counted_eur: the value that enters totals (rest for a delivered total);
+    rest_of_programme: a delivered total whose rest enters the totals.
+    The rest is a property of the whole data, so a filtered view adds a total's rest and its
+    details without counting anything twice.
+    """
+    f = flows.copy()
+    parent = f["parent_id"].fillna("").astype(str)
+    delivered = f["status"].astype(str).eq("delivered")
+    f["overlaps_details"] = f["is_aggregate"].astype(bool) & f["record_id"].isin(set(parent[parent != ""]))
+    f["counted"] = delivered & ~f["overlaps_details"]
+    fam = unit_family(f["quantity_unit"])
+    is_kid = (parent != "") & delivered
+    kid_q = f.loc[is_kid, "quantity"].groupby([parent[is_kid], fam[is_kid]]).sum()
+    kid_eur = f.loc[is_kid, "amount_eur"].groupby(parent[is_kid]).sum()
+    tot = f["overlaps_details"].to_numpy()
+    ids, tfam = f["record_id"].to_numpy()[tot], fam.to_numpy()[tot]
+    less_q = kid_q.reindex(pd.MultiIndex.from_arrays([ids, tfam])).fillna(0).to_numpy()
+    rest_q = np.clip(f["quantity"].to_numpy(dtype=float)[tot] - less_q, 0, None)
+    rest_q[pd.Series(tfam, dtype=str).str.contains(PARTNER_COUNT).to_numpy()] = np.nan
+    less_eur = kid_eur.reindex(ids).fillna(0).to_numpy()
+    rest_e = np.clip(f["amount_eur"].to_numpy(dtype=float)[tot] - less_eur, 0, None)
+    f["rest_quantity"], f["rest_eur"] = np.nan, np.nan
+    f.loc[tot, "rest_quantity"], f.loc[tot, "rest_eur"] = rest_q, rest_e
+    tot = f["overlaps_details"]
+    rest = tot & delivered
+    f["counted_quantity"] = f["quantity"].where(f["counted"]).where(~rest, f["rest_quantity"])
+    f["counted_eur"] = f["amount_eur"].where(f["counted"]).where(~rest, f["rest_eur"])
+    f["rest_of_programme"] = rest & (f["counted_quantity"].fillna(0).gt(0) | f["counted_eur"].fillna(0).gt(0))
+    return f
+
+
+def rest_example(flows: pd.DataFrame, unit: str = "masks") -> dict:
+    """The programme total with the largest rest in a unit, taken apart (for the Methods page):
+    its total, what its delivered details carry, and its rest. Empty values when there is none."""
+    fam = unit_family(flows["quantity_unit"])
+    t = flows[flows["overlaps_details"] & (fam == unit) & flows["rest_quantity"].notna()]
+    if t.empty:
+        return {"record_id": "–", "donor": "–", "total": 0.0, "details": 0.0, "rest": 0.0}
+    r = t.iloc[int(t["rest_quantity"].to_numpy().argmax())]
+    return {
+        "record_id": str(r["record_id"]),
+        "donor": str(r.get("donor_label", r["donor_name"])),
+        "total": float(r["quantity"]),
+        "details": float(r["quantity"] - r["rest_quantity"]),
+        "rest": float(r["rest_quantity"]),
+    }
+
+
 def measure_values(flows: pd.DataFrame, measure: str) -> pd.Series:
     """Per-row value of a measure (0 where the row does not carry it or is not counted)."""
-    counted = flows["counted"]
     if measure == "flows":
         return (~flows["overlaps_details"]).astype(float)
     if measure == "eur":
-        return flows["amount_eur"].where(counted).fillna(0.0)
+        return flows["counted_eur"].fillna(0.0)
     fam = unit_family(flows["quantity_unit"])
-    return flows["quantity"].where(counted & (fam == measure)).fillna(0.0)
+    return flows["counted_quantity"].where(fam == measure).fillna(0.0)
 
 
-def headline(flows: pd.DataFrame) -> dict:
+def mirror_ids(sources: pd.DataFrame) -> frozenset:
+    """source_ids of pages that are copies of a wire story on an unrelated site (sources.reliability)."""
+    return frozenset(sources.loc[sources["reliability"] == "mirror_copy", "source_id"])
+
+
+def exclude_mirror(flows: pd.DataFrame, bundle) -> pd.DataFrame:
+    """The flows without those whose only source is a mirror copy: every total computed on the result
+    leaves them out. `bundle` is a Bundle or its sources table. A total's rest stays as computed over
+    all its details (leaving out a mirror-sourced detail never adds it back to its total)."""
+    sources = bundle if isinstance(bundle, pd.DataFrame) else bundle.sources
+    return flows[~flows["source_id"].isin(mirror_ids(sources))]
+
+
+def largest(flows: pd.DataFrame, measure: str) -> dict | None:
+    """The single record carrying most of a measure: id, donor → recipient, value, share of the total.
+    `dominant` when its share exceeds a quarter (the headline then names it)."""
+    v = measure_values(flows, measure)
+    total = float(v.sum())
+    if total <= 0:
+        return None
+    i = int(v.to_numpy().argmax())  # by position: a merged view may repeat index labels
+    r, top = flows.iloc[i], float(v.iloc[i])
+    share = top / total
+    return {
+        "record_id": str(r["record_id"]),
+        "donor": str(r.get("donor_label", r["donor_name"])),
+        "recipient": str(r.get("recipient_label", r["recipient_name"])),
+        "value": round(top, 2),
+        "total": round(total, 2),
+        "share": round(share, 4),
+        "dominant": share > DOMINANT_SHARE,
+    }
+
+
+def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
+    """Headline figures of a view. `mirror`: source_ids of mirror copies (mirror_ids), for the share of the
+    money and masks that rests on them."""
     c = flows[flows["counted"]]
     places = pd.concat(
         [
@@ -58,43 +158,114 @@ def headline(flows: pd.DataFrame) -> dict:
     ).drop_duplicates()
     countries = set(c["donor_country_iso3"]) | set(c["recipient_country_iso3"])
     countries.discard("")
-    fam = unit_family(c["quantity_unit"])
+    eur = measure_values(flows, "eur")
+    masks = measure_values(flows, "masks")
+    cash = money.is_cash(flows["aid_kind"])
+    rest = flows["rest_of_programme"]
+    on_mirror = flows["source_id"].isin(set(mirror))
+    totals = int(flows["overlaps_details"].sum())
     return {
-        "flows": int(len(flows)),
+        "records": int(len(flows)),
+        "flows": int(len(flows) - totals),
+        "programme_totals": totals,
         "counted_flows": int(len(c)),
-        "not_counted": int(len(flows) - len(c)),
+        "not_counted": int(len(flows) - totals - len(c)),
+        "rest_of_programme_rows": int(rest.sum()),
         "cities": int(len(places)),
         "countries": int(len(countries)),
-        "eur_delivered": float(c["amount_eur"].sum()),
-        "rows_with_money": int(c["amount_eur"].notna().sum()),
-        "masks": float(c.loc[fam == "masks", "quantity"].sum()),
-        "patients": float(c.loc[fam == "patients", "quantity"].sum()),
+        "eur_delivered": float(eur.sum()),
+        "rows_with_money": int(flows["counted_eur"].notna().sum()),
+        "eur_cash": float(eur[cash].sum()),
+        "eur_in_kind": float(eur[~cash].sum()),
+        "eur_rest_of_programme": float(eur[rest].sum()),
+        "eur_mirror": float(eur[on_mirror].sum()),
+        "masks": float(masks.sum()),
+        "masks_rest_of_programme": float(masks[rest].sum()),
+        "masks_mirror": float(masks[on_mirror].sum()),
+        "patients": float(measure_values(flows, "patients").sum()),
+        "largest": {m: largest(flows, m) for m in ("eur", "masks", "patients")},
         "undated": int(flows["date_start"].isna().sum()),
     }
 
 
-def totals_by_unit(flows: pd.DataFrame) -> pd.DataFrame:
-    """Counted quantities per unit (never added across units)."""
-    c = flows[flows["counted"] & flows["quantity"].notna()]
-    t = c.assign(unit=unit_family(c["quantity_unit"])).groupby("unit")["quantity"].agg(["sum", "count"])
-    return (
-        t.rename(columns={"sum": "total", "count": "rows"}).sort_values("rows", ascending=False).reset_index()
+def coverage(flows: pd.DataFrame) -> dict:
+    """What the data covers: records, flows and delivered flows by direction, year of the flow and region
+    (donor and recipient side), so thin areas show as small numbers rather than as silence."""
+    f = flows.assign(
+        flow=~flows["overlaps_details"],
+        year=flows["date_start"].dt.year.map(lambda y: "undated" if pd.isna(y) else str(int(y))),
     )
+
+    def count(col: str) -> dict:
+        g = f.groupby(f[col].astype(str)).agg(
+            records=("record_id", "size"), flows=("flow", "sum"), counted=("counted", "sum")
+        )
+        g = g[g["records"] > 0].sort_values("flows", ascending=False)
+        return {k: {c: int(v) for c, v in r.items()} for k, r in g.iterrows()}
+
+    return {
+        "by_direction": count("direction"),
+        "by_year": dict(sorted(count("year").items())),
+        "by_donor_region": count("donor_region"),
+        "by_recipient_region": count("recipient_region"),
+    }
+
+
+def money_summary(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
+    """The money headline taken apart: cash/grants vs valued in-kind, the part resting on mirror copies,
+    the rest of programmes, and the largest record with its share (named when above a quarter)."""
+    h = headline(flows, mirror)
+    total = h["eur_delivered"]
+
+    def part(eur: float) -> dict:
+        return {"eur": round(eur, 2), "share": round(eur / total, 4) if total else 0.0}
+
+    return {
+        "eur_delivered": round(total, 2),
+        "rows_with_money": h["rows_with_money"],
+        "cash_grants": part(h["eur_cash"]),
+        "valued_in_kind": part(h["eur_in_kind"]),
+        "mirror_sourced": part(h["eur_mirror"]),
+        "rest_of_programme": part(h["eur_rest_of_programme"]),
+        "largest_record": h["largest"]["eur"],
+        "masks": {
+            "total": h["masks"],
+            "mirror_sourced": h["masks_mirror"],
+            "mirror_share": round(h["masks_mirror"] / h["masks"], 4) if h["masks"] else 0.0,
+            "rest_of_programme": h["masks_rest_of_programme"],
+            "largest_record": h["largest"]["masks"],
+        },
+    }
+
+
+def totals_by_unit(flows: pd.DataFrame) -> pd.DataFrame:
+    """Counted quantities per unit (never added across units), with the part that is rest of programme."""
+    c = flows[flows["counted_quantity"].notna()]
+    t = (
+        c.assign(
+            unit=unit_family(c["quantity_unit"]), rest=c["counted_quantity"].where(c["rest_of_programme"])
+        )
+        .groupby("unit")
+        .agg(total=("counted_quantity", "sum"), rows=("counted_quantity", "size"), rest=("rest", "sum"))
+    )
+    return t.sort_values("rows", ascending=False).reset_index()
 
 
 def by_direction(flows: pd.DataFrame) -> pd.DataFrame:
+    """Flows (one definition: not programme totals whose details are listed), delivered flows and EUR."""
     g = (
-        flows.assign(eur=flows["amount_eur"].where(flows["counted"]))
+        flows.assign(eur=measure_values(flows, "eur"), flow=~flows["overlaps_details"])
         .groupby("direction", observed=False)
         .agg(
-            flows=("record_id", "size"),
+            records=("record_id", "size"),
+            flows=("flow", "sum"),
             counted=("counted", "sum"),
             eur=("eur", "sum"),
         )
         .reset_index()
     )
     g["label"] = g["direction"].astype(str).map(classify.DIRECTION_LABELS)
-    return g[g["flows"] > 0].sort_values("flows", ascending=False).reset_index(drop=True)
+    return g[g["records"] > 0].sort_values("flows", ascending=False).reset_index(drop=True)
 
 
 def funds_total(funds: pd.DataFrame) -> pd.DataFrame:
@@ -104,11 +275,11 @@ def funds_total(funds: pd.DataFrame) -> pd.DataFrame:
 
 
 def timeline(flows: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
-    """Flows per period by direction. Only flows dated at least to the month are placed in months;
-    year-only and undated rows are counted separately so none disappears."""
+    """Flows per period by direction (programme totals whose details are listed are not flows). Only flows
+    dated at least to the month are placed in months; year-only and undated rows are counted separately."""
     prec = flows["date_precision"].astype(str)
     ok = flows["date_start"].notna() & (prec.isin(["day", "month"]) if freq == "M" else prec.eq("day"))
-    f = flows[ok]
+    f = flows[ok & ~flows["overlaps_details"]]
     period = f["date_start"].dt.to_period("W-SUN" if freq == "W" else "M").dt.start_time
     t = (
         f.assign(period=period)

@@ -10,6 +10,8 @@ import pandas as pd
 from . import aggregate
 from .i18n import CATALOG, category, month, number, t
 
+t_ = t  # `t` is also the usual name of a timeline table
+
 
 def _num(x: float, lang: str = "en") -> str:
     return number(x, lang) if abs(x) >= 10 or float(x).is_integer() else number(x, lang, 1)
@@ -110,6 +112,31 @@ def animated_summary(note: dict, lang: str = "en") -> str:
     busiest = max(note["per_week"], key=lambda x: x[1]) if note.get("per_week") else ("", 0)
     when = month(busiest[0], lang, day=True) if busiest[0] else "–"
     return t("alt.animated", lang, n=number(note["drawn"], lang), week=when, k=busiest[1])
+
+
+def timeline_summary(t: pd.DataFrame, not_placed: int, freq: str = "M", lang: str = "en") -> str:
+    """E.g. 'Bars of 330 flows per month, Jan 2020 to Dec 2021; the busiest month is Feb 2020 with 77 flows, most of
+    them China → partner (53). 63 flows dated only to the year, or undated, are not drawn.'"""
+    if t.empty:
+        return t_("alt.map_empty", lang)
+    per = t.groupby("period")["flows"].sum()
+    peak = per.idxmax()
+    top_dir = (
+        t[t["period"] == peak].groupby("direction", observed=True)["flows"].sum().sort_values().index[-1]
+    )
+    top_n = int(t[(t["period"] == peak) & (t["direction"] == top_dir)]["flows"].sum())
+    return t_(
+        f"alt.timeline_{freq}",
+        lang,
+        n=number(int(per.sum()), lang),
+        first=month(per.index.min(), lang, day=freq == "W"),
+        last=month(per.index.max(), lang, day=freq == "W"),
+        peak=month(peak, lang, day=freq == "W"),
+        k=number(int(per.max()), lang),
+        direction=category("direction", str(top_dir), lang),
+        d=number(top_n, lang),
+        left=number(not_placed, lang),
+    )
 
 
 def funds_summary(tot: pd.DataFrame, lang: str = "en") -> str:

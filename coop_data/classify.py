@@ -1,39 +1,72 @@
 """North/South groups and direction categories of flows.
 
-Two documented schemes, both read from Natural Earth admin-0 (public domain),
-so every country on the map has a group from the same release:
+Two documented schemes:
 
-* ``income`` (default): World Bank income group as carried by Natural Earth
-  (INCOME_GRP). High-income countries (OECD or not) are North, all others South.
+* ``income`` (default): the World Bank income classification **in force at the
+  flow's date**. The World Bank fixes its lists on 1 July for its fiscal year
+  (FY2021 = July 2020 – June 2021); `data/wb_income.csv` ships the lists for
+  FY2018–FY2025 from the World Bank's historical classification (OGHIST.xlsx,
+  "Country Analytical History"). High income = North, all others South. A flow
+  dated only to a month or a year is classified when every fiscal year its
+  date can fall in gives the same group; an undated flow when the group is the
+  same across the data's whole period (2020–2021: FY2020–FY2022); otherwise,
+  or when the World Bank has no group for the country then (Venezuela from
+  FY2022), the direction is ``unclassified``.
 * ``economy``: Natural Earth ECONOMY class. "Developed region" (G7 and non-G7)
   is North; emerging, developing and least developed regions are South.
 
-Taiwan: the dossier codes Taiwanese cities as TWN. TWN is treated as its own
-country, classified by the active scheme (North in both) and never as
-mainland China; likewise Hong Kong (HKG) and Macao (MAC). "china_to_partner"
-and "partner_to_china" mean mainland China (CHN) only.
+Korea, Hong Kong and Macao: high income in every World Bank list FY2018–FY2025,
+so North under ``income``; Natural Earth calls Korea an "emerging region: MIKT"
+and Hong Kong and Macao "developing region", so South under ``economy``.
+Taiwan: the dossier codes Taiwanese cities as TWN; the World Bank lists
+"Taiwan, China" (high income) and Natural Earth a developed region, so North in
+both. TWN, HKG and MAC are never mainland China: "china_to_partner" and
+"partner_to_china" mean mainland China (CHN) only.
+
+Natural Earth's INCOME_GRP (countries.income_group) reflects World Bank lists
+of about 2010–12 (Uruguay and Chile upper-middle income); it is kept in the
+countries table for reference and no longer decides any direction.
+
+A flow whose two sides are in the same country is ``domestic`` and never in an
+international direction category.
 """
 
 from __future__ import annotations
 
+import functools
+from pathlib import Path
+
 import numpy as np
 import pandas as pd
 
+from . import dates
+
+WB_INCOME = Path(__file__).parent / "data" / "wb_income.csv"
+WB_SOURCE = (
+    "World Bank, Historical classification by income (OGHIST.xlsx, 'Country Analytical History'), "
+    "lists in force on the flow's date: FY2020 (Jul 2019–Jun 2020), FY2021 (Jul 2020–Jun 2021), "
+    "FY2022 (Jul 2021–Jun 2022); FY2018–FY2025 shipped for imported data"
+)
+SCOPE = ("2020-01-01", "2021-12-31")  # period an undated flow is assumed to fall in
+
 SCHEMES = {
     "income": {
-        "label": "World Bank income groups (high income = North)",
-        "source": "World Bank income groups as carried by Natural Earth admin-0 v5 (INCOME_GRP)",
+        "label": "World Bank income groups at the flow's date (high income = North)",
+        "source": WB_SOURCE
+        + ". Korea, Hong Kong, Macao and Taiwan are high income (North) in every list used",
         "column": "income_group",
         "north": lambda s: s.str.startswith("High income"),
     },
     "economy": {
         "label": "Developed / developing (Natural Earth ECONOMY)",
-        "source": "Natural Earth admin-0 v5 ECONOMY class (developed regions = North)",
+        "source": "Natural Earth admin-0 v5 ECONOMY class (developed regions = North). "
+        "Korea (emerging region: MIKT), Hong Kong and Macao (developing region) are South here",
         "column": "economy",
         "north": lambda s: s.str.startswith("Developed region"),
     },
 }
 DEFAULT_SCHEME = "income"
+DEFAULT_FISCAL_YEAR = 2021  # for a country-level view without dates (July 2020 – June 2021)
 MAINLAND_CHINA = "CHN"
 
 DIRECTION_LABELS = {
@@ -45,9 +78,10 @@ DIRECTION_LABELS = {
     "south_north": "South → North",
     "network_to_south": "Network → South",
     "network_to_north": "Network → North",
+    "domestic": "Domestic (both sides in one country)",
     "unclassified": "Unclassified (country unknown)",
 }
-# Okabe–Ito, colour-blind safe; grey for unclassified.
+# Okabe–Ito, colour-blind safe; grey for unclassified, a dark olive for domestic.
 DIRECTION_COLORS = {
     "china_to_partner": "#D55E00",
     "partner_to_china": "#E69F00",
@@ -57,26 +91,108 @@ DIRECTION_COLORS = {
     "south_north": "#56B4E9",
     "network_to_south": "#7B3294",
     "network_to_north": "#332288",
+    "domestic": "#7A6A2F",
     "unclassified": "#999999",
 }
+INTERNATIONAL = tuple(d for d in DIRECTION_LABELS if d not in ("domestic", "unclassified"))
 
 
-def groups(countries: pd.DataFrame, scheme: str = DEFAULT_SCHEME) -> pd.Series:
-    """iso3 -> 'North' | 'South' under `scheme`."""
+@functools.lru_cache(maxsize=1)
+def income_table() -> pd.DataFrame:
+    """The bundled World Bank lists (iso3, fiscal_year, income_group, source)."""
+    t = pd.read_csv(WB_INCOME, dtype=str, keep_default_na=False, encoding="utf-8")
+    t["fiscal_year"] = t["fiscal_year"].astype(int)
+    return t
+
+
+def fiscal_year(ts: pd.Series) -> pd.Series:
+    """World Bank fiscal year of a timestamp: FY2021 runs 1 July 2020 – 30 June 2021."""
+    return ts.dt.year + (ts.dt.month >= 7).astype("Int64")
+
+
+def groups(
+    countries: pd.DataFrame,
+    scheme: str = DEFAULT_SCHEME,
+    fiscal_year: int = DEFAULT_FISCAL_YEAR,
+    wb: pd.DataFrame | None = None,
+) -> pd.Series:
+    """iso3 -> 'North' | 'South' under `scheme` (for ``income``: the list of one fiscal year)."""
+    if scheme == "income":
+        wb = income_table() if wb is None else wb
+        y = wb[wb["fiscal_year"] == fiscal_year]
+        g = y.set_index("iso3")["income_group"]
+        return pd.Series(np.where(g.eq("High income"), "North", "South"), index=g.index.values)
     sch = SCHEMES[scheme]
     col = countries[sch["column"]].fillna("")
     return pd.Series(np.where(sch["north"](col), "North", "South"), index=countries["iso3"].values)
 
 
-def direction(
-    donor_iso3: pd.Series, recipient_iso3: pd.Series, donor_level: pd.Series, group: pd.Series
+def fiscal_range(date: pd.Series) -> tuple[pd.Series, pd.Series]:
+    """First and last World Bank fiscal year a (possibly partial or empty) date can fall in."""
+    start, end = dates.bounds(date)
+    start = start.fillna(pd.Timestamp(SCOPE[0]))
+    end = end.fillna(pd.Timestamp(SCOPE[1]))
+    return fiscal_year(start).astype(int), fiscal_year(end).astype(int)
+
+
+def dated_groups(
+    iso3: pd.Series,
+    date: pd.Series,
+    countries: pd.DataFrame,
+    scheme: str = DEFAULT_SCHEME,
+    wb: pd.DataFrame | None = None,
 ) -> pd.Series:
-    """Direction category per flow (vectorised). Order of the rules matters and is documented in the README."""
+    """'North' | 'South' | NaN per flow side: the group in force at the flow's date.
+
+    NaN when the country is unknown, unlisted for a fiscal year in range, or its
+    group changes within the range the date allows.
+    """
+    iso = iso3.fillna("").astype(str)
+    if scheme != "income":
+        return iso.map(groups(countries, scheme))
+    wb = income_table() if wb is None else wb
+    lo, hi = fiscal_range(date)
+    north = wb.assign(g=np.where(wb["income_group"].eq("High income"), "North", "South"))
+    table = north.pivot_table(index="iso3", columns="fiscal_year", values="g", aggfunc="first")
+    out = pd.Series(pd.NA, index=iso.index, dtype="object")
+    seen = pd.Series("", index=iso.index)
+    bad = pd.Series(False, index=iso.index)
+    for fy in range(int(lo.min()), int(hi.max()) + 1):
+        in_range = (lo <= fy) & (hi >= fy)
+        v = iso.map(table[fy]) if fy in table.columns else pd.Series(np.nan, index=iso.index)
+        bad |= in_range & v.isna()
+        bad |= in_range & seen.ne("") & v.notna() & seen.ne(v.fillna(""))
+        seen = seen.where(~(in_range & seen.eq("") & v.notna()), v.fillna(""))
+    out[~bad & seen.ne("")] = seen[~bad & seen.ne("")]
+    return out
+
+
+def fiscal_label(date: pd.Series) -> pd.Series:
+    """'FY2021' or 'FY2020–FY2021': the World Bank lists a flow's direction rests on."""
+    lo, hi = fiscal_range(date)
+    return ("FY" + lo.astype(str)).where(lo == hi, "FY" + lo.astype(str) + "–FY" + hi.astype(str))
+
+
+def direction(
+    donor_iso3: pd.Series,
+    recipient_iso3: pd.Series,
+    donor_level: pd.Series,
+    group: pd.Series | None = None,
+    donor_group: pd.Series | None = None,
+    recipient_group: pd.Series | None = None,
+) -> pd.Series:
+    """Direction category per flow (vectorised). Order of the rules matters and is documented in the README.
+
+    Groups come either from an iso3 -> group map (`group`) or per flow
+    (`donor_group`, `recipient_group`, e.g. from `dated_groups`).
+    """
     d = donor_iso3.fillna("").astype(str)
     r = recipient_iso3.fillna("").astype(str)
-    gd = d.map(group)
-    gr = r.map(group)
+    gd = d.map(group) if donor_group is None else donor_group
+    gr = r.map(group) if recipient_group is None else recipient_group
+    gd, gr = pd.Series(gd, index=d.index).astype("object"), pd.Series(gr, index=d.index).astype("object")
     conds = [
+        (d != "") & (d == r),
         d == MAINLAND_CHINA,
         r == MAINLAND_CHINA,
         (donor_level == "network") & gr.eq("South"),
@@ -88,6 +204,7 @@ def direction(
         gd.eq("South") & gr.eq("North"),
     ]
     choices = [
+        "domestic",
         "china_to_partner",
         "partner_to_china",
         "network_to_south",
@@ -98,4 +215,25 @@ def direction(
         "south_south",
         "south_north",
     ]
+    conds = [pd.Series(c, index=d.index).fillna(False).astype(bool) for c in conds]
     return pd.Series(np.select(conds, choices, default="unclassified"), index=donor_iso3.index)
+
+
+def special_cases(countries: pd.DataFrame, wb: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Korea, Hong Kong, Macao and Taiwan under both schemes, for the Methods page and the tests."""
+    wb = income_table() if wb is None else wb
+    rows = []
+    for iso in ("KOR", "HKG", "MAC", "TWN"):
+        c = countries.set_index("iso3").loc[iso]
+        lists = wb[wb["iso3"] == iso].sort_values("fiscal_year")
+        rows.append(
+            {
+                "iso3": iso,
+                "name": c["name"],
+                "world_bank": "; ".join(f"FY{r.fiscal_year}: {r.income_group}" for r in lists.itertuples()),
+                "income": groups(countries, "income").get(iso, "unknown"),
+                "natural_earth_economy": c["economy"],
+                "economy": groups(countries, "economy")[iso],
+            }
+        )
+    return pd.DataFrame(rows)

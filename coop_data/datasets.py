@@ -1,4 +1,4 @@
-"""Imported datasets as the app and the CLI see them: import a file, open a dataset
+"""Imported datasets as the app and the CLI see them (`pipeline` imports them): open a dataset
 as a `Bundle` (alone or merged with the bundled data), export it.
 
 A dataset keeps the user's accepted rows as written after normalisation and
@@ -12,8 +12,7 @@ from dataclasses import replace
 
 import pandas as pd
 
-from . import columns, importer
-from .interchange import read_upload
+from . import importer
 from .load import Bundle, load_bundle
 from .store import Dataset, Store
 
@@ -53,30 +52,6 @@ def to_dataset(
         problems=prep.problem_table(),
         counts=prep.counts(),
     )
-
-
-def import_bytes(
-    filename: str,
-    data: bytes,
-    store: Store,
-    *,
-    kind: str | None = None,
-    mapping: dict | None = None,
-    options: importer.Options | None = None,
-    choices: dict[str, int] | None = None,
-    name: str = "",
-) -> tuple[str, str, importer.Prepared]:
-    """Read, check and store a file in one go (the CLI path). Returns (id, delete key, prepared)."""
-    raw = read_upload(filename, data)
-    kind = kind or columns.detect_kind(list(raw.data.columns))
-    hk = columns.header_key(list(raw.data.columns))
-    if mapping is None:
-        mapping = store.recall_mapping(hk, kind)
-    prep = importer.prepare(raw, kind, mapping, options)
-    ds = to_dataset(prep, choices, name or filename, filename, data)
-    ds_id, key = store.save(ds)
-    store.remember_mapping(hk, kind, prep.mapping)
-    return ds_id, key, prep
 
 
 def place_questions(ds: Dataset) -> tuple[pd.DataFrame, pd.DataFrame]:

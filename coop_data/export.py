@@ -51,9 +51,14 @@ EXPORT_COLUMNS = [
     "fx_note",
     "status",
     "status_basis",
+    "research_note",
     "is_aggregate",
     "parent_id",
     "counted",
+    "overlaps_details",
+    "rest_of_programme",
+    "counted_quantity",
+    "counted_eur",
     "fund_id",
     "channel_network",
     "relationship_stated",
@@ -90,7 +95,23 @@ DERIVED_FIELDS = {
     "fx_note": ("string", "How the amount was converted, or why it was not."),
     "counted": (
         "boolean",
-        "True when the record counts in totals (an aggregate's parts are not counted twice).",
+        "True for a delivered flow counted at its value (a programme total whose details are listed is not).",
+    ),
+    "overlaps_details": (
+        "boolean",
+        "True for a programme total whose detailed rows are in the data: not a flow of its own.",
+    ),
+    "rest_of_programme": (
+        "boolean",
+        "True for a delivered total whose rest (beyond its detailed rows) is counted.",
+    ),
+    "counted_quantity": (
+        "number",
+        "The quantity that enters totals (the rest, for a delivered programme total).",
+    ),
+    "counted_eur": (
+        "number",
+        "The euro amount that enters totals (the rest, for a delivered programme total).",
     ),
     "donor_lat": (
         "number",

@@ -16,6 +16,7 @@ from pathlib import Path
 import pandas as pd
 
 from . import columns
+from .messages import Message
 from .schema import FLOW_EXTRA_FIELDS, INTERCHANGE_FIELDS, Table
 
 INTERCHANGE = Table(
@@ -28,14 +29,14 @@ INTERCHANGE = Table(
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
-LIMITS = (
-    f"Files up to {MAX_BYTES // (1024 * 1024)} MB and {MAX_ROWS:,} rows, {MAX_COLUMNS} columns; "
-    "CSV (UTF-8, UTF-8 with BOM, Windows-1252 or Latin-1; comma, semicolon or tab) or XLSX (first sheet)."
-)
 
 
 class InputError(ValueError):
-    """A file that cannot be read as a table at all (the message is for the user)."""
+    """A file that cannot be read as a table at all; `message` is for the user, in any language."""
+
+    def __init__(self, key: str, **params):
+        self.message = Message(key, params)
+        super().__init__(self.message.text())
 
 
 @dataclass
@@ -48,22 +49,25 @@ class RawTable:
     details: dict = field(default_factory=dict)
 
 
+def too_big(data: bytes) -> InputError:
+    """The one size message of the page and the CLI, in MB of 2**20 bytes as the limit is stated."""
+    return InputError("msg.too_big", size=f"{len(data) / 2**20:.1f}", limit=f"{MAX_BYTES / 2**20:.0f}")
+
+
 def _limit_rows(n: int) -> None:
     if n > MAX_ROWS:
-        raise InputError(f"the file has {n:,} rows; the limit is {MAX_ROWS:,}. Split it into smaller files.")
+        raise InputError("msg.too_many_rows", n=f"{n:,}", limit=f"{MAX_ROWS:,}")
 
 
 def read_csv(data: bytes) -> RawTable:
     if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB")
+        raise too_big(data)
     if not data.strip():
-        raise InputError("the file is empty")
+        raise InputError("msg.empty")
     if data[:2] == b"PK":
-        raise InputError(
-            "this looks like a spreadsheet (XLSX/ZIP) file, not a CSV: upload it with the .xlsx extension"
-        )
+        raise InputError("msg.zip_as_csv")
     if b"\x00" in data[:4096]:
-        raise InputError("this is not a text CSV file (it contains binary data)")
+        raise InputError("msg.binary")
     text, used = None, ""
     bom = data[:3] == b"\xef\xbb\xbf"
     body = data[3:] if bom else data
@@ -79,10 +83,10 @@ def read_csv(data: bytes) -> RawTable:
     try:
         df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False)
     except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise InputError(f"the file could not be read as CSV: {str(e).splitlines()[0]}") from None
+        raise InputError("msg.csv_error", error=str(e).splitlines()[0]) from None
     _limit_rows(len(df))
     if len(df.columns) > MAX_COLUMNS:
-        raise InputError(f"the file has {len(df.columns)} columns; the limit is {MAX_COLUMNS}")
+        raise InputError("msg.too_many_cols", n=len(df.columns), limit=MAX_COLUMNS)
     df.columns = [str(c).strip() for c in df.columns]
     rows = pd.Series(range(2, len(df) + 2), index=df.index)
     keep = (
@@ -106,18 +110,18 @@ def read_xlsx(data: bytes) -> RawTable:
     import openpyxl
 
     if len(data) > MAX_BYTES:
-        raise InputError(f"the file is {len(data) / 2**20:.1f} MB; the limit is {MAX_BYTES / 2**20:.0f} MB")
+        raise too_big(data)
     if not data:
-        raise InputError("the file is empty")
+        raise InputError("msg.empty")
     try:
         wb = openpyxl.load_workbook(io.BytesIO(data), data_only=True)
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
-        raise InputError(f"this is not a readable XLSX workbook ({type(e).__name__})") from None
+        raise InputError("msg.bad_xlsx", error=type(e).__name__) from None
     ws = wb.worksheets[0]
     if ws.max_row > MAX_ROWS + 20:
         _limit_rows(ws.max_row - 1)
     if ws.max_column > MAX_COLUMNS:
-        raise InputError(f"the sheet has {ws.max_column} columns; the limit is {MAX_COLUMNS}")
+        raise InputError("msg.sheet_cols", n=ws.max_column, limit=MAX_COLUMNS)
     grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
     for rng in ws.merged_cells.ranges:
         top = grid[rng.min_row - 1][rng.min_col - 1]
@@ -125,7 +129,7 @@ def read_xlsx(data: bytes) -> RawTable:
             for c in range(rng.min_col, rng.max_col + 1):
                 grid[r - 1][c - 1] = top
     if not any(any(v for v in row) for row in grid):
-        raise InputError("the workbook's first sheet is empty")
+        raise InputError("msg.sheet_empty")
     width = max(len(r) for r in grid)
     grid = [r + [""] * (width - len(r)) for r in grid]
 
@@ -192,10 +196,12 @@ def read_upload(filename: str, data: bytes) -> RawTable:
     name = (filename or "").lower()
     if data[:2] == b"PK" or name.endswith((".xlsx", ".xlsm")):
         if data[:2] != b"PK":
-            raise InputError("this file has an .xlsx name but is not an XLSX workbook")
+            raise InputError("msg.fake_xlsx")
         return read_xlsx(data)
     if name.endswith(".xls"):
-        raise InputError("old Excel .xls files are not read: save the sheet as .xlsx or CSV")
+        raise InputError("msg.xls")
+    if name.endswith((".json", ".geojson", ".xml", ".pdf", ".parquet")) or data.lstrip()[:1] in (b"{", b"["):
+        raise InputError("msg.not_a_table", ext=Path(name).suffix or "?")
     return read_csv(data)
 
 
@@ -203,27 +209,16 @@ def read_path(path: str | Path) -> RawTable:
     try:
         data = Path(path).read_bytes()
     except OSError as e:
-        raise InputError(f"cannot open {path}: {e.strerror}") from None
+        raise InputError("msg.cannot_open", path=str(path), error=e.strerror) from None
     return read_upload(str(path), data)
-
-
-def validate_file(path: str | Path):
-    """Check a flows file (CSV/XLSX, any layout the mapping understands). Returns (table, report, unplaced)."""
-    from . import importer
-
-    raw = read_path(path)
-    prep = importer.prepare(raw, "flows")
-    return prep.table, prep.report, prep.unplaced.to_dict("records")
 
 
 __all__ = [
     "INTERCHANGE",
     "InputError",
-    "LIMITS",
     "RawTable",
     "read_csv",
     "read_xlsx",
     "read_upload",
     "read_path",
-    "validate_file",
 ]

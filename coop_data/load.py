@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import classify, dates, money
+from . import aggregate, classify, dates, money
 from .schema import TABLES, Table
 
 DATA = Path(__file__).parent / "data"
@@ -60,21 +60,31 @@ class Bundle:
     excluded_flows: pd.DataFrame
     name: str = "Bundled dataset"
     meta: dict = field(default_factory=dict)
+    wb_income: pd.DataFrame | None = None  # World Bank lists by fiscal year; None = the bundled file
 
     def with_scheme(self, scheme: str) -> pd.DataFrame:
         """Flows with `direction` under another North/South scheme (the flows themselves for the default: no copy)."""
         if scheme == classify.DEFAULT_SCHEME and "direction" in self.flows:
             return self.flows
-        return add_direction(self.flows, self.countries, scheme)
+        return add_direction(self.flows, self.countries, scheme, self.wb_income)
 
 
-def add_direction(flows: pd.DataFrame, countries: pd.DataFrame, scheme: str) -> pd.DataFrame:
-    g = classify.groups(countries, scheme)
+def add_direction(
+    flows: pd.DataFrame, countries: pd.DataFrame, scheme: str, wb: pd.DataFrame | None = None
+) -> pd.DataFrame:
+    """North/South of each side (for `income`: the World Bank list in force at the flow's date) and direction."""
     out = flows.copy()
-    out["donor_group"] = out["donor_country_iso3"].map(g)
-    out["recipient_group"] = out["recipient_country_iso3"].map(g)
+    for side in ("donor", "recipient"):
+        out[f"{side}_group"] = classify.dated_groups(
+            out[f"{side}_country_iso3"], out["date"], countries, scheme, wb
+        )
+    out["group_basis"] = classify.fiscal_label(out["date"]) if scheme == "income" else "Natural Earth ECONOMY"
     out["direction"] = classify.direction(
-        out["donor_country_iso3"], out["recipient_country_iso3"], out["donor_level"], g
+        out["donor_country_iso3"],
+        out["recipient_country_iso3"],
+        out["donor_level"],
+        donor_group=out["donor_group"],
+        recipient_group=out["recipient_group"],
     )
     return out
 
@@ -85,8 +95,11 @@ def enrich(
     countries: pd.DataFrame,
     fx: pd.DataFrame,
     scheme: str = classify.DEFAULT_SCHEME,
+    wb: pd.DataFrame | None = None,
 ) -> pd.DataFrame:
     f = flows.copy()
+    for col in ("research_area", "research_note"):  # second-round fields; empty for other data
+        f[col] = f[col].fillna("") if col in f else ""
     reg = countries.set_index("iso3")
     a = actors.set_index("actor_id")
     for side in ("donor", "recipient"):
@@ -99,13 +112,11 @@ def enrich(
         f[f"{side}_lon"] = ids.map(a["longitude"])
         f[f"{side}_placement"] = ids.map(a["placement"]).fillna("unplaced")
         f[f"{side}_label"] = np.where(f[f"{side}_city"] != "", f[f"{side}_city"], f[f"{side}_name"])
-    f = add_direction(f, countries, scheme)
+    f = add_direction(f, countries, scheme, wb)
     f["date_start"], f["date_end"] = dates.bounds(f["date"])
     f["date_label"] = dates.display_series(f["date"])
     f = pd.concat([f, money.convert(f["amount"], f["currency"], f["date"], fx)], axis=1)
-    has_children = set(f.loc[f["parent_id"] != "", "parent_id"])
-    f["overlaps_details"] = f["is_aggregate"] & f["record_id"].isin(has_children)
-    f["counted"] = (f["status"] == "delivered") & ~f["overlaps_details"]
+    f = aggregate.add_counting(f)  # counted, overlaps_details, rest of programme: one rule for every view
     for col in (
         "direction",
         "aid_kind",
@@ -121,7 +132,7 @@ def enrich(
 
 def read_bundle(folder: Path = DATA) -> Bundle:
     t = {name: read_table(table, folder / table.path) for name, table in TABLES.items()}
-    t["flows"] = enrich(t["flows"], t["actors"], t["countries"], t["fx_rates"])
+    t["flows"] = enrich(t["flows"], t["actors"], t["countries"], t["fx_rates"], wb=t["wb_income"])
     meta = json.loads((folder / "datapackage.json").read_text(encoding="utf-8"))
     return Bundle(**t, meta=meta)
 

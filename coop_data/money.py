@@ -37,3 +37,12 @@ def convert(amount: pd.Series, currency: pd.Series, date: pd.Series, rates: pd.D
             "fx_note": note,
         }
     )
+
+
+# Aid kinds whose amount is money handed over; every other amount values goods or services given in kind.
+CASH_KINDS = ("cash", "grant_call")
+
+
+def is_cash(aid_kind: pd.Series) -> pd.Series:
+    """True for cash and grants, False for valued in-kind gifts (an amount that is the worth of goods)."""
+    return aid_kind.astype(str).isin(CASH_KINDS)

@@ -35,6 +35,8 @@ AID_KINDS = (
     "medical_team",
     "knowledge_exchange",
     "food",
+    "oxygen",
+    "vaccines",
     "mixed",
     "other",
 )
@@ -50,8 +52,11 @@ DIRECTIONS = (
     "partner_to_china",
     "network_to_south",
     "network_to_north",
+    "domestic",
     "unclassified",
 )
+RESEARCH_AREAS = ("2021", "south", "north_south", "north_north")
+INCOME_GROUPS = ("Low income", "Lower middle income", "Upper middle income", "High income")
 PLACEMENTS = ("city", "at_named_city", "country_point", "unplaced")
 RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
 FUND_KINDS = ("fund", "programme", "network_profile", "city_programme")
@@ -218,7 +223,25 @@ FLOWS = Table(
         Field("donor_actor_id", "string", "actors.actor_id of the donor.", required=True),
         Field("recipient_actor_id", "string", "actors.actor_id of the recipient.", required=True),
         Field("source_id", "string", "sources.source_id of `source_url`.", required=True),
-        Field("slice", "string", "Dossier file the record comes from.", enum=("china", "world", "user")),
+        Field(
+            "slice",
+            "string",
+            "Dossier file the record comes from (v2: the second research round, v2/flows_v2.csv).",
+            enum=("china", "world", "v2", "user"),
+        ),
+        Field(
+            "research_area",
+            "string",
+            "Second round only: the thin area the record was searched for (2021, south, north_south, north_north).",
+            enum=RESEARCH_AREAS,
+        ),
+        Field(
+            "research_note",
+            "string",
+            "Second round: doubt from the research notes shown with the record: a year inferred from context "
+            "(not printed on the page), the likely year of an undated record (its date stays empty), a possible "
+            "overlap with another record.",
+        ),
     ),
     primary_key="record_id",
     foreign_keys=(
@@ -383,7 +406,12 @@ COUNTRIES = Table(
         Field("name", "string", "Country name.", required=True),
         Field("region", "string", "UN M49 region (Natural Earth REGION_UN)."),
         Field("subregion", "string", "UN M49 sub-region (Natural Earth SUBREGION)."),
-        Field("income_group", "string", "World Bank income group (Natural Earth INCOME_GRP)."),
+        Field(
+            "income_group",
+            "string",
+            "Natural Earth INCOME_GRP: World Bank lists of about 2010–12, for reference only; directions use "
+            "wb_income (the list in force at the flow's date).",
+        ),
         Field(
             "economy",
             "string",
@@ -424,6 +452,36 @@ EXCLUDED = Table(
     primary_key="record_id",
 )
 
+WB_INCOME = Table(
+    "wb_income",
+    "World Bank income groups by fiscal year",
+    "World Bank analytical income classification in force in each fiscal year (FY2021 = 1 July 2020 – 30 June "
+    "2021), from the World Bank's historical classification by income (OGHIST.xlsx, sheet 'Country Analytical "
+    "History', https://datacatalogfiles.worldbank.org/ddh-published/0037712/DR0090754/OGHIST.xlsx). High income = "
+    "North under the default scheme.",
+    (
+        Field(
+            "iso3", "string", "World Bank economy code (ISO 3166-1 alpha-3 where one exists).", required=True
+        ),
+        Field(
+            "fiscal_year",
+            "integer",
+            "World Bank fiscal year: FY N runs 1 July N-1 – 30 June N and uses GNI per capita of year N-2.",
+            required=True,
+            unit="year",
+        ),
+        Field(
+            "income_group",
+            "string",
+            "Income group in force that fiscal year.",
+            required=True,
+            enum=INCOME_GROUPS,
+        ),
+        Field("source", "string", "Where the group comes from.", required=True),
+    ),
+)
+
 TABLES: dict[str, Table] = {
-    t.name: t for t in (FLOWS, ACTORS, PARTNERSHIPS, FUNDS, FACTS, SOURCES, COUNTRIES, FX_RATES, EXCLUDED)
+    t.name: t
+    for t in (FLOWS, ACTORS, PARTNERSHIPS, FUNDS, FACTS, SOURCES, COUNTRIES, FX_RATES, EXCLUDED, WB_INCOME)
 }

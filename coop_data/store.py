@@ -1,4 +1,5 @@
-"""Imported datasets (and saved stories) in one SQLite file on local disk.
+"""Imported datasets (and saved stories) in one SQLite file on local disk, or in a PostgreSQL database shared by
+several app replicas (`COOP_DATA_STORE=postgresql://…`), with the same guarantees:
 
 - Each dataset has an unguessable id (128 random bits); there is deliberately
   no function that lists datasets, so no page can show other people's data.
@@ -6,7 +7,7 @@
   a shared view link lets people read, not delete.
 - A dataset is written in one transaction: an import interrupted half-way
   leaves the whole dataset or nothing.
-- Location: `COOP_DATA_STORE` (a file path) or `var/coop_store.sqlite` under the app folder.
+- Location: `COOP_DATA_STORE` (a file path or a postgresql:// URL) or `var/coop_store.sqlite` under the app folder.
 """
 
 from __future__ import annotations
@@ -27,6 +28,7 @@ import pandas as pd
 
 APP_DIR = Path(__file__).resolve().parents[1]
 ID_PATTERN = re.compile(r"^[A-Za-z0-9_-]{22}$")
+# Written once for both databases; BLOB becomes BYTEA for PostgreSQL, and `?` placeholders become `%s`.
 SCHEMA = """
 CREATE TABLE IF NOT EXISTS datasets (
   id TEXT PRIMARY KEY, kind TEXT NOT NULL, name TEXT NOT NULL, created TEXT NOT NULL,
@@ -36,16 +38,49 @@ CREATE TABLE IF NOT EXISTS dataset_parts (
   dataset_id TEXT NOT NULL REFERENCES datasets(id) ON DELETE CASCADE, part TEXT NOT NULL, data BLOB NOT NULL,
   PRIMARY KEY (dataset_id, part)
 );
-CREATE TABLE IF NOT EXISTS mappings (header_key TEXT NOT NULL, kind TEXT NOT NULL, mapping TEXT NOT NULL, updated TEXT NOT NULL,
-  PRIMARY KEY (header_key, kind));
+DROP TABLE IF EXISTS mappings;
+CREATE TABLE IF NOT EXISTS owner_mappings (owner_hash TEXT NOT NULL, header_key TEXT NOT NULL, kind TEXT NOT NULL,
+  mapping TEXT NOT NULL, updated TEXT NOT NULL, PRIMARY KEY (owner_hash, header_key, kind));
 CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, created TEXT NOT NULL, updated TEXT NOT NULL,
   body TEXT NOT NULL, edit_key_hash TEXT NOT NULL);
 """
 
 
-def default_path() -> Path:
+def default_path() -> Path | str:
     env = os.environ.get("COOP_DATA_STORE")
+    if env and is_postgres(env):
+        return env
     return Path(env) if env else APP_DIR / "var" / "coop_store.sqlite"
+
+
+def is_postgres(location) -> bool:
+    return str(location).startswith(("postgresql://", "postgres://"))
+
+
+class _Postgres:
+    """A psycopg connection that takes the SQLite dialect this module writes (`?` placeholders)."""
+
+    def __init__(self, url: str):
+        import psycopg  # deferred: only a PostgreSQL store needs the driver
+
+        self.conn = psycopg.connect(url, connect_timeout=10)
+
+    def execute(self, sql: str, params=()):
+        return self.conn.execute(sql.replace("?", "%s"), params)
+
+    def executescript(self, script: str) -> None:
+        script = script.replace(" BLOB ", " BYTEA ")
+        for stmt in filter(str.strip, script.split(";")):
+            self.conn.execute(stmt)
+
+    def __enter__(self):
+        return self
+
+    def __exit__(self, exc_type, *_):
+        (self.conn.rollback if exc_type else self.conn.commit)()
+
+    def close(self) -> None:
+        self.conn.close()
 
 
 def new_id() -> str:
@@ -104,18 +139,30 @@ class Dataset:
 
 class Store:
     def __init__(self, path: str | Path | None = None):
-        self.path = Path(path) if path else default_path()
-        self.path.parent.mkdir(parents=True, exist_ok=True)
+        loc = path or default_path()
+        self.postgres = is_postgres(loc)
+        self.path = str(loc) if self.postgres else Path(loc)
+        if not self.postgres:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
         with self._tx() as c:
+            if self.postgres:  # replicas starting together must not create the tables twice
+                c.execute("SELECT pg_advisory_xact_lock(4242)")
             c.executescript(SCHEMA)
+
+    def __str__(self) -> str:
+        """Where the store is, without a password that a PostgreSQL URL may carry."""
+        return re.sub(r"//([^:/@]+):[^@]*@", r"//\1:***@", str(self.path))
 
     @contextmanager
     def _tx(self):
         """One connection, one transaction (committed on success, rolled back on any error), always closed."""
-        c = sqlite3.connect(self.path, timeout=30)
-        try:
+        if self.postgres:
+            c = _Postgres(self.path)
+        else:
+            c = sqlite3.connect(self.path, timeout=30)
             c.execute("PRAGMA journal_mode=WAL")
             c.execute("PRAGMA foreign_keys=ON")
+        try:
             with c:
                 yield c
         finally:
@@ -214,18 +261,21 @@ class Store:
             )
             return True
 
-    # column mappings remembered by header layout ------------------------------
-    def remember_mapping(self, header_key: str, kind: str, mapping: dict) -> None:
+    # column mappings remembered per owner and header layout (the table before owners was dropped: its
+    # mappings crossed from one person to another) ---------------------------------------------------------
+    def remember_mapping(self, owner: str, header_key: str, kind: str, mapping: dict) -> None:
         with self._tx() as c:
             c.execute(
-                "INSERT OR REPLACE INTO mappings VALUES (?,?,?,?)",
-                (header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()),
+                "INSERT INTO owner_mappings VALUES (?,?,?,?,?) ON CONFLICT (owner_hash, header_key, kind) "
+                "DO UPDATE SET mapping = excluded.mapping, updated = excluded.updated",
+                (_hash(owner), header_key, kind, json.dumps(mapping, ensure_ascii=False), _now()),
             )
 
-    def recall_mapping(self, header_key: str, kind: str) -> dict | None:
+    def recall_mapping(self, owner: str, header_key: str, kind: str) -> dict | None:
         with self._tx() as c:
             row = c.execute(
-                "SELECT mapping FROM mappings WHERE header_key=? AND kind=?", (header_key, kind)
+                "SELECT mapping FROM owner_mappings WHERE owner_hash=? AND header_key=? AND kind=?",
+                (_hash(owner), header_key, kind),
             ).fetchone()
         return json.loads(row[0]) if row else None
 

@@ -286,13 +286,9 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
         highlight.add(fig, b, scene.highlight, lang)
         return fig, view, alttext.partnerships_summary(p, drawn, lang=lang)
     if scene.chart == "timeline":
-        return (
-            timeline_chart(
-                aggregate.timeline(view), scene.title, sub + " " + measure_text("flows"), source, lang=lang
-            ),
-            view,
-            "",
-        )
+        tl = aggregate.timeline(view)
+        fig = timeline_chart(tl, scene.title, sub + " " + measure_text("flows"), source, lang=lang)
+        return fig, view, alttext.timeline_summary(tl, len(view) - int(tl["flows"].sum()), lang=lang)
     if scene.chart == "funds":
         import plotly.graph_objects as go
 

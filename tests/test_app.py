@@ -7,19 +7,9 @@ import pytest
 from streamlit.testing.v1 import AppTest
 
 from conftest import ROOT
+from coop_data import pages
 
-PAGES = [
-    "app_pages/home.py",
-    "app_pages/map.py",
-    "app_pages/sankey.py",
-    "app_pages/timeline.py",
-    "app_pages/partnerships.py",
-    "app_pages/funds.py",
-    "app_pages/explorer.py",
-    "app_pages/story.py",
-    "app_pages/import.py",
-    "app_pages/methods.py",
-]
+PAGES = [p.file for p in pages.PAGES]
 FILTERS = [
     {},
     {"direction": "north_south"},
@@ -95,8 +85,9 @@ def test_home_numbers_follow_filter(bundle):
             (bundle.flows["direction"] == "north_south") & (bundle.flows["donor_country_iso3"] == "DEU")
         ]
     )
-    assert metrics["Flows"] == str(expected) == "17"
-    assert "17 of 393 flows match" in at.sidebar.caption[0].value
+    # 17 in the first round; the second research round (issue 15) adds 14 German North→South flows
+    assert metrics["Flows"] == str(expected) == "31"
+    assert "31 of 583 flows match" in at.sidebar.caption[0].value
 
 
 def test_flow_map_arcs_and_legend():
@@ -162,7 +153,8 @@ def test_filters_survive_page_switch():
     at = app("app_pages/home.py", {"direction": "south_south"})
     at.switch_page("app_pages/explorer.py").run()
     assert at.query_params["direction"] == "south_south"
-    assert len(at.dataframe[0].value) == 4
+    # 4 in the first round; WD-0111/0112 (Uruguay, high income in FY2020/21) leave it, the second round adds 21
+    assert len(at.dataframe[0].value) == 23
 
 
 # --- imported datasets in every page -------------------------------------------------------------
@@ -175,10 +167,10 @@ def imported():
     """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
     from test_import import HEADER, NEWSROOM, csv_bytes
 
-    from coop_data import datasets
+    from coop_data import pipeline
     from coop_data.store import Store
 
-    ds_id, key, _ = datasets.import_bytes(
+    ds_id, key, _ = pipeline.import_bytes(
         "dons.csv",
         csv_bytes(HEADER, NEWSROOM),
         Store(),
@@ -237,14 +229,14 @@ def test_imported_numbers_and_map(imported, bundle):
 def test_scope_in_the_url_survives_page_switch(imported):
     # AppTest does not re-render the entry script's sidebar widgets after a rerun; clicking the scope radio is tested in the browser.
     at = app("app_pages/explorer.py", {"dataset": imported[0], "data": "both"})
-    assert len(at.dataframe[0].value) == 396
+    assert len(at.dataframe[0].value) == 586  # 583 bundled (393 + 190 of the second round) + 3 imported
     at.switch_page("app_pages/home.py").run()
     assert at.query_params["data"] == "both" and at.query_params["dataset"] == imported[0]
     bundled = app("app_pages/explorer.py", {"dataset": imported[0], "data": "bundled"})
-    assert len(bundled.dataframe[0].value) == 393
+    assert len(bundled.dataframe[0].value) == 583
 
 
-def test_two_users_do_not_see_each_others_datasets(imported):
+def test_two_users_do_not_see_each_others_datasets(imported, bundle):
     other = app("app_pages/import.py", {})
     assert not other.exception
     assert (
@@ -255,7 +247,9 @@ def test_two_users_do_not_see_each_others_datasets(imported):
     guessed = app("app_pages/home.py", {"dataset": "A" * 22})
     assert any("No imported dataset has the id" in w.value for w in guessed.warning)
     assert "dataset" not in guessed.query_params
-    assert {m.label: m.value for m in guessed.metric}["Flows"] == "393"
+    # the bundled data again: its flows, i.e. records less the programme totals whose details are listed
+    flows = int((~bundle.flows["overlaps_details"]).sum())
+    assert {m.label: m.value for m in guessed.metric}["Flows"] == str(flows) != str(len(bundle.flows))
     shared = app(
         "app_pages/import.py", {"dataset": imported[0]}
     )  # the owner shared the link: it opens, read-only
@@ -271,10 +265,10 @@ def test_two_users_do_not_see_each_others_datasets(imported):
 def test_owner_deletes_with_the_key():
     from test_import import HEADER, NEWSROOM, csv_bytes
 
-    from coop_data import datasets
+    from coop_data import pipeline
     from coop_data.store import Store
 
-    ds_id, key, _ = datasets.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
+    ds_id, key, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store())
     at = app("app_pages/import.py", {"dataset": ds_id})
     at.text_input(key="del-key").input(key).run()
     at.button(key="del-btn").click().run()
@@ -290,7 +284,7 @@ def test_sidebar_is_drawn_when_a_page_ends_early():
     assert not at.exception and any("Nowhereville" in i.value for i in at.info)
     assert not charts(at)
     assert at.sidebar.text_input(key="w_city").value == "Nowhereville"
-    assert "0 of 393 flows match" in at.sidebar.caption[-2].value
+    assert "0 of 583 flows match" in at.sidebar.caption[-2].value
     at.sidebar.text_input(key="w_city").input("").run()
     assert charts(at) and at.query_params.get("city") is None
 
@@ -361,3 +355,28 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
     assert cfg["date_label"] == {"label": "Date", "help": "— : non précisé par la source"}
     assert cfg["gone"] is None and "full" not in cfg and cfg["x"]["help"].startswith("— :")
     assert seen["placeholder"] == "—" and seen["hide_index"] is True
+
+
+def test_page_registry_matches_the_page_files():
+    """Every file in app_pages/ is registered once, and every registered page has its file and its label."""
+    from coop_data.i18n import t
+
+    files = sorted(p.name for p in (ROOT / "app_pages").glob("*.py"))
+    assert sorted(p.file.removeprefix("app_pages/") for p in pages.PAGES) == files
+    assert len({p.slug for p in pages.PAGES}) == len(pages.PAGES)
+    for p in pages.PAGES:  # strict mode (conftest) raises on a missing key or translation
+        assert all(t(p.label_key, lg) for lg in ("en", "fr", "es"))
+
+
+@pytest.mark.parametrize(
+    "page,params,says",
+    [
+        ("app_pages/home.py", {"lang": "de"}, "Ignored unknown language 'de'"),
+        ("app_pages/story.py", {"story": "shipped", "scene": "99"}, "There is no scene '99'"),
+        ("app_pages/story.py", {"story": "shipped", "scene": "two"}, "There is no scene 'two'"),
+    ],
+)
+def test_unknown_language_or_scene_in_the_url_gets_a_notice(page, params, says):
+    at = app(page, params)
+    assert any(says in w.value for w in at.warning), [w.value for w in at.warning]
+    assert not at.exception

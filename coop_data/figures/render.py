@@ -16,6 +16,8 @@ from __future__ import annotations
 import copy
 import html
 import re
+import warnings
+from pathlib import Path
 
 import plotly.graph_objects as go
 import plotly.io as pio
@@ -39,8 +41,35 @@ ROLE_NAMES = (
 )  # annotation names export_layout gives its text blocks
 
 
+# Kaleido's page loads MathJax from a CDN unless it is given a script: an empty local one keeps every export offline
+# (a request that cannot leave the machine also stalled the page, and kaleido then failed with "kaleido_scopes is
+# not defined"). Our charts have no LaTeX.
+NO_MATHJAX = Path(__file__).resolve().parents[2] / "static" / "js" / "no-mathjax.js"
+
+
 def _offline() -> None:
+    """Offline settings, and one Chromium kept for every image of this process: starting one per image cost about
+    2 s each (a 7-scene deck took 61 s under load)."""
     pio.defaults.topojson = TOPOJSON_DIR.as_uri() + "/"
+    pio.defaults.mathjax = str(NO_MATHJAX)
+    import kaleido
+
+    warnings.filterwarnings("ignore", "The kopts argument is ignored if using a server")  # set at start
+    kaleido.start_sync_server(mathjax=NO_MATHJAX, silence_warnings=True)
+
+
+def _to_image(f: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """kaleido, retried once on a fresh Chromium: a renderer that failed once (a crashed tab, a page that did not
+    load) usually works again, and the person waiting gets the file instead of an error."""
+    import kaleido
+
+    _offline()
+    try:
+        return pio.to_image(f, format=fmt, width=width, height=height, scale=scale)
+    except Exception:  # kaleido raises its own and Chromium's errors; the retry re-raises
+        kaleido.stop_sync_server(silence_warnings=True)
+        _offline()
+        return pio.to_image(f, format=fmt, width=width, height=height, scale=scale)
 
 
 def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
@@ -473,10 +502,9 @@ def render(
             f"<div style='font-family:sans-serif;max-width:70em;margin:1em'>{extra}</div></body>",
             1,
         ).encode("utf-8")
-    _offline()
     w, h, text_scale = size_of(size, width, height, fig)
     f = export_layout(fig, w, h, cite, lang, text_scale)
-    out = pio.to_image(f, format=fmt, width=w, height=h, scale=scale)
+    out = _to_image(f, fmt, w, h, scale)
     if fmt == "svg":
         title = html.escape(_texts(fig)[0])
         desc = html.escape(" ".join(x for x in (alt, f"{cite_words} {cite}" if cite else "") if x))

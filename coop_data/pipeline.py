@@ -1,0 +1,109 @@
+"""The one import pipeline of the page and the CLI: read a file, propose a column mapping, check it, store it.
+
+Each step is its own function so the page can show what happens between them (the mapping to review, the check
+report, the place choices) while the CLI runs them in one go; both refuse the same files with the same messages.
+"""
+
+from __future__ import annotations
+
+import getpass
+from dataclasses import dataclass
+
+from . import columns, importer
+from .datasets import to_dataset
+from .interchange import RawTable, read_path, read_upload
+from .messages import Message
+from .store import Store
+
+read = read_upload
+
+
+class NothingToStore(Exception):
+    """A checked file none of whose rows can be stored; `message` says why."""
+
+    def __init__(self, message: Message):
+        self.message = message
+        super().__init__(message.text())
+
+
+@dataclass(frozen=True)
+class MappingProposal:
+    """What the reader is offered for the columns: the guess from the headers, and the mapping this owner used last
+    time for the same headers (offered and announced, never applied without being chosen)."""
+
+    header_key: str
+    kind: str
+    suggested: dict
+    remembered: dict | None
+
+
+def cli_owner() -> str:
+    """Whose remembered mappings the command line uses: the local account's."""
+    return f"cli:{getpass.getuser()}"
+
+
+def propose_mapping(raw: RawTable, kind: str | None, store: Store, owner: str) -> MappingProposal:
+    headers = list(raw.data.columns)
+    kind = kind or columns.detect_kind(headers)
+    hk = columns.header_key(headers)
+    remembered = store.recall_mapping(owner, hk, kind)
+    return MappingProposal(hk, kind, columns.suggest(headers, kind), remembered)
+
+
+check = importer.prepare
+
+
+def refusal(prep: importer.Prepared) -> Message | None:
+    """Why nothing of this file can be stored, or None when at least one row can."""
+    if prep.raw.data.empty:
+        return Message("imp.no_rows")
+    if not prep.report.header_ok:
+        return Message("imp.header_bad")
+    if prep.counts()["imported"] == 0:
+        return Message("imp.none_ok")
+    return None
+
+
+def save(
+    prep: importer.Prepared,
+    data: bytes,
+    filename: str,
+    store: Store,
+    *,
+    owner: str,
+    choices: dict[str, int] | None = None,
+    name: str = "",
+) -> tuple[str, str]:
+    """Store the accepted rows (one transaction) and remember the mapping for this owner. Returns (id, key)."""
+    why = refusal(prep)
+    if why is not None:
+        raise NothingToStore(why)
+    ds_id, key = store.save(to_dataset(prep, choices, name or filename, filename, data))
+    store.remember_mapping(owner, columns.header_key(list(prep.raw.data.columns)), prep.kind, prep.mapping)
+    return ds_id, key
+
+
+def import_bytes(
+    filename: str,
+    data: bytes,
+    store: Store,
+    *,
+    kind: str | None = None,
+    mapping: dict | None = None,
+    options: importer.Options | None = None,
+    choices: dict[str, int] | None = None,
+    name: str = "",
+    owner: str = "",
+) -> tuple[str, str, importer.Prepared]:
+    """Read, check and store a file in one go. Without `mapping` the headers' own guess is used, never a remembered
+    mapping. Raises InputError (unreadable file) or NothingToStore. Returns (id, delete key, prepared)."""
+    raw = read(filename, data)
+    prop = propose_mapping(raw, kind, store, owner or cli_owner())
+    prep = check(raw, prop.kind, prop.suggested if mapping is None else mapping, options)
+    ds_id, key = save(prep, data, filename, store, owner=owner or cli_owner(), choices=choices, name=name)
+    return ds_id, key, prep
+
+
+def validate_file(path):
+    """Check a flows file (CSV/XLSX, any layout the mapping understands). Returns the prepared check."""
+    return check(read_path(path), "flows")

@@ -1,0 +1,89 @@
+"""The static edition: written by the CLI, opened from disk in Chromium with no request leaving the machine."""
+
+import io
+import json
+import subprocess
+import sys
+import zipfile
+
+import pandas as pd
+import pytest
+from playwright import sync_api as playwright
+
+from conftest import ROOT
+from coop_data import aggregate, alttext, publish
+
+CHROMIUM = "/usr/bin/chromium"
+
+
+@pytest.fixture(scope="module")
+def site(tmp_path_factory, bundle):
+    out = tmp_path_factory.mktemp("site")
+    publish.publish(bundle, out, langs=("en", "fr"))
+    return out
+
+
+def test_every_chart_page_opens_from_disk_offline_and_draws(site):
+    pages = [f"{lg}/{c.slug}.html" for lg in ("en", "fr") for c in publish.CHARTS]
+    pages += ["index.html", "en/index.html", "fr/story.html"]
+    with playwright.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        for rel in pages:
+            page, outside, errors = ctx.new_page(), [], []
+            page.on(
+                "request",
+                lambda r, out=outside: None if r.url.startswith(("file:", "data:")) else out.append(r.url),
+            )
+            page.on("pageerror", lambda e, errs=errors: errs.append(str(e)))
+            page.goto((site / rel).as_uri())
+            if rel.split("/")[-1] in {f"{c.slug}.html" for c in publish.CHARTS}:
+                page.wait_for_selector(".js-plotly-plot .main-svg", timeout=60000)
+            if rel.endswith(("map.html", "partnerships.html")):
+                page.wait_for_function(
+                    "(document.querySelector('g.layer.countries path')?.getAttribute('d') || '').length > 5000",
+                    timeout=60000,
+                )  # the world outline came from inside the page
+            assert outside == [] and errors == [], (rel, outside[:3], errors[:3])
+            page.close()
+        b.close()
+
+
+def test_chart_pages_carry_citation_embed_snippet_and_the_table(site, bundle):
+    page = (site / "fr" / "map.html").read_text(encoding="utf-8")
+    assert "<html lang='fr'>" in page and "Carte des flux" in page
+    assert "&lt;iframe src=&quot;map.html&quot;" in page and "aspect-ratio" in page  # the snippet, as text
+    assert "Description textuelle" in page and "City Solidarity Flows" in page
+    table = pd.read_csv(site / "en" / "map.csv", dtype=str, keep_default_na=False)
+    assert len(table) == len(bundle.flows) and list(table.columns)[0] == "record_id"
+    z = zipfile.ZipFile(io.BytesIO((site / "en" / "map.zip").read_bytes()))
+    assert sorted(z.namelist()) == ["README.txt", "map.csv"]
+    assert (
+        "Cite this view" in z.read("README.txt").decode()
+        and z.read("map.csv") == (site / "en" / "map.csv").read_bytes()
+    )
+    manifest = json.loads((site / "manifest.json").read_text())
+    assert "fr/story.html" in manifest["pages"]
+
+
+def test_the_timeline_has_a_text_alternative_from_its_numbers(site, bundle):
+    t = aggregate.timeline(bundle.flows)
+    per = t.groupby("period")["flows"].sum()
+    alt = alttext.timeline_summary(t, len(bundle.flows) - int(per.sum()), "M", "en")
+    assert f"Bars of {int(per.sum())} flows per month" in alt
+    assert f"with {int(per.max())} flows" in alt and per.idxmax().strftime("%b %Y") in alt
+    assert alt in (site / "en" / "timeline.html").read_text(encoding="utf-8")
+
+
+def test_publish_command_writes_the_site(tmp_path):
+    r = subprocess.run(
+        [sys.executable, "-m", "coop_data", "publish", "--out", str(tmp_path / "s"), "--dataset", "A" * 22],
+        cwd=ROOT,
+        capture_output=True,
+        text=True,
+        timeout=120,
+    )
+    assert (
+        r.returncode == 2 and "no dataset" in r.stderr
+    )  # an unknown dataset is refused, nothing half-written
+    assert not (tmp_path / "s").exists()

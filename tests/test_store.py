@@ -1,0 +1,101 @@
+"""The store's guarantees, the same tests on both backends: SQLite (the default) and PostgreSQL (shared by replicas;
+a server from Debian's package started on loopback for this session)."""
+
+import pandas as pd
+import pytest
+from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+
+from coop_data import datasets, pipeline
+from coop_data.store import Store
+from tools.pg_server import Server
+
+
+@pytest.fixture(scope="session")
+def postgres():
+    srv = Server()
+    yield srv.url
+    srv.stop()
+
+
+@pytest.fixture(params=["sqlite", "postgresql"])
+def location(request, tmp_path):
+    if request.param == "sqlite":
+        return tmp_path / "s.sqlite"
+    url = request.getfixturevalue("postgres")
+    with Store(url)._tx() as c:  # each test starts from an empty database
+        for table in ("dataset_parts", "datasets", "owner_mappings", "stories"):
+            c.execute(f"DELETE FROM {table}")
+    return url
+
+
+def count(store, table) -> int:
+    with store._tx() as c:
+        return c.execute(f"SELECT COUNT(*) FROM {table}").fetchone()[0]
+
+
+def test_round_trip_survives_a_restart_of_the_store(location):
+    data = csv_bytes(HEADER, NEWSROOM)
+    ds_id, key, p = pipeline.import_bytes("dons.csv", data, Store(location), name="Dons <b>2020</b>")
+    again = Store(location).load(ds_id)  # a new process, or another replica, opens it like this
+    pd.testing.assert_frame_equal(
+        again.rows.drop(columns="_row"), p.accepted.reset_index(drop=True).astype(str)
+    )
+    assert list(again.rows["_row"]) == ["2", "4", "5"]  # each row keeps its number in the user's file
+    assert again.original == data and again.name == "Dons <b>2020</b>" and len(again.set_aside) == 2
+    assert list(again.problems["message"]) == [x.message for x in p.report.problems]
+    bundle, ds = datasets.open_bundle(ds_id, "imported", Store(location))
+    assert ds.id == ds_id and len(bundle.flows) == 3
+
+
+def test_ids_are_unguessable_and_there_is_no_listing(location):
+    store = Store(location)
+    ids = {pipeline.import_bytes("x.csv", csv_bytes(HEADER, NEWSROOM[:1]), store)[0] for _ in range(3)}
+    assert len(ids) == 3 and all(len(i) == 22 for i in ids)
+    assert not any(hasattr(store, n) for n in ("list", "all", "datasets", "list_datasets"))
+    assert store.load("A" * 22) is None and store.load("../../etc/passwd") is None and store.load("") is None
+    assert store.load("x' OR '1'='1") is None
+
+
+def test_interrupted_write_leaves_nothing(location):
+    store = Store(location)
+    p = prepare_bytes("d.csv", csv_bytes(HEADER, NEWSROOM))
+    ds = datasets.to_dataset(p, {}, "x", "d.csv", b"raw")
+    with pytest.raises(RuntimeError):
+        store.save(ds, _fail_after_parts=2)
+    assert count(store, "datasets") == 0 and count(store, "dataset_parts") == 0
+
+
+def test_delete_needs_the_key_and_keys_are_stored_hashed(location):
+    store = Store(location)
+    ds_id, key, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), store)
+    with store._tx() as c:
+        stored = c.execute("SELECT delete_key_hash FROM datasets WHERE id=?", (ds_id,)).fetchone()[0]
+    assert stored != key and len(stored) == 64
+    assert not store.delete(ds_id, "not-the-key") and store.exists(ds_id)
+    assert store.delete(ds_id, key) and not store.exists(ds_id)
+    assert count(store, "dataset_parts") == 0  # the parts go with the dataset
+    b, ds = datasets.open_bundle(ds_id, "imported", store)
+    assert ds is None and b.name == "Bundled dataset"
+
+
+def test_remembered_mappings_stay_with_their_owner(location):
+    store = Store(location)
+    store.remember_mapping("app:alice", "hk", "flows", {"A": "donor_city"})
+    store.remember_mapping("app:alice", "hk", "flows", {"A": "recipient_city"})  # the latest wins
+    assert store.recall_mapping("app:alice", "hk", "flows") == {"A": "recipient_city"}
+    assert store.recall_mapping("app:bob", "hk", "flows") is None
+
+
+def test_stories_update_only_with_their_edit_key(location):
+    store = Store(location)
+    sid, key = store.save_story("Title", {"scenes": []})
+    assert store.save_story("Changed", {"scenes": []}, sid, "wrong") is None
+    assert store.save_story("Changed", {"scenes": []}, sid, key) == (sid, key)
+    assert store.load_story(sid)["title"] == "Changed" and store.load_story("B" * 22) is None
+
+
+def test_a_postgresql_location_is_shown_without_its_password(postgres):
+    assert str(Store(postgres)) == postgres
+    s = Store.__new__(Store)
+    s.path = "postgresql://coop:secret@127.0.0.1:5/db"
+    assert str(s) == "postgresql://coop:***@127.0.0.1:5/db"
