@@ -102,10 +102,13 @@ def page():
 
 @pytest.fixture(scope="module")
 def kaleido_server():
-    """One kaleido browser for the whole matrix (0.2-0.5 s a chart instead of 3 s)."""
+    """One kaleido Chromium for the whole matrix (0.2-0.5 s a chart instead of 3 s): the one render keeps, with its
+    offline settings (local MathJax stub, local world outline)."""
     import kaleido
 
-    kaleido.start_sync_server(silence_warnings=True)
+    from coop_data.figures.render import _offline
+
+    _offline()
     yield
     kaleido.stop_sync_server(silence_warnings=True)
 

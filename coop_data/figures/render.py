@@ -270,6 +270,23 @@ def export_layout(
     src_top_from_bottom = bottom + _block(src_lines, size_src)
     bottom = src_top_from_bottom + gap
 
+    # Cartesian axes: tick labels left of the plot (categories wrapped), half the last x label and the bars' outside
+    # labels right of it.
+    left, axis_right, x_title, x_label = pad, pad, "", 0.0
+    if cartesian:
+        _wrap_categories(f, "y", size_b, 0.3 * width)
+        y_title = _plain(f.layout.yaxis.title.text)
+        x_title = _plain(f.layout.xaxis.title.text)
+        left = pad + _tick_width(f, "y", size_b) + 12 + (size_b * LINE + 10 if y_title else 0)
+        x_label = _tick_width(f, "x", size_b)
+        axis_right = pad + x_label / 2 + 4
+        for tr in f.data:  # data labels outside the bars keep their own font size inside the canvas
+            if tr.type == "bar" and tr.text is not None:
+                tr.update(textfont=dict(size=size_b), cliponaxis=False)
+                labels = [tr.text] if isinstance(tr.text, str) else _values(tr.text)
+                if (tr.orientation or "v") == "h" and labels:
+                    axis_right = max(axis_right, pad + max(text_width(str(x), size_b) for x in labels) + 10)
+
     # Legend: names, measured; below the plot (cartesian charts, portrait maps) or on the right (landscape maps).
     items = _legend_items(f)
     leg_title = _plain(f.layout.legend.title.text) if items else ""
@@ -280,7 +297,7 @@ def export_layout(
     legend_right = (
         side == "right" and width / height >= 1.0 or side is None and geo and width / height >= 1.25
     )
-    right = pad
+    right = axis_right
     legend: dict = {}
     sym = 44 * s  # plotly's symbol + gap before each legend name (40 px) and some air
     cb_w = 0.0
@@ -293,12 +310,13 @@ def export_layout(
         cb_w = max(cb_w, 30 * s + 8 + tick_w + 10, title_w + 6)
     if legend_right:
         widest = max([text_width(x, size_b) + sym for x in items] + [text_width(leg_title, size_b) + 8, cb_w])
-        right = pad + gap + widest if (items or bars) else pad
+        right = max(right, pad + gap + widest if (items or bars) else pad)
     elif items:
-        entry = max(text_width(x, size_b) for x in items) + sym
-        per_row = max(1, int(inner // entry))
+        entry = max(text_width(x, size_b) for x in items) + 8 * s  # plotly's entrywidth: the name's width
+        # plotly wraps a horizontal legend at the plot's width; each entry also has its 40 px symbol and a gap
+        per_row = max(1, int((width - left - right - 10) // (entry + 40 + 10)))
         rows = -(-len(items) // per_row)
-        row_h = max(size_b * LINE, 16) + 7 * s  # plotly: text height (or 16 px), item padding
+        row_h = max(size_b * LINE, 16) + 5 * s  # plotly: text height (or 16 px) and item padding (3-4 px)
         leg_h = rows * row_h + (size_b * LINE + 4 if leg_title else 0) + 10
         legend = dict(
             orientation="h",
@@ -319,29 +337,18 @@ def export_layout(
         cb_bottom = bottom
         bottom += cb_h + gap
 
-    # Cartesian axes: tick labels and titles get their own bands.
-    left = pad
+    # Cartesian axes: their tick labels and titles get their own bands below the plot.
     if cartesian:
-        _wrap_categories(f, "y", size_b, 0.3 * width)
-        y_title = _plain(f.layout.yaxis.title.text)
-        x_title = _plain(f.layout.xaxis.title.text)
-        left = pad + _tick_width(f, "y", size_b) + 12 + (size_b * LINE + 10 if y_title else 0)
         x_lines = max((len(str(x).split("<br>")) for x in (f.layout.xaxis.ticktext or ["x"])), default=1)
         bottom += x_lines * size_b * LINE + 10 + (size_b * LINE + 8 if x_title else 0)
-        x_label = _tick_width(f, "x", size_b)
-        right = max(right, pad + x_label / 2 + 4)
-        plot_w = width - left - right
         axis_common = dict(automargin=False, tickfont=dict(size=size_b), title=dict(font=dict(size=size_b)))
         f.update_xaxes(
-            **axis_common, tickangle=0, nticks=max(2, int(plot_w // (x_label + 40 * s))), title_standoff=8
+            **axis_common,
+            tickangle=0,
+            nticks=max(2, int((width - left - right) // (x_label + 40 * s))),
+            title_standoff=8,
         )
         f.update_yaxes(**axis_common, title_standoff=8)
-        for tr in f.data:  # data labels outside the bars keep their own font size inside the canvas
-            if tr.type == "bar" and tr.text is not None:
-                tr.update(textfont=dict(size=size_b), cliponaxis=False)
-                labels = [tr.text] if isinstance(tr.text, str) else _values(tr.text)
-                if (tr.orientation or "v") == "h" and labels:
-                    right = max(right, pad + max(text_width(str(x), size_b) for x in labels) + 10)
 
     l_, r_, t_, b_ = (round(x) for x in (left, right, top, bottom))
     plot_h, plot_w = height - t_ - b_, width - l_ - r_
