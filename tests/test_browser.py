@@ -288,7 +288,7 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.get_by_text("Data in this view: imported dataset").first.wait_for(timeout=20000)
         page.get_by_text("Both (bundled + imported)").click()
         page.wait_for_function("location.search.includes('data=both')", timeout=20000)
-        page.get_by_text(re.compile(r"396 of 396 flows match")).first.wait_for(timeout=20000)
+        page.get_by_text(re.compile(r"396 of 396 records match")).first.wait_for(timeout=20000)
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
