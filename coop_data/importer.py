@@ -355,6 +355,7 @@ def place_questions(
                 )
             miss.append({"row": int(rown[i]), "column": ccol, "name": city[i], "country": iso[i], "why": why})
         a = city.ne("") & res["n_candidates"].gt(1)
+        ncol = f"{_side}_name"
         for i in t.index[a]:
             amb.append(
                 {
@@ -363,6 +364,7 @@ def place_questions(
                     "n_candidates": int(res.at[i, "n_candidates"]),
                     "row": int(rown[i]),
                     "key": placement.choice_key(city[i], iso[i]),
+                    "rule_pick": _rule_pick(city[i], iso[i], str(t.at[i, ncol]) if ncol in t else ""),
                 }
             )
         nocountry = city.ne("") & iso.eq("")
@@ -376,9 +378,10 @@ def place_questions(
                         "n_candidates": world[city[i]],
                         "row": int(rown[i]),
                         "key": placement.choice_key(city[i], ""),
+                        "rule_pick": None,
                     }
                 )
-    amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key"])
+    amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key", "rule_pick"])
     if len(amb_df):
         # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
         amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(
@@ -386,10 +389,15 @@ def place_questions(
             country=("country", "first"),
             n_candidates=("n_candidates", "first"),
             rows=("row", lambda r: sorted(set(r))),
+            # The place choice rule's pick, where every row of the name gets the same one (else none: ambiguous).
+            rule_pick=("rule_pick", lambda p: p.iloc[0] if p.notna().all() and p.nunique() == 1 else None),
+        )
+        amb_df["rule_pick"] = pd.Series(
+            [None if pd.isna(x) else int(x) for x in amb_df["rule_pick"]], index=amb_df.index, dtype=object
         )
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
-        amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])
+        amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows", "rule_pick"])
     return amb_df, pd.DataFrame(miss, columns=["row", "column", "name", "country", "why"])
 
 
@@ -429,6 +437,12 @@ def template(kind: str, bundle) -> tuple[bytes, bytes]:
 
 
 @functools.lru_cache(maxsize=4096)
+def _rule_pick(city: str, iso3: str, actor_name: str) -> int | None:
+    """GeoNames id the place choice rule gives a row's name (placement.choose), or None where it stays ambiguous."""
+    ch = placement.choose(city, iso3, f"{actor_name} {city}")
+    return int(ch.row["geonameid"]) if ch.kind == "place" else None
+
+
 def choices_for(name: str, iso3: str) -> pd.DataFrame:
     """The gazetteer places a user can choose between for one ambiguous name (cached: read-only)."""
     from . import places

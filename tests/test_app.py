@@ -87,10 +87,12 @@ def test_home_numbers_follow_filter(bundle):
     )
     # 17 in the first round; the second research round (issue 15) adds 14 German North→South flows
     assert metrics["Flows"] == str(expected) == "31"
-    assert "31 of 583 flows match" in at.sidebar.caption[0].value
+    assert "31 of 583 records match" in at.sidebar.caption[0].value
 
 
 def test_flow_map_arcs_and_legend():
+    from coop_data.figures.flowmap import LANE_POINTS
+
     at = app("app_pages/map.py", {"direction": "north_north,north_south"})
     spec, cfg = charts(at)[0]
     types = {t["type"] for t in spec["data"]}
@@ -103,18 +105,22 @@ def test_flow_map_arcs_and_legend():
     assert legend == {"North → North", "North → South"}
     assert len(spec["data"]) < 30  # arcs are batched, not one trace per flow
     lines = [t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode") == "lines"]
-    for t in lines:  # each arc is its two ends and a break; plotly.js draws the segment as a great circle
+    for t in (
+        lines
+    ):  # each arc is a curve of LANE_POINTS points and a break (bent to its right: two lanes per pair)
         lat = values(t["lat"])
+        n = LANE_POINTS + 1
         assert (
-            len(lat) % 3 == 0
-            and all(x != x for x in lat[2::3])
-            and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
+            len(lat) % n == 0
+            and all(x != x for x in lat[n - 1 :: n])
+            and not any(x != x for i, x in enumerate(lat) if i % n != n - 1)
         )
     assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
     assert "Sources:" in spec["layout"]["annotations"][0]["text"]
-    # legend and colour bar right of the map, one above the other: inside, the legend hid the Americas
+    # legend below the map (the map gets the width), colour bar right of it: inside, the legend hid the Americas
     lg, bar = spec["layout"]["legend"], next(t for t in spec["data"] if t["type"] == "choropleth")["colorbar"]
-    assert lg["x"] >= 1 and lg["xanchor"] == "left" and lg["y"] == 1 and lg["yanchor"] == "top"
+    geo_bottom = spec["layout"]["geo"]["domain"]["y"][0]
+    assert lg["orientation"] == "h" and lg["x"] == 0 and lg["y"] < geo_bottom and lg["yanchor"] == "top"
     assert bar["x"] >= 1 and bar["y"] == 0 and bar["yanchor"] == "bottom" and bar["len"] <= 0.4
 
 
@@ -210,7 +216,7 @@ def test_imported_numbers_and_map(imported, bundle):
     at = app("app_pages/home.py", {"dataset": imported[0]})
     assert {m.label: m.value for m in at.metric}["Flows"] == "3"
     side = " ".join(c.value for c in at.sidebar.caption)
-    assert "3 of 3 flows match" in side and "Imported dataset: Dons" in side
+    assert "3 of 3 records match" in side and "Imported dataset: Dons" in side
     at = app("app_pages/map.py", {"dataset": imported[0]})
     lats = [
         y
@@ -221,7 +227,7 @@ def test_imported_numbers_and_map(imported, bundle):
     ]
     assert any(abs(y - 52.347) < 0.01 for y in lats)  # Frankfurt (Oder), the place chosen at import
     both = app("app_pages/home.py", {"dataset": imported[0], "data": "both"})
-    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(
+    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} records match" in " ".join(
         c.value for c in both.sidebar.caption
     )
 
@@ -284,7 +290,7 @@ def test_sidebar_is_drawn_when_a_page_ends_early():
     assert not at.exception and any("Nowhereville" in i.value for i in at.info)
     assert not charts(at)
     assert at.sidebar.text_input(key="w_city").value == "Nowhereville"
-    assert "0 of 583 flows match" in at.sidebar.caption[-2].value
+    assert "0 of 583 records match" in at.sidebar.caption[-2].value
     at.sidebar.text_input(key="w_city").input("").run()
     assert charts(at) and at.query_params.get("city") is None
 
