@@ -490,6 +490,24 @@ class SceneFailed(RuntimeError):
 
 
 SLIDE_PX = (1280, 720, 1.5)  # chart drawn at 1280x720 with text of at least 18 px, stored 1.5x for sharpness
+SLIDE_TEXT = (
+    1.5  # render.export_layout's text scale: its smallest text here (the source line, 12 px) becomes 18 px
+)
+
+
+def slide_figure(fig, lang: str = "en"):
+    """A scene's chart laid out for its slide by the exports' own layout (every text block measured and given its
+    band, nothing overlapping or leaving the canvas), with the larger type a room needs."""
+    from .figures.render import export_layout
+
+    w, h, _ = SLIDE_PX
+    f = export_layout(fig, w, h, "", lang, SLIDE_TEXT)
+    least = round(12 * SLIDE_TEXT)
+    for tr in f.data:  # labels drawn on the chart (place names on a map) are not part of the measured layout
+        size = getattr(getattr(tr, "textfont", None), "size", None)
+        if isinstance(size, (int, float)) and size < least:
+            tr.textfont.size = least
+    return f
 
 
 def slide_images(scenes: list[Scene], b, lang: str = "en", progress=None):
@@ -528,7 +546,7 @@ def slide_images(scenes: list[Scene], b, lang: str = "en", progress=None):
             for i, sc in enumerate(scenes[k : k + 2], k + 1):
                 try:
                     fig, _view, alt = scene_figure(sc, b, lang=lang)
-                    fig = projector_figure(fig, 18, w, h)
+                    fig = slide_figure(fig, lang)
                 except (
                     Exception
                 ) as e:  # a figure that cannot be built (a saved story's odd filter): that scene only

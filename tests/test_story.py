@@ -316,11 +316,11 @@ def test_deck_charts_keep_their_labels(scenes, bundle, browser_page):
     """The slide's chart (as drawn for the PNG) keeps every text inside the image: the funds bar chart's network
     names and amounts, every map's legend, title and source line."""
     w, h, _ = story.SLIDE_PX
-    from coop_data.figures.render import render
+    from coop_data.figures.render import _to_image
 
     for sc in scenes:
-        fig = story.projector_figure(story.scene_figure(sc, bundle)[0], 18, w, h)
-        svg = render(fig, "svg", width=w, height=h).decode()
+        fig = story.slide_figure(story.scene_figure(sc, bundle)[0])
+        svg = _to_image(fig, "svg", w, h, 1).decode()  # drawn as render_pngs draws the slide's PNG
         browser_page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
         browser_page.evaluate(
             "document.fonts.ready.then(() => true)"
@@ -352,7 +352,7 @@ def test_a_failed_chart_is_named_with_its_scene(scenes, bundle, monkeypatch):
     def broken(figs, *a, **kw):
         out = real(figs, *a, **kw)
         return [
-            RuntimeError("renderer crashed") if "reversal" in str(f.layout.title.text) else o
+            RuntimeError("renderer crashed") if "reversal" in str(f.layout.annotations) else o
             for f, o in zip(figs, out)
         ]
 
