@@ -36,6 +36,13 @@ def _figure(sc_key: str, lang: str, _scene):
     return story.scene_figure(_scene, ui.base_bundle(), lang=lang)
 
 
+@st.cache_resource(show_spinner=False, max_entries=64)
+def _present_figure(sc_key: str, lang: str, _scene):
+    fig = story.projector_figure(_figure(sc_key, lang, _scene)[0], 16, 1800, 700)
+    fig.layout.width = None  # the page's width
+    return fig
+
+
 # An edit link's key (coop_ui moved it from the URL to the session): checked once, then kept for this session.
 pending = st.session_state.pop("_story_edit", None)
 if pending and pending[0] == story_id and story_id != "shipped":
@@ -183,8 +190,7 @@ else:
         _controls()
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     if present:  # chart text of at least 16 px, the chart as high as the screen leaves under the caption
-        fig = story.projector_figure(fig, 16, 1800, 700)
-        fig.layout.width = None
+        fig = _present_figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
     if present:
         _controls()
@@ -194,7 +200,10 @@ else:
     st.caption(T("story.permalink"))
     st.code(story.permalink(base, story_id, n, LANG), language=None)
 
-    if base:  # a browser session: start the image renderer now, so building the deck does not wait for it
+    if (
+        base and not present
+    ):  # start the image renderer now, so building the deck does not wait for it (not while
+        # presenting: its Chromium starting would slow the scene changes the room is waiting for)
         warm_renderer()
     _deck()
     d2, d3 = st.columns(2)
