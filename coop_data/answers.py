@@ -453,33 +453,42 @@ def scheme_changes(
     if ch.empty:
         return pd.DataFrame(columns=cols)
     c = countries.set_index("iso3")
-    g1, g2 = classify.groups(countries, s1), classify.groups(countries, s2)
+    date = ch["date"] if "date" in ch else pd.Series("", index=ch.index)
+    wb = classify.income_table().set_index(["iso3", "fiscal_year"])["income_group"]
+    lo, _ = classify.fiscal_range(date)
+    fy = classify.fiscal_label(date)
 
-    def why(iso: str) -> str:
-        if not iso or iso not in c.index:
-            return ""
-        a = c.at[iso, classify.SCHEMES[s1]["column"]]
-        b = c.at[iso, classify.SCHEMES[s2]["column"]]
+    def side(iso: pd.Series, scheme: str) -> tuple[pd.Series, pd.Series]:
+        """Each flow side's group under `scheme` at the flow's date, and the class it rests on, in words."""
+        group = classify.dated_groups(iso, date, countries, scheme)
+        if scheme == "income":  # the World Bank list in force at the date, named with its fiscal year
+            cls = [f"{wb.get((i, int(y)), '?')}, {f}" for i, y, f in zip(iso, lo, fy)]
+        else:
+            col = classify.SCHEMES[scheme]["column"]
+            cls = [str(c.at[i, col]) if i in c.index else "?" for i in iso]
+        return group, pd.Series(cls, index=iso.index)
+
+    def why(iso: str, a: str, ga, b: str, gb) -> str:
         return t(
             "ans.reason",
             lang,
-            country=country_name(iso, lang, c.at[iso, "name"]),
+            country=country_name(iso, lang, c.at[iso, "name"] if iso in c.index else iso),
             s1=t(f"scheme.{s1}", lang),
             c1=a,
-            g1=t(f"ans.{g1.get(iso, 'South').lower()}", lang),
+            g1=t(f"ans.{str(ga).lower() if isinstance(ga, str) else 'unknown'}", lang),
             s2=t(f"scheme.{s2}", lang),
             c2=b,
-            g2=t(f"ans.{g2.get(iso, 'South').lower()}", lang),
+            g2=t(f"ans.{str(gb).lower() if isinstance(gb, str) else 'unknown'}", lang),
         )
 
-    reasons = []
-    for r in ch.itertuples():
-        sides = [
-            iso
-            for iso in dict.fromkeys((r.donor_country_iso3, r.recipient_country_iso3))
-            if iso and g1.get(iso) != g2.get(iso)
-        ]
-        reasons.append(" ".join(why(i) for i in sides))
+    reasons = [[] for _ in range(len(ch))]
+    for col in ("donor_country_iso3", "recipient_country_iso3"):
+        iso = ch[col].fillna("").astype(str)
+        (ga, ca), (gb, cb) = side(iso, s1), side(iso, s2)
+        for k, (i, x, y, p, q) in enumerate(zip(iso, ga, gb, ca, cb)):
+            if i and str(x) != str(y):
+                reasons[k].append(why(i, p, x, q, y))
+    reasons = [" ".join(dict.fromkeys(r)) for r in reasons]
     out = ch.assign(**{f"direction_{s1}": d1[ch.index], f"direction_{s2}": d2[ch.index], "reason": reasons})
     return out[cols].reset_index(drop=True)
 

@@ -353,8 +353,18 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     pts = pd.concat(parts)
     if not len(pts):
         return pd.DataFrame(columns=cols)
-    exact = pts[pts["exact"]].groupby(["label", "country", "lat", "lon"], as_index=False)[["out", "in"]].sum()
-    exact["name"], exact["members"], exact["exact"] = exact["label"], exact["label"], True
+    # Actors drawn at one point (a city and its province placed at its capital, placement variants) share one
+    # marker: stacked markers split the counts and hid each other. The busiest label names it, the others follow.
+    per_label = (
+        pts[pts["exact"]].groupby(["label", "country", "lat", "lon"], as_index=False)[["out", "in"]].sum()
+    )
+    per_label["n"] = per_label["out"] + per_label["in"]
+    per_label = per_label.sort_values(["n", "label"], ascending=[False, True], kind="stable")
+    exact = per_label.groupby(["country", "lat", "lon"], as_index=False, sort=False).agg(
+        label=("label", "first"), out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", "\n".join)
+    )
+    exact["name"] = exact["members"].str.replace("\n", " / ", regex=False)
+    exact["exact"] = True
     cp = pts[~pts["exact"]]
     g = cp.groupby(["country", "lat", "lon"], as_index=False).agg(
         out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", lambda s: "\n".join(sorted(set(s))))
