@@ -93,7 +93,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
             page.mouse.move(aim["x"], aim["y"], steps=6)
             try:
                 page.wait_for_function(
-                    "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+                    "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' (') || e.textContent.startsWith(n + ' / '))",
                     arg=name,
                     timeout=3000,
                 )
@@ -252,7 +252,7 @@ def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name): 
         page.mouse.move(aim["x"] - 25, aim["y"] - 25)
         page.mouse.move(aim["x"], aim["y"], steps=6)
         page.wait_for_function(
-            "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+            "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' (') || e.textContent.startsWith(n + ' / '))",
             arg=name,
             timeout=5000,
         )
