@@ -10,7 +10,7 @@ import getpass
 from dataclasses import dataclass
 
 from . import columns, importer
-from .datasets import to_dataset
+from .datasets import built_parts, to_dataset
 from .interchange import RawTable, read_path, read_upload
 from .messages import Message
 from .store import Store
@@ -78,7 +78,9 @@ def save(
     why = refusal(prep)
     if why is not None:
         raise NothingToStore(why)
-    ds_id, key = store.save(to_dataset(prep, choices, name or filename, filename, data))
+    ds = to_dataset(prep, choices, name or filename, filename, data)
+    ds.parts = built_parts(ds)  # placed and enriched once, here, so that opening only reads them
+    ds_id, key = store.save(ds)
     store.remember_mapping(owner, columns.header_key(list(prep.raw.data.columns)), prep.kind, prep.mapping)
     return ds_id, key
 
