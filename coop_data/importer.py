@@ -331,54 +331,94 @@ def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
 def place_questions(
     t: pd.DataFrame, rown: pd.Series, kind: str = "flows"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Names with several gazetteer candidates (or none given a country), and names not found."""
+    """Names with several gazetteer candidates (or none given a country), and names not found.
+
+    Each distinct (name, country) pair is looked up once, whichever side and however many rows name it."""
     from . import places
 
+    sides = [(ccol, icol) for _s, ccol, icol in _sides(kind) if ccol in t and icol in t and not t.empty]
+    if not sides:
+        return _questions([], [])
+    pairs = (
+        pd.concat([t[[c, i]].astype(str).set_axis(["city", "iso"], axis=1) for c, i in sides])
+        .drop_duplicates()
+        .reset_index(drop=True)
+    )
+    pairs = pairs[pairs["city"].ne("")].reset_index(drop=True)
+    res = places.resolve(pairs["city"], pairs["iso"].where(pairs["iso"] != ""))
+    reu = res["n_candidates"].eq(0) & pairs["iso"].eq("FRA")
+    if reu.any():
+        res.loc[reu] = places.resolve(pairs["city"][reu], pd.Series("REU", index=pairs.index[reu])).values
+    pairs["n"] = res["n_candidates"].astype(int).to_numpy()
+    names = pairs["city"].drop_duplicates()
+    keys = places.norm_series(names)
+    g = places.gazetteer()
+    world_n = g[g["key"].isin(set(keys))].groupby("key")["geonameid"].nunique()
+    pairs["world"] = pairs["city"].map(dict(zip(names, keys.map(world_n).fillna(0).astype(int))))
+    pairs["key"] = pairs["city"].map(dict(zip(names, keys))) + "|" + pairs["iso"]
+    lookup = pairs.set_index(["city", "iso"])
     amb, miss = [], []
-    for _side, ccol, icol in _sides(kind):
-        if ccol not in t or icol not in t or t.empty:
-            continue
+    for ccol, icol in sides:
         city, iso = t[ccol].astype(str), t[icol].astype(str)
-        res = places.resolve(city, iso.where(iso != ""))
-        reu = res["n_candidates"].eq(0) & iso.eq("FRA") & city.ne("")
-        if reu.any():
-            res.loc[reu] = places.resolve(city[reu], pd.Series("REU", index=city.index[reu])).values
-        m = city.ne("") & res["n_candidates"].eq(0)
-        for i in t.index[m]:
-            if not iso[i] and len(places.candidates(city[i])):
-                why = "no country given: choose the place among the candidates, or it stays unplaced"
-            else:
-                why = (
-                    "no country given and not in the offline gazetteer"
-                    if not iso[i]
-                    else f"not in the offline gazetteer for {iso[i]}"
-                )
-            miss.append({"row": int(rown[i]), "column": ccol, "name": city[i], "country": iso[i], "why": why})
-        a = city.ne("") & res["n_candidates"].gt(1)
-        for i in t.index[a]:
-            amb.append(
+        named = city.ne("")
+        q = lookup.reindex(pd.MultiIndex.from_arrays([city[named], iso[named]]))
+        q.index = city.index[named]
+        q = q.assign(city=city[named], iso=iso[named], row=rown[named].astype(int))
+        m = q[q["n"].eq(0)]
+        why = np.where(
+            m["iso"].ne(""),
+            "not in the offline gazetteer for " + m["iso"],
+            np.where(
+                m["world"].gt(0),
+                "no country given: choose the place among the candidates, or it stays unplaced",
+                "no country given and not in the offline gazetteer",
+            ),
+        )
+        miss.append(
+            pd.DataFrame(
+                {"row": m["row"], "column": ccol, "name": m["city"], "country": m["iso"], "why": why}
+            )
+        )
+        a = q[q["n"].gt(1)]
+        amb.append(
+            pd.DataFrame(
                 {
-                    "name": city[i],
-                    "country": iso[i],
-                    "n_candidates": int(res.at[i, "n_candidates"]),
-                    "row": int(rown[i]),
-                    "key": placement.choice_key(city[i], iso[i]),
+                    "name": a["city"],
+                    "country": a["iso"],
+                    "n_candidates": a["n"],
+                    "row": a["row"],
+                    "key": a["key"],
                 }
             )
-        nocountry = city.ne("") & iso.eq("")
-        world = {n: len(places.candidates(n)) for n in city[nocountry].unique()}
-        for i in t.index[nocountry]:
-            if world[city[i]]:
-                amb.append(
-                    {
-                        "name": city[i],
-                        "country": "",
-                        "n_candidates": world[city[i]],
-                        "row": int(rown[i]),
-                        "key": placement.choice_key(city[i], ""),
-                    }
-                )
-    amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key"])
+        )
+        w = q[q["iso"].eq("") & q["world"].gt(0)]
+        amb.append(
+            pd.DataFrame(
+                {
+                    "name": w["city"],
+                    "country": "",
+                    "n_candidates": w["world"],
+                    "row": w["row"],
+                    "key": w["key"],
+                }
+            )
+        )
+    return _questions(amb, miss)
+
+
+def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    amb_cols, miss_cols = (
+        ["name", "country", "n_candidates", "row", "key"],
+        ["row", "column", "name", "country", "why"],
+    )
+    amb = [a for a in amb if len(a)]
+    miss = [m for m in miss if len(m)]
+    amb_df = pd.concat(amb, ignore_index=True)[amb_cols] if amb else pd.DataFrame(columns=amb_cols)
+    miss_df = pd.concat(miss, ignore_index=True)[miss_cols] if miss else pd.DataFrame(columns=miss_cols)
+    if len(miss_df):
+        miss_df = miss_df.astype(
+            {"row": int, "column": object, "name": object, "country": object, "why": object}
+        )
     if len(amb_df):
         # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
         amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(
@@ -390,7 +430,7 @@ def place_questions(
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
         amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])
-    return amb_df, pd.DataFrame(miss, columns=["row", "column", "name", "country", "why"])
+    return amb_df, miss_df
 
 
 def template(kind: str, bundle) -> tuple[bytes, bytes]:
