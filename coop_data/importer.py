@@ -497,9 +497,8 @@ def build_flows(
     if choices:
         choices = _country_from_choices(f, choices)
     actors = placement.place_actors(placement.actors_of(f), countries, choices)
-    own = _own_coordinates(f, actors)
-    actors.update(own)
-    f = placement.link_actor_ids(f, actors)
+    f = placement.link_actor_ids(f, actors)  # once: the ids do not change when coordinates do
+    actors.update(_own_coordinates(f, actors))
     from .load import typed
 
     ft = typed(f, FLOWS)
@@ -531,7 +530,6 @@ def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str,
 def _own_coordinates(f: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     """Coordinates the user gives in the file win over the gazetteer (noted on the actor)."""
     out = actors.set_index("actor_id")[["latitude", "longitude", "placement", "place_note"]].copy()
-    f = placement.link_actor_ids(f, actors)
     for side in ("donor", "recipient"):
         la, lo = f.get(f"{side}_latitude"), f.get(f"{side}_longitude")
         if la is None or lo is None:

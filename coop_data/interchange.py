@@ -84,8 +84,9 @@ def _arrow_csv(data: bytes, sep: str, max_rows: int) -> pd.DataFrame | None:
         )
     except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
         return None
-    if t.num_rows == 0 or t.num_columns > MAX_COLUMNS or t.num_rows - 1 > max_rows:
+    if t.num_rows == 0 or t.num_columns > MAX_COLUMNS:
         return None
+    _limit_rows(t.num_rows - 1, max_rows)
     header = [t.column(i)[0].as_py() for i in range(t.num_columns)]
     if any(not h.strip() for h in header) or len(set(header)) < len(header):
         return None
