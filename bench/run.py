@@ -5,6 +5,12 @@
 Synthetic flows (made here by code, every name prefixed "SYNTHETIC") between
 real gazetteer places are used for sizes 1k … 1M; they never reach the app's
 bundled data. --quick stops at 100k.
+
+End to end (`bench_end_to_end`): a SYNTHETIC CSV on disk is imported by `python -m coop_data import` in a child
+process (read -> map columns -> normalise -> check -> place -> store, timed as the wall time of the child), then a
+fresh child opens it with `datasets.open_bundle` and touches what every page needs (filter, headline, directions,
+timeline, actors, sources); peak memory is each child's ru_maxrss. `--only-e2e --ab OLD_CHECKOUT` runs only these,
+the old checkout's code and this one interleaved, and records old/new ratios.
 """
 
 from __future__ import annotations
@@ -233,7 +239,9 @@ def synthetic_csv(n: int, folder: Path) -> Path:
         flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=4)
         skip = {"status_basis", "is_aggregate", "parent_id", "parent_basis", "fund_id", "source_id"}
         cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns and f.name not in skip]
-        flows = flows.assign(quantity=flows["quantity"].astype("Int64"), amount=flows["amount"].astype("Int64"))
+        flows = flows.assign(
+            quantity=flows["quantity"].astype("Int64"), amount=flows["amount"].astype("Int64")
+        )
         flows[[c for c in cols if not c.endswith("actor_id")]].to_csv(path, index=False)
     return path
 
@@ -255,7 +263,9 @@ def end_to_end(n: int, csv: Path, code: Path = ROOT, label: str = "") -> dict:
     env = {**os.environ, "COOP_DATA_STORE": str(store), "PYTHONPATH": str(code)}
     tag = f" [{label}]" if label else ""
     wall, rss, rc, out = child(
-        [sys.executable, "-m", "coop_data", "import", str(csv), "--json", "--name", f"SYNTHETIC {n}"], code, env
+        [sys.executable, "-m", "coop_data", "import", str(csv), "--json", "--name", f"SYNTHETIC {n}"],
+        code,
+        env,
     )
     res = {"import_s": wall, "import_mb": rss, "import_rc": rc}
     if rc != 0:
@@ -269,14 +279,19 @@ def end_to_end(n: int, csv: Path, code: Path = ROOT, label: str = "") -> dict:
         got = json.loads(out.strip().splitlines()[-1]) if rc == 0 else {}
         if attempt == "first":
             record(
-                f"fresh-process open: open_bundle + touch{tag}", n, got.get("open_s", float("nan")), "s",
+                f"fresh-process open: open_bundle + touch{tag}",
+                n,
+                got.get("open_s", float("nan")),
+                "s",
                 0.5 if n <= 100_000 else 3,
             )
             record(f"fresh-process open: whole child, wall{tag}", n, wall, "s")
             record(f"fresh-process open: peak memory{tag}", n, rss, "MB", 600 if n <= 100_000 else 2500)
             res.update(open_s=got.get("open_s"), open_wall_s=wall, open_mb=rss)
         else:
-            record(f"fresh-process open again (parts now stored){tag}", n, got.get("open_s", float("nan")), "s")
+            record(
+                f"fresh-process open again (parts now stored){tag}", n, got.get("open_s", float("nan")), "s"
+            )
             res.update(open2_s=got.get("open_s"))
     return res
 
@@ -315,21 +330,22 @@ APP_PAGES = (
 
 def synthetic_dataset(n: int) -> str:
     """Store n SYNTHETIC flows as an imported dataset (bypassing the upload limit) and return its id."""
+    from coop_data import datasets
     from coop_data.interchange import INTERCHANGE
     from coop_data.store import Dataset, Store
 
     flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=3)
     cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns]
     rows = flows[cols].astype(str).replace({"nan": ""})
-    ds_id, _ = Store().save(
-        Dataset(
-            kind="flows",
-            name=f"SYNTHETIC benchmark data ({n:,} flows)",
-            rows=rows,
-            set_aside=rows.head(0),
-            original=b"synthetic",
-        )
+    ds = Dataset(
+        kind="flows",
+        name=f"SYNTHETIC benchmark data ({n:,} flows)",
+        rows=rows,
+        set_aside=rows.head(0),
+        original=b"synthetic",
     )
+    ds.parts = datasets.built_parts(ds)  # as an import stores it: the built tables with the rows
+    ds_id, _ = Store().save(ds)
     return ds_id
 
 
@@ -478,15 +494,19 @@ def main(argv=None):
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", dest="json_path")
     ap.add_argument(
-        "--only-e2e", action="store_true", help="only the end-to-end CLI import and fresh-process open figures"
+        "--only-e2e",
+        action="store_true",
+        help="only the end-to-end CLI import and fresh-process open figures",
     )
-    ap.add_argument("--ab", metavar="OLD_CHECKOUT", help="with --only-e2e: interleave runs of another checkout's code")
+    ap.add_argument(
+        "--ab", metavar="OLD_CHECKOUT", help="with --only-e2e: interleave runs of another checkout's code"
+    )
     ap.add_argument("--rounds", type=int, default=1, help="A/B rounds per size")
     args = ap.parse_args(argv)
-    sizes = [100_000] + ([] if args.quick else [1_000_000])
+    sizes_e2e = [100_000] + ([] if args.quick else [1_000_000])
     if args.only_e2e:
         print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
-        bench_end_to_end(sizes, Path(args.ab).resolve() if args.ab else None, args.rounds)
+        bench_end_to_end(sizes_e2e, Path(args.ab).resolve() if args.ab else None, args.rounds)
         if args.json_path:
             Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
         return
@@ -501,6 +521,7 @@ def main(argv=None):
         bench_size(n, min(50_000, max(1_000, n // 2)), b)
     for n in (10_000, 100_000):
         bench_import(n)
+    bench_end_to_end(sizes_e2e)
     bench_app()
     big = {}
     for n in [100_000] + ([] if args.quick else [1_000_000]):
