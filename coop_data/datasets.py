@@ -8,6 +8,7 @@ EUR/USD, coordinates, placement) with exactly the code the bundled data uses.
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import io
 import json
@@ -16,7 +17,8 @@ from dataclasses import replace
 import pandas as pd
 
 from . import importer
-from .load import Bundle, load_bundle
+from .load import DATA, Bundle, load_bundle, read_table
+from .schema import TABLES
 from .store import Dataset, Store
 from .store import frame_from as store_frame
 
@@ -154,11 +156,11 @@ def _stored_tables(ds: Dataset, base: Bundle) -> dict[str, pd.DataFrame] | None:
     return out
 
 
-def dataset_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
+def dataset_bundle(ds: Dataset, base: Bundle | None = None, tables: dict | None = None) -> Bundle:
     """The imported dataset alone, as a Bundle (no funds or chapter facts: those are bundled-only): its stored built
     tables when they are current, else built from the accepted rows."""
     base = base or load_bundle()
-    t = _stored_tables(ds, base) or _build(ds, base)
+    t = tables or _stored_tables(ds, base) or _build(ds, base)
     flows, actors, partnerships, sources = (t[n] for n in BUILT)
     return Bundle(
         flows=flows,
@@ -181,10 +183,10 @@ def dataset_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
     )
 
 
-def merged_bundle(ds: Dataset, base: Bundle | None = None) -> Bundle:
+def merged_bundle(ds: Dataset, base: Bundle | None = None, tables: dict | None = None) -> Bundle:
     """Bundled and imported together; each flow keeps a `dataset` column saying where it comes from."""
     base = base or load_bundle()
-    mine = dataset_bundle(ds, base)
+    mine = dataset_bundle(ds, base, tables)
     flows = pd.concat([base.flows.assign(dataset=base.name), mine.flows], ignore_index=True)
     for c in CATEGORICAL:
         flows[c] = flows[c].astype(str).astype("category")
@@ -210,19 +212,36 @@ def open_bundle(
     """The data a view shows: bundled, the imported dataset, or both. Unknown ids fall back to bundled.
 
     The Dataset returned is light: `ds.skipped` names the parts not read (load them with `Store.load`)."""
+    ds = None
+    if dataset_id and scope != "bundled":
+        store = store or Store()
+        ds = store.load(dataset_id, skip=LIGHT)
+    if ds is not None and scope == "imported" and ds.kind == "flows":
+        # A flows dataset alone needs only the reference tables, not the bundled flows enriched.
+        ref = reference_tables()
+        tables = _stored_tables(ds, ref)
+        if tables is not None:
+            return dataset_bundle(ds, ref, tables), ds
     base = load_bundle()
-    if not dataset_id or scope == "bundled":
-        return _with_dataset_column(base), None
-    store = store or Store()
-    ds = store.load(dataset_id, skip=LIGHT)
     if ds is None:
         return _with_dataset_column(base), None
-    if _stored_tables(ds, base) is None:  # stored before the built parts existed, or choices changed since
+    tables = _stored_tables(ds, base)
+    if tables is None:  # stored before the built parts existed, or choices changed since
         ds.rows = store_frame(store.load_part(ds.id, "rows"))
         ds.skipped = tuple(n for n in ds.skipped if n != "rows")
-        ds.parts = built_parts(ds, base)
+        tables = _build(ds, base)
+        ds.parts = built_parts(ds, base, tables)
         store.put_parts(ds.id, ds.parts)  # the next open reads them
-    return (merged_bundle(ds, base) if scope == "both" else dataset_bundle(ds, base)), ds
+    return (merged_bundle(ds, base, tables) if scope == "both" else dataset_bundle(ds, base, tables)), ds
+
+
+@functools.lru_cache(maxsize=1)
+def reference_tables() -> Bundle:
+    """The bundled tables as read, without enriching the bundled flows: what a flows dataset alone is opened with
+    (countries, exchange rates, income lists, and the other tables' columns for the empty ones)."""
+    own = ("flows", "actors", "partnerships", "sources")  # the dataset's own, from its stored tables
+    t = {name: read_table(table, DATA / table.path) for name, table in TABLES.items() if name not in own}
+    return Bundle(**t, **{name: pd.DataFrame() for name in own}, meta={})
 
 
 def _with_dataset_column(b: Bundle) -> Bundle:
