@@ -15,13 +15,12 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from coop_data import classify, datasets, export, filters, i18n
+from coop_data import datasets, export, filters, i18n
 from coop_data.figures import geo_config, highlight
 from coop_data.figures.common import GEO_BUNDLE_URL
 from coop_data.figures.render import FORMATS as RENDER_FORMATS
 from coop_data.figures.render import render
 from coop_data.load import Bundle, load_bundle
-from coop_data.schema import STATUSES
 from coop_data.store import ID_PATTERN, Store
 
 MONTHS = [f"{y}-{m:02d}" for y in (2020, 2021) for m in range(1, 13)]
@@ -65,20 +64,7 @@ def flows_for_scheme(scheme: str, dataset_id: str = "", scope: str = "bundled") 
 def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
     """Sidebar choices of one dataset view, computed once (a million-row scan per rerun otherwise)."""
     b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
-    f = b.flows
-    names = dict(zip(b.countries["iso3"], b.countries["name"]))
-
-    def uniq(col):
-        return set(pd.unique(f[col].astype(str)))
-
-    return {
-        "regions": sorted(set(b.countries["region"].dropna()) | {"unknown"}),
-        "networks": sorted((uniq("channel_network") | uniq("fund_id")) - {""}),
-        "donor_countries": sorted(uniq("donor_country_iso3") - {""}, key=lambda c: names.get(c, c)),
-        "recipient_countries": sorted(uniq("recipient_country_iso3") - {""}, key=lambda c: names.get(c, c)),
-        "aid_kinds": sorted(uniq("aid_kind")),
-        "levels": sorted(uniq("donor_level") | uniq("recipient_level")),
-    }
+    return filters.options(b.flows, b.countries)
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
@@ -146,21 +132,33 @@ def _restore_across_pages() -> None:
         st.query_params.from_dict(saved)
 
 
+def _widget_value(d: filters.Dimension, v):
+    """A filter value as its sidebar widget holds it."""
+    if d.kind in ("from", "to"):
+        return v or "any"
+    return list(v) if d.kind == "list" else v
+
+
+def _filter_value(d: filters.Dimension, w):
+    """A sidebar widget's value as the filter holds it."""
+    if d.kind in ("from", "to"):
+        return "" if w == "any" else w
+    if d.kind == "list":
+        return tuple(w)
+    return w.strip() if d.kind == "text" else w
+
+
 def _set_widgets(f: filters.Filter) -> None:
-    st.session_state["w_from"] = f.date_from or "any"
-    st.session_state["w_to"] = f.date_to or "any"
-    for name in filters.LIST_PARAMS:
-        st.session_state[f"w_{name}"] = list(getattr(f, name))
-    st.session_state["w_city"] = f.city
-    st.session_state["w_scheme"] = f.scheme
+    for d in filters.DIMENSIONS:
+        st.session_state[f"w_{d.key}"] = _widget_value(d, getattr(f, d.attr))
     st.session_state["w_more"] = _more_active(f)
 
 
-MORE = ("aid_kind", "level", "status", "network")  # list filters drawn only when "More filters" is on
+MORE = filters.MORE  # dimensions drawn only when "More filters" is on
 
 
 def _more_active(f: filters.Filter) -> bool:
-    return any(getattr(f, n) for n in MORE) or f.scheme != filters.Filter().scheme
+    return any(getattr(f, a) != filters.BY_ATTR[a].empty for a in MORE)
 
 
 def lang() -> str:
@@ -199,12 +197,12 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
         b, ds_name = base_bundle(), ""
     st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, sc if ds_id else "bundled")
     opts = options(ds_id, sc if ds_id else "bundled")
-    flt, notices = filters.parse(params, b.countries, set(opts["regions"]), set(opts["networks"]))
+    flt, notices = filters.parse(params, b.countries, set(opts["donor_region"]), set(opts["network"]))
     if params != st.session_state.get(SYNC_KEY) or "w_from" not in st.session_state:
         _set_widgets(flt)
         _set_scope_widget(sc)
         st.session_state["w_lang"] = i18n.lang_of(params.get("lang"))
-    for n in data_notices + notices:
+    for n in data_notices + [n.text(lang()) for n in notices]:
         st.warning(n, icon="⚠️")
     ss = st.session_state
     lg = i18n.lang_of(ss.get("w_lang"))
@@ -212,17 +210,16 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
     # switched on, the widgets start from the URL (what Streamlit kept of them while hidden is stale).
     parsed, more = flt, bool(ss.get("w_more"))
     if more and not ss.get("_more_was"):
-        for n in MORE:
-            ss[f"w_{n}"] = list(getattr(parsed, n))
-        ss["w_scheme"] = parsed.scheme
+        for d in filters.DIMENSIONS:
+            if d.more:
+                ss[f"w_{d.key}"] = _widget_value(d, getattr(parsed, d.attr))
     ss["_more_was"] = more
     hidden = () if more else MORE
     flt = filters.Filter(
-        date_from="" if ss["w_from"] == "any" else ss["w_from"],
-        date_to="" if ss["w_to"] == "any" else ss["w_to"],
-        city=ss["w_city"].strip(),
-        scheme=ss["w_scheme"] if more else parsed.scheme,
-        **{n: tuple(getattr(parsed, n) if n in hidden else ss[f"w_{n}"]) for n in filters.LIST_PARAMS},
+        **{
+            d.attr: getattr(parsed, d.attr) if d.attr in hidden else _filter_value(d, ss[f"w_{d.key}"])
+            for d in filters.DIMENSIONS
+        }
     )
     new = flt.to_params()
     if ds_id:
@@ -234,7 +231,7 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
             b = open_bundle(ds_id, chosen)[0]
             st.session_state["_bundle"], st.session_state["_scope"] = b, (ds_id, chosen)
             sc = chosen
-    for k in STORY_PARAMS:
+    for k in STORY_PARAMS + tuple(filters.control_keys()):  # view controls: written by `control`
         if k in params:
             new[k] = params[k][:200]
     if lg != i18n.DEFAULT:
@@ -245,6 +242,65 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
     view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))
     ss["_sidebar"] = (flt, len(view), opts, ds_id, ds_name)
     return flt, view
+
+
+def control(c: filters.ViewControl, draw=None, label: str = "", options=None, **kwargs):
+    """The value of a view control (filters.CONTROLS), kept in the URL like the filters: a reload, a permalink and a
+    citation reproduce the chart. With `draw` (e.g. `st.selectbox`, `col.radio`, `st.slider`), its widget is drawn
+    starting from the URL's value, as `draw(label, options, key=…, **kwargs)` (options default to the control's
+    vocabulary; an integer control without options is drawn as `draw(label, key=…, **kwargs)`).
+    A bad URL value is dropped with a notice in the viewer's language.
+
+    Example: `rollup = ui.control(filters.CONTROLS["map"]["rollup"], c1.radio, T("ctl.map_rollup"), horizontal=True)`
+    """
+    ss = st.session_state
+    raw = st.query_params.get(c.key)
+    value, notice = c.read(raw)
+    if notice is not None:
+        st.warning(notice.text(lang()), icon="⚠️")
+    ss.setdefault("_controls_read", set()).add(c.key)
+    ss.setdefault("_controls_seen", set()).add(c.key)
+    if draw is None:
+        return value
+    wkey, seen = f"v_{c.key}", f"_seen_{c.key}"
+    if wkey not in ss or raw != ss.get(seen):  # a new session, or the URL changed: the URL wins
+        ss[wkey] = value
+    if options is None and c.vocab is not None:
+        options = list(c.vocab)
+    if options is not None:
+        if ss[wkey] not in options:  # e.g. a node that this filter no longer shows
+            ss[wkey] = c.default if c.default in options else options[0]
+        chosen = draw(label, options, key=wkey, **kwargs)
+    else:
+        chosen = draw(label, key=wkey, **kwargs)
+    text = c.write(chosen)
+    ss[seen] = text
+    saved = dict(ss.get(SYNC_KEY, {}))
+    if text is None:
+        saved.pop(c.key, None)
+        if c.key in st.query_params:
+            del st.query_params[c.key]
+    else:
+        saved[c.key] = text
+        if st.query_params.get(c.key) != text:
+            st.query_params[c.key] = text
+    ss[SYNC_KEY] = saved
+    return chosen
+
+
+def _forget_other_controls() -> None:
+    """After a page ran: the URL keeps only the view controls this page read (another page's Sankey stages would
+    follow the reader to the map otherwise). Only controls read through `control` this session are dropped: a page
+    that reads its URL key itself keeps it."""
+    ss = st.session_state
+    read = ss.pop("_controls_read", set())
+    stale = ss.get("_controls_seen", set()) - read
+    saved = ss.get(SYNC_KEY, {})
+    if any(k in saved for k in stale):
+        ss[SYNC_KEY] = {k: v for k, v in saved.items() if k not in stale}
+    for k in stale:
+        if k in st.query_params:
+            del st.query_params[k]
 
 
 class PageDone(Exception):
@@ -261,9 +317,9 @@ def stop() -> None:
 
 def draw_sidebar() -> None:
     """The shared filter widgets, drawn after the page with the values `resolve_view` used."""
+    _forget_other_controls()
     flt, n_view, opts, ds_id, ds_name = st.session_state["_sidebar"]
     b = bundle()
-    regions, networks = opts["regions"], opts["networks"]
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     sb = st.sidebar
     lg = i18n.lang_of(st.session_state.get("w_lang"))
@@ -282,89 +338,10 @@ def draw_sidebar() -> None:
         )
         sb.caption(i18n.t("sb.imported", lg) + " " + md_escape(ds_name))
     sb.header(i18n.t("sb.filters", lg))
-    months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
-    c1, c2 = sb.columns(2)
-    c1.selectbox(
-        i18n.t("sb.from", lg),
-        months,
-        key="w_from",
-        format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m,
-    )
-    c2.selectbox(
-        i18n.t("sb.to", lg),
-        months,
-        key="w_to",
-        format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m,
-    )
-    sb.multiselect(
-        i18n.t("sb.direction", lg),
-        list(classify.DIRECTION_LABELS),
-        key="w_direction",
-        placeholder=i18n.t("sb.choose", lg),
-        format_func=lambda d: i18n.t(f"dir.{d}", lg),
-    )
-    donor_c, recip_c = opts["donor_countries"], opts["recipient_countries"]
-    sb.multiselect(
-        i18n.t("sb.donor_country", lg),
-        sorted(set(donor_c) | set(flt.donor_country)),
-        key="w_donor_country",
-        placeholder=i18n.t("sb.choose", lg),
-        format_func=lambda c: names.get(c, c),
-    )
-    sb.multiselect(
-        i18n.t("sb.recipient_country", lg),
-        sorted(set(recip_c) | set(flt.recipient_country)),
-        key="w_recipient_country",
-        placeholder=i18n.t("sb.choose", lg),
-        format_func=lambda c: names.get(c, c),
-    )
-    sb.multiselect(
-        i18n.t("sb.donor_region", lg),
-        regions,
-        key="w_donor_region",
-        placeholder=i18n.t("sb.choose", lg),
-        format_func=lambda r: i18n.category("region", r, lg),
-    )
-    sb.multiselect(
-        i18n.t("sb.recipient_region", lg),
-        regions,
-        key="w_recipient_region",
-        placeholder=i18n.t("sb.choose", lg),
-        format_func=lambda r: i18n.category("region", r, lg),
-    )
-    sb.text_input(i18n.t("sb.city", lg), key="w_city", max_chars=100)
+    _draw_dimensions(sb, [d for d in filters.DIMENSIONS if not d.more], flt, opts, names, lg)
     # A toggle, not an expander: Streamlit's browser side builds a collapsed expander's widgets anyway (0.15 s of a cold load).
     if sb.toggle(i18n.t("sb.more", lg), key="w_more"):
-        sb.multiselect(
-            i18n.t("sb.aid_kind", lg),
-            opts["aid_kinds"],
-            key="w_aid_kind",
-            placeholder=i18n.t("sb.choose", lg),
-            format_func=lambda x: i18n.category("aid_kind", x, lg),
-        )
-        sb.multiselect(
-            i18n.t("sb.level", lg),
-            opts["levels"],
-            key="w_level",
-            placeholder=i18n.t("sb.choose", lg),
-            format_func=lambda x: i18n.category("level", x, lg),
-        )
-        sb.multiselect(
-            i18n.t("sb.status", lg),
-            list(STATUSES),
-            key="w_status",
-            placeholder=i18n.t("sb.choose", lg),
-            format_func=lambda x: i18n.category("status", x, lg),
-        )
-        sb.multiselect(
-            i18n.t("sb.network", lg), networks, key="w_network", placeholder=i18n.t("sb.choose", lg)
-        )
-        sb.radio(
-            i18n.t("sb.scheme", lg),
-            list(classify.SCHEMES),
-            key="w_scheme",
-            format_func=lambda s: i18n.t(f"scheme.{s}", lg),
-        )
+        _draw_dimensions(sb, [d for d in filters.DIMENSIONS if d.more], flt, opts, names, lg)
     sb.button(i18n.t("sb.reset", lg), on_click=_reset)
     sb.caption(
         i18n.t("sb.match", lg, n=i18n.number(n_view, lg), total=i18n.number(len(b.flows), lg))
@@ -372,6 +349,51 @@ def draw_sidebar() -> None:
         + md_escape(flt.describe(b.countries, lg))
     )
     sb.caption(i18n.t("sb.link", lg))
+
+
+def _draw_dimensions(sb, dims: list, flt: filters.Filter, opts: dict, names: dict, lg: str) -> None:
+    """The widgets of these filter dimensions, in table order; a period's two bounds side by side."""
+    pair = None
+    for d in dims:
+        if d.kind == "from":
+            pair = sb.columns(2)
+        where = pair[0 if d.kind == "from" else 1] if d.kind in ("from", "to") and pair else sb
+        _draw_dimension(where, d, flt, opts, names, lg)
+
+
+def _draw_dimension(sb, d: filters.Dimension, flt: filters.Filter, opts: dict, names: dict, lg: str) -> None:
+    """One filter dimension's widget, chosen by its kind."""
+    key, label = f"w_{d.key}", i18n.t(d.label, lg)
+    if d.kind in ("from", "to"):
+        months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
+        sb.selectbox(label, months, key=key, format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
+    elif d.kind == "list":
+
+        def word(x: str) -> str:
+            if d.values == "country":
+                return names.get(x, x)
+            return i18n.category(d.values, x, lg) if d.values else x
+
+        choices = opts[d.attr]
+        if d.values == "country":  # a linked country absent from this data stays choosable
+            choices = sorted(set(choices) | set(getattr(flt, d.attr)), key=lambda c: names.get(c, c))
+        sb.multiselect(label, choices, key=key, placeholder=i18n.t("sb.choose", lg), format_func=word)
+    elif d.kind == "text":
+        sb.text_input(label, key=key, max_chars=100)
+    else:
+
+        def option(x: str) -> str:
+            k = f"{d.values}.{x}_option"
+            return i18n.t(k if k in i18n.CATALOG else f"{d.values}.{x}", lg)
+
+        tip = f"{d.values}.help"
+        sb.radio(
+            label,
+            list(d.vocab),
+            key=key,
+            format_func=option,
+            help=i18n.t(tip, lg) if tip in i18n.CATALOG else None,
+        )
 
 
 def permalink(page: str = "") -> str:

@@ -3,30 +3,34 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, i18n
+from coop_data import aggregate, alttext, filters, i18n
 from coop_data.figures import flow_map
-from coop_data.figures.flowmap import arcs_table
+from coop_data.figures.flowmap import map_table
 
+CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
 T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
 lg = ui.lang()
 st.title(T("nav.map"))
-c1, c2, c3 = st.columns([2, 2, 1])
-measure = c1.selectbox(
+c1, c2, c3 = st.columns([2, 2, 2])
+measure = ui.control(
+    CTL["measure"],
+    c1.selectbox,
     T("map.measure"),
-    list(aggregate.MEASURES),
-    key="map_measure",
     format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
 )
-shade = c2.radio(
-    T("map.shade"),
-    ["given", "received", "none"],
-    horizontal=True,
-    key="map_shade",
-    format_func=lambda s: T(f"map.shade_{s}"),
+shade = ui.control(
+    CTL["shade"], c2.radio, T("map.shade"), horizontal=True, format_func=lambda s: T(f"map.shade_{s}")
 )
-max_arcs = c3.number_input(T("map.max_arcs"), 50, 2000, 400, step=50, key="map_max")
+rollup = ui.control(
+    CTL["rollup"], c3.radio, T("map.rollup"), horizontal=True, format_func=lambda r: T(f"map.rollup_{r}")
+)
+c4, c5, _ = st.columns([1, 1, 2])
+n_labels = ui.control(
+    CTL["labels"], c4.number_input, T("map.n_labels"), min_value=0, max_value=30, help=T("map.n_labels_help")
+)
+max_arcs = ui.control(CTL["arcs"], c5.number_input, T("map.max_arcs"), min_value=50, max_value=2000, step=50)
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
@@ -43,6 +47,9 @@ fig, note = ui.per_view(
     int(max_arcs),
     None if shade == "none" else shade,
     lang=lg,
+    countries=b.countries if rollup != "place" else None,
+    rollup=rollup,
+    n_labels=int(n_labels),
 )
 event = ui.chart(
     ui.with_url_highlight(fig),
@@ -58,34 +65,53 @@ msg = T(
     unit=unit,
     unplaced=num(note["not_drawn_unplaced"]),
 )
+if note["not_drawn_same"]:
+    msg += " " + T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"]))
 if note["not_drawn_cap"]:
     msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))
 if note["places_not_drawn"]:
     msg += " " + T("map.note_places", k=num(1500), n=num(note["places_not_drawn"]))
 st.caption(msg + " " + T("map.click"))
 
-place, country = None, None
+# A click: a place marker sends [label, country, kind, members], a country shape its ISO code.
+names = dict(zip(b.countries["iso3"], b.countries["name"]))
+P = b.partnerships
+
+
+def panel_of(point: dict):
+    """(heading, its flows in view, mask of those going out, its stated partnerships) of a clicked point, or None."""
+    cd, loc = point.get("customdata"), point.get("location")
+    if isinstance(cd, list) and len(cd) == 4:
+        place, iso, kind, members = cd
+        if kind == "region":
+            mine = view[(view["donor_region"] == iso) | (view["recipient_region"] == iso)]  # iso: the region
+            return place, mine, mine["donor_region"] == iso, P.iloc[:0]
+        if kind == "country":
+            loc = iso
+        else:
+            labels = str(members).split("\n")
+            cname = i18n.country_name(iso, lg, names.get(iso, iso))
+            heading = (
+                f"{place} ({cname})"
+                if len(labels) == 1
+                else T("map.country_point_many", country=cname, n=num(len(labels)))
+            )
+            mine = view[view["donor_label"].isin(labels) | view["recipient_label"].isin(labels)]
+            parts = P[P["city_a"].isin(labels) | P["city_b"].isin(labels)]
+            return heading, mine, mine["donor_label"].isin(labels), parts
+    if loc:
+        mine = view[(view["donor_country_iso3"] == loc) | (view["recipient_country_iso3"] == loc)]
+        parts = P[(P["country_a_iso3"] == loc) | (P["country_b_iso3"] == loc)]
+        return i18n.country_name(loc, lg, names.get(loc, loc)), mine, mine["donor_country_iso3"] == loc, parts
+    return None
+
+
 pts = (event or {}).get("selection", {}).get("points", []) if event else []
-for p in pts:
-    cd = p.get("customdata")
-    if isinstance(cd, list) and len(cd) == 2:
-        place, country = cd
-    elif p.get("location"):
-        country = p["location"]
-if place or country:
-    names = dict(zip(b.countries["iso3"], b.countries["name"]))
-    cname = i18n.country_name(country, lg, names.get(country, country))
-    if place:
-        st.subheader(ui.md_escape(f"{place} ({cname})"))
-        mine = view[(view["donor_label"] == place) | (view["recipient_label"] == place)]
-        parts = b.partnerships[((b.partnerships["city_a"] == place) | (b.partnerships["city_b"] == place))]
-    else:
-        st.subheader(ui.md_escape(cname))
-        mine = view[(view["donor_country_iso3"] == country) | (view["recipient_country_iso3"] == country)]
-        parts = b.partnerships[
-            (b.partnerships["country_a_iso3"] == country) | (b.partnerships["country_b_iso3"] == country)
-        ]
-    out_n = int(((mine["donor_label"] == place) if place else (mine["donor_country_iso3"] == country)).sum())
+panel = next((x for x in map(panel_of, pts) if x is not None), None)
+if panel is not None:
+    heading, mine, out_mask, parts = panel
+    st.subheader(ui.md_escape(heading))
+    out_n = int(out_mask.sum())
     st.markdown(T("map.panel", out=num(out_n), into=num(len(mine) - out_n), parts=num(len(parts))))
     shown = ui.categories_in_language(
         ui.dates_in_language(
@@ -132,7 +158,9 @@ if place or country:
             ),
         )
 
-arcs = ui.per_view(arcs_table, measure).sort_values("value", ascending=False)
+arcs = ui.per_view(
+    map_table, measure, countries=b.countries if rollup != "place" else None, rollup=rollup, lang=lg
+).sort_values("value", ascending=False)
 if st.toggle(
     T("map.numbers"), key="map_numbers"
 ):  # a toggle, not an expander: the table is only sent when asked for

@@ -1,18 +1,13 @@
-"""Sankey: configurable stages, measure switch, top-N with 'Other', and a table twin."""
+"""Sankey: stages, measure, top N, link colour and a node picker, all kept in the URL; a table twin."""
 
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext
+from coop_data import aggregate, alttext, filters
 from coop_data.figures import sankey
-from coop_data.figures.sankey import node_name
+from coop_data.figures.sankey import node_name, stage_name
 
-PRESETS = {
-    "regions": ["donor_region", "direction", "recipient_region"],
-    "levels": ["donor_level", "aid_kind", "recipient_country"],
-    "networks": ["channel", "recipient_label"],
-    "countries": ["donor_country", "recipient_country"],
-}
+CTL = filters.CONTROLS["sankey"]
 T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
@@ -20,40 +15,84 @@ lg = ui.lang()
 
 
 def stages_name(key: str) -> str:
-    return " → ".join(T(f"stage.{s}") for s in PRESETS[key])
+    return " → ".join(stage_name(s, lg) for s in aggregate.SANKEY_PRESETS[key])
 
 
 st.title(T("nav.sankey"))
-c1, c2, c3 = st.columns([3, 2, 1])
-preset = c1.selectbox(T("sankey.stages"), list(PRESETS), key="sankey_stages", format_func=stages_name)
-measure = c2.selectbox(
+c1, c2, c3, c4 = st.columns([3, 2, 1.5, 2])
+preset = ui.control(CTL["stages"], c1.selectbox, T("sankey.stages"), format_func=stages_name)
+measure = ui.control(
+    CTL["measure"],
+    c2.selectbox,
     T("sankey.measure"),
-    list(aggregate.MEASURES),
-    key="sankey_measure",
     format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
 )
-top = c3.slider(T("sankey.top"), 3, 30, 10, key="sankey_top")
-stages = PRESETS[preset]
-v = view.copy()
-v["channel"] = (
-    v["channel_network"].where(v["channel_network"] != "", v["fund_id"]).replace("", "no network stated")
+colour = ui.control(
+    CTL["colour"], c4.selectbox, T("ctl.sankey_colour"), format_func=lambda s: stage_name(s, lg)
 )
-if preset == "networks":
-    v = v[(v["channel_network"] != "") | (v["fund_id"] != "")]
-links = aggregate.node_table(v, stages, measure, top_n=top)
+stages = aggregate.SANKEY_PRESETS[preset]
+v = view
+if preset == "networks":  # the stage is about networks: flows through none are left out (said in the note)
+    v = view[(view["channel_network"] != "") | (view["fund_id"] != "")]
+auto = aggregate.sankey_rows(v, stages, measure, 0, colour, b.funds)[1]
+top = ui.control(
+    CTL["top"],
+    c3.selectbox,
+    T("sankey.top"),
+    [0, *range(3, aggregate.SANKEY_MAX_TOP + 1)],
+    format_func=lambda n: T("ctl.sankey_auto", n=auto) if n == 0 else str(n),
+)
+whole = aggregate.node_table(v, stages, measure, top, colour, b.funds)
+nodes: list[str] = []  # the picker's choices: every node of the whole chart, as "stage:value"
+for s in stages:
+    seen = set(whole.loc[whole["source_stage"] == s, "source"]) | set(
+        whole.loc[whole["target_stage"] == s, "target"]
+    )
+    nodes += [f"{s}:{x}" for x in aggregate.node_order(s, seen, lambda x, s=s: node_name(s, x, lg))]
+asked = st.query_params.get(CTL["node"].key, "")
+if asked and asked not in nodes:
+    st.warning(T("ctl.sankey_focus_missing", v=asked[:100]), icon="⚠️")
+focus = ui.control(
+    CTL["node"],
+    st.selectbox,
+    T("ctl.sankey_focus"),
+    ["", *nodes],
+    format_func=lambda k: (
+        T("ctl.sankey_focus_all")
+        if not k
+        else f"{stage_name(k.split(':', 1)[0], lg)}: {node_name(*k.split(':', 1), lg)}"
+    ),
+)
+links = whole
+if focus:
+    links = aggregate.node_table(v, stages, measure, top, colour, b.funds, focus=tuple(focus.split(":", 1)))
+n = whole.attrs["top_n"]
 label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
 if links.empty:
-    ui.empty_notice(flt) if view.empty else st.info(T("sankey.none", measure=label.lower()))
+    if view.empty:
+        ui.empty_notice(flt)
+    else:
+        st.info(T("sankey.none", measure=label.lower()))
     ui.stop()
-sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)} {T('sankey.top_note', n=top)}"
-fig = sankey(links, f"{label}: {stages_name(preset)}", sub, ui.source_line(v), unit, lang=lg)
+notes = [
+    flt.describe(b.countries, lg),
+    T("chart.measure", label=label.lower(), unit=unit),
+    T("ctl.sankey_colour_note", stage=stage_name(colour, lg).lower()),
+]
+if any(aggregate.foldable(s) for s in stages):
+    notes.insert(2, T("sankey.top_note", n=n) if top else T("ctl.sankey_auto_note", n=n))
+if focus:
+    s, x = focus.split(":", 1)
+    notes.append(T("ctl.sankey_focus_note", node=node_name(s, x, lg), stage=stage_name(s, lg).lower()))
+fig = sankey(links, f"{label}: {stages_name(preset)}", " ".join(notes), ui.source_line(v), unit, lang=lg)
 ui.chart(fig, "sankey", alt=alttext.links_summary(links, unit, lang=lg))
 st.caption(T("sankey.note"))
 table = links.assign(
     source=[node_name(s, str(x), lg) for s, x in zip(links["source_stage"], links["source"])],
     target=[node_name(s, str(x), lg) for s, x in zip(links["target_stage"], links["target"])],
-    source_stage=links["source_stage"].map(lambda s: T(f"stage.{s}")),
-    target_stage=links["target_stage"].map(lambda s: T(f"stage.{s}")),
+    source_stage=links["source_stage"].map(lambda s: stage_name(s, lg)),
+    target_stage=links["target_stage"].map(lambda s: stage_name(s, lg)),
+    colour=links["colour"].map(lambda c: node_name(colour, str(c), lg)),
 ).rename(
     columns={
         "value": f"{label} ({unit})",
@@ -61,6 +100,7 @@ table = links.assign(
         "target": T("sankey.col_to"),
         "source_stage": T("sankey.col_from_stage"),
         "target_stage": T("sankey.col_to_stage"),
+        "colour": stage_name(colour, lg),
     }
 )
 ui.table(table, hide_index=True)

@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext
+from coop_data import aggregate, alttext, filters
 from coop_data.figures import timeline_chart
 from coop_data.figures.animated import animated_map
 
@@ -14,9 +14,15 @@ b = ui.bundle()
 lg = ui.lang()
 desc = flt.describe(b.countries, lg)
 st.title(T("nav.timeline"))
-freq = st.radio(
-    T("tl.period"), ["M", "W"], format_func=lambda f: T(f"tl.per_{f}"), horizontal=True, key="tl_freq"
+FREQ = {"month": "M", "week": "W"}
+period = ui.control(
+    filters.CONTROLS["timeline"]["period"],
+    st.radio,
+    T("tl.period"),
+    format_func=lambda p: T(f"tl.per_{FREQ[p]}"),
+    horizontal=True,
 )
+freq = FREQ[period]
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()

@@ -214,22 +214,8 @@ def main(argv=None) -> int:
     e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
     e.add_argument("--out", required=True)
     e.add_argument("--json", action="store_true", help="print a machine-readable result")
-    for p in (
-        "from",
-        "to",
-        "direction",
-        "donor_country",
-        "recipient_country",
-        "donor_region",
-        "recipient_region",
-        "aid_kind",
-        "status",
-        "level",
-        "network",
-        "city",
-        "scheme",
-    ):
-        e.add_argument(f"--{p.replace('_', '-')}", dest=p)
+    for d in filters.DIMENSIONS:  # the app's filters, under the names of its URL parameters
+        e.add_argument(f"--{d.key.replace('_', '-')}", dest=d.key, help=_option_help(d))
     args = ap.parse_args(argv)
 
     if args.cmd == "summary":
@@ -327,27 +313,10 @@ def main(argv=None) -> int:
                 return 2
         else:
             b = load_bundle()
-        params = {
-            k: getattr(args, k)
-            for k in (
-                "from",
-                "to",
-                "direction",
-                "donor_country",
-                "recipient_country",
-                "donor_region",
-                "recipient_region",
-                "aid_kind",
-                "status",
-                "level",
-                "network",
-                "city",
-                "scheme",
-            )
-            if getattr(args, k)
-        }
-        regions = set(b.countries["region"].dropna()) | {"unknown"}
-        flt, notices = filters.parse(params, b.countries, regions)
+        params = {d.key: getattr(args, d.key) for d in filters.DIMENSIONS if getattr(args, d.key)}
+        opts = filters.options(b.flows, b.countries)
+        flt, notices = filters.parse(params, b.countries, set(opts["donor_region"]), set(opts["network"]))
+        notices = [str(n) for n in notices]
         for n in notices:
             print(f"warning: {n}", file=sys.stderr)
         flows = flt.apply(b.with_scheme(flt.scheme))
@@ -371,6 +340,19 @@ def main(argv=None) -> int:
         )
         return 0
     return 2
+
+
+def _option_help(d: filters.Dimension) -> str:
+    from .i18n import t
+
+    if d.kind in ("from", "to"):
+        return f"{t(d.label)}: YYYY-MM or YYYY-MM-DD"
+    if d.kind == "text":
+        return f"{t(d.label)}: text searched in {', '.join(d.columns)}"
+    if d.kind == "list":
+        ok = ", ".join(d.vocab) if isinstance(d.vocab, tuple) else f"known {d.vocab}"
+        return f"{t(d.label)}: comma-separated ({ok})"
+    return f"{t(d.label)}: one of {', '.join(d.vocab)} (default {d.default})"
 
 
 def _pairs(items: list[str], what: str) -> dict[str, str]:

@@ -20,6 +20,8 @@ import numpy as np
 import pandas as pd
 
 from . import classify, money
+from .i18n import CATALOG
+from .schema import AID_KINDS, LEVELS, STATUSES
 
 MEASURES = {
     "flows": ("Number of flows", "flows"),
@@ -291,27 +293,140 @@ def timeline(flows: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     return t
 
 
-def node_table(flows: pd.DataFrame, stages: list[str], measure: str, top_n: int = 12) -> pd.DataFrame:
-    """Links between consecutive stages, keeping the top_n values per stage and folding the rest into 'Other'."""
-    v = measure_values(flows, measure)
-    df = flows[stages].astype(str).copy()
-    df["value"] = v.values
+SANKEY_PRESETS = {  # stages of each Sankey preset, left to right
+    "regions": ("donor_region", "direction", "recipient_region"),
+    "levels": ("donor_level", "aid_kind", "recipient_country"),
+    "networks": ("channel", "recipient_label"),
+    "countries": ("donor_country", "recipient_country"),
+}
+SANKEY_DEFAULT = "regions"
+SANKEY_COLOURS = ("direction", "aid_kind", "status", "donor_region", "recipient_region", "donor_level")
+OTHER = "(other)"  # the node of the values beyond the top N of a stage
+NOT_STATED = (
+    "(not stated)"  # the one node of a stage for rows the source leaves blank (no country, no network…)
+)
+_NOT_STATED = {"", "unknown", "unclassified", "nan", "None", "<NA>"}
+_ORDER = {  # vocabulary order of category stages: a node keeps its place whatever the filter
+    "direction": classify.DIRECTION_LABELS,
+    "aid_kind": AID_KINDS,
+    "status": STATUSES,
+    "donor_level": LEVELS,
+    "recipient_level": LEVELS,
+}
+SANKEY_MAX_TOP = 40  # the largest N per stage, chosen or automatic
+
+
+def sankey_stage(flows: pd.DataFrame, stage: str, funds: pd.DataFrame | None = None) -> pd.Series:
+    """One stage's value per row, as text. `channel` is the network, or the fund's network by name (never a fund id);
+    blank, unknown and unclassified values are one NOT_STATED value (unclassified only ever means a country is missing)."""
+    if stage == "channel":
+        s = flows["channel_network"].astype(str)
+        by_fund = pd.Series(dtype=str)
+        if funds is not None and len(funds):
+            by_fund = (
+                funds.drop_duplicates("fund_id")
+                .set_index("fund_id")["network"]
+                .astype(str)
+                .str.replace(r"^\(city programme\)\s*", "", regex=True)
+            )
+        s = s.where(s != "", flows["fund_id"].map(by_fund).fillna("").astype(str))
+    elif stage in ("donor_country", "recipient_country"):  # by code: named in the viewer's language on screen
+        s = flows[f"{stage}_iso3"].astype(str)
+    else:
+        s = flows[stage].astype(str)
+    return s.where(~s.isin(_NOT_STATED), NOT_STATED)
+
+
+def sankey_rows(
+    flows: pd.DataFrame,
+    stages: list[str] | tuple[str, ...],
+    measure: str,
+    top_n: int = 0,
+    colour: str = "direction",
+    funds: pd.DataFrame | None = None,
+) -> tuple[pd.DataFrame, int]:
+    """One row per flow carrying the measure: its node in each stage (the top N named, the rest OTHER), its colour
+    category and value; and the N used. top_n 0 chooses N (`auto_top`). Category stages are never folded."""
+    df = pd.DataFrame({s: sankey_stage(flows, s, funds) for s in stages}, index=flows.index)
+    df["colour"] = sankey_stage(flows, colour, funds)
+    df["value"] = measure_values(flows, measure).to_numpy()
     df = df[df["value"] > 0]
-    for s in stages:
-        tot = df.groupby(s)["value"].sum().sort_values(ascending=False)
-        keep = set(tot.index[:top_n])
-        df[s] = df[s].where(df[s].isin(keep), f"Other ({s.replace('_', ' ')})")
+    named = [s for s in stages if foldable(s)]
+    n = int(top_n) or auto_top(df, named)
+    for s in named:
+        tot = (
+            df.loc[df[s] != NOT_STATED].groupby(s)["value"].sum().sort_values(ascending=False, kind="stable")
+        )
+        keep = set(tot.index[:n]) | {NOT_STATED}
+        df[s] = df[s].where(df[s].isin(keep), OTHER)
+    return df, n
+
+
+def foldable(stage: str) -> bool:
+    """Stages of names (countries, places, networks) keep their top N; category stages (a dozen values at most)
+    are never folded into 'Other'."""
+    return stage not in _ORDER and not stage.endswith("_region")
+
+
+def auto_top(df: pd.DataFrame, stages: list[str]) -> int:
+    """The smallest N (at least 5) that lets named nodes hold most of every stage: 'Other' smaller than the largest
+    named node and than half its stage. A long tail of single flows can need many nodes: figures.sankey makes the
+    chart taller so their labels stay apart."""
+    totals = [
+        df.loc[df[s] != NOT_STATED].groupby(s)["value"].sum().sort_values(ascending=False).to_numpy()
+        for s in stages
+    ]
+    for n in range(5, SANKEY_MAX_TOP + 1):
+        if all(t[n:].sum() < t[0] and t[n:].sum() <= t.sum() / 2 for t in totals if len(t) > n):
+            return n
+    return SANKEY_MAX_TOP
+
+
+def vocabulary(stage: str) -> tuple[str, ...]:
+    """The known values of a category stage in their fixed order (regions: as the locale files name them)."""
+    if stage.endswith("_region"):
+        return tuple(k.split(".", 1)[1] for k in CATALOG if k.startswith("region.") and k != "region.unknown")
+    return tuple(_ORDER.get(stage, ()))
+
+
+def node_order(stage: str, values, name=None) -> list[str]:
+    """Nodes of a stage in a fixed order: vocabulary order for categories, A-Z (of `name(value)` when given, e.g. a
+    country's name in the viewer's language) for names; OTHER and NOT_STATED last."""
+    rank = {v: i for i, v in enumerate(vocabulary(stage))}
+    name = name or str
+    named = sorted(
+        (v for v in set(values) if v not in (OTHER, NOT_STATED)),
+        key=lambda v: (rank.get(v, len(rank)), name(v).lower()),
+    )
+    return named + [v for v in (OTHER, NOT_STATED) if v in set(values)]
+
+
+def node_table(
+    flows: pd.DataFrame,
+    stages: list[str] | tuple[str, ...],
+    measure: str,
+    top_n: int = 0,
+    colour: str = "direction",
+    funds: pd.DataFrame | None = None,
+    focus: tuple[str, str] | None = None,
+) -> pd.DataFrame:
+    """Links between consecutive stages, one per colour category (links are coloured by the rows' direction, or the
+    stage given), the top N nodes per stage kept and the rest folded into OTHER. `focus` (stage, node) keeps the
+    rows through that node; the other nodes keep the names they have in the whole view. `attrs["top_n"]` is the N."""
+    df, n = sankey_rows(flows, stages, measure, top_n, colour, funds)
+    if focus is not None and focus[0] in df:
+        df = df[df[focus[0]] == focus[1]]
     links = []
     for a, b in zip(stages, stages[1:]):
-        g = df.groupby([a, b])["value"].sum().reset_index()
-        g.columns = ["source", "target", "value"]
+        g = df.groupby([a, b, "colour"])["value"].sum().reset_index()
+        g.columns = ["source", "target", "colour", "value"]
         g["source_stage"], g["target_stage"] = a, b
-        links.append(g)
-    return (
-        pd.concat(links, ignore_index=True)
-        if links
-        else pd.DataFrame(columns=["source", "target", "value", "source_stage", "target_stage"])
-    )
+        links.append(g[g["value"] > 0])
+    cols = ["source", "target", "value", "source_stage", "target_stage", "colour"]
+    out = pd.concat(links, ignore_index=True)[cols] if links else pd.DataFrame(columns=cols)
+    out.attrs["top_n"] = n
+    out.attrs["colour"] = colour
+    return out
 
 
 def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:

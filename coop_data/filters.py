@@ -1,157 +1,296 @@
-"""Filters as data: parsed from and written to URL query parameters, described in words.
+"""Filters and view controls as data: parsed from and written to URL query parameters, described in words.
 
-The URL is the single source of view state: `parse(params)` turns a query
-string into a `Filter` (ignoring bad values with a notice, never raising),
-`Filter.to_params()` turns it back, `Filter.describe()` says it in words for
-captions and citations, and `Filter.apply()` selects the matching flows.
+The URL is the single source of view state. Each filter dimension is one `Dimension` row of `DIMENSIONS`
+(URL key, columns, vocabulary, label, place in the sidebar, words); `parse`, `Filter.to_params`,
+`Filter.apply`, `Filter.describe`, the sidebar and the CLI's export options all loop over that table, so
+adding a filter is one row plus its labels. Chart settings that are not filters (Sankey stages, timeline
+period, map roll-up…) are `ViewControl`s, read and written the same way (`CONTROLS`).
+Bad values are dropped with a `Notice` (a locale key and its parameters, shown in the viewer's language).
 """
 
 from __future__ import annotations
 
+import functools
 import re
-from dataclasses import dataclass, replace
+from collections.abc import Callable
+from dataclasses import dataclass, field, make_dataclass, replace
 
 import pandas as pd
 
-from . import classify
-from .schema import AID_KINDS, DIRECTIONS, LEVELS, STATUSES
+from . import aggregate, classify
+from .i18n import category, country_name, month, t
+from .messages import Message
+from .schema import AID_KINDS, LEVELS, STATUSES
+from .vocab import MAP_LABELS, ROLLUPS, SHADES
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
-LIST_PARAMS = (
-    "direction",
-    "donor_country",
-    "recipient_country",
-    "donor_region",
-    "recipient_region",
-    "aid_kind",
-    "status",
-    "level",
-    "network",
-)
+
+
+class Notice(Message):
+    """A message about a URL value (messages.Message): its `what` parameter is a label key, named in the viewer's
+    language when shown, like the rest of the sentence."""
+
+    def text(self, lang: str = "en") -> str:
+        kw = dict(self.params)
+        if "what" in kw:
+            kw["what"] = t(kw["what"], lang).lower()
+        return t(self.key, lang, **kw)
 
 
 @dataclass(frozen=True)
-class Filter:
-    date_from: str = ""
-    date_to: str = ""
-    direction: tuple[str, ...] = ()
-    donor_country: tuple[str, ...] = ()
-    recipient_country: tuple[str, ...] = ()
-    donor_region: tuple[str, ...] = ()
-    recipient_region: tuple[str, ...] = ()
-    aid_kind: tuple[str, ...] = ()
-    status: tuple[str, ...] = ()
-    level: tuple[str, ...] = ()
-    network: tuple[str, ...] = ()
-    city: str = ""
-    scheme: str = classify.DEFAULT_SCHEME
+class Dimension:
+    """One filter dimension: everything the URL, the sidebar, the CLI, the selection and the words need.
+
+    kind: "from"/"to" (a period bound, YYYY-MM or YYYY-MM-DD), "list" (several values, any matches),
+    "text" (a search in `columns`), "choice" (one value of `vocab`, `default` when absent).
+    vocab: the allowed values, or the name of a set known only with the data ("countries", "regions",
+    "networks"), or None (anything). offer: what the sidebar lists ("vocab", "data" = the values in
+    the data's columns, "regions"). values: how one value is named ("country", a category field, or ""
+    as written). join: " or " between values ("or") or a comma ("list").
+    """
+
+    key: str
+    kind: str
+    label: str
+    words: str
+    columns: tuple[str, ...] = ()
+    vocab: tuple[str, ...] | str | None = None
+    offer: str = "vocab"
+    values: str = ""
+    join: str = "list"
+    more: bool = False
+    default: str = ""
+    sentence: bool = False  # described as its own sentence, even at its default (the North/South scheme)
+    select: Callable | None = None  # (flows, value) -> row mask, when columns alone do not say it
+
+    @property
+    def attr(self) -> str:
+        return {"from": "date_from", "to": "date_to"}.get(self.key, self.key)
+
+    @property
+    def empty(self):
+        return () if self.kind == "list" else self.default
+
+    @property
+    def selects_rows(self) -> bool:
+        return bool(self.columns) or self.select is not None or self.kind in ("from", "to")
+
+
+def _period_from(flows: pd.DataFrame, v: str) -> pd.Series:
+    return flows["date_end"].notna() & (flows["date_end"] >= pd.Timestamp(_start(v)))
+
+
+def _period_to(flows: pd.DataFrame, v: str) -> pd.Series:
+    return flows["date_start"].notna() & (flows["date_start"] <= pd.Timestamp(_end(v)))
+
+
+@functools.lru_cache(maxsize=1)
+def _mirror_sources() -> frozenset[str]:
+    """Sources that are copies of a story on an unrelated site. Only the bundled data has them (an imported file's
+    sources are `user_supplied`), so the bundled sources table says it for every view."""
+    from .load import load_bundle  # deferred: reading the bundle is heavy and only this switch needs it here
+
+    return aggregate.mirror_ids(load_bundle().sources)
+
+
+def _sources(flows: pd.DataFrame, v: str) -> pd.Series:
+    """The 'sources' switch: as aggregate.exclude_mirror, so every total of the view leaves mirror copies out."""
+    if v == "no_mirror":
+        return ~flows["source_id"].isin(_mirror_sources())
+    return pd.Series(True, index=flows.index)
+
+
+DIMENSIONS: tuple[Dimension, ...] = (
+    Dimension("from", "from", "sb.from", "flt.dated", select=_period_from),
+    Dimension("to", "to", "sb.to", "flt.dated", select=_period_to),
+    Dimension(
+        "direction",
+        "list",
+        "sb.direction",
+        "flt.direction",
+        ("direction",),
+        tuple(classify.DIRECTION_LABELS),
+        values="direction",
+        join="or",
+    ),
+    Dimension(
+        "donor_country",
+        "list",
+        "sb.donor_country",
+        "flt.donor_in",
+        ("donor_country_iso3",),
+        "countries",
+        offer="data",
+        values="country",
+    ),
+    Dimension(
+        "recipient_country",
+        "list",
+        "sb.recipient_country",
+        "flt.recipient_in",
+        ("recipient_country_iso3",),
+        "countries",
+        offer="data",
+        values="country",
+    ),
+    Dimension(
+        "donor_region",
+        "list",
+        "sb.donor_region",
+        "flt.donor_region",
+        ("donor_region",),
+        "regions",
+        offer="regions",
+        values="region",
+        join="or",
+    ),
+    Dimension(
+        "recipient_region",
+        "list",
+        "sb.recipient_region",
+        "flt.recipient_region",
+        ("recipient_region",),
+        "regions",
+        offer="regions",
+        values="region",
+        join="or",
+    ),
+    Dimension(
+        "city",
+        "text",
+        "sb.city",
+        "flt.city",
+        ("donor_name", "donor_city", "recipient_name", "recipient_city"),
+    ),
+    Dimension(
+        "aid_kind", "list", "sb.aid_kind", "flt.aid", ("aid_kind",), AID_KINDS, "data", "aid_kind", more=True
+    ),
+    Dimension(
+        "level",
+        "list",
+        "sb.level",
+        "flt.level",
+        ("donor_level", "recipient_level"),
+        LEVELS,
+        "data",
+        "level",
+        more=True,
+    ),
+    Dimension("status", "list", "sb.status", "flt.status", ("status",), STATUSES, values="status", more=True),
+    Dimension(
+        "network",
+        "list",
+        "sb.network",
+        "flt.through",
+        ("channel_network", "fund_id"),
+        "networks",
+        "data",
+        more=True,
+    ),
+    Dimension(
+        "scheme",
+        "choice",
+        "sb.scheme",
+        "flt.scheme",
+        vocab=tuple(classify.SCHEMES),
+        values="scheme",
+        more=True,
+        default=classify.DEFAULT_SCHEME,
+        sentence=True,
+    ),
+    Dimension(
+        "sources",
+        "choice",
+        "sb.sources",
+        "flt.sources",
+        vocab=("all", "no_mirror"),
+        values="sources",
+        more=True,
+        default="all",
+        select=_sources,
+    ),
+)
+BY_KEY = {d.key: d for d in DIMENSIONS}
+BY_ATTR = {d.attr: d for d in DIMENSIONS}
+LIST_PARAMS = tuple(d.key for d in DIMENSIONS if d.kind == "list")
+MORE = tuple(d.attr for d in DIMENSIONS if d.more)
+
+
+class _FilterMethods:
+    """The behaviour of `Filter`, whose fields are the rows of DIMENSIONS."""
 
     @property
     def is_empty(self) -> bool:
-        return self == Filter(scheme=self.scheme)
+        """No dimension selects rows (the North/South scheme only relabels them)."""
+        return all(getattr(self, d.attr) == d.empty for d in DIMENSIONS if d.selects_rows)
 
     def to_params(self) -> dict[str, str]:
         p: dict[str, str] = {}
-        if self.date_from:
-            p["from"] = self.date_from
-        if self.date_to:
-            p["to"] = self.date_to
-        for name in LIST_PARAMS:
-            v = getattr(self, name)
-            if v:
-                p[name] = ",".join(v)
-        if self.city:
-            p["city"] = self.city
-        if self.scheme != classify.DEFAULT_SCHEME:
-            p["scheme"] = self.scheme
+        for d in DIMENSIONS:
+            v = getattr(self, d.attr)
+            if v != d.empty:
+                p[d.key] = ",".join(v) if d.kind == "list" else v
         return p
 
     def describe(self, countries: pd.DataFrame | None = None, lang: str = "en") -> str:
         """The active filter in words, e.g. for a chart subtitle or a citation, in the interface language."""
-        from .i18n import category, country_name, month, t
-
         names = dict(zip(countries["iso3"], countries["name"])) if countries is not None else {}
 
         def when(s: str) -> str:
             return _human_date(s) if lang == "en" else month(_start(s), lang, day=len(s) == 10)
 
-        def country(c: str) -> str:
-            return country_name(c, lang, names.get(c, c))
+        def name(d: Dimension, x: str) -> str:
+            if d.values == "country":
+                return country_name(x, lang, names.get(x, x))
+            if d.kind == "choice":
+                return t(f"{d.values}.{x}", lang)
+            return category(d.values, x, lang) if d.values else x
 
-        alt = t("flt.or", lang)
-        parts = []
-        if self.date_from or self.date_to:
-            a = when(self.date_from) if self.date_from else t("flt.start", lang)
-            b = when(self.date_to) if self.date_to else t("flt.end", lang)
-            parts.append(t("flt.dated", lang, a=a, b=b))
-        if self.direction:
-            parts.append(
-                t(
-                    "flt.direction",
-                    lang,
-                    v=alt.join(
-                        t(f"dir.{d}", lang) if d in classify.DIRECTION_LABELS else d for d in self.direction
-                    ),
-                )
-            )
-        for attr in ("donor_country", "recipient_country"):
-            v = getattr(self, attr)
-            if v:
-                parts.append(t(f"flt.{attr.split('_')[0]}_in", lang, v=", ".join(country(c) for c in v)))
-        for attr in ("donor_region", "recipient_region"):
-            v = getattr(self, attr)
-            if v:
-                parts.append(t(f"flt.{attr}", lang, v=alt.join(category("region", r, lang) for r in v)))
-        if self.aid_kind:
-            parts.append(
-                t("flt.aid", lang, v=", ".join(category("aid_kind", k, lang) for k in self.aid_kind))
-            )
-        if self.status:
-            parts.append(t("flt.status", lang, v=", ".join(category("status", x, lang) for x in self.status)))
-        if self.level:
-            parts.append(t("flt.level", lang, v=", ".join(category("level", lv, lang) for lv in self.level)))
-        if self.network:
-            parts.append(t("flt.through", lang, v=", ".join(self.network)))
-        if self.city:
-            parts.append(t("flt.city", lang, v=self.city))
+        parts, sentences = [], []
+        for d in DIMENSIONS:
+            v = getattr(self, d.attr)
+            if d.kind == "from" and (self.date_from or self.date_to):
+                a = when(self.date_from) if self.date_from else t("flt.start", lang)
+                b = when(self.date_to) if self.date_to else t("flt.end", lang)
+                parts.append(t(d.words, lang, a=a, b=b))
+            elif d.kind == "list" and v:
+                sep = t("flt.or", lang) if d.join == "or" else ", "
+                parts.append(t(d.words, lang, v=sep.join(name(d, x) for x in v)))
+            elif d.kind == "text" and v:
+                parts.append(t(d.words, lang, v=v))
+            elif d.kind == "choice" and (v != d.default or d.sentence):
+                (sentences if d.sentence else parts).append(t(d.words, lang, v=name(d, v)))
         head = t("flt.all", lang) if not parts else t("flt.flows", lang, v=t("flt.sep", lang).join(parts))
-        return f"{head}. {t('flt.scheme', lang, v=t(f'scheme.{self.scheme}', lang))}."
+        return " ".join([f"{head}."] + [f"{s}." for s in sentences])
 
     def apply(self, flows: pd.DataFrame) -> pd.DataFrame:
         """The matching rows; with no filter, the table itself (no copy of a million rows)."""
         if self.is_empty:
             return flows
         m = pd.Series(True, index=flows.index)
-        if self.date_from:
-            start = pd.Timestamp(_start(self.date_from))
-            m &= flows["date_end"].notna() & (flows["date_end"] >= start)
-        if self.date_to:
-            end = pd.Timestamp(_end(self.date_to))
-            m &= flows["date_start"].notna() & (flows["date_start"] <= end)
-        for attr, col in (
-            ("direction", "direction"),
-            ("donor_country", "donor_country_iso3"),
-            ("recipient_country", "recipient_country_iso3"),
-            ("donor_region", "donor_region"),
-            ("recipient_region", "recipient_region"),
-            ("aid_kind", "aid_kind"),
-            ("status", "status"),
-        ):
-            v = getattr(self, attr)
-            if v:
-                m &= flows[col].astype(str).isin(v)
-        if self.level:
-            m &= flows["donor_level"].astype(str).isin(self.level) | flows["recipient_level"].astype(
-                str
-            ).isin(self.level)
-        if self.network:
-            m &= flows["channel_network"].isin(self.network) | flows["fund_id"].isin(self.network)
-        if self.city:
-            pat = re.escape(self.city.strip())
-            hay = flows[["donor_name", "donor_city", "recipient_name", "recipient_city"]].astype(str)
-            m &= hay.apply(lambda c: c.str.contains(pat, case=False, regex=True)).any(axis=1)
+        for d in DIMENSIONS:
+            v = getattr(self, d.attr)
+            if v == d.empty or not d.selects_rows:
+                continue
+            if d.select is not None:
+                m &= d.select(flows, v)
+            elif d.kind == "list":
+                m &= pd.concat([flows[c].astype(str).isin(v) for c in d.columns], axis=1).any(axis=1)
+            elif d.kind == "text":
+                pat = re.escape(v.strip())
+                hay = flows[list(d.columns)].astype(str)
+                m &= hay.apply(lambda c, pat=pat: c.str.contains(pat, case=False, regex=True)).any(axis=1)
         return flows[m]
+
+
+def _field(d: Dimension):
+    return (d.attr, tuple[str, ...] if d.kind == "list" else str, field(default=d.empty))
+
+
+Filter = make_dataclass("Filter", [_field(d) for d in DIMENSIONS], bases=(_FilterMethods,), frozen=True)
+Filter.__module__ = __name__
+Filter.__doc__ = "The active filter: one field per row of DIMENSIONS (`date_from`, `direction`, `scheme`…)."
 
 
 def _human_date(s: str) -> str:
@@ -176,73 +315,161 @@ def _split(v) -> list[str]:
     return [x.strip() for x in str(v).split(",") if x.strip()]
 
 
+def _date_ok(v: str) -> bool:
+    if not _DATE.match(v):
+        return False
+    try:
+        pd.Timestamp(_start(v))
+    except ValueError:
+        return False
+    return True
+
+
 def parse(
     params,
     countries: pd.DataFrame | None = None,
     regions: set[str] | None = None,
     networks: set[str] | None = None,
-) -> tuple[Filter, list[str]]:
+) -> tuple[Filter, list[Notice]]:
     """Build a Filter from query parameters; every ignored value yields a notice."""
-    notices: list[str] = []
+    notices: list[Notice] = []
     kw: dict = {}
-    get = params.get
-    for key, attr in (("from", "date_from"), ("to", "date_to")):
-        v = (get(key) or "").strip() if get(key) is not None else ""
-        if v:
-            ok = bool(_DATE.match(v))
-            if ok:
-                try:
-                    pd.Timestamp(_start(v))
-                except ValueError:
-                    ok = False
-            if ok:
-                kw[attr] = v
-            else:
-                notices.append(f"Ignored '{key}={_clip(v)}': use YYYY-MM or YYYY-MM-DD.")
-    known_iso = set(countries["iso3"]) if countries is not None else None
-    allowed = {
-        "direction": set(DIRECTIONS),
-        "aid_kind": set(AID_KINDS),
-        "status": set(STATUSES),
-        "level": set(LEVELS),
-        "donor_region": regions,
-        "recipient_region": regions,
-        "network": networks,
+    known = {
+        "countries": set(countries["iso3"]) if countries is not None else None,
+        "regions": regions,
+        "networks": networks,
     }
-    for name in LIST_PARAMS:
-        raw = get(name)
-        if raw is None:
+    for d in DIMENSIONS:
+        raw = params.get(d.key)
+        if raw is None or (d.kind != "list" and not str(raw).strip()):
             continue
-        vals, bad = [], []
-        for x in _split(raw):
-            if name.endswith("_country"):
-                x = x.upper()
-                good = bool(_ISO3.match(x)) and (known_iso is None or x in known_iso)
+        if d.kind in ("from", "to"):
+            v = str(raw).strip()
+            if _date_ok(v):
+                kw[d.attr] = v
             else:
-                good = allowed[name] is None or x in allowed[name]
-            (vals if good else bad).append(x)
-        if bad:
-            notices.append(
-                f"Ignored unknown {name.replace('_', ' ')} value(s): {', '.join(_clip(b) for b in bad)}."
-            )
-        if vals:
-            kw[name] = tuple(dict.fromkeys(vals))
-    city = get("city")
-    if city:
-        kw["city"] = str(city)[:100]
-    scheme = get("scheme")
-    if scheme:
-        if scheme in classify.SCHEMES:
-            kw["scheme"] = scheme
+                notices.append(Notice("flt.bad_date", {"param": d.key, "v": _clip(v)}))
+        elif d.kind == "text":
+            kw[d.attr] = str(raw)[:100]
+        elif d.kind == "choice":
+            v = str(raw).strip()
+            if v in d.vocab:
+                kw[d.attr] = v
+            else:
+                notices.append(
+                    Notice("flt.bad_choice", {"what": d.label, "v": _clip(v), "ok": ", ".join(d.vocab)})
+                )
         else:
-            notices.append(f"Ignored unknown scheme '{_clip(scheme)}' (use: {', '.join(classify.SCHEMES)}).")
+            allowed = known.get(d.vocab) if isinstance(d.vocab, str) else d.vocab
+            vals, bad = [], []
+            for x in _split(raw):
+                if d.values == "country":
+                    x = x.upper()
+                    good = bool(_ISO3.match(x)) and (allowed is None or x in allowed)
+                else:
+                    good = allowed is None or x in allowed
+                (vals if good else bad).append(x)
+            if bad:
+                notices.append(
+                    Notice("flt.bad_values", {"what": d.label, "v": ", ".join(_clip(b) for b in bad)})
+                )
+            if vals:
+                kw[d.attr] = tuple(dict.fromkeys(vals))
     f = Filter(**kw)
     if f.date_from and f.date_to and _start(f.date_from) > _end(f.date_to):
-        notices.append("'from' is after 'to': the period filter was ignored.")
+        notices.append(Notice("flt.from_after_to", {}))
         f = replace(f, date_from="", date_to="")
     return f, notices
+
+
+def options(flows: pd.DataFrame, countries: pd.DataFrame) -> dict[str, list[str]]:
+    """What the sidebar lists for each list dimension (by attribute name), from the vocabulary or the data."""
+    names = dict(zip(countries["iso3"], countries["name"]))
+    out: dict[str, list[str]] = {}
+    for d in DIMENSIONS:
+        if d.kind == "choice":
+            out[d.attr] = list(d.vocab)
+        if d.kind != "list":
+            continue
+        if d.offer == "regions":
+            out[d.attr] = sorted(set(countries["region"].dropna()) | {"unknown"})
+        elif d.offer == "data":
+            seen = set().union(*(set(pd.unique(flows[c].astype(str))) for c in d.columns)) - {""}
+            out[d.attr] = (
+                sorted(seen, key=lambda c: names.get(c, c)) if d.values == "country" else sorted(seen)
+            )
+        else:
+            out[d.attr] = list(d.vocab)
+    return out
 
 
 def _clip(s: str, n: int = 40) -> str:
     s = str(s)
     return s if len(s) <= n else s[: n - 1] + "…"
+
+
+@dataclass(frozen=True)
+class ViewControl:
+    """A chart setting that is not a filter (Sankey stages, timeline period, map roll-up…), kept in the URL like the
+    filters so a reload, a permalink and a citation reproduce the exact chart.
+
+    An integer default makes an integer control (from `lo` to `hi`); otherwise `vocab` lists the allowed values, or
+    is None for free text (at most 100 characters, checked by the page). The default is left out of the URL.
+    """
+
+    key: str
+    label: str
+    default: str | int
+    vocab: tuple[str, ...] | None = None
+    lo: int = 0
+    hi: int = 0
+
+    def read(self, raw) -> tuple[str | int, Notice | None]:
+        """The value a URL parameter asks for (the default when absent), and a notice when it was not usable."""
+        if raw is None or str(raw).strip() == "":
+            return self.default, None
+        v = str(raw).strip()
+        if not isinstance(self.default, int):
+            if self.vocab is None:
+                return v[:100], None
+            if v in self.vocab:
+                return v, None
+            return self.default, Notice(
+                "flt.bad_choice", {"what": self.label, "v": _clip(v), "ok": ", ".join(self.vocab)}
+            )
+        if re.fullmatch(r"\d{1,6}", v) and (self.lo <= int(v) <= self.hi or int(v) == self.default):
+            return int(v), None
+        return self.default, Notice(
+            "flt.bad_number", {"what": self.label, "v": _clip(v), "lo": self.lo, "hi": self.hi}
+        )
+
+    def write(self, value) -> str | None:
+        """The URL text of a value; None for the default (left out of the URL)."""
+        return None if value == self.default else str(value)
+
+
+def control_keys() -> set[str]:
+    return {c.key for group in CONTROLS.values() for c in group.values()}
+
+
+CONTROLS: dict[str, dict[str, ViewControl]] = {
+    "sankey": {
+        "stages": ViewControl(
+            "stages", "sankey.stages", aggregate.SANKEY_DEFAULT, tuple(aggregate.SANKEY_PRESETS)
+        ),
+        "measure": ViewControl("measure", "sankey.measure", "flows", tuple(aggregate.MEASURES)),
+        "top": ViewControl(
+            "top", "sankey.top", 0, lo=3, hi=aggregate.SANKEY_MAX_TOP
+        ),  # 0: chosen so named nodes hold most of it
+        "colour": ViewControl("colour", "ctl.sankey_colour", "direction", aggregate.SANKEY_COLOURS),
+        "node": ViewControl("node", "ctl.sankey_focus", ""),  # a node of the chart, checked by the page
+    },
+    "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
+    "map": {
+        "measure": ViewControl("measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
+        "shade": ViewControl("shade", "map.shade", "given", SHADES),
+        "rollup": ViewControl("rollup", "map.rollup", "place", ROLLUPS),
+        "labels": ViewControl("labels", "map.n_labels", MAP_LABELS, lo=0, hi=30),
+        "arcs": ViewControl("arcs", "map.max_arcs", 400, lo=50, hi=2000),
+    },
+}

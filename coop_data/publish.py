@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import aggregate, export, filters, story
+from . import aggregate, alttext, export, filters, story
 from .figures.common import TOPOJSON_DIR
 from .i18n import LANGS, t
 
@@ -52,8 +52,27 @@ def _scene_chart(kind: str, title_key: str) -> Callable:
     return build
 
 
+def _sankey(b, lang):
+    """The Sankey page's default chart: default stages, number of flows, automatic top N, links by direction."""
+    from .figures.sankey import sankey, stage_name
+
+    ctl = filters.CONTROLS["sankey"]
+    stages = aggregate.SANKEY_PRESETS[ctl["stages"].default]
+    links = aggregate.node_table(b.flows, stages, "flows", 0, ctl["colour"].default, b.funds)
+    unit = t("unit.flows", lang)
+    title = f"{t('measure.flows', lang)}: {' → '.join(stage_name(x, lang) for x in stages)}"
+    sub = f"{filters.Filter().describe(b.countries, lang)} " + t(
+        "chart.measure", lang, label=t("measure.flows", lang).lower(), unit=unit
+    )
+    label = story.data_label(b, lang)
+    source = t("chart.source", lang, n=b.flows["source_url"].nunique(), m=len(b.flows), data=label)
+    fig = sankey(links, title, sub, source, unit, lang=lang)
+    return fig, links, alttext.links_summary(links, unit, lang=lang)
+
+
 CHARTS: tuple[Chart, ...] = (
     Chart("map", "nav.map", True, _scene_chart("map", "nav.map")),
+    Chart("sankey", "nav.sankey", False, _sankey),
     Chart("timeline", "nav.timeline", False, _scene_chart("timeline", "nav.timeline")),
     Chart("partnerships", "nav.partnerships", True, _scene_chart("partnerships", "nav.partnerships")),
     Chart("funds", "nav.funds", False, _scene_chart("funds", "nav.funds")),
@@ -148,14 +167,15 @@ def publish(b, out: Path, langs=LANGS) -> list[Path]:
         scenes = story.shipped(b, lang)
         (d / "story.html").write_bytes(story.to_html(scenes, b, t("story.shipped_title", lang), lang=lang))
         written.append(d / "story.html")
-        h = aggregate.headline(b.flows)
+        h = aggregate.headline(b.flows, aggregate.mirror_ids(b.sources))
         figures = "".join(
             f"<li>{html.escape(t(k, lang))}: {v}</li>"
             for k, v in (
                 ("home.flows", f"{h['flows']:,}"),
                 ("home.cities", f"{h['cities']:,}"),
                 ("home.countries", f"{h['countries']:,}"),
-                ("home.money", f"{h['eur_delivered']:,.0f}"),
+                ("home.cash", f"{h['eur_cash']:,.0f}"),
+                ("home.in_kind", f"{h['eur_in_kind']:,.0f}"),
             )
         )
         body = (

@@ -91,6 +91,8 @@ def test_home_numbers_follow_filter(bundle):
 
 
 def test_flow_map_arcs_and_legend():
+    from coop_data.figures.flowmap import LANE_POINTS
+
     at = app("app_pages/map.py", {"direction": "north_north,north_south"})
     spec, cfg = charts(at)[0]
     types = {t["type"] for t in spec["data"]}
@@ -103,18 +105,22 @@ def test_flow_map_arcs_and_legend():
     assert legend == {"North → North", "North → South"}
     assert len(spec["data"]) < 30  # arcs are batched, not one trace per flow
     lines = [t for t in spec["data"] if t["type"] == "scattergeo" and t.get("mode") == "lines"]
-    for t in lines:  # each arc is its two ends and a break; plotly.js draws the segment as a great circle
+    for t in (
+        lines
+    ):  # each arc is a curve of LANE_POINTS points and a break (bent to its right: two lanes per pair)
         lat = values(t["lat"])
+        n = LANE_POINTS + 1
         assert (
-            len(lat) % 3 == 0
-            and all(x != x for x in lat[2::3])
-            and not any(x != x for i, x in enumerate(lat) if i % 3 != 2)
+            len(lat) % n == 0
+            and all(x != x for x in lat[n - 1 :: n])
+            and not any(x != x for i, x in enumerate(lat) if i % n != n - 1)
         )
     assert "direction North → North or North → South" in spec["layout"]["title"]["text"]
     assert "Sources:" in spec["layout"]["annotations"][0]["text"]
-    # legend and colour bar right of the map, one above the other: inside, the legend hid the Americas
+    # legend below the map (the map gets the width), colour bar right of it: inside, the legend hid the Americas
     lg, bar = spec["layout"]["legend"], next(t for t in spec["data"] if t["type"] == "choropleth")["colorbar"]
-    assert lg["x"] >= 1 and lg["xanchor"] == "left" and lg["y"] == 1 and lg["yanchor"] == "top"
+    geo_bottom = spec["layout"]["geo"]["domain"]["y"][0]
+    assert lg["orientation"] == "h" and lg["x"] == 0 and lg["y"] < geo_bottom and lg["yanchor"] == "top"
     assert bar["x"] >= 1 and bar["y"] == 0 and bar["yanchor"] == "bottom" and bar["len"] <= 0.4
 
 

@@ -521,9 +521,10 @@ PLACE_POINT_JS = """() => {
   const gd = document.querySelector('.js-plotly-plot');
   const geoTraces = gd._fullData.filter(t => t.type === 'scattergeo');
   const k = geoTraces.findIndex(t => t.customdata && t.customdata.length && Array.isArray(t.customdata[0]));
-  const pt = document.querySelectorAll('.js-plotly-plot g.trace.scattergeo')[k].querySelector('path.point');
-  const r = pt.getBoundingClientRect();
-  return {x: r.x + r.width / 2, y: r.y + r.height / 2, place: geoTraces[k].customdata[0][0]};
+  const pts = document.querySelectorAll('.js-plotly-plot g.trace.scattergeo')[k].querySelectorAll('path.point');
+  const last = pts.length - 1;  // places are drawn smallest first: the largest (here Gwangju) is the last, on top
+  const r = pts[last].getBoundingClientRect();
+  return {x: r.x + r.width / 2, y: r.y + r.height / 2, place: geoTraces[k].customdata[last][0]};
 }"""
 
 

@@ -51,3 +51,16 @@ def test_import_through_one_replica_and_open_the_link_through_the_other(replica_
         assert w.errors == [] and w.external == []
     finally:
         ctx.close()
+
+
+def test_container_files_match_the_replica_set():
+    """The compose set's nginx file is the template rendered for its services; the compose file names them."""
+    from tools.replicas import COMPOSE_NGINX, compose_nginx_config
+
+    assert COMPOSE_NGINX.read_text() == compose_nginx_config(), (
+        "run: python tools/replicas.py --write-compose-config"
+    )
+    compose = (COMPOSE_NGINX.parent / "compose.yaml").read_text()
+    for service in ("db:", "app_a:", "app_b:", "nginx:"):
+        assert f"\n  {service}" in compose
+    assert "COOP_DATA_STORE: postgresql://" in compose and "127.0.0.1:8080:80" in compose

@@ -1,9 +1,18 @@
-"""Flow map: great-circle arcs donor → recipient, city markers, country choropleth.
+"""Flow map: curved arcs donor → recipient, one marker per place, named largest places, country classes.
 
-Arcs are batched into one trace per (direction, width class) with gaps between
-arcs, so the figure has a handful of traces however many flows are drawn, and
-at most `max_arcs` arcs (the largest) are drawn; the rest are counted in the
-note, never dropped silently.
+What a reader needs to read it at a glance, on screen and in every export (the figure itself carries it):
+- the extent fits the places in view (`extent`), the world only when the data spans it;
+- one marker per place: placement variants of a place (a city actor and a hospital at the same city) merge,
+  and actors placed at the same country point share one marker that lists them (`place_markers`);
+- the largest places are named, labels never collide (`pick_labels`, a greedy check in projected space);
+- countries are shaded in discrete classes with integer labels "1–2, 3–5, 6–10 …" (`classes`);
+- arcs bend to the right of their travel, so both legs of a reciprocity pair are two separate lanes (`lanes`);
+- a roll-up to countries or UN regions aggregates arcs between the units' points (`rollup_flows`).
+
+Arcs are batched into one trace per (direction, width class) with gaps between arcs, so the figure has a
+handful of traces however many flows are drawn, and at most `max_arcs` arcs (the largest) are drawn; the rest
+are counted in the note, never dropped silently. Only places (markers) and invisible points along each arc
+answer hover and click: arrowheads and labels do not, so a place is what the pointer finds on a place.
 """
 
 from __future__ import annotations
@@ -11,46 +20,200 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
+from plotly.colors import sample_colorscale
 
 from .. import aggregate, classify
 from ..i18n import country_name, number, t
+from ..vocab import MAP_LABELS as DEFAULT_LABELS
+from ..vocab import ROLLUPS
 from .common import base_layout, escape_text, map_legend
 
 WIDTHS = (1.2, 2.6, 4.5)
-
-
-def great_circle(lat1, lon1, lat2, lon2, n: int = 24, at=None) -> tuple[np.ndarray, np.ndarray]:
-    """Points along great circles, vectorised: arrays (k,) in -> arrays (k, n), at n even steps or at the fractions `at`."""
-    p1 = np.radians(np.c_[lat1, lon1])
-    p2 = np.radians(np.c_[lat2, lon2])
-
-    def xyz(p):
-        return np.c_[np.cos(p[:, 0]) * np.cos(p[:, 1]), np.cos(p[:, 0]) * np.sin(p[:, 1]), np.sin(p[:, 0])]
-
-    a, b = xyz(p1), xyz(p2)
-    omega = np.arccos(np.clip((a * b).sum(1), -1, 1))[:, None]
-    t = (np.linspace(0, 1, n) if at is None else np.asarray(at, float))[None, :]
-    so = np.sin(omega)
-    safe = np.where(so < 1e-9, 1.0, so)
-    w1 = np.where(so < 1e-9, 1 - t, np.sin((1 - t) * omega) / safe)
-    w2 = np.where(so < 1e-9, t, np.sin(t * omega) / safe)
-    pts = w1[..., None] * a[:, None, :] + w2[..., None] * b[:, None, :]
-    lat = np.degrees(np.arctan2(pts[..., 2], np.hypot(pts[..., 0], pts[..., 1])))
-    lon = np.degrees(np.arctan2(pts[..., 1], pts[..., 0]))
-    return lat, lon
+WORLD = ((-180.0, 180.0), (-58.0, 85.0))
+# Map frame in pixels the label and hover-point checks assume: the laptop page's (exports are larger).
+PLOT_PX = (760, 360)
+LEGEND_PX = 64  # height kept below the map for its legend (two rows of entries at laptop width)
+HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"  # labels readable on any fill
+LANE_POINTS = 9  # points per curved arc: plotly.js joins them by short great circles
 
 
 def arc_lines(lat1, lon1, lat2, lon2) -> tuple[np.ndarray, np.ndarray]:
-    """Scattergeo line arrays for arcs: each arc is its two ends, then a break (float32: 1e-5° precision, half the bytes).
+    """Scattergeo line arrays for straight arcs: each arc is its two ends, then a break (float32).
 
-    plotly.js draws every segment of a line on a map as a great circle (d3-geo), so points in between
-    would add bytes and drawing time without changing the shape: 8 times less to send and draw than 24 points per arc.
+    plotly.js draws every segment of a line on a map as a great circle (d3-geo), so two ends suffice
+    for a straight arc (used by the partnership and animated maps; the flow map bends its arcs, `lanes`).
     """
     gap = np.full(len(lat1), np.nan)
     return (
         np.c_[lat1, lat2, gap].ravel().astype(np.float32),
         np.c_[lon1, lon2, gap].ravel().astype(np.float32),
     )
+
+
+def lanes(lat1, lon1, lat2, lon2, bend: float = 0.16, n: int = LANE_POINTS) -> tuple[np.ndarray, np.ndarray]:
+    """Arcs bent to the right of their travel (a quadratic curve in lon/lat): A→B and B→A are two lanes.
+
+    Arrays (k,) in -> (k, n) out. Longitudes are unwrapped so an arc across the antimeridian takes the short way.
+    """
+    lat1, lon1, lat2, lon2 = (np.asarray(v, float) for v in (lat1, lon1, lat2, lon2))
+    lon2u = lon1 + (lon2 - lon1 + 180) % 360 - 180
+    k = np.cos(np.radians((lat1 + lat2) / 2)).clip(
+        0.2, 1
+    )  # degrees of longitude are shorter away from the equator
+    dx, dy = (lon2u - lon1) * k, lat2 - lat1
+    # right of travel: (dy, -dx) in (x, y); the control point sits 2*bend of the length aside (the curve: bend)
+    cx = (lon1 + lon2u) / 2 + 2 * bend * dy / k
+    cy = (lat1 + lat2) / 2 - 2 * bend * dx
+    s = np.linspace(0, 1, n)[None, :]
+    lon = (1 - s) ** 2 * lon1[:, None] + 2 * s * (1 - s) * cx[:, None] + s**2 * lon2u[:, None]
+    lat = (1 - s) ** 2 * lat1[:, None] + 2 * s * (1 - s) * cy[:, None] + s**2 * lat2[:, None]
+    return np.clip(lat, -89.5, 89.5), (lon + 180) % 360 - 180
+
+
+def bearing(lat1, lon1, lat2, lon2) -> np.ndarray:
+    """Initial compass bearing (degrees clockwise from north) from point 1 to point 2."""
+    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(np.asarray(lon2) - np.asarray(lon1))
+    y = np.sin(dl) * np.cos(p2)
+    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
+    return (np.degrees(np.arctan2(y, x)) + 360) % 360
+
+
+def with_gaps(a: np.ndarray) -> np.ndarray:
+    """Rows of points (k, n) -> one line array with a break after each row (float32)."""
+    return np.c_[a, np.full(len(a), np.nan)].ravel().astype(np.float32)
+
+
+def natural_earth(lon, lat, lon0: float = 0.0) -> tuple[np.ndarray, np.ndarray]:
+    """The Natural Earth projection plotly draws (d3-geo's formula), centred on lon0: x right, y up."""
+    lam = np.radians((np.asarray(lon, float) - lon0 + 180) % 360 - 180)
+    phi = np.radians(np.asarray(lat, float))
+    p2 = phi * phi
+    p4 = p2 * p2
+    x = lam * (0.8707 - 0.131979 * p2 + p4 * (-0.013791 + p4 * (0.003971 * p2 - 0.001529 * p4)))
+    y = phi * (1.007226 + p2 * (0.015085 + p4 * (-0.044475 + 0.028874 * p2 - 0.005916 * p4)))
+    return x, y
+
+
+def extent(
+    lat, lon, pad: float = 0.12, min_span: tuple[float, float] = (12.0, 8.0), aspect: float = 1.5
+) -> tuple[tuple[float, float], tuple[float, float]]:
+    """(lon range, lat range) fitting the points with padding; the world when they span more than 200° of longitude.
+
+    The box is widened or heightened towards the drawing area's shape, so a fitted map fills the frame.
+    A range may run past 180° (e.g. 120 → 200): plotly centres the map there and draws across the antimeridian.
+    """
+    lat, lon = np.asarray(lat, float), np.asarray(lon, float)
+    ok = np.isfinite(lat) & np.isfinite(lon)
+    lat, lon = lat[ok], lon[ok]
+    if not len(lat):
+        return WORLD
+    # smallest longitude interval holding every point: the circle minus its widest empty gap
+    s = np.sort(lon % 360)
+    gaps = np.diff(np.r_[s, s[0] + 360])
+    i = int(np.argmax(gaps))
+    lo = s[(i + 1) % len(s)]
+    span = 360 - gaps[i]
+    if span > 200:
+        return WORLD
+    lo = (lo + 180) % 360 - 180
+    lon_lo, lon_hi = lo, lo + span
+    lat_lo, lat_hi = float(lat.min()), float(lat.max())
+    lon_pad = max(span * pad, (min_span[0] - span) / 2, 2.0)
+    lat_pad = max((lat_hi - lat_lo) * pad, (min_span[1] - (lat_hi - lat_lo)) / 2, 1.5)
+    lon_lo, lon_hi, lat_lo, lat_hi = lon_lo - lon_pad, lon_hi + lon_pad, lat_lo - lat_pad, lat_hi + lat_pad
+    k = max(np.cos(np.radians((lat_lo + lat_hi) / 2)), 0.3)
+    w, h = (lon_hi - lon_lo) * k, lat_hi - lat_lo
+    if w < aspect * h:  # too tall for the frame: widen
+        extra = (aspect * h - w) / k / 2
+        lon_lo, lon_hi = lon_lo - extra, lon_hi + extra
+    elif w > aspect * h * 1.4:  # much wider than the frame: heighten a little (the map stays readable)
+        extra = (w / (aspect * 1.4) - h) / 2
+        lat_lo, lat_hi = lat_lo - extra, lat_hi + extra
+    if lon_hi - lon_lo > 300:
+        return WORLD
+    lat_lo, lat_hi = max(lat_lo, -80.0), min(lat_hi, 85.0)
+    return (round(float(lon_lo), 2), round(float(lon_hi), 2)), (
+        round(float(lat_lo), 2),
+        round(float(lat_hi), 2),
+    )
+
+
+class Screen:
+    """Approximate pixel positions on the drawn map, for label collisions and hover-point clearance."""
+
+    def __init__(self, ext, px=PLOT_PX):
+        (lon_lo, lon_hi), (lat_lo, lat_hi) = ext
+        self.lon0 = (lon_lo + lon_hi) / 2
+        gx = np.linspace(lon_lo, lon_hi, 9)
+        gy = np.linspace(lat_lo, lat_hi, 9)
+        bx, by = natural_earth(*np.meshgrid(gx, gy), self.lon0)
+        self.x0, self.y1 = bx.min(), by.max()
+        self.scale = min(px[0] / (bx.max() - bx.min()), px[1] / (by.max() - by.min()))
+
+    def __call__(self, lon, lat) -> tuple[np.ndarray, np.ndarray]:
+        x, y = natural_earth(lon, lat, self.lon0)
+        return (x - self.x0) * self.scale, (self.y1 - y) * self.scale
+
+
+def marker_size(total) -> np.ndarray:
+    return np.clip(3 + 2.4 * np.sqrt(np.asarray(total, float)), 5, 24)
+
+
+def pick_labels(
+    x, y, text, radius, n: int, font_px: float = 12.0, char_px: float = 0.62, pad: float = 3.0
+) -> tuple[list[int], list[str]]:
+    """Greedy: in order (largest first), each place gets the first of four label positions whose box hits no
+    earlier label box nor any earlier labelled marker; places whose four positions all collide stay unnamed.
+
+    x, y, radius in pixels. Returns the chosen indices and their plotly textpositions.
+    """
+    boxes: list[tuple[float, float, float, float]] = []
+    chosen, where = [], []
+
+    def hits(b):
+        return any(b[0] < c[2] and c[0] < b[2] and b[1] < c[3] and c[1] < b[3] for c in boxes)
+
+    for i in range(len(text)):
+        if len(chosen) >= n:
+            break
+        w, h, r = len(text[i]) * font_px * char_px + 2 * pad, font_px * 1.3 + 2 * pad, float(radius[i])
+        xi, yi = float(x[i]), float(y[i])
+        for pos, b in (
+            ("middle right", (xi + r + 2, yi - h / 2, xi + r + 2 + w, yi + h / 2)),
+            ("middle left", (xi - r - 2 - w, yi - h / 2, xi - r - 2, yi + h / 2)),
+            ("top center", (xi - w / 2, yi - r - 2 - h, xi + w / 2, yi - r - 2)),
+            ("bottom center", (xi - w / 2, yi + r + 2, xi + w / 2, yi + r + 2 + h)),
+        ):
+            if not hits(b):
+                chosen.append(i)
+                where.append(pos)
+                boxes.append(b)
+                boxes.append((xi - r, yi - r, xi + r, yi + r))
+                break
+    return chosen, where
+
+
+def classes(values, lang: str = "en") -> tuple[np.ndarray, list[str]]:
+    """Discrete classes of positive values with integer labels: '1–2', '3–5', '6–10', '11–20' … up to the maximum.
+
+    Upper bounds follow 2-5-10 steps; with more than 7 classes, powers of ten ('1–10', '11–100' …).
+    Returns each value's class index and the labels of every class up to the largest value.
+    """
+    v = np.asarray(values, float)
+    top = float(np.nanmax(v)) if len(v) else 1.0
+    bounds = []
+    for step in ((2, 5, 10), (10,)):
+        bounds, mag = [], 1
+        while not bounds or bounds[-1] < top:
+            bounds += [mag * s for s in step]
+            mag *= 10
+        bounds = [b for i, b in enumerate(bounds) if i == 0 or bounds[i - 1] < top]
+        if len(bounds) <= 7:
+            break
+    lows = [1] + [b + 1 for b in bounds[:-1]]
+    labels = [f"{number(lo, lang)}–{number(hi, lang)}" for lo, hi in zip(lows, bounds)]
+    idx = np.searchsorted(np.asarray(bounds, float), np.ceil(v - 1e-9), side="left")
+    return np.minimum(idx, len(bounds) - 1), labels
 
 
 def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
@@ -76,6 +239,17 @@ def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
     return out
 
 
+def map_table(
+    flows: pd.DataFrame,
+    measure: str,
+    countries: pd.DataFrame | None = None,
+    rollup: str = "place",
+    lang: str = "en",
+) -> pd.DataFrame:
+    """The numbers behind the map as drawn: one row per arc of the chosen roll-up."""
+    return arcs_table(rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows, measure)
+
+
 def _first_ids(codes: np.ndarray, ids: np.ndarray, n_groups: int, k: int = 6) -> list[str]:
     """The first k record ids of each group, joined; one sort instead of a Python call per group."""
     if not len(codes):
@@ -87,6 +261,176 @@ def _first_ids(codes: np.ndarray, ids: np.ndarray, n_groups: int, k: int = 6) ->
     for code, a, b in zip(cs[starts], starts, np.r_[starts[1:], len(cs)]):
         out[code] = ", ".join(rid[a : min(b, a + k)])
     return out
+
+
+def unit_points(countries: pd.DataFrame, rollup: str) -> pd.DataFrame:
+    """A point per country (the country table's point) or per UN region (the mean of its countries' points)."""
+    c = countries.dropna(subset=["lat", "lon"])
+    if rollup == "country":
+        return pd.DataFrame({"key": c["iso3"], "lat": c["lat"], "lon": c["lon"]}).set_index("key")
+    g = c[c["region"].astype(str).ne("") & c["region"].notna()].groupby("region")[["lat", "lon"]].mean()
+    return g.rename_axis("key")
+
+
+def rollup_flows(flows: pd.DataFrame, countries: pd.DataFrame, rollup: str, lang: str = "en") -> pd.DataFrame:
+    """Flows with their donor and recipient ends moved to the unit's point and named after the unit.
+
+    place: the flows as they are. country / region: label = the country's (region's) name, lat/lon = its point;
+    ends in no known unit lose their coordinates (counted as not drawn, as unplaced ends are).
+    The original place labels stay in donor_place / recipient_place for the list behind each arc.
+    """
+    f = flows.assign(donor_place=flows["donor_label"], recipient_place=flows["recipient_label"])
+    if rollup == "place":
+        return f
+    pts = unit_points(countries, rollup)
+    names = dict(zip(countries["iso3"], countries["name"]))
+    for side in ("donor", "recipient"):
+        key = f[f"{side}_country_iso3"] if rollup == "country" else f[f"{side}_region"]
+        key = key.astype(str)
+        placed = f[f"{side}_lat"].notna() & key.isin(pts.index)
+        if rollup == "country":
+            label = [country_name(k, lang, names.get(k, k)) for k in key]
+        else:
+            label = [t(f"region.{k}", lang) if k in pts.index else k for k in key]
+        f[f"{side}_label"] = label
+        f[f"{side}_unit"] = key
+        f[f"{side}_lat"] = key.map(pts["lat"]).where(placed)
+        f[f"{side}_lon"] = key.map(pts["lon"]).where(placed)
+        f[f"{side}_placement"] = rollup
+    return f
+
+
+def behind(flows: pd.DataFrame, measure: str, lang: str, k: int = 5) -> pd.Series:
+    """For a roll-up: per (donor_label, recipient_label, direction), the place pairs behind the arc, largest first."""
+    f = flows.assign(v=aggregate.measure_values(flows, measure))
+    g = (
+        f.groupby(
+            ["donor_label", "recipient_label", "direction", "donor_place", "recipient_place"], observed=True
+        )["v"]
+        .sum()
+        .reset_index()
+        .sort_values("v", ascending=False)
+    )
+    g = g[g["v"] > 0]
+    out = {}
+    for key, part in g.groupby(["donor_label", "recipient_label", "direction"], observed=True, sort=False):
+        lines = [
+            f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)}"
+            for a, b, v in part.iloc[:k][["donor_place", "recipient_place", "v"]].itertuples(index=False)
+        ]
+        if len(part) > k:
+            lines.append(t("map.and_more", lang, n=number(len(part) - k, lang)))
+        out[key] = "<br>".join(lines)
+    return pd.Series(out, dtype=object)
+
+
+def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") -> pd.DataFrame:
+    """One marker per place: label, name (shown), country, lat, lon, exact, out, in, total, members.
+
+    Placement variants of a place (same label, country and point) merge, counts summed. Actors placed at the
+    same country point share one marker named after the country; `members` lists the labels behind a marker
+    (joined by newlines), which the page's panel filters on.
+    """
+    parts = []
+    for side, kind in (("donor", "out"), ("recipient", "in")):
+        p = flows[flows[f"{side}_lat"].notna()]
+        parts.append(
+            pd.DataFrame(
+                {
+                    "label": p[f"{side}_label"].astype(str),
+                    "country": p[f"{side}_country_iso3"].astype(str)
+                    if rollup != "region"
+                    else p[f"{side}_unit"].astype(str),
+                    "lat": p[f"{side}_lat"].round(4),
+                    "lon": p[f"{side}_lon"].round(4),
+                    "exact": p[f"{side}_placement"].astype(str).ne("country_point").to_numpy(),
+                    "out": 1 if kind == "out" else 0,
+                    "in": 1 if kind == "in" else 0,
+                }
+            )
+        )
+    cols = ["label", "name", "country", "lat", "lon", "exact", "out", "in", "total", "members"]
+    pts = pd.concat(parts)
+    if not len(pts):
+        return pd.DataFrame(columns=cols)
+    exact = pts[pts["exact"]].groupby(["label", "country", "lat", "lon"], as_index=False)[["out", "in"]].sum()
+    exact["name"], exact["members"], exact["exact"] = exact["label"], exact["label"], True
+    cp = pts[~pts["exact"]]
+    g = cp.groupby(["country", "lat", "lon"], as_index=False).agg(
+        out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", lambda s: "\n".join(sorted(set(s))))
+    )
+    n_members = g["members"].str.count("\n") + 1
+    g["label"] = [m if k == 1 else m.split("\n")[0] for m, k in zip(g["members"], n_members)]
+    cnames = dict(zip(flows["donor_country_iso3"].astype(str), flows["donor_country"].astype(str)))
+    cnames.update(zip(flows["recipient_country_iso3"].astype(str), flows["recipient_country"].astype(str)))
+    g["name"] = [
+        m
+        if k == 1
+        else t(
+            "map.country_point_many", lang, country=country_name(c, lang, cnames.get(c, c)), n=number(k, lang)
+        )
+        for m, k, c in zip(g["members"], n_members, g["country"])
+    ]
+    g["exact"] = False
+    out = pd.concat([exact, g], ignore_index=True)
+    out["out"], out["in"] = out["out"].astype(int), out["in"].astype(int)
+    out["total"] = out["out"] + out["in"]
+    return out[cols].sort_values(["total", "label"], ascending=[False, True]).reset_index(drop=True)
+
+
+def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
+    side = "donor" if side_name == "given" else "recipient"
+    g = (
+        flows.assign(v=aggregate.measure_values(flows, measure))
+        .groupby(f"{side}_country_iso3")
+        .agg(v=("v", "sum"), name=(f"{side}_country", "first"))
+    )
+    g = g[(g.index != "") & (g["v"] > 0)]
+    if not len(g):
+        return None
+    idx, labels = classes(g["v"].to_numpy(), lang)
+    k = len(labels)
+    colors = sample_colorscale("Blues", list(np.linspace(0.15, 0.85, k)) if k > 1 else [0.5])
+    scale = [x for i, c in enumerate(colors) for x in ((i / k, c), ((i + 1) / k, c))]
+    names = [escape_text(country_name(iso, lang, str(name))) for iso, name in zip(g.index, g["name"])]
+    return go.Choropleth(
+        locations=g.index,
+        z=idx,
+        zmin=-0.5,
+        zmax=k - 0.5,
+        locationmode="ISO-3",
+        colorscale=scale,
+        marker_line_color="#999",
+        marker_line_width=0.4,
+        colorbar=dict(
+            title=dict(text=f"{unit}<br>{t('map.' + side_name, lang)}"),
+            tickvals=list(range(k)),
+            ticktext=labels,
+            len=0.38,
+            x=1.0,
+            xanchor="left",
+            y=0,
+            yanchor="bottom",
+        ),
+        name=t("map.countries_by", lang, unit=unit, side=t("map." + side_name, lang)),
+        text=[f"{n}: {number(v, lang)} {unit}" for n, v in zip(names, g["v"])],
+        hovertemplate="%{text}<extra></extra>",
+        showlegend=False,
+        customdata=g.index,
+    )
+
+
+def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 3.0) -> np.ndarray:
+    """Per arc, the index of the first inner lane point (middle first) clear of every marker by `clear` px, else the
+    middle: over a marker the place answers (geo_chart.js), so such an arc answers once zoomed in."""
+    order = [4, 3, 5, 2, 6, 1, 7] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
+    px, py = screen(lon[:, order], lat[:, order])
+    if len(mx):
+        d = np.hypot(px[..., None] - mx[None, None, :], py[..., None] - my[None, None, :]) - mr[None, None, :]
+        ok = (d > clear).all(axis=2)
+    else:
+        ok = np.ones(px.shape, bool)
+    return np.where(ok.any(axis=1), np.asarray(order)[ok.argmax(axis=1)], order[0])
 
 
 def flow_map(
@@ -101,67 +445,49 @@ def flow_map(
     height: int = 600,
     max_places: int = 1500,
     lang: str = "en",
+    countries: pd.DataFrame | None = None,
+    rollup: str = "place",
+    n_labels: int = DEFAULT_LABELS,
 ) -> tuple[go.Figure, dict]:
-    """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap, places_not_drawn}."""
+    """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
+    places_not_drawn, not_drawn_same, extent, labels}."""
+    if rollup not in ROLLUPS:
+        raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
+    if rollup != "place" and countries is None:
+        raise ValueError("a roll-up to countries or regions needs the countries table")
     unit = t(f"unit.{aggregate.MEASURES[measure][1]}", lang)
     dir_name = {d: t(f"dir.{d}", lang) for d in classify.DIRECTION_LABELS}
-    arcs = arcs_table(flows, measure).sort_values("value", ascending=False)
+    f = rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows
+    arcs = arcs_table(f, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
-    arcs = arcs.head(max_arcs)
+    arcs = arcs.head(max_arcs).reset_index(drop=True)
+    ext = extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
+    screen = Screen(ext)
     fig = go.Figure()
     if choropleth:
-        side = "donor" if choropleth == "given" else "recipient"
-        g = (
-            flows.assign(v=aggregate.measure_values(flows, measure))
-            .groupby(f"{side}_country_iso3")
-            .agg(v=("v", "sum"), name=(f"{side}_country", "first"))
-        )
-        g = g[(g.index != "") & (g["v"] > 0)]
-        c = g["v"]
-        names = [escape_text(country_name(iso, lang, str(name))) for iso, name in zip(g.index, g["name"])]
-        fig.add_trace(
-            go.Choropleth(
-                locations=c.index,
-                z=c.values,
-                locationmode="ISO-3",
-                colorscale="Blues",
-                marker_line_color="#999",
-                marker_line_width=0.4,
-                colorbar=dict(
-                    title=dict(text=f"{unit}<br>{t('map.' + choropleth, lang)}"),
-                    len=0.38,
-                    x=1.0,
-                    xanchor="left",
-                    y=0,
-                    yanchor="bottom",
-                ),
-                name=t("map.countries_by", lang, unit=unit, side=t("map." + choropleth, lang)),
-                text=names,
-                hovertemplate="%{text}: %{z:,.0f} " + unit + "<extra></extra>",
-                showlegend=False,
-                customdata=c.index,
-            )
-        )
+        tr = _choropleth(flows, measure, choropleth, unit, lang)
+        if tr is not None:
+            fig.add_trace(tr)
+    pts = place_markers(f, lang, rollup) if show_markers else place_markers(f.iloc[:0], lang, rollup)
+    places_capped = max(0, len(pts) - max_places)
+    pts = pts.head(max_places)
+    mx, my = screen(pts["lon"].to_numpy(float), pts["lat"].to_numpy(float))
+    mr = marker_size(pts["total"]) / 2 if len(pts) else np.zeros(0)
     if len(arcs):
         vmax = arcs["value"].max()
         cls = np.digitize(arcs["value"] / vmax, [0.1, 0.4]) if vmax > 0 else np.zeros(len(arcs), int)
-        ends = (
-            arcs["donor_lat"].values,
-            arcs["donor_lon"].values,
-            arcs["recipient_lat"].values,
-            arcs["recipient_lon"].values,
-        )
+        lat, lon = lanes(arcs["donor_lat"], arcs["donor_lon"], arcs["recipient_lat"], arcs["recipient_lon"])
+        dirs = arcs["direction"].astype(str).to_numpy()
         for direction in classify.DIRECTION_LABELS:
             for k, width in enumerate(WIDTHS):
-                sel = np.where((arcs["direction"].astype(str).values == direction) & (cls == k))[0]
+                sel = np.where((dirs == direction) & (cls == k))[0]
                 if not len(sel):
                     continue
-                la, lo = arc_lines(*(e[sel] for e in ends))
-                first = not any(t.legendgroup == direction for t in fig.data)
+                first = not any(tr.legendgroup == direction for tr in fig.data)
                 fig.add_trace(
                     go.Scattergeo(
-                        lat=la,
-                        lon=lo,
+                        lat=with_gaps(lat[sel]),
+                        lon=with_gaps(lon[sel]),
                         mode="lines",
                         line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
                         opacity=0.75,
@@ -171,87 +497,89 @@ def flow_map(
                         hoverinfo="skip",
                     )
                 )
-        # Arrowheads at the recipient end, oriented along the arc's last stretch.
-        lat, lon = great_circle(*ends, at=[0.92, 1.0])
+        # Arrowheads near the recipient end, turned along the arc; they never take the hover from a place.
+        n = lat.shape[1]
+        heads = bearing(lat[:, n - 2], lon[:, n - 2], lat[:, n - 1], lon[:, n - 1])
+        at = _hover_points(lat, lon, screen, mx, my, mr)
+        rec = t("map.records", lang)
+        lists = behind(f, measure, lang) if rollup != "place" else None
         for direction in classify.DIRECTION_LABELS:
-            sel = np.where(arcs["direction"].astype(str).values == direction)[0]
+            sel = np.where(dirs == direction)[0]
             if not len(sel):
                 continue
-            sub = arcs.iloc[sel]
-            # Pairs (92 % point, tip), no break: markers need none, and plotly.js's hover fails on a marker at NaN.
-            la, lo = lat[sel].ravel().astype(np.float32), lon[sel].ravel().astype(np.float32)
-            size = np.tile([0, 10], len(sel))
-            rec = t("map.records", lang)
-            tips = np.array(
-                [
-                    f"{a} → {b}: {number(v, lang)} {unit} ({n} {rec}: {ids})"
-                    for a, b, v, n, ids in zip(
-                        sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
-                    )
-                ],
-                dtype=object,
-            )
-            blank = np.full(len(tips), "", dtype=object)
-            text = np.c_[blank, tips].ravel()  # only the arrowhead (the visible point) carries the hover text
+            color = classify.DIRECTION_COLORS[direction]
             fig.add_trace(
                 go.Scattergeo(
-                    lat=la,
-                    lon=lo,
+                    lat=lat[sel, n - 2].astype(np.float32),
+                    lon=lon[sel, n - 2].astype(np.float32),
                     mode="markers",
                     marker=dict(
                         symbol="triangle-up",
-                        angleref="previous",
-                        size=size,
-                        color=classify.DIRECTION_COLORS[direction],
-                        line=dict(width=0),
+                        angleref="north",
+                        angle=heads[sel],
+                        size=9,
+                        color=color,
+                        line_width=0,
                     ),
                     legendgroup=direction,
                     showlegend=False,
-                    hovertext=text,
-                    hoverinfo="text",
+                    hoverinfo="skip",
                     name=dir_name[direction] + " ▲",
                 )
             )
-    places_capped = 0
-    if show_markers:
-        pts = city_points(flows).sort_values("total", ascending=False)
-        places_capped = max(0, len(pts) - max_places)
-        pts = pts.head(max_places)
-        # Two traces (exact places, country-level points) so marker styles are scalars, not per-point arrays.
-        for approx, name, line_w, line_c, symbol in (
-            (False, t("map.places", lang), 1.6, "#333", "circle"),
-            (True, t("map.country_points", lang), 1.0, "#999", "circle-open"),
-        ):
-            p = pts[(pts["placement"] == "country_point") == approx]
-            if not len(p):
+            hs = sel[at[sel] >= 0]
+            if not len(hs):
                 continue
-            note = t("map.approx_note", lang) if approx else ""
+            sub = arcs.iloc[hs]
+            tips = []
+            for a, b, v, cnt, ids in zip(
+                sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
+            ):
+                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit}"
+                if lists is None:
+                    tips.append(f"{head} ({cnt} {rec}: {ids})")
+                else:
+                    tips.append(f"{head} ({cnt} {rec})<br>{lists.get((a, b, direction), '')}")
             fig.add_trace(
                 go.Scattergeo(
-                    lat=p["lat"].to_numpy(np.float32),
-                    lon=p["lon"].to_numpy(np.float32),
+                    lat=lat[hs, at[hs]].astype(np.float32),
+                    lon=lon[hs, at[hs]].astype(np.float32),
                     mode="markers",
-                    name=name,
-                    marker=dict(
-                        size=np.clip(4 + 3 * np.sqrt(p["total"].to_numpy()), 5, 30),
-                        color=line_c if approx else "white",
-                        line=dict(width=line_w, color=line_c),
-                        symbol=symbol,
-                    ),
-                    customdata=p[["label", "country"]].to_numpy(dtype=object),
-                    hovertext=np.array(
-                        [
-                            t("map.place_hover", lang, place=lab, country=c, out=o, into=i) + note
-                            for lab, c, o, i in zip(p["label"], p["country"], p["out"], p["in"])
-                        ],
-                        dtype=object,
-                    ),
+                    marker=dict(size=12, color="rgba(0,0,0,0)"),
+                    legendgroup=direction,
+                    showlegend=False,
+                    hovertext=tips,
                     hoverinfo="text",
+                    hoverlabel=dict(bgcolor=color),
+                    name=dir_name[direction],
+                )
+            )
+    labelled = []
+    if len(pts):
+        _add_markers(fig, pts, mr, rollup, lang)
+        cand = np.where(pts["exact"].to_numpy())[0]
+        names = [_short(s) for s in pts["name"].iloc[cand]]
+        chosen, where = pick_labels(mx[cand], my[cand], names, mr[cand], n_labels)
+        if chosen:
+            rows = cand[chosen]
+            labelled = [names[i] for i in chosen]
+            fig.add_trace(
+                go.Scattergeo(
+                    lat=pts["lat"].iloc[rows].to_numpy(np.float32),
+                    lon=pts["lon"].iloc[rows].to_numpy(np.float32),
+                    mode="text",
+                    text=[escape_text(s) for s in labelled],
+                    textposition=where,
+                    textfont=dict(size=12, color="#111", shadow=HALO),
+                    hoverinfo="skip",
+                    showlegend=False,
+                    name=t("map.labels", lang),
                 )
             )
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(
         projection_type="natural earth",
+        projection_rotation_lon=(ext[0][0] + ext[0][1]) / 2,
         showcountries=True,
         countrycolor="#bbb",
         showland=True,
@@ -259,41 +587,92 @@ def flow_map(
         showcoastlines=False,
         showocean=False,
         showframe=False,
-        lataxis_range=[-58, 85],
+        lonaxis_range=list(ext[0]),
+        lataxis_range=list(ext[1]),
     )
-    fig.update_layout(legend=map_legend(t("sb.direction", lang)), dragmode="pan")
-    unplaced = int((flows["donor_lat"].isna() | flows["recipient_lat"].isna()).sum())
+    # Legend below the map, inside the plot area (clear of the source line in the bottom margin), the colour bar
+    # right of it: the map gets the width (a legend on the right took a third of it on a laptop).
+    m = fig.layout.margin
+    plot_h = max(200, height - (m.t or 0) - (m.b or 0))
+    split = min(0.35, LEGEND_PX / plot_h)
+    fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
+    fig.update_layout(
+        legend=map_legend(t("sb.direction", lang))
+        | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),
+        dragmode="pan",
+    )
+    unplaced = int((f["donor_lat"].isna() | f["recipient_lat"].isna()).sum())
+    same = int(
+        (
+            f["donor_lat"].notna()
+            & f["recipient_lat"].notna()
+            & (f["donor_lat"] == f["recipient_lat"])
+            & (f["donor_lon"] == f["recipient_lon"])
+        ).sum()
+    )
     return fig, {
         "drawn": int(arcs["n"].sum()) if len(arcs) else 0,
         "arcs": len(arcs),
         "not_drawn_unplaced": unplaced,
         "not_drawn_cap": capped,
+        "not_drawn_same": same,
         "places_not_drawn": places_capped,
+        "extent": ext,
+        "labels": labelled,
     }
 
 
-def city_points(flows: pd.DataFrame) -> pd.DataFrame:
-    parts = []
-    for side, kind in (("donor", "out"), ("recipient", "in")):
-        p = flows[flows[f"{side}_lat"].notna()]
-        parts.append(
-            pd.DataFrame(
-                {
-                    "label": p[f"{side}_label"].astype(str),
-                    "country": p[f"{side}_country_iso3"].astype(str),
-                    "lat": p[f"{side}_lat"],
-                    "lon": p[f"{side}_lon"],
-                    "placement": p[f"{side}_placement"].astype(str),
-                    kind: 1,
-                }
+def _short(s: str, k: int = 28) -> str:
+    s = str(s)
+    return s if len(s) <= k else s[: k - 1].rstrip() + "…"
+
+
+def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: str, lang: str) -> None:
+    """All places in one trace, smallest first: the largest places (the named ones) are drawn on top and answer
+    hover and click on the whole map (geo_chart.js: the marker on top under the pointer wins); a small place
+    hidden under a large one appears when zoomed in. A legend-only entry explains the open circles of country points.
+    """
+    pts, radius = pts.iloc[::-1], radius[::-1]
+    exact = pts["exact"].to_numpy()
+    kind = np.where(exact, "place" if rollup == "place" else rollup, "country_point")
+    hover = []
+    for name, c, o, i, ex, members in zip(
+        pts["name"], pts["country"], pts["out"], pts["in"], exact, pts["members"]
+    ):
+        text = t("map.place_hover", lang, place=escape_text(name), country=c, out=o, into=i)
+        if not ex:
+            text += t("map.approx_note", lang)
+            many = members.split("\n")
+            if len(many) > 1:
+                text += "<br>" + "<br>".join("• " + escape_text(_short(m, 60)) for m in many[:8])
+                if len(many) > 8:
+                    text += "<br>" + t("map.and_more", lang, n=number(len(many) - 8, lang))
+        hover.append(text)
+    fig.add_trace(
+        go.Scattergeo(
+            lat=pts["lat"].to_numpy(np.float32),
+            lon=pts["lon"].to_numpy(np.float32),
+            mode="markers",
+            name=t("map.places", lang),
+            marker=dict(
+                size=radius * 2,
+                color=np.where(exact, "white", "#999"),
+                line=dict(width=np.where(exact, 1.6, 1.0), color=np.where(exact, "#333", "#999")),
+                symbol=np.where(exact, "circle", "circle-open"),
+            ),
+            customdata=np.c_[pts["label"], pts["country"], kind, pts["members"]].astype(object),
+            hovertext=hover,
+            hoverinfo="text",
+        )
+    )
+    if (~exact).any():
+        fig.add_trace(
+            go.Scattergeo(
+                lat=[None],
+                lon=[None],
+                mode="markers",
+                name=t("map.country_points", lang),
+                marker=dict(size=8, color="#999", line=dict(width=1.0, color="#999"), symbol="circle-open"),
+                hoverinfo="skip",
             )
         )
-    pts = pd.concat(parts).fillna({"out": 0, "in": 0})
-    g = (
-        pts.groupby(["label", "country", "lat", "lon", "placement"])
-        .agg(out=("out", "sum"), **{"in": ("in", "sum")})
-        .reset_index()
-    )
-    g["out"], g["in"] = g["out"].astype(int), g["in"].astype(int)
-    g["total"] = g["out"] + g["in"]
-    return g

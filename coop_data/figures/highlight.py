@@ -11,7 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
-from .flowmap import arc_lines
+from .flowmap import extent, lanes, with_gaps
 
 COLOR = "#D55E00"
 
@@ -74,7 +74,7 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         return []
     flows, pts = _matches(b, names)
     if len(flows):
-        lat, lon = arc_lines(
+        lat, lon = lanes(  # the same curve as the flow map's arc, so the highlight lies on it
             flows["donor_lat"].values,
             flows["donor_lon"].values,
             flows["recipient_lat"].values,
@@ -82,8 +82,8 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         )
         fig.add_trace(
             go.Scattergeo(
-                lat=lat,
-                lon=lon,
+                lat=with_gaps(lat),
+                lon=with_gaps(lon),
                 mode="lines",
                 line=dict(width=5, color=COLOR),
                 name=t("hl.flow", lang),
@@ -104,4 +104,21 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
                 hoverinfo="text",
             )
         )
+    _keep_in_view(fig, list(pts["lat"]), list(pts["lon"]))
     return _missing(names, flows, pts)
+
+
+def _keep_in_view(fig: go.Figure, lats: list[float], lons: list[float]) -> None:
+    """Widen a fitted map so the highlighted places are inside it (a highlight is never drawn off the map)."""
+    lo, la = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    if not lats or lo is None or la is None:
+        return
+    inside = all(
+        la[0] <= y <= la[1] and (lo[0] <= x <= lo[1] or lo[0] <= x + 360 <= lo[1]) for y, x in zip(lats, lons)
+    )
+    if inside:
+        return
+    ext = extent([la[0], la[1], *lats], [lo[0], lo[1], *lons], pad=0.05)
+    fig.update_geos(
+        lonaxis_range=list(ext[0]), lataxis_range=list(ext[1]), projection_rotation_lon=sum(ext[0]) / 2
+    )

@@ -1,26 +1,82 @@
-"""Sankey of flows across configurable stages, with an 'Other' node per stage."""
+"""Sankey of flows across stages: links coloured by a category (direction unless another is chosen), named nodes
+in a fixed order, labels kept apart whatever the number of nodes, one 'Other' and one 'not stated' node per stage."""
 
 from __future__ import annotations
+
+import functools
 
 import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
-from ..i18n import CATALOG, category, t
-from .common import base_layout
+from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
+from ..i18n import CATALOG, category, country_name, t
+from .common import base_layout, escape_text, wrap_words
+
+LABEL_CHARS = 28  # longer names are shortened on the chart; the hover and the table give them in full
+LINE_PX = 22  # one line of the title block (plotly spaces <br> lines by the title's font, not the subtitle's)
+PAD_PX = 18  # space between two nodes of a stage: their 12 px labels never touch
+GREY, LIGHT = "#8c8c8c", "#bdbdbd"
+PALETTE = (  # Okabe-Ito, then Tableau: told apart by most colour-blind readers
+    "#0072B2",
+    "#E69F00",
+    "#009E73",
+    "#CC79A7",
+    "#56B4E9",
+    "#D55E00",
+    "#F0E442",
+    "#332288",
+    "#4E79A7",
+    "#F28E2B",
+    "#59A14F",
+    "#B07AA1",
+    "#9C755F",
+)
+
+
+def stage_name(stage: str, lang: str = "en") -> str:
+    return t(f"stage.{stage}", lang) if f"stage.{stage}" in CATALOG else stage
 
 
 def node_name(stage: str, value: str, lang: str = "en") -> str:
-    """A node's name on screen: category values translated, 'Other (stage)' in the language, data values as recorded."""
-    if value.startswith("Other (") and value.endswith(")"):
-        return (
-            f"{t('stage.other', lang)} ({t('stage.' + value[7:-1].replace(' ', '_'), lang).lower()})"
-            if f"stage.{value[7:-1].replace(' ', '_')}" in CATALOG
-            else value
-        )
-    if value == "no network stated":
-        return t("stage.no_network", lang)
+    """A node's name on screen: category values translated, 'Other (stage)' and 'not stated' in the language,
+    data values (places, networks) as recorded."""
+    if value == OTHER:
+        return f"{t('stage.other', lang)} ({stage_name(stage, lang).lower()})"
+    if value == NOT_STATED:
+        return t("stage.not_stated", lang)
+    if stage in ("donor_country", "recipient_country"):
+        return country_name(value, lang, _english_names().get(value, value))
     return category(stage, value, lang)
+
+
+@functools.lru_cache(maxsize=1)
+def _english_names() -> dict[str, str]:
+    """ISO3 -> the country's name in the bundled country table (every dataset shares it)."""
+    from ..load import load_bundle  # deferred: the bundle is read once, only when a country stage is drawn
+
+    c = load_bundle().countries
+    return dict(zip(c["iso3"], c["name"]))
+
+
+def short(name: str, n: int = LABEL_CHARS) -> str:
+    return name if len(name) <= n else name[: n - 1].rstrip() + "…"
+
+
+def colours(stage: str, values) -> dict[str, str]:
+    """A fixed colour per category value: the direction colours, else the palette in vocabulary order."""
+    if stage == "direction":
+        out = {v: classify.DIRECTION_COLORS.get(v, GREY) for v in values}
+    else:  # by place in the whole vocabulary, so a category keeps its colour whatever the filter
+        vocab = list(vocabulary(stage))
+        extra = sorted(set(values) - set(vocab) - {OTHER, NOT_STATED})
+        out = {v: PALETTE[(vocab + extra).index(v) % len(PALETTE)] for v in set(values) - {OTHER, NOT_STATED}}
+    return {**out, OTHER: GREY, NOT_STATED: LIGHT}
+
+
+def _rgba(hex_colour: str, alpha: float) -> str:
+    h = hex_colour.lstrip("#")
+    return f"rgba({int(h[0:2], 16)},{int(h[2:4], 16)},{int(h[4:6], 16)},{alpha})"
 
 
 def sankey(
@@ -32,45 +88,121 @@ def sankey(
     height: int = 600,
     lang: str = "en",
 ) -> go.Figure:
-    nodes: list[str] = []
-    keys: dict[tuple[str, str], int] = {}
-    for stage_col, name_col in (("source_stage", "source"), ("target_stage", "target")):
-        for st, nm in zip(links[stage_col], links[name_col]):
-            if (st, nm) not in keys:
-                keys[(st, nm)] = len(nodes)
-                nodes.append(nm)
-    stage_of = {i: st for (st, _), i in keys.items()}
-    label = [node_name(stage_of[i], n, lang) for i, n in enumerate(nodes)]
-    color = [
-        classify.DIRECTION_COLORS.get(n, "#8c8c8c" if n.startswith("Other") else "#4C78A8") for n in nodes
-    ]
-    src = [keys[(s, n)] for s, n in zip(links["source_stage"], links["source"])]
-    tgt = [keys[(s, n)] for s, n in zip(links["target_stage"], links["target"])]
-    link_color = [
-        classify.DIRECTION_COLORS.get(
-            links["source"].iloc[i], classify.DIRECTION_COLORS.get(links["target"].iloc[i], "#bbbbbb")
+    """The chart of node_table's links. Nodes are placed by hand (x by stage, y in node_order) so a node keeps its
+    place across filters; the chart grows with the largest stage so labels keep PAD_PX apart."""
+    stages = list(dict.fromkeys(list(links["source_stage"]) + list(links["target_stage"])))
+    colour_stage = links.attrs.get("colour", "direction")
+    has_colour = "colour" in links
+    nodes: list[tuple[str, str]] = []
+    for s in stages:
+        vals = set(links.loc[links["source_stage"] == s, "source"]) | set(
+            links.loc[links["target_stage"] == s, "target"]
         )
-        + "66"
-        for i in range(len(links))
+        nodes += [(s, v) for v in node_order(s, {str(v) for v in vals}, lambda v, s=s: node_name(s, v, lang))]
+    index = {n: i for i, n in enumerate(nodes)}
+    src = [index[(s, str(v))] for s, v in zip(links["source_stage"], links["source"])]
+    tgt = [index[(s, str(v))] for s, v in zip(links["target_stage"], links["target"])]
+    values = links["value"].astype(float).tolist()
+
+    cat = links["colour"].astype(str) if has_colour else pd.Series([""] * len(links))
+    palette = colours(colour_stage, set(cat))
+    link_colour = [_rgba(palette.get(c, GREY), 0.45) for c in cat]
+    node_colour = [
+        GREY
+        if v == OTHER
+        else LIGHT
+        if v == NOT_STATED
+        else palette[v]
+        if s == colour_stage and v in palette
+        else "#4a5a6a"
+        for s, v in nodes
     ]
+    full = [node_name(s, v, lang) for s, v in nodes]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
             valueformat=",.0f",
             valuesuffix=f" {unit}",
+            textfont=dict(size=12, color="#222"),
             node=dict(
-                label=label,
-                color=color,
-                pad=14,
-                thickness=16,
+                label=[short(n) for n in full],
+                color=node_colour,
+                pad=PAD_PX,
+                thickness=14,
                 line=dict(color="#666", width=0.5),
-                customdata=[
-                    t("stage." + stage_of[i], lang) if "stage." + stage_of[i] in CATALOG else stage_of[i]
-                    for i in range(len(nodes))
-                ],
-                hovertemplate="%{customdata}: %{label}<br>%{value}<extra></extra>",
+                customdata=[[stage_name(s, lang), f] for (s, _), f in zip(nodes, full)],
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{value}<extra></extra>",
             ),
-            link=dict(source=src, target=tgt, value=links["value"].tolist(), color=link_color),
+            link=dict(
+                source=src,
+                target=tgt,
+                value=values,
+                color=link_colour,
+                customdata=[
+                    [full[a], full[b], node_name(colour_stage, c, lang) if has_colour else ""]
+                    for a, b, c in zip(src, tgt, cat)
+                ],
+                hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}: %{value}<extra></extra>",
+            ),
         )
     )
-    return base_layout(fig, title, subtitle, source, height=height)
+    if has_colour:  # the colour key: empty markers, one per category, in a legend beside the chart
+        for c in [v for v in node_order(colour_stage, set(cat))]:
+            fig.add_trace(
+                go.Scatter(
+                    x=[None],
+                    y=[None],
+                    mode="markers",
+                    marker=dict(symbol="square", size=12, color=palette.get(c, GREY)),
+                    name=short(node_name(colour_stage, c, lang), 24),
+                    hoverinfo="skip",
+                )
+            )
+    fig = base_layout(fig, title, subtitle, source, height=height)
+    top = 16 + LINE_PX * (1 + len(wrap_words(subtitle)))  # the whole title block above the first node
+    m = fig.layout.margin
+    per_stage = max(sum(1 for s, _ in nodes if s == st) for st in stages) if nodes else 1
+    plot_h = max(height - top - m.b, int(PAD_PX * (per_stage - 1) / 0.5))  # half the height for the values
+    fig.update_layout(
+        height=top + m.b + plot_h,
+        margin=dict(t=top),
+        title=dict(y=1 - 10 / (top + m.b + plot_h), yanchor="top", yref="container"),
+        xaxis=dict(visible=False),
+        yaxis=dict(visible=False),
+        showlegend=has_colour,
+        legend=dict(  # outside the plot on the right: plotly widens the margin to fit it
+            title=dict(text=escape_text(stage_name(colour_stage, lang))),
+            x=1.01,
+            xanchor="left",
+            y=1.0,
+            yanchor="top",
+            borderwidth=0,
+            font=dict(size=12),
+        ),
+    )
+    _place(fig, nodes, stages, src, tgt, values, plot_h)
+    return fig
+
+
+def _place(fig, nodes, stages, src, tgt, values, plot_h: int) -> None:
+    """x by stage, y in node order, as plotly would size them (one scale for every stage)."""
+    size = [0.0] * len(nodes)
+    into, out = [0.0] * len(nodes), [0.0] * len(nodes)
+    for a, b, v in zip(src, tgt, values):
+        out[a] += v
+        into[b] += v
+    size = [max(i, o) for i, o in zip(into, out)]
+    cols = {s: [i for i, (st, _) in enumerate(nodes) if st == s] for s in stages}
+    scale = min(
+        (plot_h - PAD_PX * (len(ix) - 1)) / max(sum(size[i] for i in ix), 1e-9) for ix in cols.values() if ix
+    )
+    xs, ys = [0.0] * len(nodes), [0.0] * len(nodes)
+    last = max(len(stages) - 1, 1)
+    for k, s in enumerate(stages):
+        y = 0.0
+        for i in cols[s]:
+            h = size[i] * scale
+            xs[i] = min(max(k / last, 0.001), 0.999)
+            ys[i] = min(max((y + h / 2) / plot_h, 0.001), 0.999)
+            y += h + PAD_PX
+    fig.update_traces(node=dict(x=xs, y=ys), selector=dict(type="sankey"))

@@ -1,0 +1,228 @@
+"""The flow map's parts, with numbers from the bundled data: extent, one marker per place, integer classes,
+roll-up, label collisions, reciprocity lanes, and what answers hover (the Padua/Wuhan/Cologne failures)."""
+
+import re
+
+import numpy as np
+import pytest
+
+from coop_data import filters
+from coop_data.figures.flowmap import (
+    WORLD,
+    Screen,
+    classes,
+    extent,
+    flow_map,
+    lanes,
+    map_table,
+    marker_size,
+    pick_labels,
+    place_markers,
+)
+
+EU = filters.Filter(donor_country=("DEU",), recipient_country=("ITA", "FRA"))
+
+
+def placed_count(flows, side, label):
+    return int(((flows[f"{side}_label"] == label) & flows[f"{side}_lat"].notna()).sum())
+
+
+def test_extent_fits_the_places_and_is_the_world_only_when_they_span_it(flows):
+    assert (
+        extent(flows["donor_lat"].tolist() + flows["recipient_lat"].tolist(), [0] * 2 * len(flows)) != WORLD
+    )
+    everything = np.r_[flows["donor_lon"], flows["recipient_lon"]]
+    assert extent(np.r_[flows["donor_lat"], flows["recipient_lat"]], everything) == WORLD  # Americas to Asia
+    v = EU.apply(flows)
+    (lon0, lon1), (lat0, lat1) = extent(
+        np.r_[v["donor_lat"], v["recipient_lat"]], np.r_[v["donor_lon"], v["recipient_lon"]]
+    )
+    lats, lons = np.r_[v["donor_lat"], v["recipient_lat"]], np.r_[v["donor_lon"], v["recipient_lon"]]
+    assert lon0 < lons.min() and lons.max() < lon1 and lat0 < lats.min() and lats.max() < lat1  # padded
+    assert -30 < lon0 and lon1 < 45 and 30 < lat0 and lat1 < 72  # Europe
+    # one place: a minimum span around it, not a pin-point zoom
+    (a, b), (c, d) = extent([45.4], [11.9])
+    assert b - a >= 12 and d - c >= 8 and a < 11.9 < b and c < 45.4 < d
+    # across the antimeridian: the short way (Fiji to Samoa), not round the world
+    (a, b), _ = extent([-17.7, -13.8], [178.4, -171.8])
+    assert b - a < 40 and a < 178.4 and b > 188.2
+    assert extent([], []) == WORLD
+
+
+def test_flow_map_figure_carries_its_extent(flows):
+    fig, note = flow_map(EU.apply(flows), "flows", "t", "s", "src")
+    assert tuple(fig.layout.geo.lonaxis.range) == note["extent"][0]
+    assert tuple(fig.layout.geo.lataxis.range) == note["extent"][1]
+    fig, note = flow_map(flows, "flows", "t", "s", "src")
+    assert note["extent"] == WORLD and tuple(fig.layout.geo.lataxis.range) == WORLD[1]
+
+
+def test_one_marker_per_place_with_counts_summed(flows):
+    pm = place_markers(flows)
+    for name in ("Wuhan", "Seoul", "Shanghai", "Cologne", "Padua"):
+        row = pm[pm["label"] == name]
+        assert len(row) == 1, name  # city and at_named_city variants merged
+        assert row["out"].iloc[0] == placed_count(flows, "donor", name)
+        assert row["in"].iloc[0] == placed_count(flows, "recipient", name)
+    wuhan = pm[pm["label"] == "Wuhan"].iloc[0]
+    assert (wuhan["out"], wuhan["in"]) == (4, 7)  # was two stacked markers: 1 + 3 out, 1 + 6 in
+    # actors placed at the same country point share one marker that lists them
+    lux = pm[(pm["country"] == "LUX") & ~pm["exact"]]
+    assert len(lux) == 1
+    members = lux["members"].iloc[0].split("\n")
+    assert len(members) == 2 and any(m.startswith("Luxembourg hospitals") for m in members)
+    assert lux["name"].iloc[0] == "Luxembourg: 2 actors placed at country level"
+    assert pm.duplicated(["lat", "lon"]).sum() == 0  # no two markers on the same point
+    assert pm["total"].sum() == sum(int(flows[f"{s}_lat"].notna().sum()) for s in ("donor", "recipient"))
+
+
+def test_country_classes_have_integer_labels():
+    idx, labels = classes([1, 2, 3, 5, 6, 10, 11, 31])
+    assert labels == ["1–2", "3–5", "6–10", "11–20", "21–50"]
+    assert idx.tolist() == [0, 0, 1, 1, 2, 2, 3, 4]
+    idx, labels = classes([0.5, 1_250_000.0], "fr")  # money: powers of ten, French separators
+    assert labels[0] == "1–10" and labels[-1] == "1\u202f000\u202f001–10\u202f000\u202f000"
+    assert idx.tolist() == [0, len(labels) - 1]
+
+
+def test_map_shading_is_discrete_with_integer_labels(flows):
+    fig, _ = flow_map(EU.apply(flows), "flows", "t", "s", "src")
+    ch = next(t for t in fig.data if t.type == "choropleth")
+    assert (
+        list(ch.locations) == ["DEU"] and ch.text[0] == "Germany: 31 flows"
+    )  # was a bar reading 30.5 / 31 / 31.5
+    assert list(ch.colorbar.ticktext) == ["1–2", "3–5", "6–10", "11–20", "21–50"]
+    assert list(ch.z) == [4] and list(ch.colorbar.tickvals) == [0, 1, 2, 3, 4]
+    for measure in ("flows", "eur", "masks"):
+        ch = next(t for t in flow_map(flows, measure, "t", "s", "src")[0].data if t.type == "choropleth")
+        assert all(re.fullmatch(r"\d[\d,]*–\d[\d,]*", s) for s in ch.colorbar.ticktext), ch.colorbar.ticktext
+
+
+def test_rollup_aggregates_arcs_between_units(flows, bundle):
+    from coop_data import aggregate
+
+    # the measure counts each flow once (programme totals whose detailed rows are listed count 0)
+    placed = flows.assign(v=aggregate.measure_values(flows, "flows"))
+    placed = placed[placed["donor_lat"].notna() & placed["recipient_lat"].notna()]
+    t = map_table(flows, "flows", bundle.countries, "country")
+    for a, b, name_a, name_b in (("CHN", "JPN", "China", "Japan"), ("DEU", "ITA", "Germany", "Italy")):
+        n = placed[(placed["donor_country_iso3"] == a) & (placed["recipient_country_iso3"] == b)]["v"].sum()
+        got = t[(t["donor_label"] == name_a) & (t["recipient_label"] == name_b)]["value"].sum()
+        assert got == n and n > 0
+    assert t.query("donor_label == 'China' and recipient_label == 'Japan'")["value"].sum() == 27
+    r = map_table(flows, "flows", bundle.countries, "region")
+    asia_europe = placed[(placed["donor_region"] == "Asia") & (placed["recipient_region"] == "Europe")][
+        "v"
+    ].sum()
+    assert (
+        r.query("donor_label == 'Asia' and recipient_label == 'Europe'")["value"].sum()
+        == asia_europe
+        == 70  # 68 China → partner, 1 North → North, 1 South → South
+    )
+    fig, note = flow_map(flows, "flows", "t", "s", "src", countries=bundle.countries, rollup="region")
+    assert note["drawn"] + note["not_drawn_same"] + note["not_drawn_unplaced"] == len(flows)  # every record
+    hover = [
+        h for tr in fig.data if tr.type == "scattergeo" and tr.hovertext is not None for h in tr.hovertext
+    ]
+    ae = next(h for h in hover if h.startswith("Asia → Europe: 68 flows"))
+    assert "<br>" in ae and " → " in ae.split("<br>")[1]  # the place pairs behind the arc
+    marks = next(tr for tr in fig.data if tr.customdata is not None and len(tr.customdata[0]) == 4)
+    assert {c[2] for c in marks.customdata} == {"region"} and {c[0] for c in marks.customdata} >= {
+        "Asia",
+        "Europe",
+    }
+    with pytest.raises(ValueError, match="countries table"):
+        flow_map(flows, "flows", "t", "s", "src", rollup="country")
+
+
+def test_labels_never_collide():
+    x, y = np.array([100.0, 104, 108, 300]), np.array([100.0, 101, 99, 100])
+    names = ["Shanghai", "Hangzhou", "Suzhou", "Berlin"]
+    chosen, where = pick_labels(x, y, names, np.array([8.0, 7, 4, 5]), n=4)
+    assert 0 in chosen and 3 in chosen and len(chosen) < 4  # three names in 8 px cannot all fit
+    assert pick_labels(x, y, names, np.array([8.0, 7, 4, 5]), n=1)[0] == [0]
+    assert where[0] == "middle right"
+
+
+def test_labels_on_the_real_maps_do_not_overlap(flows):
+    for v in (flows, EU.apply(flows)):
+        fig, note = flow_map(v, "flows", "t", "s", "src", n_labels=12)
+        tr = next(t for t in fig.data if getattr(t, "mode", None) == "text")
+        assert len(tr.text) >= 6 and list(tr.text) == note["labels"]
+        screen = Screen(note["extent"])
+        pm = place_markers(v).set_index("label")
+        x, y = screen(np.array(tr.lon, float), np.array(tr.lat, float))
+        r = marker_size(pm.loc[list(tr.text), "total"].to_numpy()) / 2
+        boxes = []
+        for xi, yi, ri, s, pos in zip(x, y, r, tr.text, tr.textposition):
+            w, h = len(s) * 12 * 0.6, 14
+            dx = {
+                "middle right": ri + 2,
+                "middle left": -ri - 2 - w,
+                "top center": -w / 2,
+                "bottom center": -w / 2,
+            }
+            dy = {
+                "middle right": -h / 2,
+                "middle left": -h / 2,
+                "top center": -ri - 2 - h,
+                "bottom center": ri + 2,
+            }
+            boxes.append((xi + dx[pos], yi + dy[pos], xi + dx[pos] + w, yi + dy[pos] + h))
+        for i, a in enumerate(boxes):
+            for b in boxes[i + 1 :]:
+                assert not (a[0] < b[2] and b[0] < a[2] and a[1] < b[3] and b[1] < a[3]), (a, b)
+
+
+def test_both_legs_of_a_reciprocity_pair_are_separate_curves(flows):
+    beijing, seoul = (39.9075, 116.3972), (37.566, 126.9784)
+    lat, lon = lanes(
+        np.array([beijing[0], seoul[0]]),
+        np.array([beijing[1], seoul[1]]),
+        np.array([seoul[0], beijing[0]]),
+        np.array([seoul[1], beijing[1]]),
+    )
+    assert lat[0, 0] == pytest.approx(beijing[0]) and lon[0, -1] == pytest.approx(seoul[1])  # ends exact
+    mid = lat.shape[1] // 2
+    gap = np.hypot(lat[0, mid] - lat[1, mid], lon[0, mid] - lon[1, mid])
+    assert gap > 0.25 * np.hypot(beijing[0] - seoul[0], beijing[1] - seoul[1])  # two lanes, not one line
+    # in the map: both legs drawn as their own curves, each with its own hover point
+    fig, _ = flow_map(flows, "flows", "t", "s", "src")
+    lines = [tr for tr in fig.data if tr.type == "scattergeo" and tr.mode == "lines"]
+    pts = {(round(float(a), 3), round(float(o), 3)) for tr in lines for a, o in zip(tr.lat, tr.lon) if a == a}
+    for k in (0, 1):
+        assert (round(float(np.float32(lat[k, mid])), 3), round(float(np.float32(lon[k, mid])), 3)) in pts
+    hover = [
+        h for tr in fig.data if tr.type == "scattergeo" and tr.hovertext is not None for h in tr.hovertext
+    ]
+    assert any(h.startswith("Beijing → Seoul") for h in hover) and any(
+        h.startswith("Seoul → Beijing") for h in hover
+    )
+
+
+def test_only_places_and_arcs_answer_hover_and_never_with_empty_text(flows):
+    """Padua and Wuhan gave no tooltip: blank arrowhead helper points at their position won the hover."""
+    fig, _ = flow_map(flows, "flows", "t", "s", "src")
+    for tr in fig.data:
+        if tr.type != "scattergeo" or tr.hoverinfo == "skip":
+            continue
+        assert tr.mode == "markers" and tr.hovertext is not None and all(tr.hovertext), tr.name
+    heads = [tr for tr in fig.data if tr.type == "scattergeo" and tr.name.endswith("▲")]
+    assert heads and all(tr.marker.symbol == "triangle-up" and tr.hoverinfo == "skip" for tr in heads)
+    arcs = sum(len(tr.hovertext) for tr in fig.data if tr.hovertext is not None and tr.customdata is None)
+    assert arcs == len(map_table(flows, "flows"))  # every arc has a hover point
+    places = [tr for tr in fig.data if tr.customdata is not None and tr.type == "scattergeo"]
+    assert len(places) == 1 and len(places[0].lat) == len(place_markers(flows))
+    sizes = np.asarray(places[0].marker.size)
+    assert (np.diff(sizes) >= 0).all()  # drawn smallest first: the largest places are on top
+
+
+def test_a_highlight_outside_the_fitted_extent_widens_it(flows, bundle):
+    from coop_data.figures import highlight
+
+    fig, note = flow_map(EU.apply(flows), "flows", "t", "s", "src")
+    assert note["extent"][0][1] < 131  # Europe only
+    assert highlight.add(fig, bundle, "Oita; Cologne") == []
+    lo, la = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
+    oita = highlight.place_points(bundle, ["Oita"]).iloc[0]
+    assert lo[0] < 6.95 and oita["lon"] < lo[1] and la[0] < oita["lat"] < la[1]

@@ -1,0 +1,264 @@
+"""The flow map as a person uses it, in Chromium: every named place answers hover and click with its own panel,
+a filtered map fits its places (Europe, not the world), and a phone shows a full-width map.
+
+Server and browser fixtures come from test_browser.py (one streamlit per module).
+"""
+
+import re
+
+import pytest
+from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
+
+from coop_data.figures.flowmap import place_markers
+
+# Five places the issue names (Padua and Wuhan gave no tooltip, Cologne opened Luxembourg, Seoul and Shanghai were
+# two stacked markers each), and others across the map: dense eastern China, Korea, Japan, Europe, the Middle East.
+SWEEP = [
+    "Padua",
+    "Wuhan",
+    "Cologne",
+    "Seoul",
+    "Shanghai",
+    "Hangzhou",
+    "Harbin",
+    "Guangzhou",
+    "Beijing",
+    "Chongqing",
+    "Barcelona",
+    "Gwangju",
+    "Mannheim",
+    "Nantes",
+    "Wakayama",
+    "Beirut",
+    "Chengdu",
+    "Weihai",
+    "Jeju",
+    "Xi'an",
+    "Shenzhen",
+    "Oita",
+]
+
+# Where a person would aim at a place: inside its circle, as far as possible from the markers drawn over it.
+AIM_JS = """(name, kind = 'place') => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const geo = gd._fullData.filter(t => t.type === 'scattergeo');
+  const k = geo.findIndex(t => t.customdata && t.customdata.length && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  const tr = geo[k];
+  const j = tr.customdata.findIndex(c => c[0] === name && c[2] === kind);
+  if (j < 0) return null;
+  const pts = Array.from(document.querySelectorAll('.js-plotly-plot g.trace.scattergeo')[k].querySelectorAll('path.point'));
+  const at = pts.findIndex(e => e.__data__ && e.__data__.lonlat[0] === tr.lon[j] && e.__data__.lonlat[1] === tr.lat[j]);
+  const circle = e => { const r = e.getBoundingClientRect(); return {x: r.x + r.width / 2, y: r.y + r.height / 2, r: r.width / 2}; };
+  const me = circle(pts[at]);
+  const above = pts.slice(at + 1).map(circle).filter(c => c.r > 0);
+  let best = null;
+  for (let dy = -me.r + 1; dy <= me.r - 1; dy += 0.5) for (let dx = -me.r + 1; dx <= me.r - 1; dx += 0.5) {
+    if (Math.hypot(dx, dy) > me.r - 1) continue;
+    const x = me.x + dx, y = me.y + dy;
+    const clear = Math.min(99, ...above.map(c => Math.hypot(c.x - x, c.y - y) - c.r));
+    const score = clear - 0.01 * Math.hypot(dx, dy);
+    if (!best || score > best.score) best = {x, y, score, clear};
+  }
+  return {...best, r: me.r, country: tr.customdata[j][1]};
+}"""
+
+
+def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):  # noqa: F811
+    names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
+    markers = place_markers(bundle.flows)
+    for name in SWEEP:  # one marker per place: placement variants merged
+        assert (markers["label"] == name).sum() == 1, name
+    ctx, page, w = open_page(browser, f"{server}/map")
+    try:
+        wait_charts(page)
+        idle(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        label = page.locator(".hoverlayer .hovertext")
+        failures = []
+        zoomed = []
+        for name in SWEEP:
+            aim = page.evaluate(AIM_JS, name)
+            assert aim is not None, f"{name}: no marker"
+            for _ in range(8):  # covered by its neighbours at this scale: zoom in on it, as a person would
+                if aim["clear"] > 1:
+                    break
+                page.mouse.move(aim["x"], aim["y"])
+                page.mouse.wheel(0, -250)
+                page.wait_for_timeout(250)
+                aim = page.evaluate(AIM_JS, name)
+            if aim["clear"] <= 1:
+                failures.append(f"{name}: hidden under other markers even zoomed in ({aim})")
+                continue
+            page.mouse.move(aim["x"] - 25, aim["y"] - 25)
+            page.mouse.move(aim["x"], aim["y"], steps=6)
+            try:
+                page.wait_for_function(
+                    "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+                    arg=name,
+                    timeout=3000,
+                )
+            except Exception:
+                failures.append(
+                    f"{name}: hover shows {label.first.text_content() if label.count() else 'nothing'!r}"
+                )
+                continue
+            page.mouse.click(aim["x"], aim["y"])
+            heading = f"{name} ({names[aim['country']]})"
+            try:
+                page.get_by_role("heading", name=heading).first.wait_for(timeout=20000)
+            except Exception:
+                failures.append(f"{name}: click did not open '{heading}'")
+            idle(page)
+            if (
+                page.evaluate("document.querySelector('.js-plotly-plot')._fullLayout.geo.projection.scale")
+                != 1
+            ):
+                zoomed.append(name)
+                page.goto(f"{server}/map")  # back to the whole map for the next place
+                wait_charts(page)
+                idle(page)
+                page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        assert failures == [], failures
+        print("places that needed a zoom:", zoomed)
+        # the named places answer on the whole map; only small places inside dense clusters need a zoom
+        assert not set(zoomed) & {"Wuhan", "Cologne", "Seoul", "Shanghai", "Beijing", "Harbin"}, zoomed
+        assert len(zoomed) <= 4, zoomed
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+
+GEO_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const g = gd._fullLayout.geo, frame = g._subplot.bgRect.node().getBoundingClientRect();
+  const legend = document.querySelector('.js-plotly-plot g.legend');
+  return {lon: g.lonaxis.range, lat: g.lataxis.range, frame: frame.toJSON(),
+          legend: legend ? legend.getBoundingClientRect().toJSON() : null};
+}"""
+
+
+def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?donor_country=DEU&recipient_country=ITA,FRA")
+    try:
+        wait_charts(page)
+        geo = page.evaluate(GEO_JS)
+        (lon0, lon1), (lat0, lat1) = geo["lon"], geo["lat"]
+        assert -30 <= lon0 < 6 and 16 < lon1 <= 45 and lon1 - lon0 < 80, (
+            geo
+        )  # Paris to Berlin and Naples, not the world
+        assert 30 <= lat0 < 40 and 54 < lat1 <= 72, geo
+        # the drawn projection agrees: Berlin and Rome are inside the frame and far apart on screen
+        xy = page.evaluate(
+            "(pts) => { const gd = document.querySelector('.js-plotly-plot'), s = gd._fullLayout.geo._subplot;"
+            " return pts.map(p => s.projection(p)); }",
+            [[13.4, 52.5], [12.5, 41.9]],
+        )
+        assert abs(xy[0][1] - xy[1][1]) > 120, xy  # 10.6° of latitude span more than 120 px: zoomed in
+        labels = page.evaluate(
+            "Array.from(document.querySelectorAll('.js-plotly-plot g.trace.scattergeo text')).filter(e => e.style.display !== 'none').map(e => e.textContent)"
+        )
+        assert "Cologne" in labels and len(labels) >= 4, labels  # the largest places are named
+        assert w.errors == []
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("query", ["", "?donor_country=DEU&recipient_country=ITA,FRA"])
+def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):  # noqa: F811
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    errors = []
+    page.on("pageerror", lambda e: errors.append(str(e)))
+    try:
+        page.goto(f"{server}/map{query}")
+        wait_charts(page)
+        geo = page.evaluate(GEO_JS)
+        assert geo["frame"]["width"] >= 300, geo  # was an 80 px thumbnail beside a full-size legend
+        assert geo["legend"]["y"] >= geo["frame"]["y"] + geo["frame"]["height"] - 1, (
+            geo
+        )  # legend below the map
+        assert geo["legend"]["x"] >= 0 and geo["legend"]["x"] + geo["legend"]["width"] <= 390, (
+            geo
+        )  # not cut off
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".js-plotly-plot").first.screenshot(
+            path=str(SHOTS / f"map-phone{'-eu' if query else ''}.png")
+        )
+        assert errors == []
+    finally:
+        ctx.close()
+
+
+MARKS_JS = """() => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const t = gd._fullData.find(t => Array.isArray(t.customdata) && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  const names = gd._fullData.find(t => t.mode === 'text');
+  const bar = gd._fullData.find(t => t.type === 'choropleth');
+  return {kinds: [...new Set(t.customdata.map(c => c[2]))], names: names ? Array.from(names.text) : [],
+          bar: bar ? bar.colorbar.title.text : ''};
+}"""
+
+
+def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
+    """Measure, shading, roll-up and names come from the link; a changed control goes into the URL and a reload
+    shows the same chart (filters.CONTROLS['map'] through coop_ui.control)."""
+    ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&measure=eur")
+    try:
+        wait_charts(page)
+        idle(page)
+        m = page.evaluate(MARKS_JS)
+        assert m["kinds"] == ["country"] and 1 <= len(m["names"]) <= 3 and "China" in m["names"], m
+        assert "EUR" in m["bar"] and "received" in m["bar"], m
+        page.get_by_text("UN region", exact=True).click()
+        page.wait_for_function("location.search.includes('rollup=region')", timeout=20000)
+        idle(page)
+        assert "measure=eur" in page.url and "labels=3" in page.url and "shade=received" in page.url
+        page.reload()
+        wait_charts(page)
+        idle(page)
+        page.wait_for_function(
+            "() => { const gd = document.querySelector('.js-plotly-plot'); return gd && gd._fullData &&"
+            " gd._fullData.some(t => Array.isArray(t.customdata) && t.customdata.length && t.customdata[0][2] === 'region'); }",
+            timeout=20000,
+        )
+        m = page.evaluate(MARKS_JS)
+        assert m["kinds"] == ["region"] and "Asia" in m["names"] and "EUR" in m["bar"], m
+        assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
+    finally:
+        ctx.close()
+
+
+def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?rollup=planet&labels=99")
+    try:
+        page.get_by_text("'planet'").first.wait_for(timeout=30000)
+        page.get_by_text("'99'").first.wait_for(timeout=30000)
+        wait_charts(page)
+        assert set(page.evaluate(MARKS_JS)["kinds"]) == {"place", "country_point"}  # the default roll-up
+        assert "rollup=planet" not in page.url
+    finally:
+        ctx.close()
+
+
+@pytest.mark.parametrize("rollup,name", [("country", "Italy"), ("region", "Europe")])
+def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?rollup={rollup}")
+    try:
+        wait_charts(page)
+        idle(page)
+        page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        aim = page.evaluate(f"(n) => ({AIM_JS})(n, '{rollup}')", name)
+        assert aim and aim["clear"] > 1, aim
+        page.mouse.move(aim["x"] - 25, aim["y"] - 25)
+        page.mouse.move(aim["x"], aim["y"], steps=6)
+        page.wait_for_function(
+            "(n) => Array.from(document.querySelectorAll('.hoverlayer .hovertext')).some(e => e.textContent.startsWith(n + ' ('))",
+            arg=name,
+            timeout=5000,
+        )
+        page.mouse.click(aim["x"], aim["y"])
+        page.get_by_role("heading", name=name, exact=True).wait_for(timeout=20000)
+        page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)
+        assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
+    finally:
+        ctx.close()
