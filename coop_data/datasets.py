@@ -93,9 +93,9 @@ def built_key(ds: Dataset, base: Bundle) -> str:
 
 
 def _build(ds: Dataset, base: Bundle) -> dict[str, pd.DataFrame]:
-    rows = ds.rows.reset_index(drop=True).astype(
-        str
-    )  # as stored (all text), whether just checked or read back
+    rows = ds.rows.reset_index(drop=True)
+    # As stored (all text), whether just checked or read back; only the columns not yet text are converted (memory).
+    rows = rows.astype({c: str for c in rows.columns if rows[c].dtype != "str"})
     if ds.kind == "flows":
         flows, actors, sources = importer.build_flows(
             rows, base.countries, base.fx_rates, ds.choices, dataset=ds.name

@@ -493,20 +493,29 @@ def build_flows(
             f[c] = ""
     f["slice"] = "user"
     f["is_aggregate"] = f["is_aggregate"].astype(str).str.lower().isin(["true", "1", "yes"])
-    f["source_id"] = f["source_url"].map(_sid)
+    f["source_id"] = _per_value(f["source_url"], _sid)
     if choices:
         choices = _country_from_choices(f, choices)
     actors = placement.place_actors(placement.actors_of(f), countries, choices)
     f = placement.link_actor_ids(f, actors)  # once: the ids do not change when coordinates do
     actors.update(_own_coordinates(f, actors))
+    sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed
 
-    ft = typed(f, FLOWS)
-    for c in ("donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"):
-        ft = ft.drop(columns=c, errors="ignore")
+    ft = typed(f, FLOWS).drop(
+        columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
+        errors="ignore",
+    )
+    del f  # a million rows: the text copy goes before enrichment makes the wide one
     flows = enrich(ft, actors, countries, fx)
     flows["dataset"] = dataset
-    return flows, actors, _sources(f[["source_url", "source_publisher", "source_date"]])
+    return flows, actors, sources
+
+
+def _per_value(s: pd.Series, fn) -> pd.Series:
+    """fn once per distinct value, spread back to every row."""
+    codes, uniques = pd.factorize(s)
+    return pd.Series(np.array([fn(v) for v in uniques], dtype=object)[codes], index=s.index, dtype=str)
 
 
 def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str, int]:
@@ -518,12 +527,15 @@ def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str,
     iso2to3 = {v: k for k, v in places.iso3_to_iso2().items()}
     for side in ("donor", "recipient"):
         blank = f[f"{side}_country_iso3"].eq("") & f[f"{side}_city"].ne("")
-        for i in f.index[blank]:
-            gid = choices.get(placement.choice_key(f.at[i, f"{side}_city"], ""))
+        found = {}  # city -> (iso3, geonameid), once per distinct name
+        for city in f.loc[blank, f"{side}_city"].unique():
+            gid = choices.get(placement.choice_key(city, ""))
             if gid is not None and gid in g.index:
-                iso = iso2to3.get(g[gid], "")
-                f.at[i, f"{side}_country_iso3"] = iso
-                choices[placement.choice_key(f.at[i, f"{side}_city"], iso)] = gid
+                found[city] = iso2to3.get(g[gid], "")
+                choices[placement.choice_key(city, found[city])] = gid
+        if found:
+            picked = blank & f[f"{side}_city"].isin(list(found))
+            f.loc[picked, f"{side}_country_iso3"] = f.loc[picked, f"{side}_city"].map(found)
     return choices
 
 
