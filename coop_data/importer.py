@@ -350,12 +350,16 @@ def place_questions(
     if reu.any():
         res.loc[reu] = places.resolve(pairs["city"][reu], pd.Series("REU", index=pairs.index[reu])).values
     pairs["n"] = res["n_candidates"].astype(int).to_numpy()
-    names = pairs["city"].drop_duplicates()
+    # Choice keys for the names a question is asked about; world-wide candidates for names given without country.
+    asked = pairs[pairs["n"].gt(1) | pairs["iso"].eq("")]
+    names = asked["city"].drop_duplicates()
     keys = places.norm_series(names)
     g = places.gazetteer()
-    world_n = g[g["key"].isin(set(keys))].groupby("key")["geonameid"].nunique()
-    pairs["world"] = pairs["city"].map(dict(zip(names, keys.map(world_n).fillna(0).astype(int))))
-    pairs["key"] = pairs["city"].map(dict(zip(names, keys))) + "|" + pairs["iso"]
+    nocountry = set(keys[names.isin(set(asked.loc[asked["iso"].eq(""), "city"])).to_numpy()])
+    world_n = g[g["key"].isin(nocountry)].groupby("key")["geonameid"].nunique()
+    pairs["world"] = pairs["city"].map(dict(zip(names, keys.map(world_n).fillna(0)))).fillna(0).astype(int)
+    key_of = dict(zip(names, keys))
+    pairs["key"] = pairs["city"].map(lambda c: key_of.get(c, "")) + "|" + pairs["iso"]
     lookup = pairs.set_index(["city", "iso"])
     amb, miss = [], []
     for ccol, icol in sides:
