@@ -15,10 +15,11 @@ import pandas as pd
 import plotly.graph_objects as go
 import streamlit as st
 
-from coop_data import datasets, export, filters, i18n
+from coop_data import answers, datasets, export, filters, i18n
 from coop_data.figures import geo_config, highlight
 from coop_data.figures.common import GEO_BUNDLE_URL
 from coop_data.figures.render import FORMATS as RENDER_FORMATS
+from coop_data.figures.render import SIZES as RENDER_SIZES
 from coop_data.figures.render import render
 from coop_data.load import Bundle, load_bundle
 from coop_data.store import ID_PATTERN, Store
@@ -64,7 +65,13 @@ def flows_for_scheme(scheme: str, dataset_id: str = "", scope: str = "bundled") 
 def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
     """Sidebar choices of one dataset view, computed once (a million-row scan per rerun otherwise)."""
     b = open_bundle(dataset_id, scope)[0] if dataset_id else base_bundle()
-    return filters.options(b.flows, b.countries)
+    out = filters.options(b.flows, b.countries)
+    # Networks by name, every one the data knows (funds with no flow too, said as such): never "NF-33".
+    nets = answers.network_directory(b.flows, b.funds)
+    out["network"] = nets["value"].tolist()
+    out["network_name"] = nets["name"].tolist()
+    out["network_flows"] = nets["flows_in_data"].tolist()
+    return out
 
 
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
@@ -368,10 +375,17 @@ def _draw_dimension(sb, d: filters.Dimension, flt: filters.Filter, opts: dict, n
         months = ["any"] + sorted(set(MONTHS) | {flt.date_from, flt.date_to} - {""})
         sb.selectbox(label, months, key=key, format_func=lambda m: i18n.t("sb.any", lg) if m == "any" else m)
     elif d.kind == "list":
+        no_flow = f" ({i18n.t('sb.network_no_flow', lg)})"
+        net_names = {
+            v: name + ("" if n else no_flow)
+            for v, name, n in zip(opts["network"], opts["network_name"], opts["network_flows"])
+        }
 
         def word(x: str) -> str:
             if d.values == "country":
                 return names.get(x, x)
+            if d.attr == "network":
+                return net_names.get(x, x)
             return i18n.category(d.values, x, lg) if d.values else x
 
         choices = opts[d.attr]
@@ -513,12 +527,22 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
     cite = export.citation(
         flt.describe(bundle().countries, lang()), absolute_link(), dataset=dataset_label(), lang=lang()
     )
-    cols = st.columns([1, 1, 1, 5])
-    for col, fmt in zip(cols, ("png", "svg", "html")):
-        col.download_button(
+    # Images at a newsroom's named sizes, laid out for that canvas; the file name says what the file is.
+    kind, params, lg = key.removeprefix("home-"), flt.to_params(), lang()  # the language at draw time
+    row = st.container(horizontal=True, vertical_alignment="bottom", gap="small")  # wraps on a phone
+    size = row.selectbox(
+        T("xp.size"),
+        list(RENDER_SIZES),
+        key=f"{key}-size",
+        format_func=lambda s: i18n.t(f"xp.size_{s}", lg),  # bound: formatted again outside the run by AppTest
+        width=260,
+    )
+    for fmt in ("png", "svg", "html"):
+        sized = size if fmt != "html" else None  # HTML is as on screen: it resizes with the window
+        row.download_button(
             fmt.upper(),
-            data=lambda fmt=fmt, lg=lang(): render(fig, fmt, cite=cite, alt=alt, lang=lg),  # noqa: B008 (language at draw time)
-            file_name=f"{key}.{fmt}",
+            data=lambda fmt=fmt, sized=sized: render(fig, fmt, cite=cite, alt=alt, lang=lg, size=sized),
+            file_name=export.file_name(kind, params, fmt, sized or ""),
             mime=RENDER_FORMATS[fmt],
             key=f"{key}-img-{fmt}",
             help=T("dl.chart_help_alt" if alt else "dl.chart_help", fmt=fmt.upper()),
@@ -527,35 +551,40 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
 
 
 def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
-    """CSV/XLSX/JSON/GeoJSON of exactly the filtered rows, with the citation line."""
+    """Exactly the filtered rows: a clean CSV (header and rows only), the same CSV in a ZIP with datapackage.json
+    and a README carrying the citation and filter (as Our World in Data does), and XLSX/JSON/GeoJSON with the
+    citation inside them. File names say what the file is: city-solidarity-flows_flows_north-south_2020.csv."""
     b = bundle()
     link = absolute_link()
-    cite = export.citation(flt.describe(b.countries, lang()), link, dataset=dataset_label(), lang=lang())
-    cols = st.columns(5 if table is not None else 4)
-    for col, fmt, mime in zip(
-        cols,
-        ("csv", "xlsx", "json", "geojson"),
-        (
-            "text/csv",
-            "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
-            "application/json",
-            "application/geo+json",
-        ),
-    ):
+    described = flt.describe(b.countries, lang())
+    cite = export.citation(described, link, dataset=dataset_label(), lang=lang())
+    params, lg = flt.to_params(), lang()
+    stem = export.file_name("flows", params, "zip")[: -len(".zip")]
+    fmts = ("csv", "zip", "xlsx", "json", "geojson")
+    row = st.container(horizontal=True, gap="small")  # buttons as wide as their names, wrapping when narrow
+    builders = {
+        "zip": lambda: export.to_zip(view, cite, described, link, name=stem, lang=lg),
+        "csv": lambda: export.to_csv(view),
+    }
+    for fmt in fmts:
         # Deferred: the file is built only when the button is clicked, not on every rerun.
-        col.download_button(
-            f"{fmt.upper()}",
-            data=lambda fmt=fmt: export.export(view, fmt, cite, b.sources),
-            file_name=f"city-solidarity-flows.{fmt}",
-            mime=mime,
+        row.download_button(
+            T("xp.zip") if fmt == "zip" else fmt.upper(),
+            data=builders.get(fmt, lambda fmt=fmt: export.export(view, fmt, cite, b.sources)),
+            file_name=f"{stem}.{fmt}",
+            mime=export.MIME[fmt],
             key=f"{key}-{fmt}",
-            help=T("dl.view_help", n=num(len(view)), fmt=fmt.upper()),
+            help=T(
+                "xp.zip_help" if fmt == "zip" else "xp.csv_help" if fmt == "csv" else "dl.view_help",
+                n=num(len(view)),
+                fmt=fmt.upper(),
+            ),
         )
     if table is not None:
-        cols[4].download_button(
+        row.download_button(
             T("dl.numbers"),
             data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
-            file_name=f"{key}-numbers.csv",
+            file_name=export.file_name(f"{key}-numbers", params, "csv"),
             mime="text/csv",
             key=f"{key}-numbers",
         )

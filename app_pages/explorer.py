@@ -3,6 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
+from coop_data import doubts
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -39,6 +40,7 @@ cols = [
     "amount_qualifier",
     "amount_eur",
     "status",
+    "flags",
     "is_aggregate",
     "parent_id",
     "counted",
@@ -53,8 +55,9 @@ cols = [
 SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
 if len(view) > SHOWN:
     st.caption(T("explorer.capped", shown=num(SHOWN), n=num(len(view))))
+rows = view[[c for c in cols if c in view]].head(SHOWN)  # an imported dataset has no `flags`
 ui.table(
-    ui.dates_in_language(view[cols].head(SHOWN)),
+    doubts.with_doubts(ui.dates_in_language(rows), view.head(SHOWN), b.sources, ui.lang()),
     hide_index=True,
     height=520,
     column_config={
@@ -64,6 +67,8 @@ ui.table(
         "counted_quantity": st.column_config.NumberColumn(format="%,.0f"),
         "quantity": st.column_config.NumberColumn(format="%,.0f"),
         "date_label": T("col.date"),
+        "flags": T("field.flags"),
+        "stability": T("field.stability"),
     },
 )
 st.caption(T("explorer.help"))

@@ -4,7 +4,8 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext
+from coop_data import aggregate, alttext, export
+from coop_data import answers as A
 from coop_data.figures import flow_map
 
 T, num = ui.T, ui.num
@@ -51,6 +52,64 @@ ui.table(
 )
 tot = aggregate.funds_total(f)
 ui.table(tot.rename(columns={"amount": T("funds.col_total")}), hide_index=True)
+
+# Cross-check per fund (as SankeyMATIC checks a node's in against its out): announced against found in the data.
+st.subheader(T("funds.check_head"))
+check = A.fund_crosscheck(f, ui.base_bundle().flows)
+st.caption(T("funds.check_note"))
+shown = check.assign(
+    fund=check["fund_id"].map(A.fund_names(f)),
+    announced=check.apply(
+        lambda r: alttext.qualified(r["announced"], r["amount_qualifier"], r["currency"], lg), axis=1
+    ),
+    found=check["found"].map(lambda x: "" if pd.isna(x) else alttext.qualified(x, "exact", "EUR", lg)),
+    difference=check["difference"].map(
+        lambda x: "" if pd.isna(x) else alttext.qualified(x, "exact", "EUR", lg)
+    ),
+    share_found=check["share_found"].map(lambda x: "" if pd.isna(x) else f"{num(x * 100, 1)} %"),
+)
+ui.table(
+    shown[
+        [
+            "fund",
+            "announced",
+            "found",
+            "difference",
+            "share_found",
+            "flows_linked",
+            "flows_with_money",
+            "fund_id",
+        ]
+    ],
+    hide_index=True,
+    column_config={
+        c: T(f"funds.check_{c}")
+        for c in (
+            "fund",
+            "announced",
+            "found",
+            "difference",
+            "share_found",
+            "flows_linked",
+            "flows_with_money",
+        )
+    },
+)
+linked_urls = set(ui.base_bundle().flows.loc[lambda d: d["fund_id"] != "", "source_url"])
+st.caption(
+    T(
+        "funds.chart_source",
+        n=num(len(linked_urls | set(f["source_url"]))),
+        data=T("data.bundled", version=export.VERSION),
+    )
+)
+st.download_button(
+    T("ans.table_csv"),
+    data=lambda: check.to_csv(index=False).encode("utf-8"),
+    file_name="funds-crosscheck.csv",
+    mime="text/csv",
+    key="funds-check-numbers",
+)
 
 st.subheader(T("funds.prog_head"))
 prog = f[f["kind"] == "programme"]

@@ -82,9 +82,15 @@ def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, i
             )
             for c in cands.itertuples()
         ]
-        opts_p = ([] if r.country else [T("imp.leave")]) + labels
-        ids = ([None] if not r.country else []) + [int(g) for g in cands["geonameid"]]
-        pre = ids.index(int(current[r.key])) if r.key in current and int(current[r.key]) in ids else 0
+        # Preselected: the user's earlier choice, else the place choice rule's pick; where the rule finds the
+        # name ambiguous (or no country is given) "leave unplaced" comes first and is the default.
+        rule = getattr(r, "rule_pick", None)
+        rule = int(rule) if rule is not None and not pd.isna(rule) else None
+        leave = not r.country or rule is None
+        opts_p = ([T("imp.leave")] if leave else []) + labels
+        ids = ([None] if leave else []) + [int(g) for g in cands["geonameid"]]
+        default = ids.index(rule) if rule in ids else 0
+        pre = ids.index(int(current[r.key])) if r.key in current and int(current[r.key]) in ids else default
         where = (
             T("imp.in_country", country=i18n.country_name(r.country, LG, names.get(r.country, r.country)))
             if r.country
@@ -96,7 +102,7 @@ def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, i
             index=pre,
             key=f"{prefix}_{r.key}",
         )
-        if pick != T("imp.leave") and (pick != opts_p[0] or r.key in current):
+        if pick != T("imp.leave") and (pick != opts_p[default] or r.key in current):
             out[r.key] = ids[opts_p.index(pick)]
     if len(amb) > 60:
         st.text(T("imp.more_ambiguous", n=num(len(amb) - 60)))

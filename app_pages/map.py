@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, filters, i18n
+from coop_data import aggregate, alttext, doubts, filters, i18n
 from coop_data.figures import flow_map
 from coop_data.figures.flowmap import map_table
 
@@ -131,6 +131,7 @@ if panel is not None:
             ]
         )
     )
+    shown = doubts.with_doubts(shown, mine, b.sources, ui.lang())  # flags and weaker sources, in words
     ui.table(
         shown,
         hide_index=True,

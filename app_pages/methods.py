@@ -1,5 +1,6 @@
 """Methods & sources: data dictionary, classification schemes, exchange rates, placement rules, gaps, bibliography, licence."""
 
+import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
@@ -38,13 +39,32 @@ st.markdown(
         totals=ui.num(whole["programme_totals"]),
     )
 )
+# issue 15: the status rule, the flags, and what the rules changed since v0.1
+st.subheader(T("me.status_head"))
+st.markdown(
+    T("me.status_rule", notes=ui.num(b.flows["status_basis"].astype(str).str.startswith("dossier").sum()))
+)
+if "flags" in b.flows:
+    flagged = b.flows["flags"].fillna("").astype(str)
+    counts = pd.Series([c for v in flagged for c in v.split(";") if c]).value_counts()
+    listed = "".join(f"\n- {T(f'flag.{c}')} ({ui.num(k)})" for c, k in counts.items())
+    st.markdown(T("me.doubts", n=ui.num((flagged != "").sum()), flags=listed))
+if len(b.changes):
+    st.markdown(f"**{T('me.changes_head')}**")
+    is_status = b.changes["field"] == "status"
+    st.caption(T("me.changes_note", status=ui.num(is_status.sum()), other=ui.num((~is_status).sum())))
+    ui.table(b.changes, hide_index=True, height=300)
 st.subheader(T("me.fx_head"))
 ui.table(b.fx_rates, hide_index=True)
 st.subheader(T("me.place_head"))
 st.markdown(T("me.place_rules"))
+st.markdown(f"**{T('me.place_choice_head')}**")
+st.markdown(T("me.place_choice"))
 ui.table(b.actors.groupby("placement").size().rename(T("me.actors")).reset_index(), hide_index=True)
 ui.table(
-    b.actors[b.actors["placement"] == "unplaced"][["name", "city", "country_iso3", "place_note"]],
+    b.actors[b.actors["placement"].isin(["ambiguous", "unplaced"])].sort_values(["placement", "name"])[
+        ["name", "city", "country_iso3", "placement", "place_note"]
+    ],
     hide_index=True,
 )
 st.subheader(T("me.dict_head"))
@@ -54,8 +74,17 @@ st.subheader(T("me.gaps_head"))
 st.markdown(T("me.gaps"))
 st.subheader(T("me.biblio_head"))
 src = b.sources.sort_values(["reliability", "publisher"])
+if "stability" in src:
+    st.markdown(
+        T(
+            "me.sources_rule",
+            weak=ui.num((src["stability"] != "stable").sum()),
+            n=ui.num(len(src)),
+            stripped=ui.num((src["url_original"].fillna("") != "").sum()),
+        )
+    )
 ui.table(
-    src[["publisher", "date", "reliability", "records", "url"]],
+    src[[c for c in ("publisher", "date", "reliability", "stability", "records", "url") if c in src]],
     hide_index=True,
     height=360,
     column_config={"url": st.column_config.LinkColumn("url")},

@@ -3,4 +3,4 @@ classification, totals and figures - usable from a notebook, no Streamlit needed
 
 from .load import Bundle, load_bundle  # noqa: F401
 
-__version__ = "0.1.0"
+__version__ = "0.2.0"

@@ -211,7 +211,12 @@ def main(argv=None) -> int:
     pb.add_argument("--dataset", help="a stored dataset's id (default: the bundled data)")
     pb.add_argument("--scope", choices=["imported", "both"], default="imported")
     pb.add_argument("--store")
-    e.add_argument("--format", choices=["csv", "xlsx", "json", "geojson"], required=True)
+    e.add_argument(
+        "--format",
+        choices=["csv", "zip", "xlsx", "json", "geojson"],
+        required=True,
+        help="csv: a clean table; zip: the CSV with datapackage.json and a README carrying the citation",
+    )
     e.add_argument("--out", required=True)
     e.add_argument("--json", action="store_true", help="print a machine-readable result")
     for d in filters.DIMENSIONS:  # the app's filters, under the names of its URL parameters
@@ -321,7 +326,7 @@ def main(argv=None) -> int:
             print(f"warning: {n}", file=sys.stderr)
         flows = flt.apply(b.with_scheme(flt.scheme))
         cite = export.citation(flt.describe(b.countries), dataset=b.name)
-        data = export.export(flows, args.format, cite, b.sources)
+        data = export.export(flows, args.format, cite, b.sources, filter_text=flt.describe(b.countries))
         try:
             Path(args.out).write_bytes(data)
         except OSError as err:

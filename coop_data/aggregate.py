@@ -87,7 +87,8 @@ def rest_example(flows: pd.DataFrame, unit: str = "masks") -> dict:
     """The programme total with the largest rest in a unit, taken apart (for the Methods page):
     its total, what its delivered details carry, and its rest. Empty values when there is none."""
     fam = unit_family(flows["quantity_unit"])
-    t = flows[flows["overlaps_details"] & (fam == unit) & flows["rest_quantity"].notna()]
+    # a total that adds its rest: delivered (a planned total's rest is computed but adds nothing)
+    t = flows[flows["rest_of_programme"] & (fam == unit) & flows["rest_quantity"].notna()]
     if t.empty:
         return {"record_id": "–", "donor": "–", "total": 0.0, "details": 0.0, "rest": 0.0}
     r = t.iloc[int(t["rest_quantity"].to_numpy().argmax())]
@@ -376,10 +377,11 @@ def auto_top(df: pd.DataFrame, stages: list[str]) -> int:
         df.loc[df[s] != NOT_STATED].groupby(s)["value"].sum().sort_values(ascending=False).to_numpy()
         for s in stages
     ]
-    for n in range(5, SANKEY_MAX_TOP + 1):
+    longest = max((len(t) for t in totals), default=5)
+    for n in range(5, max(5, longest) + 1):  # past SANKEY_MAX_TOP only when a long tail needs it
         if all(t[n:].sum() < t[0] and t[n:].sum() <= t.sum() / 2 for t in totals if len(t) > n):
             return n
-    return SANKEY_MAX_TOP
+    return max(5, longest)
 
 
 def vocabulary(stage: str) -> tuple[str, ...]:
@@ -436,6 +438,8 @@ def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     totals and cancelled flows are left out. The first leg is the one whose
     date range ends first; `order_certain` is False when the two date ranges
     overlap (e.g. a year-only date), so the order is not claimed.
+    `return_ratio` is what came back over what was given (leg 2 / leg 1) where both legs carry a quantity of the
+    same unit family (masks with masks), else where both carry money (EUR); `ratio_unit` names it.
     """
     f = flows[~flows["is_aggregate"] & (flows["status"] != "cancelled")].copy()
     f["a"] = f["donor_label"].astype(str)
@@ -450,14 +454,22 @@ def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
         "aid_kind",
         "quantity",
         "quantity_unit",
+        "amount_eur",
         "status",
         "source_url",
     ]
-    legs = f[cols]
+    legs = f[cols].assign(unit_family=unit_family(f["quantity_unit"]))
     m = legs.merge(legs, left_on=["a", "b"], right_on=["b", "a"], suffixes=("_1", "_2"))
     far = pd.Timestamp("2100-01-01")
     e1, e2 = m["date_end_1"].fillna(far), m["date_end_2"].fillna(far)
     m = m[(e1 < e2) | ((e1 == e2) & (m["record_id_1"] < m["record_id_2"]))].copy()
     m["order_certain"] = m["date_end_1"] < m["date_start_2"]
     m = m.rename(columns={"a_1": "first_giver", "b_1": "first_receiver"})
+    same = (m["unit_family_1"] == m["unit_family_2"]) & (m["unit_family_1"] != "")
+    qty = same & (m["quantity_1"] > 0) & (m["quantity_2"] > 0)
+    eur = ~qty & (m["amount_eur_1"] > 0) & (m["amount_eur_2"] > 0)
+    m["return_ratio"] = (m["quantity_2"] / m["quantity_1"]).where(
+        qty, (m["amount_eur_2"] / m["amount_eur_1"]).where(eur)
+    )
+    m["ratio_unit"] = m["unit_family_1"].where(qty, pd.Series("EUR", index=m.index).where(eur, ""))
     return m.drop(columns=["a_2", "b_2"]).sort_values(["date_end_1", "record_id_1"]).reset_index(drop=True)

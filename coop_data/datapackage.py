@@ -11,7 +11,7 @@ from .schema import TABLES
 
 NAME = "city-solidarity-flows"
 TITLE = "City Solidarity Flows: COVID-era city-to-city solidarity (2020–2021)"
-VERSION = "0.1.0"
+VERSION = "0.2.0"
 LICENSE = {
     "name": "CC-BY-4.0",
     "title": "Creative Commons Attribution 4.0",

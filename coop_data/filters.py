@@ -466,7 +466,7 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
     },
     "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
     "map": {
-        "measure": ViewControl("measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
+        "measure": ViewControl("map_measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
         "shade": ViewControl("shade", "map.shade", "given", SHADES),
         "rollup": ViewControl("rollup", "map.rollup", "place", ROLLUPS),
         "labels": ViewControl("labels", "map.n_labels", MAP_LABELS, lo=0, hi=30),

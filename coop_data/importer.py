@@ -384,6 +384,10 @@ def place_questions(
             )
         )
         a = q[q["n"].gt(1)]
+        ncol = ccol.replace("city", "name")  # donor_city -> donor_name (partnerships have none: "")
+        actor = t.loc[a.index, ncol].astype(str) if ncol in t else pd.Series("", index=a.index)
+        triples = list(zip(a["city"], a["iso"], actor))
+        picks = {k: _rule_pick(*k) for k in set(triples)}  # the place choice rule, once per distinct triple
         amb.append(
             pd.DataFrame(
                 {
@@ -392,6 +396,7 @@ def place_questions(
                     "n_candidates": a["n"],
                     "row": a["row"],
                     "key": a["key"],
+                    "rule_pick": pd.Series([picks[k] for k in triples], index=a.index, dtype=object),
                 }
             )
         )
@@ -404,6 +409,7 @@ def place_questions(
                     "n_candidates": w["world"],
                     "row": w["row"],
                     "key": w["key"],
+                    "rule_pick": pd.Series(None, index=w.index, dtype=object),
                 }
             )
         )
@@ -412,7 +418,7 @@ def place_questions(
 
 def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
     amb_cols, miss_cols = (
-        ["name", "country", "n_candidates", "row", "key"],
+        ["name", "country", "n_candidates", "row", "key", "rule_pick"],
         ["row", "column", "name", "country", "why"],
     )
     amb = [a for a in amb if len(a)]
@@ -430,10 +436,15 @@ def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
             country=("country", "first"),
             n_candidates=("n_candidates", "first"),
             rows=("row", lambda r: sorted(set(r))),
+            # The place choice rule's pick, where every row of the name gets the same one (else none: ambiguous).
+            rule_pick=("rule_pick", lambda p: p.iloc[0] if p.notna().all() and p.nunique() == 1 else None),
+        )
+        amb_df["rule_pick"] = pd.Series(
+            [None if pd.isna(x) else int(x) for x in amb_df["rule_pick"]], index=amb_df.index, dtype=object
         )
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
-        amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows"])
+        amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows", "rule_pick"])
     return amb_df, miss_df
 
 
@@ -470,6 +481,13 @@ def template(kind: str, bundle) -> tuple[bytes, bytes]:
         ]
     )
     return neutralise(example).to_csv(index=False).encode("utf-8"), dd.to_csv(index=False).encode("utf-8")
+
+
+@functools.lru_cache(maxsize=4096)
+def _rule_pick(city: str, iso3: str, actor_name: str) -> int | None:
+    """GeoNames id the place choice rule gives a row's name (placement.choose), or None where it stays ambiguous."""
+    ch = placement.choose(city, iso3, f"{actor_name} {city}")
+    return int(ch.row["geonameid"]) if ch.kind == "place" else None
 
 
 @functools.lru_cache(maxsize=4096)

@@ -58,6 +58,7 @@ class Bundle:
     countries: pd.DataFrame
     fx_rates: pd.DataFrame
     excluded_flows: pd.DataFrame
+    changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # values changed since v0.1 (schema.CHANGES)
     name: str = "Bundled dataset"
     meta: dict = field(default_factory=dict)
     wb_income: pd.DataFrame | None = None  # World Bank lists by fiscal year; None = the bundled file

@@ -25,6 +25,7 @@ class Page:
 PAGES: tuple[Page, ...] = (
     Page("", ":material/home:"),
     Page("map", ":material/map:"),
+    Page("answers", ":material/quiz:"),
     Page("sankey", ":material/account_tree:"),
     Page("timeline", ":material/timeline:"),
     Page("partnerships", ":material/handshake:"),

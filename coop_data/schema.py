@@ -42,7 +42,24 @@ AID_KINDS = (
 )
 QUALIFIERS = ("exact", "about", "almost", "more_than", "up_to")
 PRECISIONS = ("day", "month", "year")
-STATUSES = ("delivered", "announced", "planned", "cancelled", "unknown")
+STATUSES = ("delivered", "in_transit", "announced", "planned", "cancelled", "unknown")
+# Doubts recorded on single flows (issue 15); labels in locale `flag.<code>`.
+FLAGS = (
+    "donation_or_sale_unclear",
+    "figures_identical",
+    "sources_disagree",
+    "may_overlap",
+    "not_covid_aid",
+    "date_inferred",
+    "count_on_one_day",
+    "partly_delivered",
+    "lower_confidence_source",
+    "status_hint_differs",
+)
+# How lasting a source address is; labels in locale `stability.<code>`.
+STABILITY = ("stable", "listing_page", "temporary_host", "malformed_url")
+# What the dossier shows for a chapter figure; labels in locale `check.<code>`.
+DOSSIER_CHECKS = ("confirmed", "consistent", "differs", "not_found", "chapter_only", "not_checked")
 DIRECTIONS = (
     "north_south",
     "north_north",
@@ -57,7 +74,7 @@ DIRECTIONS = (
 )
 RESEARCH_AREAS = ("2021", "south", "north_south", "north_north")
 INCOME_GROUPS = ("Low income", "Lower middle income", "Upper middle income", "High income")
-PLACEMENTS = ("city", "at_named_city", "country_point", "unplaced")
+PLACEMENTS = ("city", "at_named_city", "admin1_capital", "country_point", "ambiguous", "unplaced")
 RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
 FUND_KINDS = ("fund", "programme", "network_profile", "city_programme")
 
@@ -179,7 +196,8 @@ FLOW_EXTRA_FIELDS: tuple[Field, ...] = (
     Field(
         "status",
         "string",
-        "delivered (reported as given), announced (offered, pledged, committed), planned, cancelled or unknown.",
+        "By one rule on the wording (Methods page): delivered (arrival, handover or gift reported), in_transit (sent or "
+        "under way, arrival not reported), announced (offered, pledged, committed), planned, cancelled or unknown.",
         enum=STATUSES,
     ),
     Field("status_basis", "string", "Why the record has its status (dossier note or wording of the source)."),
@@ -220,6 +238,12 @@ FLOWS = Table(
     (
         *INTERCHANGE_FIELDS,
         *FLOW_EXTRA_FIELDS[:6],
+        Field(
+            "flags",
+            "string",
+            "Doubts on this record, ';'-separated codes: " + ", ".join(FLAGS) + " (labels in the interface).",
+        ),
+        Field("flag_note", "string", "The doubt behind each flag, in the dossier's words."),
         Field("donor_actor_id", "string", "actors.actor_id of the donor.", required=True),
         Field("recipient_actor_id", "string", "actors.actor_id of the recipient.", required=True),
         Field("source_id", "string", "sources.source_id of `source_url`.", required=True),
@@ -266,7 +290,10 @@ ACTORS = Table(
         Field(
             "placement",
             "string",
-            "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; country_point: no city named, drawn at a point inside its country (approximate); unplaced.",
+            "city: a city actor at its gazetteer city; at_named_city: a non-city actor at the city the source names; "
+            "admin1_capital: a province/prefecture/state (or a place the gazetteer lacks in its named province) "
+            "at that province's capital; country_point: no city named, drawn at a point inside its country "
+            "(approximate); ambiguous: several same-named places and nothing decides, not drawn; unplaced.",
             required=True,
             enum=PLACEMENTS,
         ),
@@ -372,6 +399,18 @@ FACTS = Table(
             "string",
             "What the research found for this figure (e.g. not found, or the record that confirms it).",
         ),
+        Field(
+            "dossier_check",
+            "string",
+            "confirmed (a dossier row states the same), consistent (a row states a sum of this and related "
+            "figures), differs (a row states another figure), not_found, chapter_only, or not_checked.",
+            enum=DOSSIER_CHECKS,
+        ),
+        Field(
+            "dossier_ids",
+            "string",
+            "Dossier rows (flows, funds, partnerships) the check rests on, ';'-separated.",
+        ),
     ),
     primary_key="fact_id",
 )
@@ -393,6 +432,19 @@ SOURCES = Table(
             enum=RELIABILITY,
         ),
         Field("records", "integer", "How many records cite this source.", unit="records"),
+        Field(
+            "stability",
+            "string",
+            "How lasting the address is: stable (an article), listing_page (category, tag, archive or news list: "
+            "its content changes), temporary_host (pre-production host or bare IP address) or malformed_url "
+            "(e.g. ends in '+'). Anything but stable is a weaker source.",
+            enum=STABILITY,
+        ),
+        Field(
+            "url_original",
+            "string",
+            "The address as the dossier cited it, when tracking parameters (utm_*, fbclid …) were removed from `url`.",
+        ),
     ),
     primary_key="source_id",
 )
@@ -452,6 +504,19 @@ EXCLUDED = Table(
     primary_key="record_id",
 )
 
+CHANGES = Table(
+    "changes",
+    "Changes since v0.1",
+    "Every flow value a v0.2 curation rule changed, with the value v0.1 shipped and the rule (Methods page).",
+    (
+        Field("record_id", "string", "The flow (flows.record_id).", required=True),
+        Field("field", "string", "The column that changed.", required=True),
+        Field("v01_value", "string", "The value in data version 0.1."),
+        Field("value", "string", "The value now."),
+        Field("rule", "string", "The rule that changed it, and its words.", required=True),
+    ),
+)
+
 WB_INCOME = Table(
     "wb_income",
     "World Bank income groups by fiscal year",
@@ -483,5 +548,17 @@ WB_INCOME = Table(
 
 TABLES: dict[str, Table] = {
     t.name: t
-    for t in (FLOWS, ACTORS, PARTNERSHIPS, FUNDS, FACTS, SOURCES, COUNTRIES, FX_RATES, EXCLUDED, WB_INCOME)
+    for t in (
+        FLOWS,
+        ACTORS,
+        PARTNERSHIPS,
+        FUNDS,
+        FACTS,
+        SOURCES,
+        COUNTRIES,
+        FX_RATES,
+        EXCLUDED,
+        WB_INCOME,
+        CHANGES,
+    )
 }

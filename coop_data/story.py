@@ -28,6 +28,7 @@ PAGE_OF_CHART = {
     "funds": "funds",
     "partnerships": "partnerships",
 }
+THE_EN = {"NLD", "USA", "GBR", "PHL", "CZE", "ARE", "DOM", "CAF", "COD", "BHS", "GMB"}  # "the Netherlands"
 CASE_STUDIES = (
     "Milan - Quelimane",
     "Montreuil - Cercle de Yélimané (Mali)",
@@ -75,14 +76,15 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     wave_f = filters.Filter(date_to="2020-02", direction=("partner_to_china",))
     wave = wave_f.apply(f)
     h = aggregate.headline(wave)
-    donors = wave["donor_country_iso3"].replace("", pd.NA).dropna().nunique()
+    # "went", "reached", "delivered": the captions count delivered rows only (programme totals not added to their parts)
+    donors = wave.loc[wave["counted"], "donor_country_iso3"].replace("", pd.NA).dropna().nunique()
     scenes.append(
         Scene(
             t("s1.title", lang),
             t(
                 "s1.caption",
                 lang,
-                flows=number(h["flows"], lang),
+                flows=number(h["counted_flows"], lang),
                 countries=donors,
                 masks=number(h["masks"], lang),
             ),
@@ -94,7 +96,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",))
     rev = rev_f.apply(f)
     hr = aggregate.headline(rev)
-    recips = rev["recipient_country_iso3"].replace("", pd.NA).dropna().nunique()
+    recips = rev.loc[rev["counted"], "recipient_country_iso3"].replace("", pd.NA).dropna().nunique()
     times = f"{hr['masks'] / h['masks']:.0f}" if h["masks"] else "–"
     scenes.append(
         Scene(
@@ -102,7 +104,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
             t(
                 "s2.caption",
                 lang,
-                flows=number(hr["flows"], lang),
+                flows=number(hr["counted_flows"], lang),
                 countries=recips,
                 masks=number(hr["masks"], lang),
                 times=times,
@@ -138,23 +140,38 @@ def shipped(b, lang: str = "en") -> list[Scene]:
 
     pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",))
     pat = pat_f.apply(f)
-    top_donor = pat["donor_country_iso3"].value_counts()
-    if len(top_donor):
-        origins = ", ".join(
-            country_name(c, lang, names.get(c, c))
-            for c in pat["recipient_country_iso3"].value_counts().index[:2]
+    # transfers with a patient count; a head count on one day (WD-0084) or a programme total is not a transfer
+    moved = pat[pat["counted"] & (aggregate.unit_family(pat["quantity_unit"]) == "patients")]
+    if len(moved):
+        by_origin = moved.groupby("recipient_country_iso3")["quantity"].sum()
+        by_origin = sorted(by_origin.items(), key=lambda kv: (-kv[1], kv[0]))
+        the = "the " if lang == "en" else ""
+        names_ = [
+            f"{the * (c in THE_EN)}{country_name(c, lang, names.get(c, c))} ({number(q, lang)})"
+            for c, q in by_origin
+        ]
+        origins = (
+            t("word.and", lang).join([", ".join(names_[:-1]), names_[-1]]) if len(names_) > 1 else names_[0]
         )
+        hosts = sorted(moved["donor_country_iso3"].value_counts().items(), key=lambda kv: (-kv[1], kv[0]))
+        heads = (
+            pat[pat["flags"].astype(str).str.contains("count_on_one_day", regex=False)]
+            if "flags" in pat
+            else pat[:0]
+        )
+        note = t("s4.note", lang, ids=", ".join(heads["record_id"])) if len(heads) else ""
         scenes.append(
             Scene(
                 t("s4.title", lang),
                 t(
                     "s4.caption",
                     lang,
-                    patients=number(aggregate.headline(pat)["patients"], lang),
+                    patients=number(moved["quantity"].sum(), lang),
                     origins=origins,
-                    n=len(pat),
-                    k=int(top_donor.iloc[0]),
-                    country=country_name(top_donor.index[0], lang, names.get(top_donor.index[0], "?")),
+                    n=len(moved),
+                    k=int(hosts[0][1]),
+                    country=country_name(hosts[0][0], lang, names.get(hosts[0][0], "?")),
+                    note=note,
                 ),
                 "map",
                 pat_f.to_params(),
@@ -182,7 +199,8 @@ def shipped(b, lang: str = "en") -> list[Scene]:
                 t(
                     "s5.caption",
                     lang,
-                    pairs=len(pairs),
+                    # places, not gifts: two places that exchanged several gifts are one pair
+                    pairs=len({frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])}),
                     a=ex["first_giver"],
                     b=ex["first_receiver"],
                     gift1=gift(ex["quantity_1"], ex["quantity_unit_1"], ex["aid_kind_1"]),

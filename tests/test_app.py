@@ -87,7 +87,7 @@ def test_home_numbers_follow_filter(bundle):
     )
     # 17 in the first round; the second research round (issue 15) adds 14 German North→South flows
     assert metrics["Flows"] == str(expected) == "31"
-    assert "31 of 583 flows match" in at.sidebar.caption[0].value
+    assert "31 of 583 records match" in at.sidebar.caption[0].value
 
 
 def test_flow_map_arcs_and_legend():
@@ -216,7 +216,7 @@ def test_imported_numbers_and_map(imported, bundle):
     at = app("app_pages/home.py", {"dataset": imported[0]})
     assert {m.label: m.value for m in at.metric}["Flows"] == "3"
     side = " ".join(c.value for c in at.sidebar.caption)
-    assert "3 of 3 flows match" in side and "Imported dataset: Dons" in side
+    assert "3 of 3 records match" in side and "Imported dataset: Dons" in side
     at = app("app_pages/map.py", {"dataset": imported[0]})
     lats = [
         y
@@ -227,7 +227,7 @@ def test_imported_numbers_and_map(imported, bundle):
     ]
     assert any(abs(y - 52.347) < 0.01 for y in lats)  # Frankfurt (Oder), the place chosen at import
     both = app("app_pages/home.py", {"dataset": imported[0], "data": "both"})
-    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} flows match" in " ".join(
+    assert f"{len(bundle.flows) + 3} of {len(bundle.flows) + 3} records match" in " ".join(
         c.value for c in both.sidebar.caption
     )
 
@@ -290,7 +290,7 @@ def test_sidebar_is_drawn_when_a_page_ends_early():
     assert not at.exception and any("Nowhereville" in i.value for i in at.info)
     assert not charts(at)
     assert at.sidebar.text_input(key="w_city").value == "Nowhereville"
-    assert "0 of 583 flows match" in at.sidebar.caption[-2].value
+    assert "0 of 583 records match" in at.sidebar.caption[-2].value
     at.sidebar.text_input(key="w_city").input("").run()
     assert charts(at) and at.query_params.get("city") is None
 

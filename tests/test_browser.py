@@ -288,7 +288,7 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.get_by_text("Data in this view: imported dataset").first.wait_for(timeout=20000)
         page.get_by_text("Both (bundled + imported)").click()
         page.wait_for_function("location.search.includes('data=both')", timeout=20000)
-        page.get_by_text(re.compile(r"396 of 396 flows match")).first.wait_for(timeout=20000)
+        page.get_by_text(re.compile(r"396 of 396 records match")).first.wait_for(timeout=20000)
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()
@@ -487,30 +487,47 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
 
 
 def test_journalist_png_and_csv_of_one_view_carry_the_same_citation(server, browser, tmp_path):
+    """The PNG carries the citation; the CSV is a clean table; the ZIP holds the same CSV with the same citation in
+    its README and datapackage.json. Every file is named after what it is."""
     import io
+    import json
+    import zipfile
 
     from PIL import Image
+
+    from coop_data import i18n
 
     ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&lang=fr")
     try:
         wait_charts(page)
         with page.expect_download(timeout=120000) as png_dl:
             page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first.click()
-        with page.expect_download(timeout=60000) as csv_dl:
+        with page.expect_download(
+            timeout=120000
+        ) as csv_dl:  # each click reruns the page: slow on a busy machine
             page.get_by_role("button", name="CSV", exact=True).first.click()
-        png, csv = tmp_path / "map.png", tmp_path / "view.csv"
+        with page.expect_download(timeout=120000) as zip_dl:
+            page.get_by_role("button", name=i18n.t("xp.zip", "fr"), exact=True).first.click()
+        assert png_dl.value.suggested_filename == "city-solidarity-flows_map_north-south_article.png"
+        assert csv_dl.value.suggested_filename == "city-solidarity-flows_flows_north-south.csv"
+        assert zip_dl.value.suggested_filename == "city-solidarity-flows_flows_north-south.zip"
+        png, csv, zf = tmp_path / "map.png", tmp_path / "view.csv", tmp_path / "view.zip"
         png_dl.value.save_as(png)
         csv_dl.value.save_as(csv)
+        zip_dl.value.save_as(zf)
         cite_png = Image.open(io.BytesIO(png.read_bytes())).text["Comment"]
-        last = csv.read_text(encoding="utf-8").strip().splitlines()[-1]
-        assert last.startswith("# ") and " ".join(cite_png.split()) == last[2:]
+        assert Image.open(png).size == (1200, 800)  # the article size, by default
+        z = zipfile.ZipFile(zf)
+        assert z.read("city-solidarity-flows_flows_north-south.csv") == csv.read_bytes()
+        assert cite_png in z.read("README.md").decode("utf-8")
+        assert json.loads(z.read("datapackage.json"))["citation"] == cite_png
         assert "Nord → Sud" in cite_png and "Consulté le" in cite_png and "direction=north_south" in cite_png
         import pandas as pd
 
         from coop_data import filters, load_bundle
 
         expected = filters.Filter(direction=("north_south",)).apply(load_bundle().flows)
-        got = pd.read_csv(csv, comment="#")
+        got = pd.read_csv(csv)  # a clean table: no comment line
         assert sorted(got["record_id"]) == sorted(expected["record_id"])
         assert w.external == [] and w.errors == []
     finally:

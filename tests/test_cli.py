@@ -1,6 +1,5 @@
 """The command line on the real data and on good and bad files, in a subprocess like a user runs it."""
 
-import io
 import json
 import subprocess
 import sys
@@ -153,15 +152,22 @@ def test_export_csv_filtered_and_neutralised(tmp_path):
     r = run("export", "--format", "csv", "--out", str(out), "--direction", "north_south", "--json")
     assert r.returncode == 0, r.stderr
     meta = json.loads(r.stdout)
-    # the citation trailer lines start with '#'; a field may contain '#' (WD-6034 "Emergency Services District #2")
-    body = "".join(
-        x for x in out.read_text(encoding="utf-8").splitlines(keepends=True) if not x.startswith("#")
-    )
-    df = pd.read_csv(io.StringIO(body), dtype=str, keep_default_na=False)
+    df = pd.read_csv(out, dtype=str, keep_default_na=False)  # a clean table: no comment line to skip
     # 40 in the first round + WD-0111/0112 (Uruguay high income at their dates) + 47 from the second round
     assert len(df) == meta["rows"] == 89 and set(df["direction"]) == {"north_south"}
     assert df["source_url"].str.startswith("http").all()
-    assert "North → South" in out.read_text()
+    assert "North → South" in meta["filter"] and not out.read_text().splitlines()[-1].startswith("#")
+
+
+def test_export_zip_carries_the_citation_beside_the_csv(tmp_path):
+    import zipfile
+
+    out = tmp_path / "ns.zip"
+    assert run("export", "--format", "zip", "--out", str(out), "--direction", "north_south").returncode == 0
+    z = zipfile.ZipFile(out)
+    assert sorted(z.namelist()) == ["README.md", "city-solidarity-flows.csv", "datapackage.json"]
+    assert len(pd.read_csv(z.open("city-solidarity-flows.csv"))) == 89  # as the CSV export above
+    assert "North → South" in z.read("README.md").decode()
 
 
 def test_export_xlsx_has_sources_and_citation(tmp_path):

@@ -203,7 +203,10 @@ def test_aggregates_never_added_to_their_details(flows):
 def test_status_labels_and_delivered_totals(flows):
     assert by_id(flows, "CN-0112")["status"] == "cancelled"
     assert by_id(flows, "WD-0002")["status"] == "announced"
-    assert by_id(flows, "WD-0009")["status"] == "planned"
+    # v0.2 status rule (issue 15): "announced … would be flown" reads as announced, like WD-0117's "announced …
+    # would give"; v0.1 had it planned. WD-0010 ("were to be brought") stays planned.
+    assert by_id(flows, "WD-0009")["status"] == "announced"
+    assert by_id(flows, "WD-0010")["status"] == "planned"
     assert not flows.loc[flows["status"] != "delivered", "counted"].any()
 
 

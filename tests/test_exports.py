@@ -191,3 +191,128 @@ def test_image_exports_load_no_script_from_the_network():
     assert pio.defaults.mathjax and Path(pio.defaults.mathjax).is_file()
     page = PageGenerator(mathjax=Path(pio.defaults.mathjax)).generate_index()
     assert "http://" not in page and "https://" not in page
+
+
+def test_every_citation_carries_the_data_version_0_2_0(bundle):
+    """The second research round and the new rules move the data to 0.2.0; a citation says which data it used."""
+    from coop_data import export
+
+    cite = export.citation("All flows.", dataset="x")
+    assert "v0.2.0" in cite
+    assert json.loads((ROOT / "coop_data" / "data" / "datapackage.json").read_text())["version"] == "0.2.0"
+
+
+# --- data downloads: a clean CSV, and the CSV with its citation and data dictionary in a ZIP ---------------
+
+
+def _north_south(bundle):
+    from coop_data import filters
+
+    return filters.Filter(direction=("north_south",)).apply(bundle.flows)
+
+
+def test_csv_download_is_a_clean_table(bundle):
+    import io
+
+    import pandas as pd
+
+    from coop_data import export
+
+    view = _north_south(bundle)
+    raw = export.export(view, "csv", "CITE-LINE", bundle.sources)
+    text = raw.decode("utf-8")
+    assert "CITE-LINE" not in text and not any(line.startswith("#") for line in text.splitlines())
+    got = pd.read_csv(io.BytesIO(raw))  # no comment= needed: header and rows only
+    assert len(got) == len(view) > 40 and list(got.columns) == list(export.view_table(view).columns)
+    assert sorted(got["record_id"]) == sorted(view["record_id"])
+
+
+def test_zip_carries_citation_filter_and_data_dictionary_beside_the_csv(bundle):
+    import io
+    import zipfile
+
+    import pandas as pd
+
+    from coop_data import export
+
+    view = _north_south(bundle)
+    url = "http://127.0.0.1:8501/map?direction=north_south"
+    cite = export.citation("North → South.", url, dataset="Bundled")
+    raw = export.to_zip(view, cite, "North → South.", url, name="city-solidarity-flows_flows_north-south")
+    z = zipfile.ZipFile(io.BytesIO(raw))
+    assert sorted(z.namelist()) == [
+        "README.md",
+        "city-solidarity-flows_flows_north-south.csv",
+        "datapackage.json",
+    ]
+    csv = z.read("city-solidarity-flows_flows_north-south.csv")
+    assert csv == export.to_csv(view)  # the same clean table as the plain download
+    header = list(pd.read_csv(io.BytesIO(csv), nrows=0).columns)
+    pkg = json.loads(z.read("datapackage.json"))
+    res = pkg["resources"][0]
+    assert res["path"] == "city-solidarity-flows_flows_north-south.csv" and res["rows"] == len(view)
+    fields = {f["name"]: f for f in res["schema"]["fields"]}
+    assert list(fields) == header and all(f["description"] for f in fields.values())
+    assert fields["quantity"]["type"] == "number" and fields["donor_lat"]["type"] == "number"
+    assert pkg["citation"] == cite and pkg["description"] == "North → South." and pkg["licenses"][0]["name"]
+    readme = z.read("README.md").decode("utf-8")
+    assert cite in readme and "North → South." in readme and url in readme
+    assert all(f"| {c} |" in readme for c in header)
+
+
+def test_zip_readme_in_the_interface_language(bundle):
+    import io
+    import zipfile
+
+    from coop_data import export
+
+    raw = export.to_zip(_north_south(bundle).head(3), "CITE", "Nord → Sud.", lang="fr")
+    readme = zipfile.ZipFile(io.BytesIO(raw)).read("README.md").decode("utf-8")
+    assert "## Comment citer" in readme and "3 lignes" in readme
+
+
+def test_file_names_say_what_the_file_is():
+    from coop_data.export import file_name
+
+    assert (
+        file_name("map", {"direction": "north_south", "from": "2020-01", "to": "2020-12"}, "png")
+        == "city-solidarity-flows_map_north-south_2020.png"
+    )
+    assert (
+        file_name("map", {"donor_country": "DEU", "recipient_country": "ITA,FRA"}, "svg", "social")
+        == "city-solidarity-flows_map_deu-to-ita-fra_social.svg"
+    )
+    assert file_name("flows", {}, "csv") == "city-solidarity-flows_flows.csv"
+    assert file_name("timeline", {"from": "2020-03", "to": "2020-06"}, "csv").endswith(
+        "_timeline_2020-03-to-2020-06.csv"
+    )
+    long = file_name("flows", {"city": "Ærø «Zürich» " * 20, "direction": "north_south"}, "zip")
+    assert long.isascii() and len(long) <= 120 and "/" not in long and " " not in long
+
+
+def test_xlsx_json_geojson_keep_their_citation_and_spreadsheets_neutralise_formulas(bundle):
+    """Each format carries the citation its own way; a formula-like text cell (synthetic, made here) stays text."""
+    import io
+    import zipfile
+
+    import openpyxl
+    import pandas as pd
+
+    from coop_data import export
+
+    view = _north_south(bundle).head(5).copy()
+    view["summary"] = view["summary"].astype(object)
+    view.iloc[0, view.columns.get_loc("summary")] = '=HYPERLINK("http://x")'  # synthetic test value
+    cite = "CITE-LINE"
+    wb = openpyxl.load_workbook(io.BytesIO(export.export(view, "xlsx", cite, bundle.sources)))
+    assert wb["cite"]["A2"].value == cite and {"flows", "sources"} <= set(wb.sheetnames)
+    cells = [c.value for row in wb["flows"].iter_rows() for c in row if isinstance(c.value, str)]
+    assert '\'=HYPERLINK("http://x")' in cells and not any(c.startswith("=") for c in cells)
+    assert json.loads(export.export(view, "json", cite))["citation"] == cite
+    assert json.loads(export.export(view, "geojson", cite))["citation"] == cite
+    for raw in (
+        export.to_csv(view),
+        zipfile.ZipFile(io.BytesIO(export.to_zip(view, cite))).read("city-solidarity-flows.csv"),
+    ):
+        got = pd.read_csv(io.BytesIO(raw), dtype=str)
+        assert got["summary"].iloc[0] == '\'=HYPERLINK("http://x")'

@@ -122,11 +122,18 @@ def test_sources_switch_leaves_mirror_copies_out_of_every_total(bundle):
     assert n == [] and f.to_params() == {"sources": "no_mirror"} and not f.is_empty
     kept = f.apply(bundle.flows)
     mirror = set(bundle.sources.loc[bundle.sources["reliability"] == "mirror_copy", "source_id"])
-    assert len(kept) == 359 == len(bundle.flows) - 34 and not kept["source_id"].isin(mirror).any()
+    on_mirror = int(bundle.flows["source_id"].isin(mirror).sum())
+    assert (
+        on_mirror > 0
+        and len(kept) == len(bundle.flows) - on_mirror
+        and not kept["source_id"].isin(mirror).any()
+    )
     assert "CN-0298" not in set(kept["record_id"])
     assert len(kept) == len(aggregate.exclude_mirror(bundle.flows, bundle))
     h = aggregate.headline(bundle.flows, aggregate.mirror_ids(bundle.sources))
-    assert h["eur_mirror"] > 0.75 * h["eur_delivered"]  # most of the money rests on mirror copies
+    assert (
+        h["eur_mirror"] > 0.5 * h["eur_delivered"]
+    )  # most of the money rests on mirror copies (61 % with v2)
     assert abs(aggregate.headline(kept)["eur_delivered"] - (h["eur_delivered"] - h["eur_mirror"])) < 0.01
     assert f.describe(bundle.countries).startswith("Flows excluding mirror copies.")
     assert "hors copies miroirs" in f.describe(bundle.countries, "fr")

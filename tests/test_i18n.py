@@ -57,7 +57,11 @@ def test_french_interface_by_url_and_across_pages():
     assert not at.exception
     assert {m.label for m in at.metric} >= {"Flux", "Villes", "Pays"}
     side = " ".join(c.value for c in at.sidebar.caption)
-    assert "flux sur 583 correspondent" in side and "sens Nord → Sud" in side and "Nord/Sud selon" in side
+    assert (
+        "enregistrements sur 583 correspondent" in side
+        and "sens Nord → Sud" in side
+        and "Nord/Sud selon" in side
+    )
     assert any(m.label == "Sens" for m in at.multiselect)
     assert {m.proto.placeholder for m in at.multiselect} == {
         "Choisir"

@@ -597,9 +597,7 @@ def test_cli_import_then_export_in_a_later_process(tmp_path):
     assert (
         df.loc["Frankfurt", "amount_eur"] == "1234.5" and df.loc["Frankfurt", "recipient_placement"] == "city"
     )
-    assert (tmp_path / "o.csv").read_text().rstrip().splitlines()[-1].startswith("# ") and "Dons 2020" in (
-        tmp_path / "o.csv"
-    ).read_text()
+    assert "#" not in (tmp_path / "o.csv").read_text().rstrip().splitlines()[-1]  # a clean table: rows only
     g = run(
         "export",
         "--dataset",

@@ -202,7 +202,7 @@ MARKS_JS = """() => {
 def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
     """Measure, shading, roll-up and names come from the link; a changed control goes into the URL and a reload
     shows the same chart (filters.CONTROLS['map'] through coop_ui.control)."""
-    ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&measure=eur")
+    ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&map_measure=eur")
     try:
         wait_charts(page)
         idle(page)
@@ -212,7 +212,7 @@ def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
         page.get_by_text("UN region", exact=True).click()
         page.wait_for_function("location.search.includes('rollup=region')", timeout=20000)
         idle(page)
-        assert "measure=eur" in page.url and "labels=3" in page.url and "shade=received" in page.url
+        assert "map_measure=eur" in page.url and "labels=3" in page.url and "shade=received" in page.url
         page.reload()
         wait_charts(page)
         idle(page)

@@ -39,10 +39,8 @@ def rest_from_rows(raw: pd.DataFrame, total_id: str) -> float:
 @pytest.mark.parametrize(
     "rid,total,details,rest",
     [
-        ("CN-0205", 1_500_000, 20_000, 1_480_000),  # Shenzhen: Poznań's 20,000 is a row of its own
         ("CN-0280", 700_000, 20_000, 680_000),  # Suzhou: Venice
         ("CN-0217", 380_000, 30_000, 350_000),  # Harbin inbound: Užice 20,000 + Magdeburg 10,000
-        ("CN-0180", 160_000, 10_000, 150_000),  # Hangzhou: Leeds
         ("CN-0216", 36_600, 21_000, 15_600),  # Harbin outbound: Asahikawa 17,000 + Noceva 4,000
     ],
 )
@@ -53,11 +51,29 @@ def test_programme_total_counts_its_rest(flows, raw, rid, total, details, rest):
     assert r["counted_quantity"] == rest and total - rest == details
 
 
+@pytest.mark.parametrize(
+    "rid,total,rest",
+    [
+        ("CN-0205", 1_500_000, 1_480_000),  # Shenzhen: "was arranging … (being arranged at time of report)"
+        ("CN-0180", 160_000, 150_000),  # Hangzhou: "allocated (planned at time of report)"
+    ],
+)
+def test_a_planned_total_computes_its_rest_but_adds_nothing(flows, raw, rid, total, rest):
+    """Issue 15's status rule (error 6) reads these two totals as planned: their details (Poznań, Leeds) are
+    delivered and counted, the rest of the programme is not reported delivered and is not added."""
+    r = by_id(flows, rid)
+    assert r["status"] == "planned" and r["overlaps_details"] and not r["rest_of_programme"]
+    assert r["rest_quantity"] == rest == rest_from_rows(raw, rid) and r["quantity"] == total
+    assert pd.isna(r["counted_quantity"])
+
+
 def test_masks_and_money_no_detail_carries_are_counted(flows):
     """The old rule dropped whole totals: 2,775,600 masks and EUR 476,001 that no detail row carries."""
     six = flows[flows["record_id"].isin(MASKS_TOTALS)]
-    assert (six["counted"] | six["rest_of_programme"]).all()
-    assert six["counted_quantity"].sum() == 2_775_600
+    delivered = six[six["status"].astype(str) == "delivered"]  # CN-0180 and CN-0205 are planned (status rule)
+    assert (delivered["counted"] | delivered["rest_of_programme"]).all() and len(delivered) == 4
+    # 2,775,600 when all six counted; the planned totals' rests (1,480,000 + 150,000) are not delivered
+    assert six["counted_quantity"].sum() == 2_775_600 - 1_630_000
     money = flows[flows["record_id"].isin(["CN-0029", "CN-0114", "CN-0217"])]
     assert round(money["counted_eur"].sum()) == 476_001
     assert (money["counted_eur"] == money["amount_eur"]).all()  # no detail carries money
@@ -65,14 +81,16 @@ def test_masks_and_money_no_detail_carries_are_counted(flows):
     assert h["masks"] == pytest.approx(
         flows.loc[fam(flows["quantity_unit"]) == "masks", "counted_quantity"].sum()
     )
-    assert h["masks_rest_of_programme"] == 2_775_600 - 100_000  # CN-0114 has no listed detail: counted whole
+    # CN-0114 has no listed detail: counted whole
+    assert h["masks_rest_of_programme"] == 2_775_600 - 1_630_000 - 100_000
 
 
 def test_a_view_with_a_total_and_its_details_adds_the_total_once(flows):
     shenzhen = filters.Filter(city="Shenzhen").apply(flows)
     pair = shenzhen[shenzhen["record_id"].isin(["CN-0205", "CN-0034"])]
     assert len(pair) == 2
-    assert aggregate.measure_values(pair, "masks").sum() == 1_500_000  # rest 1,480,000 + Poznań 20,000
+    # Poznań's delivered 20,000; the planned total's rest (1,480,000) is not added (issue 15 status rule)
+    assert aggregate.measure_values(pair, "masks").sum() == 20_000
 
 
 def synthetic_flows() -> pd.DataFrame:
@@ -240,7 +258,8 @@ def test_methods_page_states_the_rest_rule_with_computed_figures():
 
     at = app("app_pages/methods.py", {})
     text = " ".join(x.value for x in at.markdown)
-    assert "**Rest of programme.**" in text and "CN-0205 adds 1,480,000 masks" in text
+    # the example is a delivered total (CN-0205 is planned under the status rule): Suzhou's rest
+    assert "**Rest of programme.**" in text and "CN-0280 adds 680,000 masks" in text
     fr = " ".join(x.value for x in app("app_pages/methods.py", {"lang": "fr"}).markdown)
     assert "**Reste de programme.**" in fr
 
@@ -271,5 +290,6 @@ def test_summary_json_reports_coverage_split_mirror_and_largest():
     assert m["cash_grants"]["share"] + m["valued_in_kind"]["share"] == pytest.approx(1, abs=1e-3)
     assert m["largest_record"]["record_id"] == "CN-0298" and m["largest_record"]["share"] > 0.25
     assert m["mirror_sourced"]["share"] >= m["largest_record"]["share"]
-    assert s["totals_delivered"]["per_unit"]["masks"]["rest_of_programme"] == 2_675_600
+    # 2,675,600 before the status rule read CN-0205 and CN-0180 as planned (their rests: 1,630,000)
+    assert s["totals_delivered"]["per_unit"]["masks"]["rest_of_programme"] == 1_045_600
     assert m["eur_delivered"] == s["totals_delivered"]["eur"]

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import argparse
 import hashlib
+import re
 import sys
 from pathlib import Path
 
@@ -52,43 +53,19 @@ MIRROR_DOMAINS = (
 
 NOTES_CN = "notes_china.md §3"
 NOTES_WD = "notes_world.md"
-STATUS = {
-    # notes_china.md §3 "Cancelled or planned flows are kept and labelled as such"
-    **{r: ("cancelled", f"{NOTES_CN}: announced, then scrapped") for r in ("CN-0112", "CN-0113")},
-    "CN-0119": ("cancelled", f"{NOTES_CN}: planned, then cancelled and redirected to Daegu"),
+# v0.1's per-record status table, frozen: kept only to list which rows the v0.2 status rule changed
+# (`changes.csv`). Rows absent here were "delivered" in v0.1. Not used to set any status.
+STATUS_V01 = {
+    **{r: "cancelled" for r in ("CN-0112", "CN-0113", "CN-0119")},
     **{
-        r: ("announced", f"{NOTES_CN}: announced or pending gift")
+        r: "announced"
         for r in ("CN-0229", "CN-0259", "CN-0247", "CN-0270", "CN-0172", "CN-0173", "CN-0223", "CN-0050")
     },
-    # wording of the summaries
-    **{
-        r: ("announced", "summary: 'pledged'")
-        for r in ("CN-0060", "CN-0061", "CN-0062", "CN-0063", "CN-0064")
-    },
-    "CN-0033": ("announced", "summary: 'offering'"),
-    "CN-0071": ("announced", "summary: 'would give'"),
-    **{
-        r: ("unknown", "summary: 'named as offering help'; delivery not stated")
-        for r in ("CN-0068", "CN-0069", "CN-0070", "CN-0074", "CN-0076")
-    },
-    # notes_world.md "Patients" rows that are offers and commitments
-    "WD-0002": ("announced", f"{NOTES_WD}: Hamburg offer"),
-    "WD-0009": ("planned", f"{NOTES_WD}: planned"),
-    "WD-0011": ("planned", f"{NOTES_WD}: planned"),
-    **{
-        r: ("announced", f"{NOTES_WD}: Foreign Office list of committed places")
-        for r in ("WD-0113", "WD-0114", "WD-0115", "WD-0116")
-    },
-    "WD-0122": ("planned", f"{NOTES_WD}: planned Bavaria flights"),
-    "WD-0010": ("planned", "summary: 'were to be brought'"),
-    "WD-0021": ("announced", "summary: 'announced it would take'"),
-    "WD-0028": ("announced", "summary: 'announced … would go'"),
-    "WD-0117": ("announced", "summary: 'announced … would give'"),
-    "WD-0131": ("announced", "summary: 'announced … would take'"),
-    "WD-0112": ("announced", "summary: 'committed to donate'"),
-    "WD-0043": ("announced", "summary: 'announced'"),
-    "WD-0089": ("unknown", "summary: a fundraiser was launched; amount and delivery not stated"),
-    "WD-0130": ("unknown", "summary: a binational fund was launched; delivery not stated"),
+    **{r: "announced" for r in ("CN-0060", "CN-0061", "CN-0062", "CN-0063", "CN-0064", "CN-0033", "CN-0071")},
+    **{r: "unknown" for r in ("CN-0068", "CN-0069", "CN-0070", "CN-0074", "CN-0076", "WD-0089", "WD-0130")},
+    **{r: "announced" for r in ("WD-0002", "WD-0113", "WD-0114", "WD-0115", "WD-0116", "WD-0021", "WD-0028")},
+    **{r: "announced" for r in ("WD-0117", "WD-0131", "WD-0112", "WD-0043")},
+    **{r: "planned" for r in ("WD-0009", "WD-0011", "WD-0122", "WD-0010")},
 }
 
 # notes_world.md: WD-0020 (Baden-Württemberg's 10 places) includes WD-0021 and WD-0119.
@@ -163,6 +140,224 @@ FX = [
 FX_SOURCE = "ECB euro foreign exchange reference rates, annual average of daily rates (ECB Statistical Data Warehouse, series EXR.A.<CUR>.EUR.SP00.A)"
 
 
+# --- status rule (issue 15): one documented rule for every flow row -------------------------------------
+# The status comes from the wording of the row (its summary, then the first item of `items`), tested stage by
+# stage in this order; the first stage whose words appear decides. Secondary clauses about a further part
+# ("with 5,000 more due", "promising 20,000 more") are set aside first: they describe the rest, not this row.
+# A dossier note overrides the wording only where it carries a fact the wording lacks (STATUS_NOTES). A
+# second-round row's `status_hint` (the researcher's reading of the whole page, HINT_STATUS) comes before the
+# wording; where the two disagree the row is flagged `status_hint_differs` for review. A row no stage matches
+# is delivered ("reported by the source as given"). The Methods page shows this table in words (methods.status_rule).
+STATUS_STAGES = (
+    (
+        "cancelled",
+        "cancellation stated",
+        r"\b(?:cancel+ed|scrapped|called off|never (?:purchased|bought|sent))\b",
+    ),
+    (
+        "delivered",
+        "arrival or handover stated",
+        r"\b(?:arrived|arriving[^;,.)]{0,24}?(?:\b\d{1,2}\b|January|February|March|April|May|June|July|August"
+        r"|September|October|November|December)|reached|(?<!had )(?<!just )(?<!help )(?<!aid )received|landed|handed|delivered"
+        r"|presented(?! as| by)|admitted|were flown|was flown|were brought|took|treated|transferred"
+        r"|(?<!to be )distributed|handovers?)\b",
+    ),
+    (
+        "in_transit",
+        "sent or under way, arrival not reported",
+        r"\b(?:en route|on (?:its|their|the) way|due to arrive|due (?:on|in|within)|scheduled (?:delivery|to arrive)"
+        r"|expected (?:within|to arrive)|shipment expected|in transit|arriving soon|left for|departed for|set off)\b",
+    ),
+    (
+        "delivered",
+        "reported as sent or given",
+        r"\b(?:sent|sending|shipped|shipping|donated|donating|gave|given|supplied|dispatched|airlifted"
+        r"|airfreighted|railed|posted|released|provided|funded|financed|equipped|flew|trucked|returned|repaid"
+        r"|reciprocated|delivering)\b",
+    ),
+    (
+        "unknown",
+        "help named, delivery not stated",
+        r"named as offering|launched a (?:fundraiser|binational fund)",
+    ),
+    (
+        "announced",
+        "offered, pledged, promised, committed or announced",
+        r"\b(?:offer(?:ed|ing|s)?|pledg(?:ed|ing|es?)|promis(?:ed|ing|es?)|commit(?:ted|ments?|s)?|announced"
+        r"|would (?:give|take|go|be)|agreed to)\b",
+    ),
+    (
+        "planned",
+        "planned or being arranged",
+        r"\b(?:planned|plans? to|were to be|was to be|preparing to|being arranged|(?:was|were) arranging)\b",
+    ),
+)
+# A further part of the gift, not this row: "with 5,000 more due", "promising 20,000 more", "pledged more …".
+STATUS_REST_PART = r",? (?:with|promising) (?:a further |another )?[\d,.]+ more\b[^;.)]*"
+STATUS_REST = STATUS_REST_PART + r"|,? and pledged more\b[^;.)]*"
+# Quantity unit or items saying how much of the row arrived: "patients (4 arrived, 3 announced)".
+STATUS_PARTIAL = r"\((\d[\d,]*) (?:arrived|sent|delivered), (\d[\d,]*) (?:more )?(?:announced|promised)\)"
+STATUS_NOTES = {  # a fact the row's own wording lacks
+    "CN-0223": ("announced", f"{NOTES_CN}: confirmed gift, arrival pending at the time of the page"),
+    "CN-0151": ("delivered", "CN-0150 (same mission) reports the kit reached Italy with Zhejiang's experts"),
+    "WD-0001": ("delivered", "NF-34 (Comune di Milano): Milan's mutual aid fund received Frankfurt's gift"),
+}
+HINT_STATUS = {  # second research round: the researcher's reading of the page (v2/README.md)
+    "delivered": "delivered",
+    "planned": "planned",
+    "pledged": "announced",
+    "offered": "announced",
+    "cancelled": "cancelled",
+    "unclear": "unknown",
+}
+
+
+def _first_item(items: str) -> str:
+    """The main item: `items` up to the first ';' outside parentheses."""
+    depth = 0
+    for i, ch in enumerate(items):
+        depth += ch == "("
+        depth -= ch == ")"
+        if ch == ";" and depth <= 0:
+            return items[:i]
+    return items
+
+
+def status_rule(
+    summary: str, items: str = "", hint: str = "", record_id: str = "", unit: str = ""
+) -> tuple[str, str, bool]:
+    """(status, basis, partly_delivered) of one flow row by the documented rule above."""
+    if record_id in STATUS_NOTES:
+        st, why = STATUS_NOTES[record_id]
+        return st, f"dossier: {why}", False
+    if re.search(STATUS_PARTIAL, f"{unit} {items}"):
+        return "delivered", "rule: part arrived, the rest announced; the quantity counts what arrived", True
+    text = f"{summary} | {_first_item(items)}"
+    partial = bool(re.search(STATUS_REST_PART, text))
+    if hint:
+        return (
+            HINT_STATUS.get(hint, "unknown"),
+            f"rule: research status hint '{hint}' (page read in full)",
+            partial,
+        )
+    text = re.sub(STATUS_REST, "", text)
+    for status, label, pattern in STATUS_STAGES:
+        m = re.search(pattern, text, flags=re.IGNORECASE)
+        if m:
+            return status, f"rule: {label} ('{m.group(0)}')", partial
+    return "delivered", "rule: reported by the source as given (no other wording)", partial
+
+
+def apply_status_rule(flows: pd.DataFrame) -> pd.DataFrame:
+    """Set `status` and `status_basis` of every row; rows that state a partial arrival count what arrived."""
+
+    hint = flows["status_hint"] if "status_hint" in flows else pd.Series("", index=flows.index)
+    out = [
+        status_rule(s, i, h, r, u)
+        for s, i, h, r, u in zip(
+            flows["summary"], flows["items"], hint.fillna(""), flows["record_id"], flows["quantity_unit"]
+        )
+    ]
+    flows["status"] = [o[0] for o in out]
+    flows["status_basis"] = [o[1] for o in out]
+    flows["partly_delivered"] = [o[2] for o in out]
+    for i in flows.index[flows["quantity_unit"].map(lambda u: bool(re.search(STATUS_PARTIAL, u)))]:
+        m = re.search(STATUS_PARTIAL, flows.at[i, "quantity_unit"])
+        flows.at[i, "quantity"] = m.group(1).replace(",", "")
+        flows.at[i, "quantity_unit"] = flows.at[i, "quantity_unit"][: m.start()].strip()
+        flows.at[i, "items"] = f"{flows.at[i, 'items']} ({m.group(1)} arrived, {m.group(2)} announced)"
+    return flows
+
+
+# Doubts the dossier notes record on single rows, shown on the record as flags (vocabulary: schema.FLAGS;
+# labels: locale flag.<code>). `flag_note` keeps the specific doubt in the notes' words.
+FLAGS = {
+    "CN-0272": [
+        ("donation_or_sale_unclear", f"{NOTES_CN} §5: the source does not say whether donated or sold")
+    ],
+    "CN-0254": [
+        ("donation_or_sale_unclear", f"{NOTES_CN} §5: the source does not say whether donated or sold")
+    ],
+    "CN-0019": [
+        ("figures_identical", "same 300,000 masks and 200 thermometers as CN-0158 (Padua); worth checking")
+    ],
+    "CN-0158": [
+        ("figures_identical", "same 300,000 masks and 200 thermometers as CN-0019 (Gorgan); worth checking")
+    ],
+    "WD-0056": [("not_covid_aid", "timber for earthquake repair in Zagreb; COVID-era, not COVID aid")],
+    "WD-0103": [("not_covid_aid", "Storm Eta relief in a COVID context; not COVID-specific")],
+    "WD-0104": [("not_covid_aid", "Storm Eta relief in a COVID context; not COVID-specific")],
+    **{
+        r: [("not_covid_aid", "COVID masks and medicines after the Beirut port blast: mixed motive")]
+        for r in ("WD-0093", "WD-0094", "WD-0095")
+    },
+    "CN-0210": [
+        ("sources_disagree", "10,000 masks (UrduPoint/Sputnik) or 100,000 (a Brazilian copy); 10,000 kept")
+    ],
+    "CN-0058": [("sources_disagree", "shipped 28 January (AFPBB/Xinhua) or 31 January (China News Service)")],
+    "CN-0030": [("sources_disagree", "a later article gives 50,000, possibly Shandong and Sichuan combined")],
+    "CN-0216": [
+        (
+            "sources_disagree",
+            "the source's wording '36,600 masks, 1,700 masks' looks garbled; kept as written",
+        )
+    ],
+    "WD-0013": [("sources_disagree", "everyday masks (Salzgitter Zeitung) or surgical masks (Fano24)")],
+    "WD-0040": [
+        ("sources_disagree", "5,800 masks (FOX4) or 2,900 to each of six sister cities (Taiwan News)")
+    ],
+    "WD-0083": [
+        (
+            "sources_disagree",
+            "two patients from Almere (Münstersche Zeitung) or the first from Rotterdam (BR)",
+        )
+    ],
+    "CN-0131": [
+        ("may_overlap", "part of Shanghai's 500,000 masks for Korea; may overlap CN-0094 and CN-0095")
+    ],
+    "CN-0201": [("date_inferred", "the undated article says 'last year'; resolved to 2020")],
+    "CN-0289": [("date_inferred", "the undated article says 'last year'; resolved to 2020")],
+    "CN-0020": [("date_inferred", "the mirror strips the years from the text")],
+    "CN-0200": [("date_inferred", "the mirror strips the years from the text")],
+    "WD-0084": [
+        (
+            "count_on_one_day",
+            "22 Belgian patients in NRW intensive care on 3 Nov 2020: a head count, not transfers",
+        )
+    ],
+    "WD-0121": [("lower_confidence_source", "Sputnik Deutschland (state media); treat as lower confidence")],
+    "WD-0122": [("lower_confidence_source", "Sputnik Deutschland (state media); treat as lower confidence")],
+}
+# WD-0084's quantity is the number in intensive care on one day; its unit says so, so no patient total adds it.
+UNIT_CORRECTIONS = {"WD-0084": "ICU head count on 3 Nov 2020 (patients)"}
+
+
+def apply_flags(flows: pd.DataFrame) -> pd.DataFrame:
+    """`flags` (';'-separated codes) and `flag_note` from FLAGS, the partial-arrival rule and second-round hints."""
+    codes, notes = [], []
+    hint = flows["status_hint"] if "status_hint" in flows else pd.Series("", index=flows.index)
+    for (_, r), h in zip(flows.iterrows(), hint.fillna("")):
+        got = list(FLAGS.get(r["record_id"], []))
+        if r.get("partly_delivered"):
+            got.append(
+                ("partly_delivered", "part arrived, the rest was announced; the quantity counts what arrived")
+            )
+        said = status_rule(r["summary"], r["items"], "", r["record_id"], r["quantity_unit"])[0] if h else ""
+        if h and said != r["status"]:
+            got.append(
+                (
+                    "status_hint_differs",
+                    f"the research read the page as '{h}'; the wording rule alone gives '{said}'",
+                )
+            )
+        codes.append(";".join(dict.fromkeys(c for c, _ in got)))
+        notes.append("; ".join(n for _, n in got))
+    flows["flags"], flows["flag_note"] = codes, notes
+    for rid, unit in UNIT_CORRECTIONS.items():
+        flows.loc[flows["record_id"] == rid, "quantity_unit"] = unit
+    return flows
+
+
 def sid(url: str) -> str:
     return "S-" + hashlib.sha1(url.encode("utf-8")).hexdigest()[:10]
 
@@ -175,11 +370,7 @@ def curate_flows(dossier: Path) -> pd.DataFrame:
     cn = read(dossier / "flows_china.csv").assign(slice="china", channel_network="")
     wd = read(dossier / "flows_world.csv").assign(slice="world")
     flows = pd.concat([cn, wd], ignore_index=True)
-    st = flows["record_id"].map(STATUS)
-    flows["status"] = st.map(lambda x: x[0] if isinstance(x, tuple) else "delivered")
-    flows["status_basis"] = st.map(
-        lambda x: x[1] if isinstance(x, tuple) else "reported by the source as given"
-    )
+    flows = apply_flags(apply_status_rule(flows))
     flows["is_aggregate"] = (
         (flows["slice"] == "china")
         & ((flows["donor_level"] == "network") | (flows["recipient_level"] == "network"))
@@ -286,8 +477,148 @@ def link_children(flows: pd.DataFrame) -> None:
             setp(d["record_id"], a["record_id"], why)
 
 
-def build_actors(flows: pd.DataFrame, countries: pd.DataFrame) -> pd.DataFrame:
-    return placement.place_actors(placement.actors_of(flows), countries)
+# Place evidence the records do not carry in their own text (placement.Hint), each with its basis.
+# Everything else is decided by the rule in coop_data/placement.py from the records' own words.
+KUMANO_URL = (
+    "https://www.positanonews.it/2022/04/sorrento-giappone-si-rinnova-il-gemellaggio-con-kumano/3561249/"
+)
+KUMANO = placement.Hint(
+    admin1="Mie",
+    basis="Positano News, 2022, on the renewed Sorrento-Kumano twinning: Sorrento's twin Kumano is the World "
+    "Heritage town of the 'Sacred Sites and Pilgrimage Routes in the Kii Mountain Range', on the Kii "
+    f"peninsula, i.e. Kumano, Mie, not Kumano, Hiroshima ({KUMANO_URL})",
+)
+SUZHOU = placement.Hint(
+    admin1="Jiangsu",
+    basis="a Jiangsu International Channel story (mirror copy, ttnews.xyz/a/5e7e2901dc9b5e3eda998b01) lists the "
+    "20,000 N95 masks Suzhou gave Venice among the first donated goods exported from Jiangsu; CN-0278…0281 "
+    "are the same donor's batches inside CN-0280, which notes_china.md §3 says contains CN-0155",
+)
+KANSAS_CITY = placement.Hint(
+    admin1="Missouri",
+    basis="the source's dateline reads 'KANSAS CITY, Mo.' (fox4kc.com, 2020-08-06); Taiwan News 2020-08-12 "
+    "quotes the mayor of Kansas City, Missouri thanking Tainan",
+)
+PLACE_HINTS = {
+    **{(r, "Suzhou"): SUZHOU for r in ("CN-0155", "PC-145", "CN-0278", "CN-0279", "CN-0280", "CN-0281")},
+    ("WD-5002", "Fredericksburg"): placement.Hint(
+        admin1="Virginia",
+        basis="the source, The Free Lance-Star (fredericksburg.com), is the daily of Fredericksburg, Virginia",
+    ),
+    ("WD-0040", "Kansas City"): KANSAS_CITY,
+    ("PW-036", "Kansas City"): KANSAS_CITY,
+    ("WD-0079", "Kumano"): KUMANO,
+    ("PW-040", "Kumano"): KUMANO,
+    ("CN-0233", "Qinglong"): placement.Hint(
+        reject=(1550506,),
+        basis="GeoNames 1550506 'Qinglong' in Guizhou carries the alternate name 'Dejiang Xian': it is the "
+        "seat of Dejiang County, not Qinglong County, which the gazetteer lacks",
+    ),
+    ("CN-0190", "Chuanshan"): placement.Hint(
+        ambiguous="the record names no province; the gazetteer's only 'Chuanshan' is a township in Guangxi "
+        "(Chuanshan Xiang, no population given), while 'Chuanshan' as a local government is best known as "
+        "a district of Suining, Sichuan, which the gazetteer lacks; no source decides",
+    ),
+}
+
+
+def _place_key(city: str, iso: str) -> tuple[str, str]:
+    return places.norm(placement.split_qualifier(city)[0]), iso
+
+
+def place_evidence(flows: pd.DataFrame, partnerships: pd.DataFrame):
+    """Text and curated hints that bear on where each mention of a place is.
+
+    Mentions (a flow's donor or recipient side, a partnership's side) are joined when
+    they are the same actor, or the same place in the same city pair (a record and the
+    partnership row behind it); a joined group shares its text. Returns
+    (context by actor_id, hints by actor_id, context and hints by (partnership_id, side)).
+    """
+    parent: dict = {}
+
+    def find(x):
+        parent.setdefault(x, x)
+        while parent[x] != x:
+            parent[x] = parent[parent[x]]
+            x = parent[x]
+        return x
+
+    def union(x, y):
+        parent[find(x)] = find(y)
+
+    text, hint, key, first = {}, {}, {}, {}
+    for r in flows.itertuples(index=False):
+        t = " ".join(
+            str(getattr(r, c) or "")
+            for c in ("donor_name", "recipient_name", "summary", "source_publisher", "relationship_stated")
+        )
+        keys = {
+            s: _place_key(getattr(r, f"{s}_city"), getattr(r, f"{s}_country_iso3"))
+            for s in ("donor", "recipient")
+        }
+        pair = frozenset(keys.values())
+        for s in ("donor", "recipient"):
+            node = ("F", r.record_id, s)
+            text[node], key[node] = t, keys[s]
+            h = PLACE_HINTS.get((r.record_id, placement.split_qualifier(getattr(r, f"{s}_city"))[0]))
+            if h:
+                hint[node] = h
+            for anchor in (("actor", getattr(r, f"{s}_actor_id")), ("pair", pair, keys[s])):
+                union(node, first.setdefault(anchor, node))
+    for r in partnerships.itertuples(index=False):
+        t = " ".join(str(getattr(r, c, "") or "") for c in ("city_a", "city_b", "relationship", "themes"))
+        keys = {s: _place_key(getattr(r, f"city_{s}"), getattr(r, f"country_{s}_iso3")) for s in "ab"}
+        pair = frozenset(keys.values())
+        for s in "ab":
+            node = ("P", r.partnership_id, s)
+            text[node], key[node] = t, keys[s]
+            h = PLACE_HINTS.get((r.partnership_id, placement.split_qualifier(getattr(r, f"city_{s}"))[0]))
+            if h:
+                hint[node] = h
+            union(node, first.setdefault(("pair", pair, keys[s]), node))
+    gtext, ghint = {}, {}
+    for node in text:
+        g = find(node)
+        gtext.setdefault(g, []).append(text[node])
+        if node in hint:
+            ghint.setdefault(g, hint[node])
+    actor_ctx, actor_hint, part = {}, {}, {}
+    for node in text:
+        g = find(node)
+        ctx, h = " | ".join(dict.fromkeys(gtext[g])), ghint.get(g)
+        if node[0] == "F":
+            aid = flows.loc[flows["record_id"] == node[1], f"{node[2]}_actor_id"].iloc[0]
+            actor_ctx[aid] = " | ".join(filter(None, (actor_ctx.get(aid, ""), ctx)))
+            if h:
+                actor_hint.setdefault(aid, h)
+        else:
+            part[(node[1], node[2])] = (ctx, h)
+    return actor_ctx, actor_hint, part
+
+
+def build_actors(flows: pd.DataFrame, countries: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
+    """Place every actor by the rule in coop_data/placement.py, with its records' and partnerships' evidence."""
+    actors = placement.actors_of(flows)
+    linked = placement.link_actor_ids(flows, actors)
+    ctx, hints, _ = place_evidence(linked, partnerships)
+    return placement.place_actors(actors, countries, context=ctx, hints=hints)
+
+
+def place_partnerships(p: pd.DataFrame, flows: pd.DataFrame) -> pd.DataFrame:
+    """Coordinates of both sides of each partnership by the same rule as actors (ambiguous: left empty)."""
+    p = p.copy()
+    _, _, evidence = place_evidence(flows, p)
+    for s in ("a", "b"):
+        lat, lon = [], []
+        for r in p.itertuples(index=False):
+            city, iso = getattr(r, f"city_{s}"), getattr(r, f"country_{s}_iso3")
+            ctx, h = evidence.get((r.partnership_id, s), ("", None))
+            ch = placement.choose(city, iso, city, ctx, h) if city and iso else None
+            ok = ch is not None and ch.kind in ("place", "admin1_capital")
+            lat.append(float(ch.row["lat"]) if ok else float("nan"))
+            lon.append(float(ch.row["lon"]) if ok else float("nan"))
+        p[f"latitude_{s}"], p[f"longitude_{s}"] = lat, lon
+    return p
 
 
 def curate_partnerships(dossier: Path) -> pd.DataFrame:
@@ -296,9 +627,6 @@ def curate_partnerships(dossier: Path) -> pd.DataFrame:
     wd = read(dossier / "partnerships_world.csv")
     wd.insert(0, "partnership_id", [f"PW-{i:03d}" for i in range(1, len(wd) + 1)])
     p = pd.concat([cn, wd], ignore_index=True)
-    for s in ("a", "b"):
-        r = places.resolve(p[f"city_{s}"], p[f"country_{s}_iso3"].where(p[f"country_{s}_iso3"] != ""))
-        p[f"latitude_{s}"], p[f"longitude_{s}"] = r["latitude"].values, r["longitude"].values
     p["source_id"] = p["source_url"].map(sid)
     return p
 
@@ -318,31 +646,200 @@ def curate_funds(dossier: Path) -> pd.DataFrame:
     return f
 
 
-def curate_facts(dossier: Path) -> pd.DataFrame:
+# --- facts (issue 15): each chapter figure checked against the dossier by rule ---------------------------
+FACT_CHECK_TEXT = {  # research findings the rules below cannot compute (no matching row to compare)
+    "SF-02": ("not_found", "", FOUND_IN_DOSSIER["SF-02"]),
+    "SF-03": ("not_found", "", FOUND_IN_DOSSIER["SF-03"]),
+    "SF-04": ("confirmed", "NF-02", FOUND_IN_DOSSIER["SF-04"]),
+    "SF-05": ("not_found", "", FOUND_IN_DOSSIER["SF-05"]),
+    "SF-06": ("confirmed", "NF-05;NF-06", FOUND_IN_DOSSIER["SF-06"]),
+    "SF-10": ("not_found", "", FOUND_IN_DOSSIER["SF-10"]),
+    "SF-11": ("confirmed", "NF-10", FOUND_IN_DOSSIER["SF-11"]),
+    "SF-12": ("confirmed", "NF-07;NF-08", FOUND_IN_DOSSIER["SF-12"]),
+    "SF-23": ("chapter_only", "", FOUND_IN_DOSSIER["SF-23"]),
+}
+FACT_AREAS = {  # the chapter's world areas as UN M49 regions and sub-regions (countries.csv)
+    "Europe": ("region", ["Europe"]),
+    "North America": ("subregion", ["Northern America"]),
+    "Latin America": ("subregion", ["South America", "Central America", "Caribbean"]),
+    "Africa": ("region", ["Africa"]),
+}
+PROFILE_FIELD = {"year": "founded_year", "countries": "member_countries_count", "cities": "members_count"}
+
+
+def _num(x) -> float | None:
+    try:
+        return float(str(x).replace(",", ""))
+    except ValueError:
+        return None
+
+
+def check_fact(
+    fact: pd.Series, facts: pd.DataFrame, flows, funds, partnerships, countries
+) -> tuple[str, str, str]:
+    """(dossier_check, dossier_ids, found_in_dossier) for one chapter figure.
+
+    Rules, in order: a flow figure matches flows with the same quantity and unit in the same year whose
+    recipient country the fact names; a network figure is compared with the network's profile row (founding
+    year, member countries, member cities), where a count equal to the sum of the same subject's figures in the
+    same unit is 'consistent' (e.g. 25 full + 4 associated = 29); a partnership figure matches the pair in the
+    partnerships table (and its founding year). Otherwise the research note is kept (FACT_CHECK_TEXT).
+    """
+    fid, value, unit = fact["fact_id"], _num(fact["value"]), fact["unit"]
+    if fact["topic"] == "flow" and value is not None:
+        text = f"{fact['subject']} {fact['fact']}"
+        named = {i for i, n in zip(countries["iso3"], countries["name"]) if n and n in text}
+        hit = flows[
+            (flows["quantity"].map(_num) == value)
+            & flows["quantity_unit"].str.startswith(unit)
+            & flows["date"].str.startswith(str(fact["year"]))
+            & flows["recipient_country_iso3"].isin(named)
+        ]
+        if len(hit):
+            ids = ";".join(hit["record_id"])
+            return "confirmed", ids, f"confirmed: {ids} ({int(value):,} {unit}, {fact['year']})"
+    if fact["topic"] == "network" and unit in PROFILE_FIELD:
+        prof = funds[(funds["network"] == fact["subject"]) & (funds["kind"] == "network_profile")]
+        col = PROFILE_FIELD[unit]
+        stated = prof[prof[col].map(_num).notna()] if len(prof) else prof
+        if not len(stated):
+            return "not_found", "", "not found: no dossier profile of this network states it"
+        row = stated.iloc[0]
+        got = _num(row[col])
+        same = facts[
+            (facts["subject"] == fact["subject"]) & (facts["unit"] == unit) & (facts["year"] == fact["year"])
+        ]
+        if got == value:
+            shown = f"{int(got)}" if unit == "year" else f"{int(got):,}"
+            return "confirmed", row["fund_id"], f"confirmed: {row['fund_id']} gives {shown}"
+        if unit != "year" and len(same) > 1 and got == sum(_num(v) or 0 for v in same["value"]):
+            parts = " + ".join(f"{int(_num(v))} ({i})" for v, i in zip(same["value"], same["fact_id"]))
+            return "consistent", row["fund_id"], f"consistent: {row['fund_id']} gives {int(got):,} = {parts}"
+        return (
+            "differs",
+            row["fund_id"],
+            f"differs: {row['fund_id']} ({row['source_publisher'] or 'profile page'}) gives {int(got):,}, "
+            f"the chapter {int(value):,}",
+        )
+    if fact["topic"] == "partnership" and (value is None or unit == "year"):
+        names = [n.split("(")[0].strip() for n in fact["subject"].split(" - ")]
+        if len(names) == 2:
+            a, b = partnerships["city_a"], partnerships["city_b"]
+            pair = partnerships[
+                (a.str.contains(names[0], regex=False) & b.str.contains(names[1], regex=False))
+                | (a.str.contains(names[1], regex=False) & b.str.contains(names[0], regex=False))
+            ]
+            if len(pair):
+                r = pair.iloc[0]
+                pid = r["partnership_id"]
+                if unit == "year" and _num(r["since_year"]) not in (None, value):
+                    return "differs", pid, f"differs: {pid} gives {r['since_year']}, the chapter {int(value)}"
+                extra = f"; {FOUND_IN_DOSSIER[fid]}" if fid in FOUND_IN_DOSSIER else ""
+                return "confirmed", pid, f"confirmed: partnership {pid}{extra}"
+    if fact["topic"] == "flow" and value is None and fact["subject"].startswith("Chinese"):
+        areas = [a for a in FACT_AREAS if a in fact["subject"]]
+        iso = set()
+        for a in areas:
+            col, names = FACT_AREAS[a]
+            iso |= set(countries.loc[countries[col].isin(names), "iso3"])
+        hit = flows[
+            (flows["donor_country_iso3"] == "CHN")
+            & flows["recipient_country_iso3"].isin(iso)
+            & (flows["status"] == "delivered")
+        ]
+        if areas and len(hit):
+            ids = ";".join(hit["record_id"])
+            return (
+                "confirmed",
+                ids,
+                f"confirmed: {len(hit)} delivered flows from mainland China to {' and '.join(areas)}",
+            )
+    if fid == "SF-01":
+        wd = flows[flows["record_id"] == "WD-0001"]
+        if len(wd):
+            return "confirmed", "WD-0001", FOUND_IN_DOSSIER["SF-01"]
+    if fid in FACT_CHECK_TEXT:
+        return FACT_CHECK_TEXT[fid]
+    return "not_checked", "", FOUND_IN_DOSSIER.get(fid, "")
+
+
+def curate_facts(dossier: Path, flows=None, funds=None, partnerships=None, countries=None) -> pd.DataFrame:
     f = read(dossier / "seed_facts.csv")
     f["source_id"] = sid(CHAPTER_URL)
     f["found_in_dossier"] = f["fact_id"].map(FOUND_IN_DOSSIER).fillna("")
+    if flows is not None:
+        out = [check_fact(r, f, flows, funds, partnerships, countries) for _, r in f.iterrows()]
+        f["dossier_check"] = [o[0] for o in out]
+        f["dossier_ids"] = [o[1] for o in out]
+        f["found_in_dossier"] = [o[2] for o in out]
     return f
 
 
+# --- sources (issue 15): tracking parameters stripped, unstable addresses marked ----------------------------
+# Query parameters that only track a click (utm_*, click ids, a WeChat share marker, a numeric feed `ref`).
+TRACKING_PARAMS = r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga)$"
+TRACKING_VALUES = {"from": r"^(?:singlemessage|groupmessage|timeline)$", "ref": r"^\d+$"}
+# How lasting an address is (schema.STABILITY); the first matching rule wins, else "stable".
+STABILITY_RULES = (
+    ("temporary_host", r"^https?://(?:www-pre\.|pre\.|staging\.|\d{1,3}(?:\.\d{1,3}){3}[/:])"),
+    ("malformed_url", r"\+$"),
+    (
+        "listing_page",
+        r"/(?:category|tag|tags)/|/(?:19|20)\d{2}(?:/\d{1,2})?/?$|/news/?$|/actualites/?$|/archives?/?$",
+    ),
+)
+
+
+def clean_url(url: str) -> str:
+    """The address without tracking parameters (order and all other parameters kept)."""
+    from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
+
+    parts = urlsplit(url)
+    if not parts.query:
+        return url
+    pairs = parse_qsl(parts.query, keep_blank_values=True)
+    keep = [
+        (k, v)
+        for k, v in pairs
+        if not re.match(TRACKING_PARAMS, k) and not re.match(TRACKING_VALUES.get(k, r"(?!)"), v)
+    ]
+    if len(keep) == len(pairs):
+        return url
+    return urlunsplit(parts._replace(query=urlencode(keep, safe=":/+%")))
+
+
+def stability(url: str) -> str:
+    return next((name for name, pat in STABILITY_RULES if re.search(pat, url)), "stable")
+
+
+def clean_source_urls(df: pd.DataFrame) -> pd.DataFrame:
+    """Strip tracking parameters from `source_url` (the original is kept for the sources table)."""
+    df = df.copy()
+    df["source_url_original"] = df["source_url"]
+    df["source_url"] = df["source_url"].map(clean_url)
+    df["source_id"] = df["source_url"].map(sid)
+    return df
+
+
 def build_sources(flows, partnerships, funds) -> pd.DataFrame:
+    cols = ["source_url", "source_publisher", "source_date", "source_url_original"]
     rows = pd.concat(
         [
-            flows[["source_url", "source_publisher", "source_date"]].set_axis(
-                ["url", "publisher", "date"], axis=1
+            flows.reindex(columns=cols).set_axis(["url", "publisher", "date", "url_original"], axis=1),
+            partnerships.reindex(columns=["source_url", "source_url_original"]).set_axis(
+                ["url", "url_original"], axis=1
             ),
-            partnerships[["source_url"]].set_axis(["url"], axis=1),
-            funds[["source_url", "source_publisher", "source_date"]].set_axis(
-                ["url", "publisher", "date"], axis=1
-            ),
+            funds.reindex(columns=cols).set_axis(["url", "publisher", "date", "url_original"], axis=1),
         ]
     ).fillna("")
     counts = rows["url"].value_counts()
     src = rows.sort_values(["publisher", "date"], ascending=False).drop_duplicates("url")
+    src["url_original"] = src["url_original"].where(src["url_original"] != src["url"], "")
     src["source_id"] = src["url"].map(sid)
     domain = src["url"].str.extract(r"https?://([^/]+)", expand=False).fillna("")
     mirror = domain.map(lambda d: any(d == m or d.endswith("." + m) for m in MIRROR_DOMAINS))
     src["reliability"] = mirror.map({True: "mirror_copy", False: "original"})
+    src["stability"] = src["url"].map(stability)
     src["records"] = src["url"].map(counts)
     chapter = pd.DataFrame(
         [
@@ -352,11 +849,45 @@ def build_sources(flows, partnerships, funds) -> pd.DataFrame:
                 "publisher": CHAPTER,
                 "date": "2020-11-24",
                 "reliability": "reference_literature",
+                "stability": "stable",
+                "url_original": "",
                 "records": 30,
             }
         ]
     )
     return pd.concat([src, chapter], ignore_index=True)
+
+
+def build_changes(dossier: Path, flows: pd.DataFrame) -> pd.DataFrame:
+    """Every flow value the v0.2 rules changed since v0.1 (status, quantity and unit, source address).
+
+    v0.1 bundled the dossier's values unchanged, with the statuses of STATUS_V01.
+    """
+    raw = pd.concat([read(dossier / "flows_china.csv"), read(dossier / "flows_world.csv")]).set_index(
+        "record_id"
+    )
+    f = flows.set_index("record_id")
+    f = f[f.index.isin(raw.index)]  # v0.1 held the first round only; second-round rows are new, not changed
+    rows = []
+    v01 = f.index.map(lambda r: STATUS_V01.get(r, "delivered"))
+    for rid, before, after, basis in zip(f.index, v01, f["status"], f["status_basis"]):
+        if before != after:
+            rows.append((rid, "status", before, after, basis))
+    common = f.index.intersection(raw.index)
+    why = {
+        "quantity": "status rule: part arrived, the rest announced; the quantity counts what arrived",
+        "quantity_unit": "status rule: the unit no longer carries the announced part",
+        "source_url": "tracking parameters removed (the original address is in sources.url_original)",
+    }
+    for col in why:
+        for rid in common:
+            a, b = str(raw.at[rid, col]), str(f.at[rid, col])
+            if a != b:
+                rule = why[col]
+                if col == "quantity_unit" and rid in UNIT_CORRECTIONS:
+                    rule = "the figure is a head count on one day, not a number of transfers"
+                rows.append((rid, col, a, b, rule))
+    return pd.DataFrame(rows, columns=["record_id", "field", "v01_value", "value", "rule"])
 
 
 def write(df: pd.DataFrame, name: str) -> None:
@@ -373,12 +904,16 @@ def main(argv=None) -> None:
     countries = pd.read_csv(OUT / "countries.csv", keep_default_na=False, na_values=[""])
     flows = curate_flows(dossier)
     v2_flows, v2_excluded = curate_v2.curate_v2(dossier)
+    hints = dict(zip(*curate_v2.read_v2(dossier)[["record_id", "status_hint"]].T.values))
+    v2_flows = apply_flags(apply_status_rule(v2_flows.assign(status_hint=v2_flows["record_id"].map(hints))))
     flows = pd.concat([flows, v2_flows], ignore_index=True)
-    actors = build_actors(flows, countries)
-    flows = placement.link_actor_ids(flows, actors)
     partnerships = curate_partnerships(dossier)
+    actors = build_actors(flows, countries, partnerships)
+    flows = placement.link_actor_ids(flows, actors)
+    partnerships = place_partnerships(partnerships, flows)
     funds = curate_funds(dossier)
-    facts = curate_facts(dossier)
+    facts = curate_facts(dossier, flows, funds, partnerships, countries)
+    flows, partnerships, funds = (clean_source_urls(t) for t in (flows, partnerships, funds))
     sources = build_sources(flows, partnerships, funds)
     fx = pd.DataFrame(FX, columns=["currency", "year", "units_per_eur"]).assign(source=FX_SOURCE)
     for name, df in {
@@ -391,6 +926,7 @@ def main(argv=None) -> None:
         "fx_rates": fx,
         "excluded_flows": pd.concat([pd.DataFrame(columns=["record_id", "reason"]), v2_excluded]),
         "wb_income": wb_income.build(),
+        "changes": build_changes(dossier, flows),
     }.items():
         write(df, name)
     dossier_counts = {

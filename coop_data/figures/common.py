@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from functools import lru_cache
 from pathlib import Path
 
 import plotly.graph_objects as go
@@ -13,6 +14,12 @@ GEO_BUNDLE_URL = (
     "/app/static/js/plotly-geo.min.js"  # plotly.js geo-only bundle (MIT), drawn by coop_ui.geo_chart
 )
 FONT = dict(family="DejaVu Sans, Arial, sans-serif", size=14, color="#222")
+FONT_FILES = {
+    False: "DejaVuSans.ttf",
+    True: "DejaVuSans-Bold.ttf",
+}  # the first family of FONT, measured with Pillow
+FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
+CARTESIAN = ("bar", "scatter", "histogram")
 
 
 def geo_config() -> dict:
@@ -31,6 +38,7 @@ def title_block(title: str, subtitle: str) -> dict:
 
 def source_annotation(text: str) -> dict:
     return dict(
+        name="source",
         text="<br>".join(escape_text(line) for line in wrap_words(text, 140)),
         showarrow=False,
         align="left",
@@ -45,7 +53,13 @@ def source_annotation(text: str) -> dict:
 
 
 def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: int = 560) -> go.Figure:
+    """Title, subtitle, source line and theme. The three texts are also kept as plain text in layout.meta, so an
+    export (figures.render) can lay them out again for its own canvas instead of reusing on-screen pixel margins."""
+    if any(tr.type in CARTESIAN for tr in fig.data):
+        # Category names and tick labels push the margin (with l=10 they were cut: "er", "a").
+        fig.update_layout(xaxis=dict(automargin=True), yaxis=dict(automargin=True))
     fig.update_layout(
+        meta=dict(title=str(title), subtitle=str(subtitle), source=str(source)),
         title=title_block(title, subtitle),
         font=FONT,
         paper_bgcolor="white",
@@ -91,3 +105,45 @@ def wrap_words(s: str, width: int = 130) -> list[str]:
             cur = f"{cur} {w}".strip()
     lines.append(cur)
     return lines
+
+
+@lru_cache(maxsize=8)
+def _font(size: int, bold: bool):
+    from PIL import ImageFont
+
+    for d in FONT_DIRS:
+        if (d / FONT_FILES[bold]).exists():
+            return ImageFont.truetype(str(d / FONT_FILES[bold]), size)
+    return None
+
+
+def text_width(s: str, size: float, bold: bool = False) -> float:
+    """Width in px of one line of text in the charts' font (DejaVu Sans, as kaleido's Chromium draws it).
+
+    Without the font file, a wide average glyph (0.62 em) keeps estimates on the safe side."""
+    f = _font(max(1, round(size * 4)), bold)  # measured at 4x for sub-pixel accuracy
+    return f.getlength(str(s)) / 4 if f is not None else 0.62 * size * len(str(s))
+
+
+def wrap_px(s: str, size: float, width: float, bold: bool = False) -> list[str]:
+    """Lines of at most `width` px: words wrapped, a word longer than a line (a URL) cut where it must."""
+    lines, cur = [], ""
+    for w in str(s).split():
+        while text_width(w, size, bold) > width:  # hard-break a long token, preferably after / ? & =
+            cut = len(w)
+            while cut > 1 and text_width(w[:cut], size, bold) > width:
+                cut -= 1
+            soft = max((w.rfind(c, 0, cut) for c in "/?&=-"), default=-1)
+            cut = soft + 1 if soft > cut // 2 else cut
+            if cur:
+                lines.append(cur)
+                cur = ""
+            lines.append(w[:cut])
+            w = w[cut:]
+        if cur and text_width(f"{cur} {w}", size, bold) > width:
+            lines.append(cur)
+            cur = w
+        else:
+            cur = f"{cur} {w}".strip()
+    lines.append(cur)
+    return [x for x in lines if x] or [""]

@@ -353,8 +353,18 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     pts = pd.concat(parts)
     if not len(pts):
         return pd.DataFrame(columns=cols)
-    exact = pts[pts["exact"]].groupby(["label", "country", "lat", "lon"], as_index=False)[["out", "in"]].sum()
-    exact["name"], exact["members"], exact["exact"] = exact["label"], exact["label"], True
+    # Actors drawn at one point (a city and its province placed at its capital, placement variants) share one
+    # marker: stacked markers split the counts and hid each other. The busiest label names it, the others follow.
+    per_label = (
+        pts[pts["exact"]].groupby(["label", "country", "lat", "lon"], as_index=False)[["out", "in"]].sum()
+    )
+    per_label["n"] = per_label["out"] + per_label["in"]
+    per_label = per_label.sort_values(["n", "label"], ascending=[False, True], kind="stable")
+    exact = per_label.groupby(["country", "lat", "lon"], as_index=False, sort=False).agg(
+        label=("label", "first"), out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", "\n".join)
+    )
+    exact["name"] = exact["members"].str.replace("\n", " / ", regex=False)
+    exact["exact"] = True
     cp = pts[~pts["exact"]]
     g = cp.groupby(["country", "lat", "lon"], as_index=False).agg(
         out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", lambda s: "\n".join(sorted(set(s))))
@@ -450,7 +460,7 @@ def flow_map(
     n_labels: int = DEFAULT_LABELS,
 ) -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
-    places_not_drawn, not_drawn_same, extent, labels}."""
+    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}."""
     if rollup not in ROLLUPS:
         raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
     if rollup != "place" and countries is None:
@@ -601,21 +611,18 @@ def flow_map(
         | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),
         dragmode="pan",
     )
-    unplaced = int((f["donor_lat"].isna() | f["recipient_lat"].isna()).sum())
-    same = int(
-        (
-            f["donor_lat"].notna()
-            & f["recipient_lat"].notna()
-            & (f["donor_lat"] == f["recipient_lat"])
-            & (f["donor_lon"] == f["recipient_lon"])
-        ).sum()
-    )
+    no_end = f["donor_lat"].isna() | f["recipient_lat"].isna()
+    one_point = ~no_end & (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
+    unplaced, same = int(no_end.sum()), int(one_point.sum())
+    # rows with nothing of this measure (a programme total whose details are listed, a gift in another unit)
+    no_value = int((~no_end & ~one_point & (aggregate.measure_values(f, measure) <= 0)).sum())
     return fig, {
         "drawn": int(arcs["n"].sum()) if len(arcs) else 0,
         "arcs": len(arcs),
         "not_drawn_unplaced": unplaced,
         "not_drawn_cap": capped,
         "not_drawn_same": same,
+        "not_drawn_no_value": no_value,
         "places_not_drawn": places_capped,
         "extent": ext,
         "labels": labelled,
