@@ -197,6 +197,11 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
     """
     _restore_across_pages()
     params = _current_params()
+    # A story's edit link (?story=ID&edit=KEY): the key moves to this session and leaves the URL at once, so no
+    # permalink, citation or export built from the URL carries it (app_pages/story.py checks it).
+    edit_key = params.pop("edit", None)
+    if edit_key is not None:
+        st.session_state["_story_edit"] = (params.get("story", ""), edit_key[:100])
     ds_id, sc, data_notices = _data_params(params)
     if ds_id:
         b, ds_name = open_bundle(ds_id, sc)
@@ -243,7 +248,7 @@ def resolve_view() -> tuple[filters.Filter, pd.DataFrame]:
             new[k] = params[k][:200]
     if lg != i18n.DEFAULT:
         new["lang"] = lg
-    if new != params:
+    if new != params or edit_key is not None:
         st.query_params.from_dict(new)
     ss[SYNC_KEY] = new
     view = flt.apply(flows_for_scheme(flt.scheme, ds_id, sc) if ds_id else flows_for_scheme(flt.scheme))

@@ -249,7 +249,13 @@ def main(argv=None) -> int:
                 print(f"no story with id {args.story!r}", file=sys.stderr)
                 return 2
             scenes, title = story.from_body(saved), saved["title"]
-        data = story.WRITERS[ext](scenes, b, title, args.base_url, args.story, args.lang)
+        try:
+            data = story.WRITERS[ext](scenes, b, title, args.base_url, args.story, args.lang)
+        except (
+            story.SceneFailed
+        ) as e:  # says which scene's chart could not be drawn (after the renderer's retry)
+            print(f"not written: {e}", file=sys.stderr)
+            return 1
         Path(args.out).write_bytes(data)
         print(f"wrote {len(scenes)} scenes to {args.out} ({len(data) / 1e6:.1f} MB)")
         return 0

@@ -507,7 +507,8 @@ EXCLUDED = Table(
 CHANGES = Table(
     "changes",
     "Changes since v0.1",
-    "Every flow value a v0.2 curation rule changed, with the value v0.1 shipped and the rule (Methods page).",
+    "Every flow value a v0.2 curation rule changed (status, quantity, source address, programme link, the point "
+    "a side is drawn at), with the value v0.1 shipped and the rule (Methods page).",
     (
         Field("record_id", "string", "The flow (flows.record_id).", required=True),
         Field("field", "string", "The column that changed.", required=True),

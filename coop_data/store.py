@@ -342,7 +342,13 @@ class Store:
             if story_id:
                 cur = c.execute(
                     "UPDATE stories SET title=?, body=?, updated=? WHERE id=? AND edit_key_hash=?",
-                    (title, json.dumps(body, ensure_ascii=False), _now(), story_id, _hash(key or "")),
+                    (
+                        title,
+                        json.dumps(body, ensure_ascii=False),
+                        _now(),
+                        story_id,
+                        _hash((key or "").strip()),
+                    ),
                 )
                 return (story_id, key) if cur.rowcount == 1 else None
             sid, key = new_id(), new_id()
@@ -351,6 +357,26 @@ class Store:
                 (sid, title, _now(), _now(), json.dumps(body, ensure_ascii=False), _hash(key)),
             )
             return sid, key
+
+    def story_key_ok(self, story_id: str, key: str) -> bool:
+        """Whether `key` is this story's edit key (what opens its editor; the key itself is not kept)."""
+        if not isinstance(story_id, str) or not ID_PATTERN.match(story_id) or not key:
+            return False
+        with self._tx() as c:
+            row = c.execute(
+                "SELECT 1 FROM stories WHERE id=? AND edit_key_hash=?", (story_id, _hash(key.strip()))
+            ).fetchone()
+        return row is not None
+
+    def delete_story(self, story_id: str, key: str) -> bool:
+        """Delete a story with its edit key; False when the id or the key is wrong."""
+        if not isinstance(story_id, str) or not ID_PATTERN.match(story_id) or not key:
+            return False
+        with self._tx() as c:
+            cur = c.execute(
+                "DELETE FROM stories WHERE id=? AND edit_key_hash=?", (story_id, _hash(key.strip()))
+            )
+            return cur.rowcount == 1
 
     def load_story(self, story_id: str) -> dict | None:
         if not isinstance(story_id, str) or not ID_PATTERN.match(story_id):

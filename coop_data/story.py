@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import html
 import io
+import re
 import urllib.parse
 from dataclasses import asdict, dataclass, field
 from datetime import date
@@ -330,7 +331,10 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
             t("funds.chart_source", lang, n=b.funds["source_url"].nunique(), data=dataset_label),
             height=480,
         )
-        fig.update_layout(yaxis=dict(autorange="reversed"))
+        # room on the right for the amounts written outside the bars (the largest was cut off at the edge)
+        top = float(tot["amount"].max()) if len(tot) else 1.0
+        fig.update_layout(yaxis=dict(autorange="reversed", automargin=True), xaxis=dict(range=[0, top * 1.3]))
+        fig.update_traces(cliponaxis=False)
         return fig, view, alttext.funds_summary(tot, lang)
     fig, _ = flow_map(
         view,
@@ -344,6 +348,103 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     )
     highlight.add(fig, b, scene.highlight, lang)
     return fig, view, alttext.flows_summary(view, scene.measure, lang=lang)
+
+
+FONT_KEYS = {"font", "tickfont", "textfont", "insidetextfont", "outsidetextfont", "titlefont"}
+_PX = re.compile(r"font-size:\s*(\d+)px")
+
+
+def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | None = None):
+    """A copy of a scene's chart for a projector or a slide: every text at least `min_px` pixels (the default
+    12-14 px could not be read from the back of a room), subtitle and source re-wrapped to the wider type,
+    margins grown to match."""
+    import plotly.graph_objects as go
+
+    from .figures.common import wrap_words
+
+    d = fig.to_dict()
+
+    def bump(node, in_font=False):
+        if isinstance(node, dict):
+            for k, v in node.items():
+                if k == "size" and in_font and isinstance(v, (int, float)):
+                    node[k] = max(v, min_px)
+                else:
+                    bump(v, k in FONT_KEYS)
+        elif isinstance(node, list):
+            for x in node:
+                bump(x, in_font)
+
+    bump(d)
+    lay = d.setdefault("layout", {})
+    for k in [
+        k for k in lay if k.startswith(("xaxis", "yaxis"))
+    ]:  # explicit: a theme's template sets them small
+        ax = lay[k] if isinstance(lay[k], dict) else {}
+        ax.setdefault("tickfont", {})["size"] = max((ax.get("tickfont") or {}).get("size") or 0, min_px)
+        if isinstance(ax.get("title"), dict):
+            ax["title"].setdefault("font", {})["size"] = max(
+                (ax["title"].get("font") or {}).get("size") or 0, min_px
+            )
+    lay.setdefault("font", {})["size"] = max(lay.get("font", {}).get("size") or 0, min_px)
+    chars = max(40, int(width / (min_px * 0.58)))  # characters per line at this type size
+
+    def rewrap(text: str) -> str:
+        return "<br>".join(wrap_words(" ".join(str(text).split("<br>")), chars))
+
+    def bigger(m):
+        return f"font-size:{max(int(m.group(1)), min_px)}px"
+
+    title = lay.get("title") or {}
+    extra = 0
+    if isinstance(title.get("text"), str):
+        head, sep, sub = title["text"].partition("<span")
+        if sep:
+            style, _, rest = sub.partition(">")
+            body = rest.rsplit("</span>", 1)[0]
+            new_sub = rewrap(body)
+            extra = (new_sub.count("<br>") + 2) * (min_px + 8) + 12
+            title["text"] = head + "<span" + _PX.sub(bigger, style) + ">" + new_sub + "</span>"
+        title.setdefault("font", {})["size"] = max((title.get("font") or {}).get("size") or 0, min_px + 6)
+    lh = min_px + 6  # one line of text
+    below = []
+    for a in lay.get("annotations", []) or []:
+        a.setdefault("font", {})["size"] = max((a.get("font") or {}).get("size") or 0, min_px)
+        if isinstance(a.get("text"), str) and a.get("yref") == "paper" and (a.get("y") or 0) < 0:
+            a["text"] = rewrap(a["text"])
+            below.append(a)
+    lines = max([a["text"].count("<br>") + 1 for a in below] or [0])
+    # below the plot, from the top: axis labels, a horizontal legend, the source line(s)
+    ticks = 0 if any(tr.get("type") in ("scattergeo", "choropleth") for tr in d.get("data", [])) else 2 * lh
+    leg = lay.get("legend") if isinstance(lay.get("legend"), dict) else {}
+    legend_h = 2 * (lh + 12) if leg.get("orientation") == "h" else 0
+    h = height or int(width * 9 / 16)
+    m = lay.setdefault("margin", {})
+    m["t"] = max(m.get("t") or 0, 30 + extra)
+    m["b"] = ticks + legend_h + lines * lh + 16
+    if (
+        ticks and "yaxis" in lay
+    ):  # room for the y labels and axis title set here, not left to automargin, which
+        # kaleido sometimes captured before its second layout pass (labels cut at the left edge)
+        ys = [
+            y
+            for tr in d.get("data", [])
+            if tr.get("y") is not None and not isinstance(tr.get("y"), dict)
+            for y in list(tr["y"])
+            if isinstance(y, str)
+        ]
+        longest = max((len(y) for y in ys), default=5)
+        titled = bool(
+            ((lay["yaxis"].get("title") or {}).get("text")) if isinstance(lay["yaxis"], dict) else 0
+        )
+        m["l"] = max(m.get("l") or 0, int(longest * min_px * 0.62) + (2 * lh if titled else 0) + 12)
+    plot_h = max(h - m["t"] - m["b"], 100)
+    if legend_h:
+        leg.update(y=-ticks / plot_h, yanchor="top")
+    for a in below:
+        a.update(y=-(ticks + legend_h) / plot_h, yanchor="top")
+    lay["width"], lay["height"] = width, h
+    return go.Figure(d)
 
 
 # --- storage format -------------------------------------------------------------------------------
@@ -380,6 +481,85 @@ def _cite(scene: Scene, b, link: str, lang: str = "en") -> str:
     )
 
 
+class SceneFailed(RuntimeError):
+    """A scene whose chart could not be drawn (after the renderer's retry); says which scene."""
+
+    def __init__(self, number: int, title: str, error: BaseException):
+        self.number, self.title, self.error = number, title, error
+        super().__init__(f"scene {number} ({title}): {type(error).__name__}: {error}")
+
+
+SLIDE_PX = (1280, 720, 1.5)  # chart drawn at 1280x720 with text of at least 18 px, stored 1.5x for sharpness
+SLIDE_TEXT = (
+    1.5  # render.export_layout's text scale: its smallest text here (the source line, 12 px) becomes 18 px
+)
+
+
+def slide_figure(fig, lang: str = "en"):
+    """A scene's chart laid out for its slide by the exports' own layout (every text block measured and given its
+    band, nothing overlapping or leaving the canvas), with the larger type a room needs."""
+    from .figures.render import export_layout
+
+    w, h, _ = SLIDE_PX
+    f = export_layout(fig, w, h, "", lang, SLIDE_TEXT)
+    least = round(12 * SLIDE_TEXT)
+    for tr in f.data:  # labels drawn on the chart (place names on a map) are not part of the measured layout
+        size = getattr(getattr(tr, "textfont", None), "size", None)
+        if isinstance(size, (int, float)) and size < least:
+            tr.textfont.size = least
+    return f
+
+
+def slide_images(scenes: list[Scene], b, lang: str = "en", progress=None):
+    """(scene number, scene, PNG or the error, text alternative) for every scene, in order.
+
+    Scenes go to the renderer two at a time (its two tabs draw them together); while a pair is drawn, this thread
+    builds the next pair's figures. `progress(done, total, title)` is called in the caller's thread after each
+    scene, so a page can show it."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    from .figures import render as r
+
+    w, h, scale = SLIDE_PX
+    out, pending = [], []
+
+    def draw(figs):
+        return r.render_pngs([f for f in figs if not isinstance(f, Exception)], w, h, scale)
+
+    def finish() -> None:
+        batch, fut = pending.pop(0)
+        try:
+            pngs = iter(fut.result())
+        except Exception as e:  # the renderer itself failed: every scene of the pair says so
+            pngs = iter([e] * len(batch))
+        for i, sc, fig, alt in batch:
+            png = fig if isinstance(fig, Exception) else next(pngs)
+            if isinstance(png, Exception):
+                png = SceneFailed(i, sc.title, png)
+            out.append((i, sc, png, alt))
+            if progress:
+                progress(len(out), len(scenes), sc.title)
+
+    with ThreadPoolExecutor(1, thread_name_prefix="deck") as pool:
+        for k in range(0, len(scenes), 2):
+            batch = []
+            for i, sc in enumerate(scenes[k : k + 2], k + 1):
+                try:
+                    fig, _view, alt = scene_figure(sc, b, lang=lang)
+                    fig = slide_figure(fig, lang)
+                except (
+                    Exception
+                ) as e:  # a figure that cannot be built (a saved story's odd filter): that scene only
+                    fig, alt = e, ""
+                batch.append((i, sc, fig, alt))
+            pending.append((batch, pool.submit(draw, [x[2] for x in batch])))
+            while pending and pending[0][1].done():
+                finish()
+        while pending:
+            finish()
+    return out
+
+
 def to_pptx(
     scenes: list[Scene],
     b,
@@ -387,34 +567,54 @@ def to_pptx(
     base_url: str = "",
     story_id: str = "shipped",
     lang: str = "en",
+    progress=None,
+    errors: list | None = None,
 ) -> bytes:
-    """One slide per scene: title, chart image (rendered offline), caption, and a sources/citation footer."""
+    """One slide per scene: title, caption, chart image (rendered offline), a sources/citation footer, and the
+    chart's text alternative in the notes. A scene whose chart fails keeps its slide, says so on it, and is
+    appended to `errors`; without an `errors` list the failure is raised (never a silent gap)."""
     from pptx import Presentation
+    from pptx.enum.text import PP_ALIGN
     from pptx.util import Emu, Pt
 
-    from .figures.render import render
     from .i18n import t
 
     prs = Presentation()
     prs.slide_width, prs.slide_height = Emu(12192000), Emu(6858000)  # 16:9
+    sw = prs.slide_width
     first = prs.slides.add_slide(prs.slide_layouts[0])
+    # the template's placeholders sit for a 4:3 slide: centre them on the 16:9 one
+    for ph, top, height in (
+        (first.shapes.title, 2000000, 1500000),
+        (first.placeholders[1], 3700000, 1200000),
+    ):
+        ph.left, ph.top, ph.width, ph.height = Emu(600000), Emu(top), Emu(sw - 1200000), Emu(height)
     first.shapes.title.text = title
     first.placeholders[1].text = t("deck.intro", lang, n=len(scenes), date=date.today().isoformat())
+    for ph in (first.shapes.title, first.placeholders[1]):
+        for para in ph.text_frame.paragraphs:
+            para.alignment = PP_ALIGN.CENTER
     blank = prs.slide_layouts[6]
-    for i, sc in enumerate(scenes, 1):
+    for i, sc, png, alt in slide_images(scenes, b, lang, progress):
         s = prs.slides.add_slide(blank)
-        fig, view, alt = scene_figure(sc, b, lang=lang)
-        png = render(fig, "png", width=1600, height=900, scale=1)
         tb = s.shapes.add_textbox(Emu(400000), Emu(150000), Emu(11400000), Emu(600000)).text_frame
         tb.text = sc.title
         tb.paragraphs[0].runs[0].font.size, tb.paragraphs[0].runs[0].font.bold = Pt(28), True
-        pic = s.shapes.add_picture(io.BytesIO(png), Emu(400000), Emu(750000), width=Emu(7900000))
-        pic.name = f"Chart {i}"
-        cap = s.shapes.add_textbox(Emu(8450000), Emu(800000), Emu(3400000), Emu(4300000)).text_frame
+        if isinstance(png, Exception):
+            if errors is None:
+                raise png
+            errors.append(png)
+            box = s.shapes.add_textbox(Emu(400000), Emu(900000), Emu(7900000), Emu(1200000)).text_frame
+            box.word_wrap = True
+            box.text = t("deck.chart_failed", lang, n=i, error=str(png.error)[:300])
+        else:
+            pic = s.shapes.add_picture(io.BytesIO(png), Emu(400000), Emu(850000), width=Emu(8000000))
+            pic.name = f"Chart {i}"
+        cap = s.shapes.add_textbox(Emu(8550000), Emu(850000), Emu(3300000), Emu(4300000)).text_frame
         cap.word_wrap = True
         cap.text = sc.caption
         cap.paragraphs[0].runs[0].font.size = Pt(18)
-        foot = s.shapes.add_textbox(Emu(400000), Emu(6050000), Emu(11400000), Emu(700000)).text_frame
+        foot = s.shapes.add_textbox(Emu(400000), Emu(5550000), Emu(11400000), Emu(1200000)).text_frame
         foot.word_wrap = True
         foot.text = t(
             "deck.footer",

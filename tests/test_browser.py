@@ -466,10 +466,17 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
             timeout=30000,
         )
         page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
-        with page.expect_download(timeout=180000) as dl:
-            page.locator("[data-testid='stDownloadButton']").filter(
-                has_text=i18n.t("story.deck", "fr")
-            ).click()
+        page.get_by_role(
+            "button", name=i18n.t("story.build_deck", "fr")
+        ).click()  # built on a press, with progress
+        done = page.locator("[data-testid='stDownloadButton']").filter(
+            has_text=i18n.t("story.deck_download", "fr")
+        )
+        done.wait_for(timeout=180000)
+        ready = i18n.t("story.deck_ready", "fr", n=len(fr), s="SECS").split("SECS")[0]
+        assert page.get_by_text(ready).count()  # the status box says the deck is ready
+        with page.expect_download(timeout=60000) as dl:
+            done.click()
         path = tmp_path / "deck.pptx"
         dl.value.save_as(path)
         prs = Presentation(str(path))

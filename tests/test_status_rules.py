@@ -236,3 +236,15 @@ def test_methods_page_shows_the_status_rule_and_the_changes():
     changes = next(d.value for d in at.dataframe if "v01_value" in d.value.columns)
     assert (changes["field"] == "status").sum() == 16 and "WD-0080" in set(changes["record_id"])
     assert "(10 de 496)" in text  # weaker sources: 7 lists, 2 hosts, 1 malformed
+
+
+def test_what_changed_since_v0_1_lists_links_and_points_with_record_ids(bundle):
+    """The Methods page's list: a moved place and a dropped programme link appear with their record ids."""
+    c = bundle.changes
+    taizhou = c[(c["record_id"] == "CN-0008") & (c["field"] == "recipient_point")].iloc[0]
+    assert taizhou["value"] == "28.66, 121.43" and taizhou["v01_value"] != taizhou["value"]
+    neiva = c[(c["record_id"] == "CN-0223") & (c["field"] == "parent_id")].iloc[0]
+    assert neiva["v01_value"] == "CN-0208" and neiva["value"] == ""
+    assert (
+        not c["record_id"].str.startswith(("WD-1", "WD-2", "WD-3", "WD-4", "WD-5", "WD-6")).any()
+    )  # new, not changed

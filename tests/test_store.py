@@ -94,6 +94,21 @@ def test_stories_update_only_with_their_edit_key(location):
     assert store.load_story(sid)["title"] == "Changed" and store.load_story("B" * 22) is None
 
 
+def test_a_story_is_deleted_only_with_its_edit_key(location):
+    store = Store(location)
+    sid, key = store.save_story("Title", {"scenes": [{"title": "A"}]})
+    other, _ = store.save_story("Other", {"scenes": []})
+    assert store.story_key_ok(sid, key) and store.story_key_ok(sid, f"  {key} ")  # pasted with spaces
+    assert not store.story_key_ok(sid, "wrong") and not store.story_key_ok(other, key)
+    assert not store.story_key_ok(sid, "") and not store.story_key_ok("x' OR '1'='1", key)
+    assert not store.delete_story(sid, "wrong") and not store.delete_story(other, key)
+    assert store.load_story(sid)["title"] == "Title"
+    with store._tx() as c:  # only the hash of the key is stored
+        assert key not in str(c.execute("SELECT * FROM stories").fetchall())
+    assert store.delete_story(sid, key) and store.load_story(sid) is None and not store.delete_story(sid, key)
+    assert store.load_story(other)["title"] == "Other" and count(store, "stories") == 1
+
+
 def test_a_postgresql_location_is_shown_without_its_password(postgres):
     assert str(Store(postgres)) == postgres
     s = Store.__new__(Store)

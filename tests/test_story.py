@@ -196,3 +196,209 @@ def test_story_page_in_french():
     # the figure is recomputed in test_story_claims.py, here the page must show the library's caption
     first = story.shipped(__import__("coop_data").load_bundle(), "fr")[0].caption.split(" flux")[0]
     assert f"{first} flux datés jusqu'à février 2020" in " ".join(m.value for m in at.markdown)
+
+
+def _saved_story(n_scenes: int = 2) -> tuple[str, str]:
+    """A story saved in the test store (conftest points COOP_DATA_STORE at a temporary file)."""
+    body = story.to_body(
+        [
+            story.Scene("Wave", "First words", "map", {"to": "2020-02", "direction": "partner_to_china"}),
+            story.Scene("Months", "Second words", "timeline", {}),
+        ][:n_scenes]
+    )
+    return Store().save_story("Editable", body)
+
+
+def test_edit_link_opens_the_editor_and_leaves_the_url():
+    from test_app import app
+
+    sid, key = _saved_story()
+    at = app("app_pages/story.py", {"story": sid, "scene": "1", "edit": key})
+    assert not at.exception, [e.value for e in at.exception]
+    assert "edit" not in at.query_params and at.query_params["story"] == sid  # the key left the URL at once
+    assert key not in " ".join(c.value for c in at.code)  # nor is it in the permalink shown
+    assert any(b.key == "story-save" and b.label == "Save changes" for b in at.button)
+    # every field of a scene: title, caption, chart, measure, highlight and the filter (date, direction, city)
+    at.text_input(key=next(t.key for t in at.text_input if t.key and t.key.endswith("-title"))).input(
+        "Wave, edited"
+    )
+    uid = next(t.key for t in at.text_input if t.key and t.key.endswith("-title")).split("-")[1]
+    at.selectbox(key=f"edit-{uid}-to").select("2020-03")
+    at.multiselect(key=f"edit-{uid}-direction").unselect("partner_to_china").select("china_to_partner")
+    at.selectbox(key=f"edit-{uid}-chart").select("animated")
+    at.selectbox(key=f"edit-{uid}-measure").select("masks")
+    at.text_input(key=f"edit-{uid}-highlight").input("Wuhan")
+    at.run()
+    at.button(key="down-0").click().run()  # reorder
+    at.button(key="story-save").click().run()
+    assert not at.exception, [e.value for e in at.exception]
+    again = story.from_body(Store().load_story(sid))
+    assert [s.title for s in again] == ["Months", "Wave, edited"]
+    assert again[1].params == {"to": "2020-03", "direction": "china_to_partner"}
+    assert (again[1].chart, again[1].measure, again[1].highlight) == ("animated", "masks", "Wuhan")
+    # a scene removed, then the story deleted with its key
+    at.button(key="del-0").click().run()
+    at.button(key="story-save").click().run()
+    assert [s.title for s in story.from_body(Store().load_story(sid))] == ["Wave, edited"]
+    at.checkbox(key="story-delete-sure").check().run()
+    at.button(key="story-delete").click().run()
+    assert Store().load_story(sid) is None and at.query_params["story"] == "shipped"
+
+
+def test_without_the_key_a_saved_story_is_read_only():
+    from test_app import app
+
+    sid, key = _saved_story()
+    at = app("app_pages/story.py", {"story": sid, "scene": "1"})
+    assert not at.exception
+    assert "read-only" in " ".join(i.value for i in at.info)
+    assert not [b for b in at.button if b.key in ("story-save", "story-delete")]
+    assert not [t for t in at.text_input if t.key and t.key.startswith("edit-")]
+    bad = app("app_pages/story.py", {"story": sid, "edit": "not-the-key"})
+    assert "does not open this story" in " ".join(w.value for w in bad.warning)
+    assert not [b for b in bad.button if b.key == "story-delete"] and "edit" not in bad.query_params
+    at.text_input(key="story-key").input(key).run()  # the key typed into the field opens the editor
+    at.button(key="story-unlock").click().run()
+    assert any(b.key == "story-delete" for b in at.button)
+
+
+def test_saving_shows_the_edit_link_once():
+    from test_app import app
+
+    at = app("app_pages/story.py", {})
+    [t for t in at.text_input if t.label == "Scene title"][0].input("Only scene")
+    [b for b in at.button if b.label == "Add scene"][0].click()
+    at.run()
+    at.button(key="story-save").click().run()
+    sid = at.query_params["story"]
+    codes = [c.value for c in at.code]
+    edit = [c for c in codes if "&edit=" in c]
+    assert len(edit) == 1 and edit[0].startswith(f"/story?story={sid}&edit=")
+    assert Store().story_key_ok(sid, edit[0].split("&edit=")[1])
+    assert not any("edit=" in c for c in codes if c != edit[0])  # share link and permalink carry no key
+    at.run()  # any rerun (a click elsewhere)
+    assert not any("&edit=" in c.value for c in at.code)  # shown once
+
+
+@pytest.fixture(scope="module")
+def deck(scenes, bundle):
+    from pptx import Presentation
+
+    ten = (scenes * 2)[:10]  # the shipped scenes plus repeats: a 10-scene deck
+    seen = []
+    data = story.to_pptx(ten, bundle, "Ten scenes", "http://example.org", progress=lambda *a: seen.append(a))
+    return ten, Presentation(io.BytesIO(data)), seen
+
+
+def test_deck_title_slide_is_centred_on_the_16_9_slide(deck):
+    _, prs, _ = deck
+    first = list(prs.slides)[0]
+    assert prs.slide_width * 9 == prs.slide_height * 16
+    for sh in first.placeholders:
+        assert abs(sh.left + sh.width / 2 - prs.slide_width / 2) < prs.slide_width * 0.01, sh.name
+        assert all(p.alignment == 2 for p in sh.text_frame.paragraphs)  # PP_ALIGN.CENTER
+    assert first.shapes.title.text == "Ten scenes"
+
+
+def test_deck_notes_hold_every_scenes_text_alternative_and_progress_is_reported(deck, bundle):
+    ten, prs, seen = deck
+    slides = list(prs.slides)[1:]
+    assert len(slides) == 10
+    for sc, slide in zip(ten, slides):
+        alt = story.scene_figure(sc, bundle)[2]
+        assert alt and slide.notes_slide.notes_text_frame.text == alt
+    assert any(sc.chart == "timeline" for sc in ten)
+    assert [s[:2] for s in seen] == [(i, 10) for i in range(1, 11)]
+    assert [s[2] for s in seen] == [sc.title for sc in ten]
+
+
+def test_deck_charts_keep_their_labels(scenes, bundle, browser_page):
+    """The slide's chart (as drawn for the PNG) keeps every text inside the image: the funds bar chart's network
+    names and amounts, every map's legend, title and source line."""
+    w, h, _ = story.SLIDE_PX
+    from coop_data.figures.render import _to_image
+
+    for sc in scenes:
+        fig = story.slide_figure(story.scene_figure(sc, bundle)[0])
+        svg = _to_image(fig, "svg", w, h, 1).decode()  # drawn as render_pngs draws the slide's PNG
+        browser_page.set_content(f"<html><body style='margin:0'>{svg}</body></html>")
+        browser_page.evaluate(
+            "document.fonts.ready.then(() => true)"
+        )  # measured in the fonts it is drawn with
+        out = browser_page.evaluate(
+            """([w, h]) => Array.from(document.querySelectorAll('svg text')).filter(t => t.textContent.trim())
+            .map(t => { const r = t.getBoundingClientRect();
+              return [t.textContent, r.left >= -1 && r.right <= w + 1 && r.top >= -1 && r.bottom <= h + 1]; })""",
+            [w, h],
+        )
+        cut = [txt for txt, inside in out if not inside]
+        assert not cut, (sc.title, cut)
+        if sc.chart == "funds":
+            names = set(story.network_funds(bundle.funds)["network"])
+            shown = " ".join(txt for txt, _ in out)
+            assert all(n in shown for n in names) and "almost 2,000,000" in shown
+        sizes = browser_page.evaluate(
+            "() => Array.from(document.querySelectorAll('svg text')).filter(t => t.textContent.trim())"
+            ".map(t => parseFloat(getComputedStyle(t).fontSize))"
+        )
+        assert min(sizes) >= 18, (sc.title, min(sizes))
+
+
+def test_a_failed_chart_is_named_with_its_scene(scenes, bundle, monkeypatch):
+    from coop_data.figures import render as render_mod
+
+    real = render_mod.render_pngs
+
+    def broken(figs, *a, **kw):
+        out = real(figs, *a, **kw)
+        return [
+            RuntimeError("renderer crashed") if "reversal" in str(f.layout.annotations) else o
+            for f, o in zip(figs, out)
+        ]
+
+    monkeypatch.setattr(render_mod, "render_pngs", broken)
+    errors: list = []
+    data = story.to_pptx(scenes[:3], bundle, errors=errors)
+    assert [(e.number, e.title) for e in errors] == [(3, scenes[2].title)] and "renderer crashed" in str(
+        errors[0]
+    )
+    from pptx import Presentation
+
+    slide = list(Presentation(io.BytesIO(data)).slides)[3]
+    assert any("could not be drawn" in sh.text_frame.text for sh in slide.shapes if sh.has_text_frame)
+    with pytest.raises(story.SceneFailed, match="scene 3"):
+        story.to_pptx(scenes[:3], bundle)  # without an error list: raised, never a silent gap
+
+
+@pytest.fixture(scope="module")
+def browser_page():
+    from playwright.sync_api import sync_playwright
+
+    with sync_playwright() as p:
+        br = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
+        page = br.new_context(offline=True, viewport={"width": 1400, "height": 900}).new_page()
+        yield page
+        br.close()
+
+
+def test_a_batch_that_fails_is_drawn_again_figure_by_figure(scenes, bundle, monkeypatch):
+    """render_pngs: the batch call fails (nothing written), each figure is drawn on its own; one that fails again is
+    returned as its error, in its place."""
+    import kaleido
+
+    from coop_data.figures import render as render_mod
+
+    figs = [story.scene_figure(sc, bundle)[0] for sc in scenes[2:4]]
+    real = render_mod._to_image
+
+    def second_fails(f, fmt, *a):
+        if f is figs[1]:
+            raise RuntimeError("tab crashed twice")
+        return real(f, fmt, *a)
+
+    monkeypatch.setattr(
+        kaleido, "write_fig_from_object_sync", lambda *a, **k: (_ for _ in ()).throw(OSError("x"))
+    )
+    monkeypatch.setattr(render_mod, "_to_image", second_fails)
+    out = render_mod.render_pngs(figs, 640, 360)
+    assert out[0][:8] == b"\x89PNG\r\n\x1a\n" and isinstance(out[1], RuntimeError)

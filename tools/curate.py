@@ -858,7 +858,46 @@ def build_sources(flows, partnerships, funds) -> pd.DataFrame:
     return pd.concat([src, chapter], ignore_index=True)
 
 
-def build_changes(dossier: Path, flows: pd.DataFrame) -> pd.DataFrame:
+V01 = ROOT / "tools" / "sources" / "v0.1"  # the flows and actors v0.1 shipped, frozen (git: be20cbd)
+
+
+def _point(actors: pd.DataFrame, ids: pd.Series) -> pd.Series:
+    """'lat, lon' of each actor id, or 'not drawn (placement)' when it has no point."""
+    a = actors.set_index("actor_id")
+    lat, lon = (pd.to_numeric(ids.map(a[c]), errors="coerce").round(2) for c in ("latitude", "longitude"))
+    how = ids.map(a["placement"]).fillna("").astype(str)
+    return (lat.astype(str) + ", " + lon.astype(str)).where(lat.notna(), "not drawn (" + how + ")")
+
+
+def link_and_place_changes(flows: pd.DataFrame, actors: pd.DataFrame) -> list[tuple]:
+    """Programme links and drawn points that differ from what v0.1 shipped, per first-round flow."""
+    old_f = read(V01 / "flows.csv").set_index("record_id")
+    old_a = read(V01 / "actors.csv")
+    f = flows.set_index("record_id")
+    f = f[f.index.isin(old_f.index)]
+    rows = []
+    for rid in f.index:
+        a, b = str(old_f.at[rid, "parent_id"]), str(f.at[rid, "parent_id"])
+        if a != b:
+            rows.append((rid, "parent_id", a, b, f.at[rid, "parent_basis"] or "link rule: no total matches"))
+    for side in ("donor", "recipient"):
+        before = _point(old_a, old_f.loc[f.index, f"{side}_actor_id"])
+        after = _point(actors, f[f"{side}_actor_id"])
+        note = f[f"{side}_actor_id"].map(actors.set_index("actor_id")["place_note"]).fillna("")
+        how = f[f"{side}_actor_id"].map(actors.set_index("actor_id")["placement"]).fillna("")
+        for rid in f.index[before.to_numpy() != after.to_numpy()]:
+            rule = f"place rule: {how[rid]}" + (f" ({note[rid]})" if note[rid] else "")
+            rows.append((rid, f"{side}_point", before[rid], after[rid], rule[:300]))
+    return rows
+
+
+def build_changes(dossier: Path, flows: pd.DataFrame, actors: pd.DataFrame | None = None) -> pd.DataFrame:
+    """Every flow value the v0.2 rules changed since v0.1 (status, quantity and unit, source address; with the
+    actors, also programme links and drawn points)."""
+    return _build_changes(dossier, flows, actors)
+
+
+def _build_changes(dossier: Path, flows: pd.DataFrame, actors: pd.DataFrame | None) -> pd.DataFrame:
     """Every flow value the v0.2 rules changed since v0.1 (status, quantity and unit, source address).
 
     v0.1 bundled the dossier's values unchanged, with the statuses of STATUS_V01.
@@ -887,6 +926,8 @@ def build_changes(dossier: Path, flows: pd.DataFrame) -> pd.DataFrame:
                 if col == "quantity_unit" and rid in UNIT_CORRECTIONS:
                     rule = "the figure is a head count on one day, not a number of transfers"
                 rows.append((rid, col, a, b, rule))
+    if actors is not None:
+        rows += link_and_place_changes(flows, actors)
     return pd.DataFrame(rows, columns=["record_id", "field", "v01_value", "value", "rule"])
 
 
@@ -926,7 +967,7 @@ def main(argv=None) -> None:
         "fx_rates": fx,
         "excluded_flows": pd.concat([pd.DataFrame(columns=["record_id", "reason"]), v2_excluded]),
         "wb_income": wb_income.build(),
-        "changes": build_changes(dossier, flows),
+        "changes": build_changes(dossier, flows, actors),
     }.items():
         write(df, name)
     dossier_counts = {

@@ -1,0 +1,113 @@
+"""Real browser, story mode for presenters: a story edited the next day from its edit link in a fresh browser, and
+scenes that fill a 1920x1080 projector with chart text of at least 16 px (server and browser as in test_browser)."""
+
+import re
+
+from test_browser import SHOTS, Watch, browser, idle, server, wait_charts  # noqa: F401  (pytest fixtures)
+
+from coop_data import story
+from coop_data.store import Store
+
+
+def _main(page):
+    return page.locator("[data-testid='stMain']")
+
+
+def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser):  # noqa: F811
+    """Saved in one browser; its edit link opened in a fresh one (the key leaves the address bar), a scene's filter
+    changed and saved; a third browser without the key gets no editor."""
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    w = Watch(page)
+    try:
+        page.goto(f"{server}/story?story=shipped&scene=1")
+        wait_charts(page)
+        _main(page).get_by_text("Build your own story").click()
+        _main(page).get_by_label("Scene title").first.fill("Help from Wuhan")
+        _main(page).get_by_role("button", name="Add scene").click()
+        idle(page)
+        _main(page).get_by_role("button", name="Save story").click()
+        page.wait_for_function("!location.search.includes('story=shipped')", timeout=30000)
+        code = _main(page).locator("code").filter(has_text="&edit=")
+        code.wait_for(timeout=30000)
+        edit_link = code.inner_text().strip()
+        sid = re.search(r"story=([A-Za-z0-9_-]{22})", edit_link).group(1)
+        assert "edit=" not in page.url
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})  # the next day: nothing kept
+    page = ctx.new_page()
+    w = Watch(page)
+    try:
+        page.goto(edit_link if edit_link.startswith("http") else server + edit_link)
+        page.get_by_text("You can edit this story in this browser session.").wait_for(timeout=30000)
+        page.wait_for_function("!location.search.includes('edit=')", timeout=30000)  # the key left the URL
+        main = _main(page)
+        main.get_by_text("1. Help from Wuhan").click()  # the scene's editor
+        city = main.get_by_label("City or actor")
+        city.fill("Wuhan")
+        city.press("Enter")
+        main.get_by_text(re.compile("^Filter of this scene: .*matching .Wuhan")).wait_for(timeout=30000)
+        idle(page)
+        main.get_by_role("button", name="Save changes").click()
+        idle(page)
+        for _ in range(100):
+            scenes = story.from_body(Store().load_story(sid))
+            if scenes[0].params.get("city") == "Wuhan":
+                break
+            page.wait_for_timeout(100)
+        assert scenes[0].params.get("city") == "Wuhan" and scenes[0].title == "Help from Wuhan"
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
+
+    ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/story?story={sid}&scene=1")
+        page.get_by_role("heading", name="Help from Wuhan").wait_for(timeout=30000)
+        page.get_by_text("This story is read-only.").wait_for(timeout=30000)
+        idle(page)
+        assert page.get_by_role("button", name="Save changes").count() == 0
+        assert page.get_by_role("button", name="Delete this story").count() == 0
+    finally:
+        ctx.close()
+
+
+CHART_JS = """() => {
+  const cap = Array.from(document.querySelectorAll('[data-testid="stMarkdownContainer"] h4'))[0];
+  const gd = document.querySelector('.js-plotly-plot');
+  const r = gd.getBoundingClientRect(), c = cap.getBoundingClientRect();
+  const sizes = Array.from(gd.querySelectorAll('svg text')).filter(t => t.textContent.trim() &&
+      t.getBoundingClientRect().width > 0).map(t => parseFloat(getComputedStyle(t).fontSize));
+  return {top: r.top, bottom: r.bottom, left: r.left, width: r.width, height: r.height, capBottom: c.bottom,
+          minFont: Math.min(...sizes), n: sizes.length};
+}"""
+
+
+def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, browser):  # noqa: F811
+    """Every scene at 1920x1080 in presenter mode: the chart right under the caption, filling the width, inside the
+    screen's height, and every chart text at least 16 px."""
+    from coop_data import load_bundle
+
+    scenes = story.shipped(load_bundle())
+    ctx = browser.new_context(viewport={"width": 1920, "height": 1080})
+    page = ctx.new_page()
+    w = Watch(page)
+    SHOTS.mkdir(parents=True, exist_ok=True)
+    try:
+        for i, sc in enumerate(scenes, 1):
+            page.goto(f"{server}/story?story=shipped&scene={i}&present=1")
+            page.get_by_role("heading", name=sc.title).wait_for(timeout=30000)
+            wait_charts(page)
+            page.evaluate("() => document.querySelector('[data-testid=stMain]').scrollTo(0, 0)")
+            m = page.evaluate(CHART_JS)
+            page.screenshot(path=str(SHOTS / f"story-1920-{i}.png"))
+            assert m["n"] > 3 and m["minFont"] >= 16, (sc.title, m)
+            assert 0 <= m["top"] - m["capBottom"] < 80, (sc.title, m)  # the chart follows the caption
+            assert m["bottom"] <= 1080 and m["height"] >= 600 and m["width"] >= 1700, (sc.title, m)
+        assert w.external == [] and w.errors == []
+    finally:
+        ctx.close()
