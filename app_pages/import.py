@@ -13,7 +13,7 @@ from coop_data.schema import AID_KINDS, LEVELS
 
 NOT_IMPORTED = "(not imported)"
 # Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the
-# viewer's language (interchange.MAX_BYTES, the CLI's limit too).
+# viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS).
 UPLOAD_CEILING_MB = 200
 PER_ROW = "(as in the file)"
 
@@ -362,6 +362,7 @@ else:
             constants["source_url"] = v.strip()
 
 try:
+    bar = st.progress(pipeline.STEPS["check"], text=T("imp.step_check", rows=num(len(raw.data))))
     with st.spinner(T("imp.checking")):
         prep = _prepare(
             up.name,
@@ -370,6 +371,7 @@ try:
             tuple(mapping.items()),
             (decimal, day_first, tuple(sorted(constants.items()))),
         )
+    bar.empty()
 except Exception as err:  # a bug of ours must not show a traceback; the console keeps the details
     import logging
 
@@ -424,7 +426,14 @@ elif st.button(
     type="primary",
     key="imp_go",
 ):
-    new_id, key = pipeline.save(prep, data, up.name, ui.store(), owner=_owner(), choices=choices, name=name)
+    bar = st.progress(0.0)
+
+    def progress(step: str, rows: int) -> None:
+        bar.progress(pipeline.STEPS[step], text=T(f"imp.step_{step}", rows=num(rows)))
+
+    new_id, key = pipeline.save(
+        prep, data, up.name, ui.store(), owner=_owner(), choices=choices, name=name, progress=progress
+    )
     _my_keys()[new_id] = key
     st.session_state["_new_key"] = key
     params = {"dataset": new_id}

@@ -5,6 +5,12 @@
 Synthetic flows (made here by code, every name prefixed "SYNTHETIC") between
 real gazetteer places are used for sizes 1k … 1M; they never reach the app's
 bundled data. --quick stops at 100k.
+
+End to end (`bench_end_to_end`): a SYNTHETIC CSV on disk is imported by `python -m coop_data import` in a child
+process (read -> map columns -> normalise -> check -> place -> store, timed as the wall time of the child), then a
+fresh child opens it with `datasets.open_bundle` and touches what every page needs (filter, headline, directions,
+timeline, actors, sources); peak memory is each child's ru_maxrss. `--only-e2e --ab OLD_CHECKOUT` runs only these,
+the old checkout's code and this one interleaved, and records old/new ratios.
 """
 
 from __future__ import annotations
@@ -14,6 +20,7 @@ import json
 import os
 import resource
 import statistics
+import subprocess
 import sys
 import tempfile
 import time
@@ -206,6 +213,110 @@ def bench_naive_gazetteer():
     record("gazetteer: vectorised lookup, per name", len(names), t_fast / len(names), "s")
 
 
+# End to end, as a user waits ---------------------------------------------------------------------------------
+# The CLI import of a SYNTHETIC CSV on disk (read -> map columns -> normalise -> check -> place -> store) and the
+# first open of the stored dataset, each in a fresh child process; peak memory is the child's ru_maxrss.
+OPEN_CHILD = """
+import json, sys, time
+t0 = time.perf_counter()
+from coop_data import aggregate, datasets, filters
+t1 = time.perf_counter()
+b, ds = datasets.open_bundle(sys.argv[1], "imported")
+ready = (len(b.actors), len(b.sources), b.flows["donor_lat"].notna().sum(), b.flows["direction"].cat.categories)
+t2 = time.perf_counter()
+v = filters.Filter().apply(b.flows)
+pages = (aggregate.headline(v), aggregate.by_direction(v), aggregate.timeline(v))
+t3 = time.perf_counter()
+print(json.dumps({"libraries_s": t1 - t0, "open_s": t2 - t1, "pages_s": t3 - t2, "flows": len(b.flows)}))
+"""
+
+
+def synthetic_csv(n: int, folder: Path) -> Path:
+    """A SYNTHETIC flows CSV in the interchange layout (every name prefixed SYNTHETIC), written once per size."""
+    from coop_data.interchange import INTERCHANGE
+
+    path = folder / f"synthetic_flows_{n}.csv"
+    if not path.exists():
+        flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=4)
+        skip = {"status_basis", "is_aggregate", "parent_id", "parent_basis", "fund_id", "source_id"}
+        cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns and f.name not in skip]
+        flows = flows.assign(
+            quantity=flows["quantity"].astype("Int64"), amount=flows["amount"].astype("Int64")
+        )
+        flows[[c for c in cols if not c.endswith("actor_id")]].to_csv(path, index=False)
+    return path
+
+
+def child(args: list[str], cwd: Path, env: dict) -> tuple[float, float, int, str]:
+    """Run a child process; (wall seconds, peak RSS MB of the child, exit code, stdout)."""
+    t = time.perf_counter()
+    p = subprocess.Popen(args, cwd=cwd, env=env, stdout=subprocess.PIPE, stderr=subprocess.PIPE)
+    out = p.stdout.read()
+    p.stderr.read()
+    _, status, usage = os.wait4(p.pid, 0)
+    p.returncode = os.waitstatus_to_exitcode(status)
+    return time.perf_counter() - t, usage.ru_maxrss / 1024, p.returncode, out.decode("utf-8", "replace")
+
+
+def end_to_end(n: int, csv: Path, code: Path = ROOT, label: str = "") -> dict:
+    """CLI import of `csv` then a fresh-process open, with the code in folder `code` (A/B against another checkout)."""
+    store = Path(tempfile.mkdtemp(prefix="coop-bench-e2e-")) / "e2e.sqlite"
+    env = {**os.environ, "COOP_DATA_STORE": str(store), "PYTHONPATH": str(code)}
+    tag = f" [{label}]" if label else ""
+    wall, rss, rc, out = child(
+        [sys.executable, "-m", "coop_data", "import", str(csv), "--json", "--name", f"SYNTHETIC {n}"],
+        code,
+        env,
+    )
+    res = {"import_s": wall, "import_mb": rss, "import_rc": rc}
+    if rc != 0:
+        record(f"CLI import, whole (refused: exit {rc}){tag}", n, wall, "s")
+        return res
+    ds_id = json.loads(out)["dataset"]
+    record(f"CLI import, whole, wall (child){tag}", n, wall, "s", 3 if n <= 100_000 else 30)
+    record(f"CLI import, peak memory (child){tag}", n, rss, "MB", 600 if n <= 100_000 else 2500)
+    for attempt in ("first", "second"):
+        wall, rss, rc, out = child([sys.executable, "-c", OPEN_CHILD, ds_id], code, env)
+        got = json.loads(out.strip().splitlines()[-1]) if rc == 0 else {}
+        if attempt == "first":
+            record(
+                f"fresh-process open: open_bundle{tag}",
+                n,
+                got.get("open_s", float("nan")),
+                "s",
+                0.5 if n <= 100_000 else 3,
+            )
+            record(f"fresh-process open: then filter+headline+timeline{tag}", n, got.get("pages_s", 0), "s")
+            record(f"fresh-process open: python + library imports{tag}", n, got.get("libraries_s", 0), "s")
+            record(f"fresh-process open: whole child, wall{tag}", n, wall, "s")
+            record(f"fresh-process open: peak memory{tag}", n, rss, "MB", 600 if n <= 100_000 else 2500)
+            res.update(open_s=got.get("open_s"), open_wall_s=wall, open_mb=rss)
+        else:
+            record(
+                f"fresh-process open again (parts now stored){tag}", n, got.get("open_s", float("nan")), "s"
+            )
+            res.update(open2_s=got.get("open_s"))
+    return res
+
+
+def bench_end_to_end(sizes, other: Path | None = None, rounds: int = 1) -> None:
+    """Each size: the whole CLI import and a fresh open; with `other`, old and new code interleaved (A/B)."""
+    folder = Path(tempfile.gettempdir()) / "coop-bench-csv"
+    folder.mkdir(exist_ok=True)
+    for n in sizes:
+        csv = synthetic_csv(n, folder)
+        record("SYNTHETIC CSV file size", n, csv.stat().st_size / 2**20, "MB")
+        for _ in range(rounds):
+            if other is None:
+                end_to_end(n, csv)
+                continue
+            old = end_to_end(n, csv, other, "A: " + other.name)
+            new = end_to_end(n, csv, ROOT, "B: " + ROOT.name)
+            for k in ("import_s", "import_mb", "open_s", "open_mb"):
+                if old.get(k) and new.get(k) and old.get("import_rc") == 0:
+                    record(f"A/B ratio old/new {k}", n, old[k] / new[k], "x")
+
+
 APP_PAGES = (
     "home",
     "map",
@@ -222,21 +333,22 @@ APP_PAGES = (
 
 def synthetic_dataset(n: int) -> str:
     """Store n SYNTHETIC flows as an imported dataset (bypassing the upload limit) and return its id."""
+    from coop_data import datasets
     from coop_data.interchange import INTERCHANGE
     from coop_data.store import Dataset, Store
 
     flows, _ = synthetic(n, min(50_000, max(1_000, n // 2)), seed=3)
     cols = [f.name for f in INTERCHANGE.fields if f.name in flows.columns]
     rows = flows[cols].astype(str).replace({"nan": ""})
-    ds_id, _ = Store().save(
-        Dataset(
-            kind="flows",
-            name=f"SYNTHETIC benchmark data ({n:,} flows)",
-            rows=rows,
-            set_aside=rows.head(0),
-            original=b"synthetic",
-        )
+    ds = Dataset(
+        kind="flows",
+        name=f"SYNTHETIC benchmark data ({n:,} flows)",
+        rows=rows,
+        set_aside=rows.head(0),
+        original=b"synthetic",
     )
+    ds.parts = datasets.built_parts(ds)  # as an import stores it: the built tables with the rows
+    ds_id, _ = Store().save(ds)
     return ds_id
 
 
@@ -404,7 +516,28 @@ def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
     ap.add_argument("--json", dest="json_path")
+    ap.add_argument(
+        "--only-e2e",
+        action="store_true",
+        help="only the end-to-end CLI import and fresh-process open figures",
+    )
+    ap.add_argument(
+        "--ab", metavar="OLD_CHECKOUT", help="with --only-e2e: interleave runs of another checkout's code"
+    )
+    ap.add_argument("--rounds", type=int, default=1, help="A/B rounds per size")
+    ap.add_argument(
+        "--sizes", help="with --only-e2e: comma-separated sizes (default 100000 and, without --quick, 1M)"
+    )
     args = ap.parse_args(argv)
+    sizes_e2e = [100_000] + ([] if args.quick else [1_000_000])
+    if args.sizes:
+        sizes_e2e = [int(x) for x in args.sizes.split(",")]
+    if args.only_e2e:
+        print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
+        bench_end_to_end(sizes_e2e, Path(args.ab).resolve() if args.ab else None, args.rounds)
+        if args.json_path:
+            Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
+        return
     print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
     t0 = time.perf_counter()
     b = load_bundle()
@@ -417,6 +550,7 @@ def main(argv=None):
         bench_size(n, min(50_000, max(1_000, n // 2)), b)
     for n in (10_000, 100_000):
         bench_import(n)
+    bench_end_to_end(sizes_e2e)
     bench_app()
     big = {}
     for n in [100_000] + ([] if args.quick else [1_000_000]):

@@ -388,10 +388,12 @@ def _import(args) -> int:
         return 2
     store = Store(args.store)
     fail = {"file": args.file, "imported": 0, "set_aside": 0, "unplaced": 0, "stored": False}
+    progress = pipeline.terminal_progress()
     try:
-        raw = pipeline.read(args.file, data)
+        raw = pipeline.read_local(args.file, data)
     except InputError as err:
         return _refused({**fail, "error": str(err)}, args.json, 2)
+    progress("read", len(raw.data))
     prop = pipeline.propose_mapping(raw, args.kind, store, pipeline.cli_owner())
     kind = prop.kind
     mapping = dict(prop.remembered if args.use_remembered and prop.remembered else prop.suggested)
@@ -412,6 +414,7 @@ def _import(args) -> int:
     opts = importer.Options(
         decimal=args.decimal, day_first=not args.month_first, constants=_pairs(args.set, "set")
     )
+    progress("check", len(raw.data))
     prep = pipeline.check(raw, kind, mapping, opts)
     report = {
         "kind": kind,
@@ -431,6 +434,7 @@ def _import(args) -> int:
             owner=pipeline.cli_owner(),
             choices=choices,
             name=args.name,
+            progress=progress,
         )
     except pipeline.NothingToStore as err:
         _print_problems(prep, args.json)

@@ -331,57 +331,104 @@ def _places(prep: Prepared) -> tuple[pd.DataFrame, pd.DataFrame]:
 def place_questions(
     t: pd.DataFrame, rown: pd.Series, kind: str = "flows"
 ) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """Names with several gazetteer candidates (or none given a country), and names not found."""
+    """Names with several gazetteer candidates (or none given a country), and names not found.
+
+    Each distinct (name, country) pair is looked up once, whichever side and however many rows name it."""
     from . import places
 
+    sides = [(ccol, icol) for _s, ccol, icol in _sides(kind) if ccol in t and icol in t and not t.empty]
+    if not sides:
+        return _questions([], [])
+    pairs = (
+        pd.concat([t[[c, i]].astype(str).set_axis(["city", "iso"], axis=1) for c, i in sides])
+        .drop_duplicates()
+        .reset_index(drop=True)
+    )
+    pairs = pairs[pairs["city"].ne("")].reset_index(drop=True)
+    res = places.resolve(pairs["city"], pairs["iso"].where(pairs["iso"] != ""))
+    reu = res["n_candidates"].eq(0) & pairs["iso"].eq("FRA")
+    if reu.any():
+        res.loc[reu] = places.resolve(pairs["city"][reu], pd.Series("REU", index=pairs.index[reu])).values
+    pairs["n"] = res["n_candidates"].astype(int).to_numpy()
+    # Choice keys for the names a question is asked about; world-wide candidates for names given without country.
+    asked = pairs[pairs["n"].gt(1) | pairs["iso"].eq("")]
+    names = asked["city"].drop_duplicates()
+    keys = places.norm_series(names)
+    g = places.gazetteer()
+    nocountry = set(keys[names.isin(set(asked.loc[asked["iso"].eq(""), "city"])).to_numpy()])
+    world_n = g[g["key"].isin(nocountry)].groupby("key")["geonameid"].nunique()
+    pairs["world"] = pairs["city"].map(dict(zip(names, keys.map(world_n).fillna(0)))).fillna(0).astype(int)
+    key_of = dict(zip(names, keys))
+    pairs["key"] = pairs["city"].map(lambda c: key_of.get(c, "")) + "|" + pairs["iso"]
+    lookup = pairs.set_index(["city", "iso"])
     amb, miss = [], []
-    for _side, ccol, icol in _sides(kind):
-        if ccol not in t or icol not in t or t.empty:
-            continue
+    for ccol, icol in sides:
         city, iso = t[ccol].astype(str), t[icol].astype(str)
-        res = places.resolve(city, iso.where(iso != ""))
-        reu = res["n_candidates"].eq(0) & iso.eq("FRA") & city.ne("")
-        if reu.any():
-            res.loc[reu] = places.resolve(city[reu], pd.Series("REU", index=city.index[reu])).values
-        m = city.ne("") & res["n_candidates"].eq(0)
-        for i in t.index[m]:
-            if not iso[i] and len(places.candidates(city[i])):
-                why = "no country given: choose the place among the candidates, or it stays unplaced"
-            else:
-                why = (
-                    "no country given and not in the offline gazetteer"
-                    if not iso[i]
-                    else f"not in the offline gazetteer for {iso[i]}"
-                )
-            miss.append({"row": int(rown[i]), "column": ccol, "name": city[i], "country": iso[i], "why": why})
-        a = city.ne("") & res["n_candidates"].gt(1)
-        ncol = f"{_side}_name"
-        for i in t.index[a]:
-            amb.append(
+        named = city.ne("")
+        q = lookup.reindex(pd.MultiIndex.from_arrays([city[named], iso[named]]))
+        q.index = city.index[named]
+        q = q.assign(city=city[named], iso=iso[named], row=rown[named].astype(int))
+        m = q[q["n"].eq(0)]
+        why = np.where(
+            m["iso"].ne(""),
+            "not in the offline gazetteer for " + m["iso"],
+            np.where(
+                m["world"].gt(0),
+                "no country given: choose the place among the candidates, or it stays unplaced",
+                "no country given and not in the offline gazetteer",
+            ),
+        )
+        miss.append(
+            pd.DataFrame(
+                {"row": m["row"], "column": ccol, "name": m["city"], "country": m["iso"], "why": why}
+            )
+        )
+        a = q[q["n"].gt(1)]
+        ncol = ccol.replace("city", "name")  # donor_city -> donor_name (partnerships have none: "")
+        actor = t.loc[a.index, ncol].astype(str) if ncol in t else pd.Series("", index=a.index)
+        triples = list(zip(a["city"], a["iso"], actor))
+        picks = {k: _rule_pick(*k) for k in set(triples)}  # the place choice rule, once per distinct triple
+        amb.append(
+            pd.DataFrame(
                 {
-                    "name": city[i],
-                    "country": iso[i],
-                    "n_candidates": int(res.at[i, "n_candidates"]),
-                    "row": int(rown[i]),
-                    "key": placement.choice_key(city[i], iso[i]),
-                    "rule_pick": _rule_pick(city[i], iso[i], str(t.at[i, ncol]) if ncol in t else ""),
+                    "name": a["city"],
+                    "country": a["iso"],
+                    "n_candidates": a["n"],
+                    "row": a["row"],
+                    "key": a["key"],
+                    "rule_pick": pd.Series([picks[k] for k in triples], index=a.index, dtype=object),
                 }
             )
-        nocountry = city.ne("") & iso.eq("")
-        world = {n: len(places.candidates(n)) for n in city[nocountry].unique()}
-        for i in t.index[nocountry]:
-            if world[city[i]]:
-                amb.append(
-                    {
-                        "name": city[i],
-                        "country": "",
-                        "n_candidates": world[city[i]],
-                        "row": int(rown[i]),
-                        "key": placement.choice_key(city[i], ""),
-                        "rule_pick": None,
-                    }
-                )
-    amb_df = pd.DataFrame(amb, columns=["name", "country", "n_candidates", "row", "key", "rule_pick"])
+        )
+        w = q[q["iso"].eq("") & q["world"].gt(0)]
+        amb.append(
+            pd.DataFrame(
+                {
+                    "name": w["city"],
+                    "country": "",
+                    "n_candidates": w["world"],
+                    "row": w["row"],
+                    "key": w["key"],
+                    "rule_pick": pd.Series(None, index=w.index, dtype=object),
+                }
+            )
+        )
+    return _questions(amb, miss)
+
+
+def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
+    amb_cols, miss_cols = (
+        ["name", "country", "n_candidates", "row", "key", "rule_pick"],
+        ["row", "column", "name", "country", "why"],
+    )
+    amb = [a for a in amb if len(a)]
+    miss = [m for m in miss if len(m)]
+    amb_df = pd.concat(amb, ignore_index=True)[amb_cols] if amb else pd.DataFrame(columns=amb_cols)
+    miss_df = pd.concat(miss, ignore_index=True)[miss_cols] if miss else pd.DataFrame(columns=miss_cols)
+    if len(miss_df):
+        miss_df = miss_df.astype(
+            {"row": int, "column": object, "name": object, "country": object, "why": object}
+        )
     if len(amb_df):
         # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
         amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(
@@ -398,7 +445,7 @@ def place_questions(
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
         amb_df = pd.DataFrame(columns=["key", "name", "country", "n_candidates", "rows", "rule_pick"])
-    return amb_df, pd.DataFrame(miss, columns=["row", "column", "name", "country", "why"])
+    return amb_df, miss_df
 
 
 def template(kind: str, bundle) -> tuple[bytes, bytes]:
@@ -443,6 +490,7 @@ def _rule_pick(city: str, iso3: str, actor_name: str) -> int | None:
     return int(ch.row["geonameid"]) if ch.kind == "place" else None
 
 
+@functools.lru_cache(maxsize=4096)
 def choices_for(name: str, iso3: str) -> pd.DataFrame:
     """The gazetteer places a user can choose between for one ambiguous name (cached: read-only)."""
     from . import places
@@ -467,21 +515,29 @@ def build_flows(
             f[c] = ""
     f["slice"] = "user"
     f["is_aggregate"] = f["is_aggregate"].astype(str).str.lower().isin(["true", "1", "yes"])
-    f["source_id"] = f["source_url"].map(_sid)
+    f["source_id"] = _per_value(f["source_url"], _sid)
     if choices:
         choices = _country_from_choices(f, choices)
     actors = placement.place_actors(placement.actors_of(f), countries, choices)
-    own = _own_coordinates(f, actors)
-    actors.update(own)
-    f = placement.link_actor_ids(f, actors)
+    f = placement.link_actor_ids(f, actors)  # once: the ids do not change when coordinates do
+    actors.update(_own_coordinates(f, actors))
+    sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed
 
-    ft = typed(f, FLOWS)
-    for c in ("donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"):
-        ft = ft.drop(columns=c, errors="ignore")
+    ft = typed(f, FLOWS).drop(
+        columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
+        errors="ignore",
+    )
+    del f  # a million rows: the text copy goes before enrichment makes the wide one
     flows = enrich(ft, actors, countries, fx)
     flows["dataset"] = dataset
-    return flows, actors, _sources(f[["source_url", "source_publisher", "source_date"]])
+    return flows, actors, sources
+
+
+def _per_value(s: pd.Series, fn) -> pd.Series:
+    """fn once per distinct value, spread back to every row."""
+    codes, uniques = pd.factorize(s)
+    return pd.Series(np.array([fn(v) for v in uniques], dtype=object)[codes], index=s.index, dtype=str)
 
 
 def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str, int]:
@@ -493,19 +549,21 @@ def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str,
     iso2to3 = {v: k for k, v in places.iso3_to_iso2().items()}
     for side in ("donor", "recipient"):
         blank = f[f"{side}_country_iso3"].eq("") & f[f"{side}_city"].ne("")
-        for i in f.index[blank]:
-            gid = choices.get(placement.choice_key(f.at[i, f"{side}_city"], ""))
+        found = {}  # city -> (iso3, geonameid), once per distinct name
+        for city in f.loc[blank, f"{side}_city"].unique():
+            gid = choices.get(placement.choice_key(city, ""))
             if gid is not None and gid in g.index:
-                iso = iso2to3.get(g[gid], "")
-                f.at[i, f"{side}_country_iso3"] = iso
-                choices[placement.choice_key(f.at[i, f"{side}_city"], iso)] = gid
+                found[city] = iso2to3.get(g[gid], "")
+                choices[placement.choice_key(city, found[city])] = gid
+        if found:
+            picked = blank & f[f"{side}_city"].isin(list(found))
+            f.loc[picked, f"{side}_country_iso3"] = f.loc[picked, f"{side}_city"].map(found)
     return choices
 
 
 def _own_coordinates(f: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     """Coordinates the user gives in the file win over the gazetteer (noted on the actor)."""
     out = actors.set_index("actor_id")[["latitude", "longitude", "placement", "place_note"]].copy()
-    f = placement.link_actor_ids(f, actors)
     for side in ("donor", "recipient"):
         la, lo = f.get(f"{side}_latitude"), f.get(f"{side}_longitude")
         if la is None or lo is None:

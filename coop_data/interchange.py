@@ -29,6 +29,9 @@ INTERCHANGE = Table(
 MAX_BYTES = 20 * 1024 * 1024
 MAX_ROWS = 200_000
 MAX_COLUMNS = 200
+# The command line reads a file its user has on their own machine: the upload limits protect the shared server, the
+# CLI's only keep a run within the memory of a small machine (1M flows take about 2 GB at peak).
+CLI_LIMITS = (1024 * 2**20, 2_000_000)
 
 
 class InputError(ValueError):
@@ -49,19 +52,52 @@ class RawTable:
     details: dict = field(default_factory=dict)
 
 
-def too_big(data: bytes) -> InputError:
+def too_big(data: bytes, limit: int = MAX_BYTES) -> InputError:
     """The one size message of the page and the CLI, in MB of 2**20 bytes as the limit is stated."""
-    return InputError("msg.too_big", size=f"{len(data) / 2**20:.1f}", limit=f"{MAX_BYTES / 2**20:.0f}")
+    return InputError("msg.too_big", size=f"{len(data) / 2**20:.1f}", limit=f"{limit / 2**20:.0f}")
 
 
-def _limit_rows(n: int) -> None:
-    if n > MAX_ROWS:
-        raise InputError("msg.too_many_rows", n=f"{n:,}", limit=f"{MAX_ROWS:,}")
+def _limit_rows(n: int, limit: int = MAX_ROWS) -> None:
+    if n > limit:
+        raise InputError("msg.too_many_rows", n=f"{n:,}", limit=f"{limit:,}")
 
 
-def read_csv(data: bytes) -> RawTable:
-    if len(data) > MAX_BYTES:
-        raise too_big(data)
+def _arrow_csv(data: bytes, sep: str, max_rows: int) -> pd.DataFrame | None:
+    """Read a well-formed UTF-8 CSV with pyarrow's multithreaded reader, every cell as text (as pandas with
+    dtype=str, keep_default_na=False). None when the file has what only pandas reads the way this tool always has:
+    blank lines (they keep their row numbers), ragged rows, empty or repeated header names."""
+    import pyarrow as pa
+    from pyarrow import csv as pacsv
+
+    if b"\n\n" in data or b"\n\r\n" in data or b"\r\r" in data:
+        return None
+    try:
+        t = pacsv.read_csv(
+            io.BytesIO(data),
+            read_options=pacsv.ReadOptions(autogenerate_column_names=True),
+            parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
+            convert_options=pacsv.ConvertOptions(
+                column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
+                strings_can_be_null=False,
+                quoted_strings_can_be_null=False,
+            ),
+        )
+    except (pa.ArrowInvalid, pa.ArrowTypeError, ValueError):
+        return None
+    if t.num_rows == 0 or t.num_columns > MAX_COLUMNS:
+        return None
+    _limit_rows(t.num_rows - 1, max_rows)
+    header = [t.column(i)[0].as_py() for i in range(t.num_columns)]
+    if any(not h.strip() for h in header) or len(set(header)) < len(header):
+        return None
+    df = t.slice(1).to_pandas()
+    df.columns = header
+    return df
+
+
+def read_csv(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> RawTable:
+    if len(data) > max_bytes:
+        raise too_big(data, max_bytes)
     if not data.strip():
         raise InputError("msg.empty")
     if data[:2] == b"PK":
@@ -80,11 +116,15 @@ def read_csv(data: bytes) -> RawTable:
             continue
     first = text.lstrip("\ufeff").splitlines()[0] if text else ""
     sep = max([",", ";", "\t"], key=first.count)
-    try:
-        df = pd.read_csv(io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False)
-    except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
-        raise InputError("msg.csv_error", error=str(e).splitlines()[0]) from None
-    _limit_rows(len(df))
+    df = _arrow_csv(body if used == "utf-8" else text.encode("utf-8"), sep, max_rows)
+    if df is None:  # a file the fast reader does not take exactly as pandas does: pandas reads it
+        try:
+            df = pd.read_csv(
+                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False
+            )
+        except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
+            raise InputError("msg.csv_error", error=str(e).splitlines()[0]) from None
+    _limit_rows(len(df), max_rows)
     if len(df.columns) > MAX_COLUMNS:
         raise InputError("msg.too_many_cols", n=len(df.columns), limit=MAX_COLUMNS)
     df.columns = [str(c).strip() for c in df.columns]
@@ -105,12 +145,12 @@ def read_csv(data: bytes) -> RawTable:
     return RawTable(df[keep], rows[keep], "csv", details)
 
 
-def read_xlsx(data: bytes) -> RawTable:
+def read_xlsx(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> RawTable:
     """First sheet; merged cells take the merged value; the header row is the one whose names map best."""
     import openpyxl
 
-    if len(data) > MAX_BYTES:
-        raise too_big(data)
+    if len(data) > max_bytes:
+        raise too_big(data, max_bytes)
     if not data:
         raise InputError("msg.empty")
     try:
@@ -118,8 +158,8 @@ def read_xlsx(data: bytes) -> RawTable:
     except (zipfile.BadZipFile, KeyError, OSError, ValueError, TypeError) as e:
         raise InputError("msg.bad_xlsx", error=type(e).__name__) from None
     ws = wb.worksheets[0]
-    if ws.max_row > MAX_ROWS + 20:
-        _limit_rows(ws.max_row - 1)
+    if ws.max_row > max_rows + 20:
+        _limit_rows(ws.max_row - 1, max_rows)
     if ws.max_column > MAX_COLUMNS:
         raise InputError("msg.sheet_cols", n=ws.max_column, limit=MAX_COLUMNS)
     grid = [[_cell_text(v) for v in row] for row in ws.iter_rows(values_only=True)]
@@ -167,7 +207,7 @@ def read_xlsx(data: bytes) -> RawTable:
         else:
             seen[h] = 1
     body = grid[head_i + 1 :]
-    _limit_rows(len(body))
+    _limit_rows(len(body), max_rows)
     df = pd.DataFrame(body, columns=headers, dtype=str)
     rows = pd.Series(range(head_i + 2, head_i + 2 + len(df)), index=df.index)
     keep = df.apply(lambda c: c.str.strip().ne("")).any(axis=1) if len(df) else pd.Series(dtype=bool)
@@ -191,26 +231,26 @@ def _cell_text(v) -> str:
     return str(v).strip()
 
 
-def read_upload(filename: str, data: bytes) -> RawTable:
-    """Dispatch on content first (a ZIP signature is XLSX), then on the extension."""
+def read_upload(filename: str, data: bytes, limits: tuple[int, int] = (MAX_BYTES, MAX_ROWS)) -> RawTable:
+    """Dispatch on content first (a ZIP signature is XLSX), then on the extension. `limits`: (bytes, rows)."""
     name = (filename or "").lower()
     if data[:2] == b"PK" or name.endswith((".xlsx", ".xlsm")):
         if data[:2] != b"PK":
             raise InputError("msg.fake_xlsx")
-        return read_xlsx(data)
+        return read_xlsx(data, *limits)
     if name.endswith(".xls"):
         raise InputError("msg.xls")
     if name.endswith((".json", ".geojson", ".xml", ".pdf", ".parquet")) or data.lstrip()[:1] in (b"{", b"["):
         raise InputError("msg.not_a_table", ext=Path(name).suffix or "?")
-    return read_csv(data)
+    return read_csv(data, *limits)
 
 
-def read_path(path: str | Path) -> RawTable:
+def read_path(path: str | Path, limits: tuple[int, int] = (MAX_BYTES, MAX_ROWS)) -> RawTable:
     try:
         data = Path(path).read_bytes()
     except OSError as e:
         raise InputError("msg.cannot_open", path=str(path), error=e.strerror) from None
-    return read_upload(str(path), data)
+    return read_upload(str(path), data, limits)
 
 
 __all__ = [

@@ -13,6 +13,7 @@ import gettext
 import re
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -32,6 +33,13 @@ class Result:
 
 def _strings(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.strip()
+
+
+def _per_value(raw: pd.Series, fn) -> pd.Series:
+    """fn applied once per distinct value (a million rows hold a few thousand names or dates), spread back by code."""
+    codes, uniques = pd.factorize(raw)
+    done = np.array([fn(v) for v in uniques] + [""], dtype=object)  # code -1 (none here: no NaN) -> ""
+    return pd.Series(done[codes], index=raw.index, dtype=object)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -209,10 +217,12 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
 def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     """Dates in the usual spreadsheet forms -> ISO at the precision written; returns (result, precision)."""
     raw = _strings(s)
-    uniq = {v: _one_date(v, day_first) for v in raw.unique()}
-    iso = raw.map(lambda v: uniq[v][0])
-    prec = raw.map(lambda v: uniq[v][1])
-    why = raw.map(lambda v: uniq[v][2])
+    codes, uniques = pd.factorize(raw)
+    parts = [_one_date(v, day_first) for v in uniques] + [("", "", "")]
+    iso, prec, why = (
+        pd.Series(np.array([p[k] for p in parts], dtype=object)[codes], index=raw.index, dtype=str)
+        for k in range(3)
+    )
     bad = why.ne("")
     out = iso.where(~bad, raw)
     changed = int((~bad & out.ne(raw)).sum())
@@ -251,7 +261,7 @@ def countries(s: pd.Series) -> Result:
     raw = _strings(s)
     names = _country_names()
     up = raw.str.upper()
-    keys = raw.map(places.norm)
+    keys = _per_value(raw, places.norm)
     conv = keys.map(names)
     out = up.where(conv.isna() | up.str.fullmatch(r"[A-Z]{3}"), conv)
     out = out.where(raw.ne(""), "")
@@ -422,7 +432,7 @@ _STATUS = {
 
 def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: str) -> Result:
     raw = _strings(s)
-    key = raw.map(lambda v: places.norm(v.replace("_", " ")))
+    key = _per_value(raw, lambda v: places.norm(v.replace("_", " ")))
     direct = raw.str.lower().where(raw.str.lower().isin(allowed))
     out = direct.fillna(key.map(synonyms)).fillna(
         key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))

@@ -46,6 +46,9 @@ CREATE TABLE IF NOT EXISTS stories (id TEXT PRIMARY KEY, title TEXT NOT NULL, cr
 """
 
 
+BASE_PARTS = ("rows", "set_aside", "problems", "original")
+
+
 def default_path() -> Path | str:
     env = os.environ.get("COOP_DATA_STORE")
     if env and is_postgres(env):
@@ -126,6 +129,10 @@ class Dataset:
     counts: dict = field(default_factory=dict)
     id: str = ""
     created: str = ""
+    # Further named parts stored with the dataset in the same transaction (the built tables `datasets` opens
+    # without re-running placement); `skipped` names the parts a light load left out (their fields stay empty).
+    parts: dict = field(default_factory=dict)
+    skipped: tuple = ()
 
     def meta(self) -> dict:
         return {
@@ -178,6 +185,7 @@ class Store:
             "set_aside": frame_bytes(ds.set_aside),
             "problems": frame_bytes(ds.problems),
             "original": ds.original,
+            **ds.parts,
         }
         with self._tx() as c:
             c.execute(
@@ -198,7 +206,8 @@ class Store:
                 c.execute("INSERT INTO dataset_parts VALUES (?,?,?)", (ds.id, part, data))
         return ds.id, key
 
-    def load(self, dataset_id: str) -> Dataset | None:
+    def load(self, dataset_id: str, skip: tuple[str, ...] = ()) -> Dataset | None:
+        """The dataset; parts named in `skip` (e.g. "original", "rows") are not read and stay empty."""
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
             return None
         with self._tx() as c:
@@ -207,26 +216,66 @@ class Store:
             ).fetchone()
             if not row:
                 return None
-            parts = dict(
-                c.execute("SELECT part, data FROM dataset_parts WHERE dataset_id=?", (dataset_id,)).fetchall()
-            )
+            names = [
+                n for (n,) in c.execute("SELECT part FROM dataset_parts WHERE dataset_id=?", (dataset_id,))
+            ]
+            parts = {n: bytes(self._part(c, dataset_id, n)) for n in names if n not in skip}
         meta = json.loads(row[5])
+        empty = frame_bytes(pd.DataFrame())
+
+        def frame(name):
+            return frame_from(parts.get(name, empty))
+
         return Dataset(
             kind=row[1],
             name=row[2],
-            rows=frame_from(parts["rows"]),
-            set_aside=frame_from(parts["set_aside"]),
-            original=parts["original"],
+            rows=frame("rows"),
+            set_aside=frame("set_aside"),
+            original=parts.get("original", b""),
             filename=row[4] or "",
             mapping=meta.get("mapping", {}),
             options=meta.get("options", {}),
             choices=meta.get("choices", {}),
             notes=meta.get("notes", []),
-            problems=frame_from(parts["problems"]),
+            problems=frame("problems"),
             counts=meta.get("counts", {}),
             id=row[0],
             created=row[3],
+            parts={n: d for n, d in parts.items() if n not in BASE_PARTS},
+            skipped=tuple(n for n in names if n in skip),
         )
+
+    @staticmethod
+    def _part(c, dataset_id: str, name: str) -> bytes:
+        return c.execute(
+            "SELECT data FROM dataset_parts WHERE dataset_id=? AND part=?", (dataset_id, name)
+        ).fetchone()[0]
+
+    def load_part(self, dataset_id: str, name: str) -> bytes | None:
+        """One stored part (e.g. the accepted rows a light load skipped), or None."""
+        with self._tx() as c:
+            row = c.execute(
+                "SELECT data FROM dataset_parts WHERE dataset_id=? AND part=?", (dataset_id, name)
+            ).fetchone()
+        return bytes(row[0]) if row else None
+
+    def put_parts(self, dataset_id: str, parts: dict[str, bytes]) -> bool:
+        """Add or replace derived parts of an existing dataset, all in one transaction; False if it is gone.
+
+        Only for parts computed from what is stored (the built tables), never for the user's rows."""
+        if any(n in BASE_PARTS for n in parts) or not self.exists(dataset_id):
+            return False
+        try:
+            with self._tx() as c:
+                for n, d in parts.items():
+                    c.execute(
+                        "INSERT INTO dataset_parts VALUES (?,?,?) ON CONFLICT (dataset_id, part) "
+                        "DO UPDATE SET data = excluded.data",
+                        (dataset_id, n, d),
+                    )
+        except Exception:  # deleted in between (foreign key): nothing to cache
+            return False
+        return True
 
     def exists(self, dataset_id: str) -> bool:
         if not isinstance(dataset_id, str) or not ID_PATTERN.match(dataset_id):
@@ -258,6 +307,11 @@ class Store:
             meta["choices"] = {k: int(v) for k, v in choices.items()}
             c.execute(
                 "UPDATE datasets SET meta=? WHERE id=?", (json.dumps(meta, ensure_ascii=False), dataset_id)
+            )
+            # The built tables were placed with the old choices: drop them (the next open rebuilds them).
+            c.execute(
+                "DELETE FROM dataset_parts WHERE dataset_id=? AND part NOT IN (?,?,?,?)",
+                (dataset_id, *BASE_PARTS),
             )
             return True
 

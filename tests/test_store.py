@@ -114,3 +114,95 @@ def test_a_postgresql_location_is_shown_without_its_password(postgres):
     s = Store.__new__(Store)
     s.path = "postgresql://coop:secret@127.0.0.1:5/db"
     assert str(s) == "postgresql://coop:***@127.0.0.1:5/db"
+
+
+# --- the built tables stored with a dataset (issue 18): opening reads them instead of placing and enriching again ----
+def parts_of(store, ds_id) -> set:
+    with store._tx() as c:
+        return {r[0] for r in c.execute("SELECT part FROM dataset_parts WHERE dataset_id=?", (ds_id,))}
+
+
+def rebuilt(store, ds_id):
+    """The bundle built from the accepted rows, as every open did before the built parts existed."""
+    ds = store.load(ds_id)
+    ds.parts = {}
+    return datasets.dataset_bundle(ds)
+
+
+def assert_same_bundle(a, b):
+    for name in ("flows", "actors", "partnerships", "sources"):
+        pd.testing.assert_frame_equal(
+            getattr(a, name).reset_index(drop=True), getattr(b, name).reset_index(drop=True)
+        )
+
+
+def test_stored_built_tables_open_as_the_rebuilt_bundle(location, monkeypatch):
+    store = Store(location)
+    ds_id, _, _ = pipeline.import_bytes("dons.csv", csv_bytes(HEADER, NEWSROOM), store)
+    assert {"built:flows", "built:actors", "built:sources", "built:key"} <= parts_of(store, ds_id)
+    from coop_data import importer
+
+    def no_building(*a, **k):
+        raise AssertionError("opening a dataset with current built parts must not place or enrich")
+
+    monkeypatch.setattr(importer, "build_flows", no_building)
+    opened, ds = datasets.open_bundle(ds_id, "imported", Store(location))
+    assert (
+        "original" in ds.skipped and ds.original == b""
+    )  # the light load leaves the user's file in the store
+    monkeypatch.undo()
+    assert_same_bundle(opened, rebuilt(store, ds_id))
+    assert len(opened.flows) == 3 and opened.flows["direction"].dtype == "category"
+    both, _ = datasets.open_bundle(ds_id, "both", store)
+    assert len(both.flows) == len(datasets.load_bundle().flows) + 3
+
+
+def test_a_dataset_stored_before_the_built_parts_still_opens_and_gets_them(location):
+    store = Store(location)
+    p = prepare_bytes("d.csv", csv_bytes(HEADER, NEWSROOM))
+    ds_id, _ = store.save(datasets.to_dataset(p, {}, "old", "d.csv", b"raw"))  # no parts: the format before
+    assert parts_of(store, ds_id) == {"rows", "set_aside", "problems", "original"}
+    opened, _ = datasets.open_bundle(ds_id, "imported", store)
+    assert len(opened.flows) == 3
+    assert_same_bundle(opened, rebuilt(store, ds_id))
+    assert "built:flows" in parts_of(store, ds_id)  # written back: the next open reads them
+    assert_same_bundle(datasets.open_bundle(ds_id, "imported", store)[0], opened)
+
+
+def test_changed_place_choices_rebuild_the_built_tables(location):
+    from coop_data import importer
+
+    store = Store(location)
+    ds_id, key, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), store)
+    before = datasets.open_bundle(ds_id, "imported", store)[0].flows.set_index("recipient_city")
+    assert round(before.loc["Frankfurt", "recipient_lon"], 2) == 8.68
+    oder = int(
+        importer.choices_for("Frankfurt", "DEU").set_index("name").loc["Frankfurt (Oder)", "geonameid"]
+    )
+    assert not store.update_choices(ds_id, "wrong key", {"frankfurt|DEU": oder})
+    assert "built:flows" in parts_of(store, ds_id)
+    assert store.update_choices(ds_id, key, {"frankfurt|DEU": oder})
+    assert "built:flows" not in parts_of(store, ds_id)  # dropped with the change, in its transaction
+    after = datasets.open_bundle(ds_id, "imported", store)[0]
+    assert round(after.flows.set_index("recipient_city").loc["Frankfurt", "recipient_lon"], 2) == 14.55
+    assert_same_bundle(after, rebuilt(store, ds_id))
+    # Built tables of the old choices (a reader that opened before the change and writes late) are not used.
+    assert store.put_parts(ds_id, datasets.built_parts(before_ds(store, ds_id)))
+    again = datasets.open_bundle(ds_id, "imported", store)[0]
+    assert round(again.flows.set_index("recipient_city").loc["Frankfurt", "recipient_lon"], 2) == 14.55
+
+
+def before_ds(store, ds_id):
+    ds = store.load(ds_id)
+    ds.choices = {}
+    return ds
+
+
+def test_an_import_interrupted_while_writing_its_built_tables_leaves_nothing(location):
+    store = Store(location)
+    p = prepare_bytes("d.csv", csv_bytes(HEADER, NEWSROOM))
+    ds = datasets.to_dataset(p, {}, "x", "d.csv", b"raw")
+    ds.parts = datasets.built_parts(ds)
+    with pytest.raises(RuntimeError):
+        store.save(ds, _fail_after_parts=4 + len(ds.parts) - 1)  # the last built part
+    assert count(store, "datasets") == 0 and count(store, "dataset_parts") == 0

@@ -1,0 +1,79 @@
+"""Issue 18, big files: the fast CSV reader reads exactly what the pandas reader read, the CLI's own limits, and
+progress that only a terminal sees. Rows here are test fixtures labelled SYNTHETIC."""
+
+import io
+
+import pandas as pd
+import pytest
+from test_import import HEADER, NEWSROOM, csv_bytes
+
+from coop_data import interchange, pipeline
+
+SAMPLES = {
+    "newsroom, semicolon, cp1252 with BOM": csv_bytes(HEADER, NEWSROOM),
+    "utf-8 comma": "Ville,Pays,Montant\nSYNTHETIC Córdoba,Espagne,10\nLyon,FRA,\n".encode(),
+    "tab, Windows line ends": b"a\tb\r\n1\t2\r\n3\t4\r\n",
+    "quoted separator and newline in a cell": b'a,b,c\n"SYNTHETIC, one","two\nlines",3\nx,,\n',
+    "blank lines keep their row numbers": b"a,b\n1,2\n\n3,4\n",
+    "ragged rows": b"a,b,c\n1,2\n3,4,5\n",
+    "repeated header": b"a,a,b\n1,2,3\n",
+    "cells that look like numbers or NA stay text": b"a,b\n007,NA\n1e3,null\n",
+}
+
+
+@pytest.mark.parametrize("name", SAMPLES)
+def test_the_fast_reader_reads_what_pandas_read(name, monkeypatch):
+    fast = interchange.read_csv(SAMPLES[name])
+    monkeypatch.setattr(interchange, "_arrow_csv", lambda *a: None)  # the reader before issue 18
+    slow = interchange.read_csv(SAMPLES[name])
+    pd.testing.assert_frame_equal(fast.data, slow.data)
+    pd.testing.assert_series_equal(fast.rows, slow.rows)
+    assert fast.details == slow.details
+
+
+def test_cells_are_kept_as_written():
+    raw = interchange.read_csv(SAMPLES["cells that look like numbers or NA stay text"])
+    assert raw.data.to_dict("records") == [{"a": "007", "b": "NA"}, {"a": "1e3", "b": "null"}]
+    assert list(raw.rows) == [2, 3]
+    assert list(interchange.read_csv(SAMPLES["blank lines keep their row numbers"]).rows) == [2, 4]
+
+
+def test_the_cli_reads_files_above_the_upload_limits():
+    many = b"a,b\n" + b"1,2\n" * (interchange.MAX_ROWS + 1)
+    with pytest.raises(interchange.InputError, match="limit is 200,000"):
+        pipeline.read("many.csv", many)  # the page
+    assert len(pipeline.read_local("many.csv", many).data) == interchange.MAX_ROWS + 1  # the command line
+    over = b"a,b\n" + b"1,2\n" * (interchange.CLI_LIMITS[1] + 1)
+    with pytest.raises(interchange.InputError, match="limit is 2,000,000"):
+        pipeline.read_local("over.csv", over)
+
+
+class Terminal(io.StringIO):
+    def isatty(self):
+        return True
+
+
+def test_progress_goes_to_a_terminal_only():
+    assert pipeline.terminal_progress(io.StringIO()) is pipeline.no_progress  # a pipe or a log: nothing
+    tty = Terminal()
+    show = pipeline.terminal_progress(tty)
+    for step in pipeline.STEPS:
+        show(step, 1_000_000)
+    lines = tty.getvalue().splitlines()
+    assert (
+        lines[0] == "[  0%] Read 1,000,000 rows from the file" and lines[-1] == "[100%] Stored 1,000,000 rows"
+    )
+    assert len(lines) == len(pipeline.STEPS)
+
+
+def test_an_import_reports_each_step_with_its_counts(tmp_path):
+    from coop_data.store import Store
+
+    seen = []
+    pipeline.import_bytes(
+        "d.csv",
+        csv_bytes(HEADER, NEWSROOM),
+        Store(tmp_path / "s.sqlite"),
+        progress=lambda s, n: seen.append((s, n)),
+    )
+    assert seen == [("read", 5), ("check", 5), ("build", 3), ("store", 3), ("done", 3)]
