@@ -7,6 +7,7 @@ import subprocess
 import sys
 from pathlib import Path
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -316,3 +317,26 @@ def test_xlsx_json_geojson_keep_their_citation_and_spreadsheets_neutralise_formu
     ):
         got = pd.read_csv(io.BytesIO(raw), dtype=str)
         assert got["summary"].iloc[0] == '\'=HYPERLINK("http://x")'
+
+
+@pytest.mark.parametrize("freq", ["M", "W"])
+def test_timeline_labels_each_bar_with_its_own_period(bundle, freq):
+    """Germany → Italy/France has bars in Mar, Apr and May 2020; plotly's own ticks read 'Mar 2020, Mar 2020,
+    Apr 2020' under them (every bar after the first a month early). The drawn tick labels must be the periods."""
+    from coop_data import aggregate, filters
+    from coop_data.figures import timeline_chart
+    from coop_data.figures.render import render
+
+    v = filters.Filter(donor_country=("DEU",), recipient_country=("ITA", "FRA")).apply(bundle.flows)
+    t = aggregate.timeline(v, freq)
+    svg = render(timeline_chart(t, "t", "s", "src"), "svg").decode()
+    ticks = re.findall(r'class="xtick"><text[^>]*>([^<]+)<', svg)
+    assert len(ticks) == len(set(ticks)) > 0  # no label twice
+    fmt = "%b %Y" if freq == "M" else "%d %b %Y"
+    periods = sorted(set(t["period"]))
+    assert set(ticks) <= {
+        p.strftime(fmt)
+        for p in pd.date_range(periods[0], periods[-1], freq=freq + "S" if freq == "M" else "7D")
+    }
+    if freq == "M":
+        assert ticks == [p.strftime(fmt) for p in periods] == ["Mar 2020", "Apr 2020", "May 2020"]

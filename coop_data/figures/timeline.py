@@ -10,6 +10,28 @@ from ..i18n import t as tr
 from .common import base_layout, escape_text
 
 
+def _period_ticks(t: pd.DataFrame, lang: str) -> dict:
+    """One tick per bar's period (or every few periods), on the period's start, where each bar stands.
+
+    Left to itself plotly put ticks every half month under a few months' bars and labelled two of them "Mar 2020",
+    so every bar after the first read one month early."""
+    periods = pd.Series(pd.to_datetime(t["period"].unique())).sort_values()
+    n = max(1, len(periods))
+    weekly = len(periods) > 1 and periods.diff().dt.days.min() < 20
+    step = max(1, -(-n // 12))  # at most about 12 labels
+    if weekly:
+        fmt = "%d %b %Y" if lang == "en" else "%d/%m/%Y"
+        return dict(tickformat=fmt, dtick=7 * 86_400_000 * step, tick0=periods.iloc[0] if n else None)
+    fmt = "%b %Y" if lang == "en" else "%m/%Y"
+    months = (
+        (periods.iloc[-1].year - periods.iloc[0].year) * 12
+        + periods.iloc[-1].month
+        - periods.iloc[0].month
+        + 1
+    )
+    return dict(tickformat=fmt, dtick=f"M{max(1, -(-months // 12))}", tick0=periods.iloc[0] if n else None)
+
+
 def timeline_chart(
     t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en"
 ) -> go.Figure:
@@ -54,7 +76,7 @@ def timeline_chart(
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_layout(
         barmode="stack",
-        xaxis=dict(title="", tickformat=fmt, gridcolor="#eee"),
+        xaxis=dict(title="", gridcolor="#eee", **_period_ticks(t, lang)),
         yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
         legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
         margin=dict(l=10, r=10, t=90, b=190),
