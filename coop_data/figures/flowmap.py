@@ -568,7 +568,8 @@ def flow_map(
     if len(pts):
         _add_markers(fig, pts, mr, rollup, lang)
         cand = np.where(pts["exact"].to_numpy())[0]
-        names = [_short(s) for s in pts["name"].iloc[cand]]
+        # a shared marker is named on the map by its busiest place ("Wuhan"); its hover lists all ("Wuhan / Hubei …")
+        names = [_short(s.split(" / ")[0]) for s in pts["name"].iloc[cand]]
         chosen, where = pick_labels(mx[cand], my[cand], names, mr[cand], n_labels)
         if chosen:
             rows = cand[chosen]
