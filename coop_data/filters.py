@@ -309,10 +309,27 @@ def _end(s: str) -> str:
     return str((pd.Timestamp(s + "-01") + pd.offsets.MonthEnd(0)).date())
 
 
-def _split(v) -> list[str]:
+def _split(v, allowed=None) -> list[str]:
+    """A comma-separated list; with the allowed values, neighbours are joined back where together they name one
+    (network names such as "UNDP China, Shanghai office" hold commas)."""
     if isinstance(v, (list, tuple)):
         v = ",".join(str(x) for x in v)
-    return [x.strip() for x in str(v).split(",") if x.strip()]
+    parts = [x.strip() for x in str(v).split(",")]
+    if not allowed:
+        return [x for x in parts if x]
+    out, i = [], 0
+    while i < len(parts):
+        for j in range(len(parts), i, -1):  # the longest run that names an allowed value
+            joined = ", ".join(parts[i:j])
+            if j - i > 1 and joined in allowed:
+                out.append(joined)
+                i = j
+                break
+        else:
+            if parts[i]:
+                out.append(parts[i])
+            i += 1
+    return out
 
 
 def _date_ok(v: str) -> bool:
@@ -362,7 +379,7 @@ def parse(
         else:
             allowed = known.get(d.vocab) if isinstance(d.vocab, str) else d.vocab
             vals, bad = [], []
-            for x in _split(raw):
+            for x in _split(raw, allowed if d.values != "country" else None):
                 if d.values == "country":
                     x = x.upper()
                     good = bool(_ISO3.match(x)) and (allowed is None or x in allowed)

@@ -165,3 +165,14 @@ def test_view_controls_read_and_write_the_url():
     assert sk["node"].read("x" * 300)[0] == "x" * 100
     keys = [c.key for group in filters.CONTROLS.values() for c in group.values()]
     assert len(keys) == len(set(keys)) and not set(keys) & {d.key for d in filters.DIMENSIONS}
+
+
+def test_a_network_name_with_commas_survives_the_url(bundle):
+    """Channel names hold commas ("Cités Unies France, Fonds de solidarité …"); the URL's list separator is a comma."""
+    opts = filters.options(bundle.flows, bundle.countries)
+    named = [n for n in opts["network"] if ", " in n]
+    assert named
+    f, notices = filters.parse({"network": f"{named[0]},AIMF"}, bundle.countries, None, set(opts["network"]))
+    assert f.network == (named[0], "AIMF") and notices == []
+    again, _ = filters.parse(f.to_params(), bundle.countries, None, set(opts["network"]))
+    assert again == f and len(again.apply(bundle.flows)) > 0
