@@ -181,6 +181,15 @@ def _set_scope_widget(sc: str) -> None:
     st.session_state["w_data"] = sc
 
 
+def open_dataset(dataset_id: str) -> None:
+    """Show a just-imported dataset alone on the next run: URL, the view kept across pages and the sidebar's data
+    choice together (the sidebar kept 'Bundled data', so the banner and the share link named the wrong data)."""
+    params = {"dataset": dataset_id, **({"lang": lang()} if lang() != i18n.DEFAULT else {})}
+    st.session_state[SYNC_KEY] = params
+    st.query_params.from_dict(params)
+    _set_scope_widget("imported")
+
+
 def _reset() -> None:
     """Clear the filters; keep which data is shown and the language."""
     keep = {k: v for k, v in st.session_state.get(SYNC_KEY, {}).items() if k in VIEW_PARAMS + ("lang",)}

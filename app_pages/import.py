@@ -436,7 +436,5 @@ elif st.button(
     )
     _my_keys()[new_id] = key
     st.session_state["_new_key"] = key
-    params = {"dataset": new_id}
-    st.session_state[ui.SYNC_KEY] = params
-    st.query_params.from_dict(params)
+    ui.open_dataset(new_id)
     st.rerun()

@@ -257,6 +257,9 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         page.wait_for_function("location.search.includes('dataset=')", timeout=30000)
         ds = re.search(r"dataset=([A-Za-z0-9_-]{22})", page.url)[1]
         page.get_by_text("Dataset in this view").wait_for(timeout=30000)
+        # the page now describes the upload, not the bundled data, and its share link says so
+        page.get_by_text("imported dataset 'dons.csv'", exact=False).first.wait_for(timeout=30000)
+        assert "data=bundled" not in page.url
         page.get_by_role("link", name="Open its flow map").click()
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         before = map_lats(page)
