@@ -208,6 +208,9 @@ def main(argv=None) -> int:
         help="write the static, read-only edition (HTML pages per chart, CSV/ZIP, the story) to a folder",
     )
     pb.add_argument("--out", required=True)
+    pb.add_argument(
+        "--base-url", default="", help="where the site will be served (https://…): embed snippets then use it"
+    )
     pb.add_argument("--dataset", help="a stored dataset's id (default: the bundled data)")
     pb.add_argument("--scope", choices=["imported", "both"], default="imported")
     pb.add_argument("--store")
@@ -312,7 +315,7 @@ def main(argv=None) -> int:
         if args.dataset and ds is None:
             print(f"no dataset with id {args.dataset!r} in {Store(args.store)}", file=sys.stderr)
             return 2
-        pages = publish.publish(b, Path(args.out))
+        pages = publish.publish(b, Path(args.out), base_url=args.base_url)
         print(f"wrote {len(pages)} pages to {args.out} (open {Path(args.out) / 'index.html'})")
         return 0
 

@@ -104,7 +104,9 @@ def _bundle_js(geo: bool) -> str:
     return f"<script>{get_plotlyjs()}</script>"
 
 
-def chart_page(fig: go.Figure, chart: Chart, lang: str, alt: str, cite: str, nav: str) -> str:
+def chart_page(
+    fig: go.Figure, chart: Chart, lang: str, alt: str, cite: str, nav: str, base_url: str = ""
+) -> str:
     div = pio.to_html(
         fig,
         include_plotlyjs=False,
@@ -114,8 +116,10 @@ def chart_page(fig: go.Figure, chart: Chart, lang: str, alt: str, cite: str, nav
         config={"displaylogo": False, "responsive": True, "topojsonURL": "./"},
     )
     title = t(chart.title_key, lang)
+    # Where the site will be served, when known: a newsroom's article then embeds the chart from there.
+    src = f"{base_url.rstrip('/')}/{lang}/{chart.slug}.html" if base_url else f"{chart.slug}.html"
     embed = (
-        f'<iframe src="{chart.slug}.html" title="{html.escape(title)}" loading="lazy" '
+        f'<iframe src="{html.escape(src)}" title="{html.escape(title)}" loading="lazy" '
         f'style="width:100%;aspect-ratio:{ASPECT};border:0"></iframe>'
     )
     body = (
@@ -142,7 +146,7 @@ def _zip(slug: str, csv: bytes, cite: str, lang: str) -> bytes:
     return buf.getvalue()
 
 
-def publish(b, out: Path, langs=LANGS) -> list[Path]:
+def publish(b, out: Path, langs=LANGS, base_url: str = "") -> list[Path]:
     """Write the site under `out` (one folder per language, an index at the top). Returns the pages written."""
     out = Path(out)
     written = []
@@ -162,7 +166,7 @@ def publish(b, out: Path, langs=LANGS) -> list[Path]:
             (d / f"{chart.slug}.csv").write_bytes(csv)
             (d / f"{chart.slug}.zip").write_bytes(_zip(chart.slug, csv, cite, lang))
             page = d / f"{chart.slug}.html"
-            page.write_text(chart_page(fig, chart, lang, alt, cite, nav), encoding="utf-8")
+            page.write_text(chart_page(fig, chart, lang, alt, cite, nav, base_url), encoding="utf-8")
             written.append(page)
         scenes = story.shipped(b, lang)
         (d / "story.html").write_bytes(story.to_html(scenes, b, t("story.shipped_title", lang), lang=lang))

@@ -87,3 +87,12 @@ def test_publish_command_writes_the_site(tmp_path):
         r.returncode == 2 and "no dataset" in r.stderr
     )  # an unknown dataset is refused, nothing half-written
     assert not (tmp_path / "s").exists()
+
+
+def test_embed_snippet_points_at_the_served_site_when_its_address_is_given():
+    import plotly.graph_objects as go
+
+    chart = publish.CHARTS[0]
+    page = publish.chart_page(go.Figure(), chart, "fr", "alt", "cite", "", "https://atlas.example.org/site/")
+    assert "&lt;iframe src=&quot;https://atlas.example.org/site/fr/map.html&quot;" in page
+    assert "&lt;iframe src=&quot;map.html&quot;" in publish.chart_page(go.Figure(), chart, "fr", "a", "c", "")
