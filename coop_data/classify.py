@@ -78,7 +78,7 @@ DIRECTION_LABELS = {
     "south_north": "South → North",
     "network_to_south": "Network → South",
     "network_to_north": "Network → North",
-    "domestic": "Domestic (both sides in one country)",
+    "domestic": "Domestic (one country)",
     "unclassified": "Unclassified (country unknown)",
 }
 # Okabe–Ito, colour-blind safe; grey for unclassified, a dark olive for domestic.

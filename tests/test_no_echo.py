@@ -72,8 +72,8 @@ def test_no_page_echoes_anything(page, params):
 def test_sankey_networks_patients_treated_echoes_nothing():
     """The reported case: Stages "Network / fund → Beneficiary", Measure "Patients treated"."""
     at = app("app_pages/sankey.py", {})
-    at.selectbox(key="sankey_stages").set_value(SANKEY_NETWORKS).run()
-    at.selectbox(key="sankey_measure").set_value("patients").run()
+    at.selectbox(key="v_stages").set_value(SANKEY_NETWORKS).run()
+    at.selectbox(key="v_measure").set_value("patients").run()
     assert not at.exception
     shown = " ".join(text for _, text in texts(at))
     # The chart, or the notice that this view has no patients for these stages (the case that echoed).

@@ -155,9 +155,7 @@ def test_v2_actors_are_placed_by_the_shared_rule(bundle, v2):
     assert placed > 0.9
 
 
-@pytest.mark.parametrize(
-    "lang,label", [("en", "Domestic (both sides in one country)"), ("fr", "Intérieur (les deux parties")]
-)
+@pytest.mark.parametrize("lang,label", [("en", "Domestic (one country)"), ("fr", "Intérieur (un seul pays)")])
 def test_the_map_draws_domestic_flows_in_their_own_legend_entry(flows, lang, label):
     """Seen on the map page with ?direction=domestic: the Manaus transfers get their own colour and name."""
     from coop_data.figures.flowmap import flow_map
