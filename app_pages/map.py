@@ -91,9 +91,9 @@ def panel_of(point: dict):
         else:
             labels = str(members).split("\n")
             cname = i18n.country_name(iso, lg, names.get(iso, iso))
-            heading = (
-                f"{place} ({cname})"
-                if len(labels) == 1
+            heading = (  # a place marker shared by a city and its province names both
+                f"{' / '.join(labels)} ({cname})"
+                if len(labels) == 1 or kind == "place"
                 else T("map.country_point_many", country=cname, n=num(len(labels)))
             )
             mine = view[view["donor_label"].isin(labels) | view["recipient_label"].isin(labels)]

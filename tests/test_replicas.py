@@ -22,8 +22,9 @@ def replica_set():
 def pinned(chromium, url, replica):
     """A fresh browser context whose nginx route cookie names `replica`."""
     ctx, page, w = open_page(chromium, url)  # first visit: nginx picks a replica and sets the cookie
-    host = re.match(r"http://([^/:]+)", url)[1]
-    ctx.add_cookies([{"name": "coop_route", "value": replica, "domain": host, "path": "/"}])
+    origin = re.match(r"http://[^/]+", url)[0]
+    ctx.clear_cookies()  # the route nginx chose would otherwise be sent beside ours
+    ctx.add_cookies([{"name": "coop_route", "value": replica, "url": origin + "/"}])
     page.goto(url)
     page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
     return ctx, page, w
