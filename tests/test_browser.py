@@ -421,10 +421,12 @@ def test_a_presentation_clicker_drives_the_story(server, browser):
 
     def at(i: int) -> None:
         page.wait_for_function(
-            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')"
+            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')", timeout=60000
         )
-        page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=30000)
+        page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=60000)
         idle(page)
+        # a clicker's keys go to the page, not to a button Streamlit left focused (Space would press that button)
+        page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
     try:
         page.goto(f"{server}/story?story=shipped&scene=1&present=1")
