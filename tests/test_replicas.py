@@ -7,7 +7,7 @@ pinned to replica B; the upload itself needs stickiness (Streamlit keeps it in t
 import re
 
 import pytest
-from test_browser import browser, open_page  # noqa: F401  (the browser fixture)
+from test_browser import Watch, browser  # noqa: F401  (the browser fixture)
 from test_import import HEADER, NEWSROOM, csv_bytes
 
 from tools.replicas import ReplicaSet
@@ -20,11 +20,14 @@ def replica_set():
 
 
 def pinned(chromium, url, replica):
-    """A fresh browser context whose nginx route cookie names `replica`."""
-    ctx, page, w = open_page(chromium, url)  # first visit: nginx picks a replica and sets the cookie
-    origin = re.match(r"http://[^/]+", url)[0]
-    ctx.clear_cookies()  # the route nginx chose would otherwise be sent beside ours
-    ctx.add_cookies([{"name": "coop_route", "value": replica, "url": origin + "/"}])
+    """A fresh browser context whose nginx route cookie names `replica` before its first request (a cookie set
+    after a first visit could be overwritten by that visit's late responses, which carry nginx's random pick)."""
+    ctx = chromium.new_context(viewport={"width": 1280, "height": 900})
+    ctx.add_cookies(
+        [{"name": "coop_route", "value": replica, "url": re.match(r"http://[^/]+", url)[0] + "/"}]
+    )
+    page = ctx.new_page()
+    w = Watch(page)
     page.goto(url)
     page.wait_for_selector("[data-testid='stSidebar']", timeout=60000)
     return ctx, page, w
