@@ -318,7 +318,7 @@ def test_every_key_the_code_asks_for_exists():
     keys = set()
     for f in (
         glob.glob(str(root / "app_pages" / "*.py"))
-        + [str(root / "coop_ui.py")]
+        + glob.glob(str(root / "coop_ui" / "*.py"))
         + glob.glob(str(root / "coop_data" / "**" / "*.py"), recursive=True)
     ):
         s = Path(f).read_text()
@@ -423,7 +423,7 @@ def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
 
     import coop_ui
 
-    monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
+    monkeypatch.setattr(coop_ui.state, "lang", lambda: "fr")
     df = pd.DataFrame(
         {
             "aid_kind": ["ppe", "masks", "not-a-code"],
