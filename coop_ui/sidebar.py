@@ -82,7 +82,11 @@ def _draw_dimension(sb, d: filters.Dimension, flt: filters.Filter, opts: dict, n
         choices = opts[d.attr]
         if d.values == "country":  # a linked country absent from this data stays choosable
             choices = sorted(set(choices) | set(getattr(flt, d.attr)), key=lambda c: names.get(c, c))
-        sb.multiselect(label, choices, key=key, placeholder=i18n.t("sb.choose", lg), format_func=word)
+        # No "Select N matches" row: Streamlit puts it first while a search is typed, so a name + Enter chose every
+        # option holding that text ("UCLG" gave four networks); without it Enter takes the best match only.
+        sb.multiselect(
+            label, choices, key=key, placeholder=i18n.t("sb.choose", lg), format_func=word, select_all=False
+        )
     elif d.kind == "text":
         sb.text_input(label, key=key, max_chars=100)
     else:
