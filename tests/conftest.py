@@ -3,6 +3,7 @@
 Browser fixtures are module-scoped: each browser test module gets its own server and browser.
 """
 
+import contextlib
 import os
 import re
 import socket
@@ -38,6 +39,148 @@ def flows(bundle):
 
 def by_id(flows, rid):
     return flows[flows["record_id"] == rid].iloc[0]
+
+
+# --- Files to import, made here ----------------------------------------------------------------------------------
+# Columns of the import tests' own-format files: each side's city and country, or its name, level, city and country.
+PLACE_COLUMNS = [f"{side}_{f}" for side in ("donor", "recipient") for f in ("city", "country_iso3")]
+ACTOR_COLUMNS = [
+    f"{side}_{f}" for side in ("donor", "recipient") for f in ("name", "level", "city", "country_iso3")
+]
+
+HEADER = [
+    "Date",
+    "Ville donatrice",
+    "Pays donateur",
+    "Ville bénéficiaire",
+    "Pays bénéficiaire",
+    "Type d'aide",
+    "Quantité",
+    "Unité",
+    "Montant (€)",
+    "Source",
+]
+# Shapes of a French newsroom sheet; the places are real, the rows are test fixtures (labelled SYNTHETIC in the source column).
+NEWSROOM = [
+    [
+        "12/03/2020",
+        "Strasbourg",
+        "France",
+        "Córdoba",
+        "Espagne",
+        "Masques",
+        "10.000",
+        "masques",
+        "",
+        "https://example.org/synthetic-1",
+    ],
+    [
+        "31/02/2020",
+        "Lyon",
+        "FRA",
+        "Milan",
+        "ITA",
+        "cash",
+        "",
+        "",
+        "50.000,50",
+        "https://example.org/synthetic-2",
+    ],
+    [
+        "mars 2020",
+        "Bordeaux",
+        "FR",
+        "Frankfurt",
+        "Allemagne",
+        "ppe",
+        "5",
+        "cartons",
+        "1.234,5",
+        "https://example.org/synthetic-3",
+    ],
+    [
+        "2020-04",
+        "Nantes",
+        "FRA",
+        "Valencia",
+        "",
+        "respirateurs",
+        "3",
+        "respirateurs",
+        "",
+        "https://example.org/synthetic-4",
+    ],
+    [
+        "15 avril 2020",
+        "Lille",
+        "FRA",
+        "Narnia",
+        "ITA",
+        '=HYPERLINK("http://x")',
+        "",
+        "",
+        "",
+        "https://example.org/synthetic-5",
+    ],
+]
+
+
+def csv_bytes(header, rows, sep=";", encoding="cp1252", bom=True) -> bytes:
+    text = "\r\n".join(sep.join(r) for r in [header, *rows]) + "\r\n"
+    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
+
+
+def cell_problem_file(dated: bool = False) -> tuple[list[str], list[list[str]]]:
+    """A flows file in our own columns: one good row (real places, a synthetic source URL), then one row per rule
+    broken, rows 3 to 10 as a spreadsheet numbers them. `dated` adds a date column and rows 11 to 14 with bad or
+    incomplete dates and quantities."""
+    header = [
+        "record_id",
+        *ACTOR_COLUMNS,
+        "aid_kind",
+        "quantity",
+        "quantity_unit",
+        "amount",
+        "currency",
+        "source_url",
+    ]
+    good = [
+        "T-1",
+        "Hamburg",
+        "city",
+        "Hamburg",
+        "DEU",
+        "Bergamo",
+        "city",
+        "Bergamo",
+        "ITA",
+        "masks",
+        "100",
+        "masks",
+    ]
+    good += ["", "", "https://example.org/s"]
+    tail = ["2020-04"] if dated else []  # the cells after source_url
+    good += tail
+    rows = [
+        good,
+        ["T-2", "", "city", "", "DEU", *good[5:]],  # missing donor
+        ["T-3", *good[1:8], "XXX", *good[9:]],  # unknown country code
+        ["T-4", *good[1:10], "-5", "masks", "", "", *good[14:]],  # negative quantity
+        ["T-5", *good[1:12], "12000", "EU", *good[14:]],  # currency not ISO 4217
+        ["T-6", *good[1:12], "about 5000", "EUR", *good[14:]],  # text in an amount
+        ["T-1", *good[1:]],  # duplicate id
+        ["T-8", *good[1:9], "hugs", *good[10:]],  # unknown aid kind
+        ["T-9", *good[1:14], "not a url", *tail],  # bad source
+    ]
+    if dated:
+        header.append("date")
+        rows += [
+            ["T-10", *good[1:15], "31/02/2020"],
+            ["T-11", *good[1:15], "someday"],
+            ["T-12", *good[1:10], "5", "", "", "", *good[-2:]],
+            ["T-13", *good[1:12], "5", "", *good[-2:]],
+        ]
+    return header, rows
 
 
 # --- Browser tests: `streamlit run` on a free local port, driven by Debian's Chromium through Playwright -----
@@ -130,6 +273,16 @@ def open_page(browser, url):
     page.goto(url)
     page.wait_for_selector("[data-testid='stSidebar']", timeout=30000)
     return ctx, page, w
+
+
+@contextlib.contextmanager
+def opened(browser, url):
+    """`open_page`, its browser context closed afterwards: `with opened(browser, url) as (page, watch):`."""
+    ctx, page, w = open_page(browser, url)
+    try:
+        yield page, w
+    finally:
+        ctx.close()
 
 
 DRAWN_JS = (

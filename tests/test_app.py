@@ -171,8 +171,7 @@ INJECTED_NAME = "Dons ![x](http://example.org/i.png) <b>2020</b>"
 @pytest.fixture(scope="module")
 def imported():
     """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
-    from test_import import HEADER, NEWSROOM, csv_bytes
-
+    from conftest import HEADER, NEWSROOM, csv_bytes
     from coop_data import pipeline
     from coop_data.store import Store
 
@@ -269,8 +268,7 @@ def test_two_users_do_not_see_each_others_datasets(imported, bundle):
 
 
 def test_owner_deletes_with_the_key():
-    from test_import import HEADER, NEWSROOM, csv_bytes
-
+    from conftest import HEADER, NEWSROOM, csv_bytes
     from coop_data import pipeline
     from coop_data.store import Store
 

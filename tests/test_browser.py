@@ -11,7 +11,7 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, wait_charts
+from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, opened, wait_charts
 from coop_data import filters, load_bundle
 from coop_data import pages as app_pages
 
@@ -102,7 +102,7 @@ def map_lats(page) -> list[float]:
 def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
     """A newsroom file: semicolons, Windows-1252 with BOM, accents, one bad date, an ambiguous Frankfurt."""
 
-    from test_import import HEADER, NEWSROOM, csv_bytes
+    from conftest import HEADER, NEWSROOM, csv_bytes
 
     f = tmp_path / "dons.csv"
     f.write_bytes(csv_bytes(HEADER, NEWSROOM))
@@ -187,28 +187,22 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
 
 def test_home_figures_show_their_whole_labels(server, browser):
     """Equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit (now "Cash and grants (EUR)")."""
-    ctx, page, w = open_page(browser, f"{server}/")
-    try:
+    with opened(browser, f"{server}/") as (page, w):
         page.get_by_text("Cash and grants (EUR)").first.wait_for(timeout=30000)
         cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricLabel"] *'))
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert cut == []
-    finally:
-        ctx.close()
 
 
 def test_cite_this_view_shows_a_working_permalink(server, browser):
     """The citation under the downloads once showed its link as http://127\\.0\\.0\\.1… (escaped like user text)."""
-    ctx, page, w = open_page(browser, f"{server}/sankey?direction=north_south")
-    try:
+    with opened(browser, f"{server}/sankey?direction=north_south") as (page, w):
         link = page.locator("a[href*='direction=north_south']").first
         link.wait_for(timeout=30000)
         assert "\\" not in link.text_content() and link.text_content() == link.get_attribute("href")
         assert link.get_attribute("href").startswith(server) and "/sankey?" in link.get_attribute("href")
         cite = link.locator("xpath=ancestor::*[@data-testid='stCaptionContainer'][1]").text_content()
         assert cite.startswith("Cite this view:") and "direction North → South" in cite and "\\" not in cite
-    finally:
-        ctx.close()
 
 
 BOXES_JS = """(sels) => Object.fromEntries(sels.map(s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))"""
@@ -545,8 +539,7 @@ def test_typing_a_network_name_and_enter_selects_that_network_only(server, brows
     matching = nets[nets["name"].str.contains(typed)]
     assert len(matching) >= 2  # several networks name it
     exact = set(matching.loc[matching["name"] == typed, "value"])
-    ctx, page, w = open_page(browser, f"{server}/explorer")
-    try:
+    with opened(browser, f"{server}/explorer") as (page, w):
         page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
         idle(page)
         page.get_by_text("More filters").click()
@@ -560,13 +553,10 @@ def test_typing_a_network_name_and_enter_selects_that_network_only(server, brows
         page.wait_for_function("new URLSearchParams(location.search).has('network')", timeout=20000)
         idle(page)
         chosen = page.evaluate("new URLSearchParams(location.search).get('network')")
-        assert chosen in (exact or set(matching["value"])), (
-            chosen
-        )  # one network, the one typed when it exists
+        # one network: the one typed when it exists
+        assert chosen in (exact or set(matching["value"])), chosen
         tags = box.get_by_test_id("stMultiSelectTagsContainer").text_content()
         names = dict(zip(matching["value"], matching["name"]))
         shown = names.pop(chosen)
         assert tags.count(shown) == 1 and not any(n in tags for n in names.values() if n not in shown), tags
         assert w.errors == []
-    finally:
-        ctx.close()

@@ -7,9 +7,8 @@ pinned to replica B; the upload itself needs stickiness (Streamlit keeps it in t
 import re
 
 import pytest
-from test_import import HEADER, NEWSROOM, csv_bytes
 
-from conftest import Watch
+from conftest import HEADER, NEWSROOM, Watch, csv_bytes
 from tools.replicas import ReplicaSet
 
 
