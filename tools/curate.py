@@ -269,7 +269,7 @@ def apply_status_rule(flows: pd.DataFrame) -> pd.DataFrame:
     return flows
 
 
-# Doubts the dossier notes record on single rows, shown on the record as flags (vocabulary: schema.FLAGS;
+# Doubts the dossier notes record on single rows, shown on the record as flags (vocabulary: vocab.FLAGS;
 # labels: locale flag.<code>). `flag_note` keeps the specific doubt in the notes' words.
 FLAGS = {
     "CN-0272": [
@@ -779,7 +779,7 @@ def curate_facts(dossier: Path, flows=None, funds=None, partnerships=None, count
 # Query parameters that only track a click (utm_*, click ids, a WeChat share marker, a numeric feed `ref`).
 TRACKING_PARAMS = r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga)$"
 TRACKING_VALUES = {"from": r"^(?:singlemessage|groupmessage|timeline)$", "ref": r"^\d+$"}
-# How lasting an address is (schema.STABILITY); the first matching rule wins, else "stable".
+# How lasting an address is (vocab.STABILITY); the first matching rule wins, else "stable".
 STABILITY_RULES = (
     ("temporary_host", r"^https?://(?:www-pre\.|pre\.|staging\.|\d{1,3}(?:\.\d{1,3}){3}[/:])"),
     ("malformed_url", r"\+$"),
