@@ -18,7 +18,7 @@ def _num(x: float, lang: str = "en") -> str:
 
 
 def _pct(x: float, lang: str) -> str:
-    return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f}\u202f%" if lang == "fr" else f"{x * 100:.0f} %"
+    return t("num.percent", lang, n=f"{x * 100:.0f}")
 
 
 def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang: str = "en") -> str:
