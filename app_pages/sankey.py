@@ -31,9 +31,7 @@ colour = ui.control(
     CTL["colour"], c4.selectbox, T("ctl.sankey_colour"), format_func=lambda s: stage_name(s, lg)
 )
 stages = vocab.SANKEY_PRESETS[preset]
-v = view
-if preset == "networks":  # the stage is about networks: flows through none are left out (said in the note)
-    v = view[(view["channel_network"] != "") | (view["fund_id"] != "")]
+v = aggregate.sankey_view(view, stages)  # a network stage leaves out flows through none (said in the note)
 auto = aggregate.sankey_rows(v, stages, measure, 0, colour, b.funds)[1]
 top = ui.control(
     CTL["top"],

@@ -301,6 +301,14 @@ _ORDER = {  # vocabulary order of category stages: a node keeps its place whatev
 SANKEY_MAX_TOP = 40  # the largest N per stage, chosen or automatic
 
 
+def sankey_view(flows: pd.DataFrame, stages: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """The rows a Sankey of these stages is about: with a `channel` stage (networks), the flows through a network or
+    fund only, whatever preset it is in."""
+    if "channel" in stages:
+        return flows[(flows["channel_network"] != "") | (flows["fund_id"] != "")]
+    return flows
+
+
 def sankey_stage(flows: pd.DataFrame, stage: str, funds: pd.DataFrame | None = None) -> pd.Series:
     """One stage's value per row, as text. `channel` is the network, or the fund's network by name (never a fund id);
     blank, unknown and unclassified values are one NOT_STATED value (unclassified only ever means a country is missing)."""

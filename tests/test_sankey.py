@@ -11,10 +11,18 @@ from coop_data.figures.sankey import LABEL_CHARS, PAD_PX
 
 
 def links_of(bundle, preset, measure="flows", top=0, colour="direction", flows=None):
-    v = bundle.flows if flows is None else flows
-    if preset == "networks":
-        v = v[(v["channel_network"] != "") | (v["fund_id"] != "")]
-    return aggregate.node_table(v, vocab.SANKEY_PRESETS[preset], measure, top, colour, bundle.funds)
+    stages = vocab.SANKEY_PRESETS[preset]
+    v = aggregate.sankey_view(bundle.flows if flows is None else flows, stages)
+    return aggregate.node_table(v, stages, measure, top, colour, bundle.funds)
+
+
+def test_a_network_stage_keeps_the_flows_through_a_network_whatever_the_preset(bundle):
+    f = bundle.flows
+    through = int(((f["channel_network"] != "") | (f["fund_id"] != "")).sum())
+    assert 0 < through < len(f)
+    for preset, stages in vocab.SANKEY_PRESETS.items():
+        assert len(aggregate.sankey_view(f, stages)) == (through if "channel" in stages else len(f)), preset
+    assert len(aggregate.sankey_view(f, ("aid_kind", "channel"))) == through
 
 
 def node_sizes(links) -> dict[tuple[str, str], float]:
