@@ -64,8 +64,9 @@ def t(key: str, lang: str = DEFAULT, **kw) -> str:
 
 def number(x: float, lang: str = DEFAULT, decimals: int = 0) -> str:
     """1234567.5 -> '1,234,568' (en), '1 234 568' (fr, narrow no-break space), '1.234.568' (es)."""
-    s = f"{x:,.{decimals}f}"  # separators of each language: `num.group` and `num.decimal` in the locale files
-    return s.replace(",", "\x00").replace(".", t("num.decimal", lang)).replace("\x00", t("num.group", lang))
+    s = f"{x:,.{decimals}f}"
+    sample = t("num.sample", lang)  # '1,234.5' as the language writes it: its separators are [1] and [5]
+    return s.replace(",", "\x00").replace(".", sample[5]).replace("\x00", sample[1])
 
 
 def months(lang: str = DEFAULT, form: str = "short") -> list[str]:
