@@ -49,16 +49,14 @@ WB_SOURCE = (
 )
 SCOPE = ("2020-01-01", "2021-12-31")  # period an undated flow is assumed to fall in
 
-SCHEMES = {
+SCHEMES = {  # labels `scheme.<name>` in the locale files
     "income": {
-        "label": "World Bank income groups at the flow's date (high income = North)",
         "source": WB_SOURCE
         + ". Korea, Hong Kong, Macao and Taiwan are high income (North) in every list used",
         "column": "income_group",
         "north": lambda s: s.str.startswith("High income"),
     },
     "economy": {
-        "label": "Developed / developing (Natural Earth ECONOMY)",
         "source": "Natural Earth admin-0 v5 ECONOMY class (developed regions = North). "
         "Korea (emerging region: MIKT), Hong Kong and Macao (developing region) are South here",
         "column": "economy",
