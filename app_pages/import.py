@@ -9,7 +9,7 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import columns, datasets, export, i18n, importer, interchange, pipeline
-from coop_data.schema import AID_KINDS, LEVELS
+from coop_data.vocab import AID_KINDS, LEVELS
 
 NOT_IMPORTED = "(not imported)"
 # Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the

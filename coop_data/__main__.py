@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import aggregate, datasets, export, filters, importer, pipeline
+from . import aggregate, datasets, export, filters, i18n, importer, pipeline
 from .interchange import InputError
 from .load import load_bundle
 from .store import Store
@@ -182,7 +182,7 @@ def main(argv=None) -> int:
     sp.add_argument("--base-url", default="", help="address of the app, for the permalinks in citations")
     sp.add_argument(
         "--lang",
-        choices=["en", "fr", "es"],
+        choices=list(i18n.LANGS),
         default="en",
         help="language of the shipped story's texts and of the deck",
     )

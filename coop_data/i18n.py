@@ -39,57 +39,6 @@ def _load_catalog() -> dict[str, dict[str, str]]:
 
 CATALOG: dict[str, dict[str, str]] = _load_catalog()
 
-MONTHS_LONG = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
-
-MONTHS = {
-    "en": dates.MONTHS,
-    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
-    "es": ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."],
-}
-
 
 def lang_of(value) -> str:
     return value if value in LANGS else DEFAULT
@@ -116,11 +65,13 @@ def t(key: str, lang: str = DEFAULT, **kw) -> str:
 def number(x: float, lang: str = DEFAULT, decimals: int = 0) -> str:
     """1234567.5 -> '1,234,568' (en), '1 234 568' (fr, narrow no-break space), '1.234.568' (es)."""
     s = f"{x:,.{decimals}f}"
-    if lang == "fr":
-        return s.replace(",", "\u202f").replace(".", ",")
-    if lang == "es":
-        return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
+    sample = t("num.sample", lang)  # '1,234.5' as the language writes it: its separators are [1] and [5]
+    return s.replace(",", "\x00").replace(".", sample[5]).replace("\x00", sample[1])
+
+
+def months(lang: str = DEFAULT, form: str = "short") -> list[str]:
+    """The twelve month names of a language (`date.months_short` / `date.months_long` in the locale files)."""
+    return t(f"date.months_{form}", lang_of(lang)).split()
 
 
 def month(ts, lang: str = DEFAULT, day: bool = False) -> str:
@@ -128,7 +79,7 @@ def month(ts, lang: str = DEFAULT, day: bool = False) -> str:
     import pandas as pd
 
     d = pd.Timestamp(ts)
-    m = f"{MONTHS[lang_of(lang)][d.month - 1]} {d.year}"
+    m = f"{months(lang)[d.month - 1]} {d.year}"
     return f"{d.day} {m}" if day else m
 
 
@@ -137,8 +88,7 @@ def month_long(ts, lang: str = DEFAULT) -> str:
     import pandas as pd
 
     d = pd.Timestamp(ts)
-    m = MONTHS_LONG[lang_of(lang)][d.month - 1]
-    return f"{m} de {d.year}" if lang == "es" else f"{m} {d.year}"
+    return t("date.month_year", lang, month=months(lang, "long")[d.month - 1], year=d.year)
 
 
 def country_name(iso3: str, lang: str = DEFAULT, default: str = "") -> str:
@@ -246,9 +196,9 @@ def date_label(label: str, lang: str = DEFAULT) -> str:
     parts = label.split()
     try:
         if len(parts) == 3:
-            return f"{int(parts[0])} {MONTHS[lang][dates.MONTHS.index(parts[1])]} {parts[2]}"
+            return f"{int(parts[0])} {months(lang)[dates.MONTHS.index(parts[1])]} {parts[2]}"
         if len(parts) == 2:
-            return f"{MONTHS[lang][dates.MONTHS.index(parts[0])]} {parts[1]}"
+            return f"{months(lang)[dates.MONTHS.index(parts[0])]} {parts[1]}"
     except ValueError:
         pass
     return label

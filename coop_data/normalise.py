@@ -18,8 +18,8 @@ import pandas as pd
 import pycountry
 
 from . import places
-from .schema import AID_KINDS, LEVELS, STATUSES
 from .validate import _short
+from .vocab import AID_KINDS, LEVELS, STATUSES
 
 
 @dataclass

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import aggregate, alttext, export, filters
+from . import aggregate, alttext, export, filters, vocab
 from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 
@@ -281,7 +281,7 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
             "chart.measure",
             lang,
             label=t(f"measure.{m}", lang).lower(),
-            unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang),
+            unit=t(f"unit.{vocab.MEASURES[m]}", lang),
         )
 
     from .figures import highlight
@@ -458,7 +458,7 @@ def from_body(body: dict) -> list[Scene]:
     out = []
     for s in body.get("scenes", []):
         chart = s.get("chart") if s.get("chart") in CHARTS else "map"
-        measure = s.get("measure") if s.get("measure") in aggregate.MEASURES else "flows"
+        measure = s.get("measure") if s.get("measure") in vocab.MEASURES else "flows"
         out.append(
             Scene(
                 str(s.get("title", ""))[:200],

@@ -8,7 +8,7 @@ from pathlib import Path
 
 import pytest
 
-from coop_data import i18n
+from coop_data import i18n, vocab
 
 
 def test_every_catalog_string_exists_in_all_three_languages():
@@ -20,9 +20,7 @@ def test_every_catalog_string_exists_in_all_three_languages():
 
 
 def test_every_direction_category_has_a_name():
-    from coop_data.schema import DIRECTIONS
-
-    for d in DIRECTIONS:
+    for d in vocab.DIRECTIONS:
         assert i18n.t(f"dir.{d}", "fr") and i18n.t(f"dir.{d}", "es")
 
 
@@ -263,7 +261,7 @@ def test_every_key_the_code_asks_for_exists():
     """Literal keys in the code, and the families built from a value (stage.<field>, imp.lists_<kind> …), are in the catalog."""
     import glob
 
-    from coop_data import aggregate, classify, schema, story
+    from coop_data import classify, story
 
     root = Path(__file__).resolve().parents[1]
     keys = set()
@@ -294,19 +292,15 @@ def test_every_key_the_code_asks_for_exists():
     keys |= {f"imp.lists_{k}" for k in ("flows", "partnerships")} | {
         f"imp.kind_{k}" for k in ("flows", "partnerships")
     }
-    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {
-        f"map.shade_{s}" for s in ("given", "received", "none")
-    }
+    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {f"map.shade_{s}" for s in vocab.SHADES}
     keys |= {f"tl.{p}_{f}" for p in ("per", "title", "sub", "note") for f in "MW"}
-    keys |= {f"measure.{m}" for m in aggregate.MEASURES} | {
-        f"unit.{u}" for _, u in aggregate.MEASURES.values()
-    }
-    keys |= {f"dir.{d}" for d in classify.DIRECTION_LABELS} | {f"scheme.{s}" for s in classify.SCHEMES}
+    keys |= {f"measure.{m}" for m in vocab.MEASURES} | {f"unit.{u}" for u in vocab.MEASURES.values()}
+    keys |= {f"dir.{d}" for d in vocab.DIRECTIONS} | {f"scheme.{s}" for s in classify.SCHEMES}
     keys |= {f"chartkind.{c}" for c in story.CHARTS} | {f"num.{x}" for x in ("k", "m", "bn")}
     keys |= (
-        {f"aid.{a}" for a in schema.AID_KINDS}
-        | {f"status.{s}" for s in schema.STATUSES}
-        | {f"level.{lv}" for lv in schema.LEVELS}
+        {f"aid.{a}" for a in vocab.AID_KINDS}
+        | {f"status.{s}" for s in vocab.STATUSES}
+        | {f"level.{lv}" for lv in vocab.LEVELS}
     )
     missing = sorted(k for k in keys if k not in i18n.CATALOG)
     assert not missing, missing
