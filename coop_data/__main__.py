@@ -286,7 +286,7 @@ def main(argv=None) -> int:
                 f"{args.file}: {err}", file=sys.stderr
             )
             return 2
-        rep, unplaced, why = prep.report, prep.unplaced.to_dict("records"), pipeline.refusal(prep)
+        rep, unplaced, why = prep.report, pipeline.records(prep.unplaced), pipeline.refusal(prep)
         res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced, "refused": why and str(why)}
         if args.json:
             print(json.dumps(res, indent=1, ensure_ascii=False))
@@ -423,9 +423,9 @@ def _import(args) -> int:
         "kind": kind,
         **prep.counts(),
         "mapping": prep.mapping,
-        "notes": prep.notes,
-        "problems": prep.problem_table().to_dict("records"),
-        "unplaced_places": prep.unplaced.to_dict("records"),
+        "notes": [str(n) for n in prep.notes],
+        "problems": [p.as_dict() for p in prep.report.problems],
+        "unplaced_places": pipeline.records(prep.unplaced),
         "ambiguous_places": prep.ambiguous.drop(columns="rows").to_dict("records"),
     }
     try:

@@ -12,7 +12,7 @@ from dataclasses import dataclass
 from . import columns, importer
 from .datasets import built_parts, to_dataset
 from .interchange import CLI_LIMITS, RawTable, read_path, read_upload
-from .messages import Message
+from .messages import Message, render_frame
 from .store import Store
 
 read = read_upload
@@ -139,6 +139,11 @@ def import_bytes(
         prep, data, filename, store, owner=owner or cli_owner(), choices=choices, name=name, progress=progress
     )
     return ds_id, key, prep
+
+
+def records(df, lang: str = "en") -> list[dict]:
+    """A report table (unplaced names, check report) for JSON output, its messages in `lang`."""
+    return render_frame(df, lang).to_dict("records")
 
 
 def read_local(filename: str, data: bytes) -> RawTable:
