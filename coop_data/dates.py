@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
-UNKNOWN = "date unknown"  # the data's label of a flow without a date (i18n.date_label words it in the language)
+# The data's label of a flow without a date (i18n.date_label words it in the interface language).
+UNKNOWN = "date unknown"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
