@@ -514,3 +514,21 @@ def test_a_stored_import_report_reads_in_the_viewers_language(lang, note, unmapp
     assert note in shown and unmapped in shown and "numbers read with" not in shown, shown[:2000]
     table = at.dataframe[0].value
     assert table.iloc[:, 1].tolist().count(label) == 2, table
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_flow_without_a_date_says_so_in_the_language(lang):
+    """WD-0016 (Bayreuth → La Spezia) has no date: the explorer's table says so in French or Spanish, and the
+    bundled data's label in a citation is the locale's (no English sentinel reaches the page)."""
+    from test_app import app
+
+    from coop_data import export, load, story
+
+    at = app("app_pages/explorer.py", {"lang": lang, "city": "Bayreuth"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table.astype(str).apply(lambda r: r.str.contains("La Spezia").any(), axis=1)]
+    assert i18n.t("date.unknown", lang) in row.astype(str).to_numpy().ravel().tolist(), table.head()
+    assert "date unknown" not in table.astype(str).to_numpy().ravel().tolist()
+    label = i18n.t("data.bundled", lang, version=export.VERSION)
+    assert story.data_label(load.load_bundle(), lang) == label and label in export.citation("x", lang=lang)

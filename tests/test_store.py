@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
 
-from coop_data import datasets, messages, pipeline
+from coop_data import datasets, load, messages, pipeline
 from coop_data.store import Store
 from tools.pg_server import Server
 
@@ -109,7 +109,7 @@ def test_delete_needs_the_key_and_keys_are_stored_hashed(location):
     assert store.delete(ds_id, key) and not store.exists(ds_id)
     assert count(store, "dataset_parts") == 0  # the parts go with the dataset
     b, ds = datasets.open_bundle(ds_id, "imported", store)
-    assert ds is None and b.name == "Bundled dataset"
+    assert ds is None and b.name == load.BUNDLED_NAME
 
 
 def test_remembered_mappings_stay_with_their_owner(location):
