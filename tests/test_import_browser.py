@@ -1,6 +1,6 @@
 """The import page in French, in a real browser: the check report of a bad file names row and column, in French."""
 
-from test_browser import browser, open_page, server  # noqa: F401  (pytest fixtures)
+from test_browser import SHOTS, browser, open_page, server  # noqa: F401  (pytest fixtures)
 
 from coop_data import i18n
 
@@ -21,6 +21,9 @@ def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, 
             cells
         )
         page.get_by_text("amount : 2 nombres lus avec virgule décimale", exact=False).wait_for(timeout=30000)
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.get_by_text(i18n.t("imp.s4", "fr")).scroll_into_view_if_needed()
+        page.screenshot(path=str(SHOTS / "import-report-fr.png"))
         body = page.inner_text("body")
         assert "does not exist in the calendar" not in body and "numbers read with" not in body
         assert w.external == [] and w.errors == []
