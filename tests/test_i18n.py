@@ -189,48 +189,12 @@ def test_text_alternatives_in_french(bundle):
 
 
 def test_every_import_message_of_the_test_files_is_translated():
-    """The check report is stored in English and shown in the viewer's language: every message the awkward test
-    files produce must match a template, in French and Spanish."""
-    from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+    """Every message the awkward test files produce is data (a Message) with its words in French and Spanish."""
+    from test_import import CELL_GOOD, CELL_HEADER, HEADER, NEWSROOM, csv_bytes, prepare_bytes
 
     from coop_data import interchange
 
-    header = [
-        "record_id",
-        "donor_name",
-        "donor_level",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_name",
-        "recipient_level",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "quantity",
-        "quantity_unit",
-        "amount",
-        "currency",
-        "source_url",
-        "date",
-    ]
-    good = [
-        "T-1",
-        "Hamburg",
-        "city",
-        "Hamburg",
-        "DEU",
-        "Bergamo",
-        "city",
-        "Bergamo",
-        "ITA",
-        "masks",
-        "100",
-        "masks",
-        "",
-        "",
-        "https://example.org/s",
-        "2020-04",
-    ]
+    header, good = [*CELL_HEADER, "date"], [*CELL_GOOD, "2020-04"]
     rows = [
         good,
         ["T-2", "", "city", "", "DEU", *good[5:]],

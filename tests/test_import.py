@@ -219,41 +219,45 @@ def test_impossible_or_unreadable_dates_are_reported(text):
     assert res.bad[0] and text in str(res.why[0])
 
 
+# One good row of the interchange layout and its header: the rows with problems are written from it.
+CELL_HEADER = [
+    "record_id",
+    "donor_name",
+    "donor_level",
+    "donor_city",
+    "donor_country_iso3",
+    "recipient_name",
+    "recipient_level",
+    "recipient_city",
+    "recipient_country_iso3",
+    "aid_kind",
+    "quantity",
+    "quantity_unit",
+    "amount",
+    "currency",
+    "source_url",
+]
+CELL_GOOD = [
+    "T-1",
+    "Hamburg",
+    "city",
+    "Hamburg",
+    "DEU",
+    "Bergamo",
+    "city",
+    "Bergamo",
+    "ITA",
+    "masks",
+    "100",
+    "masks",
+    "",
+    "",
+    "https://example.org/s",
+]
+
+
 def test_every_cell_problem_named_by_row_and_column():
-    header = [
-        "record_id",
-        "donor_name",
-        "donor_level",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_name",
-        "recipient_level",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "quantity",
-        "quantity_unit",
-        "amount",
-        "currency",
-        "source_url",
-    ]
-    good = [
-        "T-1",
-        "Hamburg",
-        "city",
-        "Hamburg",
-        "DEU",
-        "Bergamo",
-        "city",
-        "Bergamo",
-        "ITA",
-        "masks",
-        "100",
-        "masks",
-        "",
-        "",
-        "https://example.org/s",
-    ]
+    header, good = CELL_HEADER, CELL_GOOD
     rows = [
         good,
         ["T-2", "", "city", "", "DEU", *good[5:]],  # missing donor
