@@ -639,6 +639,31 @@ def test_cli_import_of_broken_files_gives_a_message(tmp_path, content):
     assert out["imported"] == 0 and out["stored"] is False
 
 
+def test_cli_prints_the_report_in_the_language_asked(tmp_path):
+    """`--lang fr`: problems, notes and unplaced names in French, each naming its row and column; JSON keeps the
+    message as data beside its words."""
+    f = tmp_path / "dons.csv"
+    f.write_bytes(csv_bytes(HEADER, NEWSROOM))
+    r = run("validate", str(f), "--lang", "fr", env_store=tmp_path / "s.sqlite")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (
+        "  ligne 3, colonne Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier" in r.stdout
+    )
+    assert "ligne 5, colonne recipient_city : « Valencia » absent du répertoire" in r.stdout
+    r = run("import", str(f), "--lang", "es", env_store=tmp_path / "s.sqlite")
+    assert r.returncode == 0 and "  nota: amount: 2 números leídos con coma decimal" in r.stdout
+    assert "fila 6, columna Type d'aide → aid_kind: tipo de ayuda desconocido" in r.stdout
+    r = run("validate", str(f), "--json", env_store=tmp_path / "s.sqlite")
+    first = json.loads(r.stdout)["errors"][0]
+    assert first == {
+        "row": 3,
+        "column": "Date → date",
+        "message": "date '31/02/2020' does not exist in the calendar",
+        "key": "msg.date_calendar",
+        "params": {"v": "31/02/2020"},
+    }
+
+
 def test_partnerships_file_imports_and_shows(store):
     header = ["Ville 1", "Pays 1", "Ville 2", "Pays 2", "Depuis", "Source"]
     rows = [
