@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import tomllib
 from pathlib import Path
 
@@ -132,66 +131,12 @@ def category(field: str, value, lang: str = DEFAULT) -> str:
     return t(key, lang) if key in CATALOG else str(value)
 
 
-@functools.lru_cache(maxsize=1)
-def _message_patterns() -> list[tuple[re.Pattern, str]]:
-    """Regexes of the English `msg.*` templates, most specific (longest) first."""
-    out = []
-    for key, entry in CATALOG.items():
-        if key.startswith("msg."):
-            parts = re.split(r"({\w+})", entry[DEFAULT])
-            rx = "".join(f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"{\w+}", p) else re.escape(p) for p in parts)
-            out.append((re.compile(rx + r"\Z", re.S), key))
-    return sorted(out, key=lambda x: -len(CATALOG[x[1]][DEFAULT]))
-
-
-def message(text: str, lang: str = DEFAULT) -> str:
-    """An import message written by the library in English, shown in the interface language.
-
-    Stored reports stay in one language (English) and are shown in the viewer's; a
-    message no template matches is shown as written (tests check every message the
-    test files produce is matched). 'field: message.' notes and '; '-joined problems
-    are translated part by part.
-    """
-    if lang == DEFAULT or not text:
-        return text
-    m = re.fullmatch(
-        r"([A-Za-z_]\w*): (.+)", text, re.S
-    )  # 'field: note.' first, or a leading {n} would swallow the field
-    if m:
-        done = _prefixed(m.group(1), m.group(2), lang)
-        if done:
-            return done
-    for rx, key in _message_patterns():
-        m = rx.match(text)
-        if m:
-            return t(key, lang, **m.groupdict())
-    if "; " in text and not text.endswith(")"):
-        parts = text.split("; ")
-        out = [message(p, lang) for p in parts]
-        if out != parts:
-            return "; ".join(out)
-    m = re.fullmatch(r"([\w →()€$£/-]{1,80}?): (.+)", text, re.S)
-    if m:
-        return _prefixed(m.group(1), m.group(2), lang) or text
-    return text
-
-
-def _prefixed(field: str, rest: str, lang: str) -> str:
-    """'field: message' with the message translated, or '' when the message matches no template."""
-    sep = " : " if lang == "fr" else ": "
-    for inner, tail in ((rest, ""), (rest[:-1], ".") if rest.endswith(".") else (rest, "")):
-        done = message(inner, lang)
-        if done != inner:
-            return f"{field}{sep}{done}{tail}"
-    return ""
-
-
 def date_label(label: str, lang: str = DEFAULT) -> str:
     """A date label as the data writes it ('12 Mar 2020', 'Mar 2020', '2020', 'date unknown') in the interface
     language, keeping its precision: a month stays a month."""
     if lang == DEFAULT or not isinstance(label, str):
         return label
-    if label == "date unknown":
+    if label == dates.UNKNOWN:
         return t("date.unknown", lang)
     parts = label.split()
     try:

@@ -53,8 +53,9 @@ class Scene:
 
 def data_label(b, lang: str = "en") -> str:
     from .i18n import t
+    from .load import BUNDLED_NAME
 
-    return t("data.bundled", lang, version=export.VERSION) if b.name == "Bundled dataset" else b.name
+    return t("data.bundled", lang, version=export.VERSION) if b.name == BUNDLED_NAME else b.name
 
 
 def permalink(base: str, story_id: str, number: int, lang: str = "en") -> str:
