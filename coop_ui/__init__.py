@@ -33,7 +33,7 @@ from coop_ui.data import (
 )
 from coop_ui.sidebar import MONTHS, draw_sidebar
 from coop_ui.state import SYNC_KEY, lang, scope
-from coop_ui.tables import categories_in_language, dates_in_language, headers, table
+from coop_ui.tables import categories_in_language, dates_in_language, headers, partnerships_table, table
 from coop_ui.text import T, cite_markdown, compact, md_escape, num
 from coop_ui.view import (
     MORE,
@@ -84,6 +84,7 @@ __all__ = [
     "open_bundle",
     "open_dataset",
     "options",
+    "partnerships_table",
     "per_view",
     "permalink",
     "presentation_keys",
