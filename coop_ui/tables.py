@@ -8,13 +8,13 @@ import pandas as pd
 import streamlit as st
 
 from coop_data import columns, i18n
-from coop_ui import state
+from coop_ui.state import lang
 from coop_ui.text import T
 
 
 def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     """A table to show, with its date labels written the way the interface language writes them (exports keep the data's)."""
-    lg = state.lang()
+    lg = lang()
     cols = [c for c in df.columns if str(c).startswith("date_label")]
     if lg == i18n.DEFAULT or not cols:
         return df

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -76,7 +77,7 @@ def _draw(figs: list[go.Figure], fmt: str, width: int, height: int, scale: float
     What a batch did not draw is drawn again once on a fresh Chromium (a renderer that failed, a crashed tab or a
     page that did not load, usually works again, and the person waiting gets the file instead of an error); what
     fails again is returned as its error, in its place, so the caller can say which one failed."""
-    import kaleido
+    import kaleido  # deferred: heavy, and only an image export needs it
 
     out: list[bytes | Exception | None] = [None] * len(figs)
     with _LOCK:
@@ -94,9 +95,7 @@ def _draw(figs: list[go.Figure], fmt: str, width: int, height: int, scale: float
 
 def _batch(figs: list[go.Figure], fmt: str, width: int, height: int, scale: float) -> list[bytes | Exception]:
     """One call to the renderer: each figure's image, or the error that kept it from being written."""
-    import tempfile
-
-    import kaleido
+    import kaleido  # deferred: heavy, and only an image export needs it
 
     opts = {"format": fmt, "width": width, "height": height, "scale": scale}
     with tempfile.TemporaryDirectory(prefix="coop-img-") as d:
