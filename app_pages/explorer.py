@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import doubts
+from coop_data import doubts, export
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -20,37 +20,23 @@ st.markdown(
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
+# The export's columns in its order, as a reader scans them: the research note (inferred or likely years) next to the
+# date, country names for codes, the data's doubts beside the status, no map coordinates or conversion details (the
+# downloads keep every column).
+ON_SCREEN = {
+    "date_label": ("date_label", "research_note"),
+    "research_note": (),
+    "donor_country_iso3": ("donor_country",),
+    "recipient_country_iso3": ("recipient_country",),
+    "status": ("status", "flags"),
+}
+OFF_SCREEN = {"date", "date_precision", "donor_level", "recipient_level", "amount_usd", "fx_year", "fx_note"}
+OFF_SCREEN |= {"status_basis", "overlaps_details", "fund_id", "channel_network", "source_date"}
 cols = [
-    "record_id",
-    "date_label",
-    "research_note",
-    "donor_name",
-    "donor_city",
-    "donor_country",
-    "recipient_name",
-    "recipient_city",
-    "recipient_country",
-    "direction",
-    "aid_kind",
-    "items",
-    "quantity",
-    "quantity_unit",
-    "amount",
-    "currency",
-    "amount_qualifier",
-    "amount_eur",
-    "status",
-    "flags",
-    "is_aggregate",
-    "parent_id",
-    "counted",
-    "rest_of_programme",
-    "counted_quantity",
-    "counted_eur",
-    "relationship_stated",
-    "summary",
-    "source_publisher",
-    "source_url",
+    shown
+    for c in export.EXPORT_COLUMNS
+    if c not in OFF_SCREEN and not c.endswith(("_lat", "_lon", "_placement"))
+    for shown in ON_SCREEN.get(c, (c,))
 ]
 SHOWN = 10_000  # rows sent to the browser; downloads hold every row of the view
 if len(view) > SHOWN:

@@ -213,8 +213,7 @@ def dataset_panel(ds_id: str) -> None:
             if not ui.store().delete(ds_id, key):
                 return False
             _my_keys().pop(ds_id, None)
-            st.session_state[ui.SYNC_KEY] = {}
-            st.query_params.clear()
+            ui.set_view({})
             return True
 
         _owner_action(T("imp.delete_btn"), "del-btn", "_deleted", delete)

@@ -138,26 +138,7 @@ if panel is not None:
         column_config=ui.headers(shown, source_url=st.column_config.LinkColumn(T("col.source"))),
     )
     if len(parts):
-        shown = parts[
-            [
-                "city_a",
-                "country_a_iso3",
-                "city_b",
-                "country_b_iso3",
-                "relationship",
-                "since_year",
-                "source_url",
-            ]
-        ]
-        ui.table(
-            shown,
-            hide_index=True,
-            column_config=ui.headers(
-                shown,
-                source_url=st.column_config.LinkColumn(T("col.source")),
-                since_year=st.column_config.NumberColumn(format="%d"),
-            ),
-        )
+        ui.partnerships_table(parts)
 
 arcs = ui.per_view(
     map_table, measure, countries=b.countries if rollup != "place" else None, rollup=rollup, lang=lg

@@ -23,27 +23,7 @@ ui.chart(
     geo=True,
     alt=alttext.partnerships_summary(p, n_drawn, lang=lg),
 )
-shown = p[
-    [
-        "city_a",
-        "country_a_iso3",
-        "city_b",
-        "country_b_iso3",
-        "relationship",
-        "since_year",
-        "themes",
-        "source_url",
-    ]
-]
-ui.table(
-    shown,
-    hide_index=True,
-    column_config=ui.headers(
-        shown,
-        source_url=st.column_config.LinkColumn(T("col.source")),
-        since_year=st.column_config.NumberColumn(format="%d"),
-    ),
-)
+ui.partnerships_table(p)
 
 st.subheader(T("pa.rel_head"))
 rel = view["relationship_stated"].fillna("").str.strip() != ""

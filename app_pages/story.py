@@ -43,7 +43,7 @@ def _present_figure(sc_key: str, lang: str, _scene):
 
 
 # An edit link's key (coop_ui moved it from the URL to the session): checked once, then kept for this session.
-pending = st.session_state.pop("_story_edit", None)
+pending = st.session_state.pop(ui.STORY_EDIT, None)
 if pending and pending[0] == story_id and story_id != "shipped":
     if ui.store().story_key_ok(story_id, pending[1]):
         keys[story_id] = pending[1].strip()
@@ -375,8 +375,7 @@ if can_edit:
         if st.button(T("story.delete_story"), key="story-delete", disabled=not sure):
             if ui.store().delete_story(story_id, keys.pop(story_id)):
                 st.session_state.pop("draft_loaded", None)
-                st.query_params.from_dict({"story": "shipped", "scene": "1"})
-                st.session_state[ui.SYNC_KEY] = {"story": "shipped", "scene": "1"}
+                ui.set_view({"story": "shipped", "scene": "1"})
                 st.toast(T("story.deleted"))
                 st.rerun()
             st.error(T("story.save_failed"))
@@ -386,7 +385,7 @@ else:
         k1, k2 = st.columns([3, 1])
         typed = k1.text_input(T("story.key_field"), type="password", max_chars=100, key="story-key")
         if k2.button(T("story.unlock"), key="story-unlock") and typed:
-            st.session_state["_story_edit"] = (story_id, typed)
+            st.session_state[ui.STORY_EDIT] = (story_id, typed)
             st.rerun()
     with st.expander(T("story.build"), expanded=False):
         st.caption(T("story.build_help"))
@@ -401,6 +400,5 @@ else:
                 keys[res[0]] = res[1]
                 st.session_state["story_draft"] = []
                 st.session_state["_just_saved"] = res
-                st.query_params.from_dict({"story": res[0], "scene": "1"})
-                st.session_state[ui.SYNC_KEY] = {"story": res[0], "scene": "1"}
+                ui.set_view({"story": res[0], "scene": "1"})
                 st.rerun()

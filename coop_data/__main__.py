@@ -150,20 +150,12 @@ def main(argv=None) -> int:
     im.add_argument(
         "--name", default="", help="dataset name shown in captions and citations (default: the file name)"
     )
-    im.add_argument(
-        "--map",
-        action="append",
-        default=[],
-        metavar="HEADER=FIELD",
-        help="map a column (repeatable; FIELD empty = not imported)",
-    )
-    im.add_argument(
-        "--set",
-        action="append",
-        default=[],
-        metavar="FIELD=VALUE",
-        help="a value for every row whose cell is empty (repeatable)",
-    )
+    for flag, metavar, text in (  # repeatable options, each use adding one
+        ("--map", "HEADER=FIELD", "map a column (repeatable; FIELD empty = not imported)"),
+        ("--set", "FIELD=VALUE", "a value for every row whose cell is empty (repeatable)"),
+        ("--choose", "NAME|ISO3=GEONAMEID", "pick a place for an ambiguous name (repeatable)"),
+    ):
+        im.add_argument(flag, action="append", default=[], metavar=metavar, help=text)
     im.add_argument(
         "--decimal",
         choices=["auto", ".", ","],
@@ -172,13 +164,6 @@ def main(argv=None) -> int:
     )
     im.add_argument(
         "--month-first", action="store_true", help="read 03/04/2020 as 4 March (default: 3 April)"
-    )
-    im.add_argument(
-        "--choose",
-        action="append",
-        default=[],
-        metavar="NAME|ISO3=GEONAMEID",
-        help="pick a place for an ambiguous name (repeatable)",
     )
     im.add_argument(
         "--use-remembered",

@@ -76,55 +76,28 @@ EXPORT_COLUMNS = [
 
 
 # Columns of an export that the app derives (they are not in the interchange schema), described for the
-# datapackage.json and README that travel with a CSV.
+# datapackage.json and README that travel with a CSV: name, Frictionless type, description.
+_DERIVED = """
+date_label           string   The date as precise as the source, in words (a month is never shown as a day).
+direction            string   Direction category of the flow (North/South by World Bank income group, China slice).
+amount_eur           number   `amount` converted to euros at the yearly average rate of `fx_year`; empty if unknown.
+amount_usd           number   `amount` converted to US dollars at the yearly average rate of `fx_year`.
+fx_year              integer  Year of the exchange rate used for amount_eur and amount_usd.
+fx_note              string   How the amount was converted, or why it was not.
+counted              boolean  True for a delivered flow counted at its value (a programme total whose details are listed is not).
+overlaps_details     boolean  True for a programme total whose detailed rows are in the data: not a flow of its own.
+rest_of_programme    boolean  True for a delivered total whose rest (beyond its detailed rows) is counted.
+counted_quantity     number   The quantity that enters totals (the rest, for a delivered programme total).
+counted_eur          number   The euro amount that enters totals (the rest, for a delivered programme total).
+donor_lat            number   Latitude of the donor's place on the map (WGS84); empty when it cannot be placed.
+donor_lon            number   Longitude of the donor's place on the map (WGS84).
+donor_placement      string   How the donor is placed: city, at_named_city, country_point or unplaced.
+recipient_lat        number   Latitude of the recipient's place on the map (WGS84); empty when unplaced.
+recipient_lon        number   Longitude of the recipient's place on the map (WGS84).
+recipient_placement  string   How the recipient is placed: city, at_named_city, country_point or unplaced.
+"""
 DERIVED_FIELDS = {
-    "date_label": (
-        "string",
-        "The date as precise as the source, in words (a month is never shown as a day).",
-    ),
-    "direction": (
-        "string",
-        "Direction category of the flow (North/South by World Bank income group, China slice).",
-    ),
-    "amount_eur": (
-        "number",
-        "`amount` converted to euros at the yearly average rate of `fx_year`; empty if unknown.",
-    ),
-    "amount_usd": ("number", "`amount` converted to US dollars at the yearly average rate of `fx_year`."),
-    "fx_year": ("integer", "Year of the exchange rate used for amount_eur and amount_usd."),
-    "fx_note": ("string", "How the amount was converted, or why it was not."),
-    "counted": (
-        "boolean",
-        "True for a delivered flow counted at its value (a programme total whose details are listed is not).",
-    ),
-    "overlaps_details": (
-        "boolean",
-        "True for a programme total whose detailed rows are in the data: not a flow of its own.",
-    ),
-    "rest_of_programme": (
-        "boolean",
-        "True for a delivered total whose rest (beyond its detailed rows) is counted.",
-    ),
-    "counted_quantity": (
-        "number",
-        "The quantity that enters totals (the rest, for a delivered programme total).",
-    ),
-    "counted_eur": (
-        "number",
-        "The euro amount that enters totals (the rest, for a delivered programme total).",
-    ),
-    "donor_lat": (
-        "number",
-        "Latitude of the donor's place on the map (WGS84); empty when it cannot be placed.",
-    ),
-    "donor_lon": ("number", "Longitude of the donor's place on the map (WGS84)."),
-    "donor_placement": ("string", "How the donor is placed: city, at_named_city, country_point or unplaced."),
-    "recipient_lat": ("number", "Latitude of the recipient's place on the map (WGS84); empty when unplaced."),
-    "recipient_lon": ("number", "Longitude of the recipient's place on the map (WGS84)."),
-    "recipient_placement": (
-        "string",
-        "How the recipient is placed: city, at_named_city, country_point or unplaced.",
-    ),
+    name: (typ, desc) for name, typ, desc in (line.split(None, 2) for line in _DERIVED.strip().splitlines())
 }
 SLUG_MAX = 60  # characters of the filter part of a file name
 
@@ -158,10 +131,25 @@ def citation(filter_text: str, url: str = "", dataset: str | None = None, lang: 
 
 
 def view_table(flows: pd.DataFrame) -> pd.DataFrame:
+    """A flows view in the export's columns and order; another table (a Sankey's links, partnerships, funds) whole."""
+    if not is_flows(flows):
+        return flows.reset_index(drop=True)
     cols = [c for c in EXPORT_COLUMNS if c in flows.columns]
     return flows[cols].astype(
         {c: str for c in ("direction", "aid_kind", "status", "donor_level", "recipient_level") if c in cols}
     )
+
+
+# The schema table a table to export belongs to, known by its key column (a Sankey's links belong to none).
+SCHEMA_OF = {"record_id": "flows", "partnership_id": "partnerships", "fund_id": "funds"}
+
+
+def schema_table(columns) -> str | None:
+    return next((t for key, t in SCHEMA_OF.items() if key in columns), None)
+
+
+def is_flows(table: pd.DataFrame) -> bool:
+    return schema_table(table.columns) == "flows"
 
 
 def to_csv(flows: pd.DataFrame, cite: str = "") -> bytes:
@@ -172,11 +160,13 @@ def to_csv(flows: pd.DataFrame, cite: str = "") -> bytes:
     return buf.getvalue().encode("utf-8")
 
 
-def fields_of(columns: list[str]) -> list[dict]:
-    """Frictionless field descriptors of an export's columns: from coop_data.schema, else the derived ones."""
+def fields_of(columns: list[str], table: pd.DataFrame | None = None) -> list[dict]:
+    """Frictionless field descriptors of an export's columns: from the schema of the table they belong to (flows
+    unless `table` says otherwise), else the derived ones; a column known to neither is typed from `table`."""
     from .schema import TABLES
 
-    declared = {f.name: f for f in TABLES["flows"].fields}
+    kind = schema_table(columns if table is None else table.columns) or ("flows" if table is None else None)
+    declared = {f.name: f for f in TABLES[kind].fields} if kind else {}
     out = []
     for c in columns:
         if c in declared:
@@ -189,11 +179,30 @@ def fields_of(columns: list[str]) -> list[dict]:
             typ, desc = DERIVED_FIELDS[c]
             out.append({"name": c, "type": typ, "description": desc})
         else:
-            out.append({"name": c, "type": "string", "description": ""})
+            out.append({"name": c, "type": _frictionless_type(table, c), "description": ""})
     return out
 
 
-def descriptor(columns: list[str], name: str, cite: str, filter_text: str, url: str, rows: int) -> dict:
+def _frictionless_type(table: pd.DataFrame | None, column: str) -> str:
+    if table is None or column not in table.columns:
+        return "string"
+    dt = table[column].dtype
+    if pd.api.types.is_bool_dtype(dt):
+        return "boolean"
+    if pd.api.types.is_integer_dtype(dt):
+        return "integer"
+    return "number" if pd.api.types.is_numeric_dtype(dt) else "string"
+
+
+def descriptor(
+    columns: list[str],
+    name: str,
+    cite: str,
+    filter_text: str,
+    url: str,
+    rows: int,
+    table: pd.DataFrame | None = None,
+) -> dict:
     """datapackage.json of one exported CSV: its fields, the filter, the citation and the licence."""
     return {
         "name": name,
@@ -214,14 +223,21 @@ def descriptor(columns: list[str], name: str, cite: str, filter_text: str, url: 
                 "mediatype": "text/csv",
                 "encoding": "utf-8",
                 "rows": rows,
-                "schema": {"fields": fields_of(columns)},
+                "schema": {"fields": fields_of(columns, table)},
             }
         ],
     }
 
 
 def readme(
-    name: str, cite: str, filter_text: str, url: str, rows: int, columns: list[str], lang: str = "en"
+    name: str,
+    cite: str,
+    filter_text: str,
+    url: str,
+    rows: int,
+    columns: list[str],
+    lang: str = "en",
+    table: pd.DataFrame | None = None,
 ) -> str:
     """README.md beside the CSV: what the file is, how to cite it, what each column means."""
     from .i18n import t
@@ -229,7 +245,12 @@ def readme(
     lines = [
         f"# {TITLE}",
         "",
-        t("xp.readme_file", lang, file=f"{name}.csv", n=rows),
+        t(
+            "xp.readme_file" if table is None or is_flows(table) else "xp.readme_table",
+            lang,
+            file=f"{name}.csv",
+            n=rows,
+        ),
         "",
         f"## {t('xp.readme_cite', lang)}",
         "",
@@ -252,7 +273,7 @@ def readme(
         "| field | type | description |",
         "| --- | --- | --- |",
     ]
-    for f in fields_of(columns):
+    for f in fields_of(columns, table):
         desc = f["description"].replace("|", "/")
         lines.append(f"| {f['name']} | {f['type']} | {desc} |")
     return "\n".join(lines) + "\n"
@@ -261,15 +282,16 @@ def readme(
 def to_zip(
     flows: pd.DataFrame, cite: str, filter_text: str = "", url: str = "", name: str = NAME, lang: str = "en"
 ) -> bytes:
-    """The clean CSV with its datapackage.json and README.md (citation, filter, data dictionary) in one ZIP."""
+    """The clean CSV with its datapackage.json and README.md (citation, filter, data dictionary) in one ZIP.
+    Any table to export goes this way: a flows view, a Sankey's links, partnerships or funds."""
     table = view_table(flows)
     cols = list(table.columns)
     buf = io.BytesIO()
     with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
         z.writestr(f"{name}.csv", to_csv(flows))
-        pkg = descriptor(cols, name, cite, filter_text, url, len(table))
+        pkg = descriptor(cols, name, cite, filter_text, url, len(table), table)
         z.writestr("datapackage.json", json.dumps(pkg, indent=2, ensure_ascii=False) + "\n")
-        z.writestr("README.md", readme(name, cite, filter_text, url, len(table), cols, lang))
+        z.writestr("README.md", readme(name, cite, filter_text, url, len(table), cols, lang, table))
     return buf.getvalue()
 
 

@@ -9,14 +9,11 @@ embed snippet (an iframe with a fixed aspect ratio) for a newsroom's article. On
 from __future__ import annotations
 
 import html
-import io
 import json
-import zipfile
 from collections.abc import Callable
 from dataclasses import dataclass
 from pathlib import Path
 
-import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
@@ -134,18 +131,6 @@ def chart_page(
     return _page(lang, title, body, _bundle_js(chart.geo))
 
 
-def _csv(table: pd.DataFrame) -> bytes:
-    return export.neutralise(table.reset_index(drop=True)).to_csv(index=False).encode("utf-8")
-
-
-def _zip(slug: str, csv: bytes, cite: str, lang: str) -> bytes:
-    buf = io.BytesIO()
-    with zipfile.ZipFile(buf, "w", zipfile.ZIP_DEFLATED) as z:
-        z.writestr(f"{slug}.csv", csv)
-        z.writestr("README.txt", f"{t('deck.cite', lang)} {cite}\n")
-    return buf.getvalue()
-
-
 def publish(b, out: Path, langs=LANGS, base_url: str = "") -> list[Path]:
     """Write the site under `out` (one folder per language, an index at the top). Returns the pages written."""
     out = Path(out)
@@ -155,16 +140,18 @@ def publish(b, out: Path, langs=LANGS, base_url: str = "") -> list[Path]:
         d.mkdir(parents=True, exist_ok=True)
         flt = filters.Filter()
         label = story.data_label(b, lang)
-        cite = export.citation(flt.describe(b.countries, lang), dataset=label, lang=lang)
+        described = flt.describe(b.countries, lang)
+        cite = export.citation(described, dataset=label, lang=lang)
         nav = (
             "".join(f"<a href='{c.slug}.html'>{html.escape(t(c.title_key, lang))}</a>" for c in CHARTS)
             + f"<a href='story.html'>{html.escape(t('nav.story', lang))}</a><a href='index.html'>⌂</a>"
         )
         for chart in CHARTS:
             fig, table, alt = chart.build(b, lang)
-            csv = _csv(table)
-            (d / f"{chart.slug}.csv").write_bytes(csv)
-            (d / f"{chart.slug}.zip").write_bytes(_zip(chart.slug, csv, cite, lang))
+            # the app's own exports: the clean CSV, and the ZIP with datapackage.json and a README with the citation
+            (d / f"{chart.slug}.csv").write_bytes(export.to_csv(table))
+            zipped = export.to_zip(table, cite, described, name=chart.slug, lang=lang)
+            (d / f"{chart.slug}.zip").write_bytes(zipped)
             page = d / f"{chart.slug}.html"
             page.write_text(chart_page(fig, chart, lang, alt, cite, nav, base_url), encoding="utf-8")
             written.append(page)

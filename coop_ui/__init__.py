@@ -32,8 +32,8 @@ from coop_ui.data import (
     store,
 )
 from coop_ui.sidebar import MONTHS, draw_sidebar
-from coop_ui.state import SYNC_KEY, lang, scope
-from coop_ui.tables import categories_in_language, dates_in_language, headers, table
+from coop_ui.state import STORY_EDIT, SYNC_KEY, lang, scope
+from coop_ui.tables import categories_in_language, dates_in_language, headers, partnerships_table, table
 from coop_ui.text import T, cite_markdown, compact, md_escape, num
 from coop_ui.view import (
     MORE,
@@ -48,12 +48,14 @@ from coop_ui.view import (
     open_dataset,
     permalink,
     resolve_view,
+    set_view,
     stop,
 )
 
 __all__ = [
     "MONTHS",
     "MORE",
+    "STORY_EDIT",
     "STORY_PARAMS",
     "SYNC_KEY",
     "VIEW_PARAMS",
@@ -84,11 +86,13 @@ __all__ = [
     "open_bundle",
     "open_dataset",
     "options",
+    "partnerships_table",
     "per_view",
     "permalink",
     "presentation_keys",
     "resolve_view",
     "scope",
+    "set_view",
     "source_line",
     "stop",
     "store",

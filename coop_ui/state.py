@@ -14,7 +14,7 @@ from coop_data import filters, i18n
 
 # --- The view, written by view.resolve_view once per run, before the page runs -------------------------------------
 SYNC_KEY = "_url_params"  # the URL parameters of this session's view: put back on a page switch (Streamlit drops them);
-# also written by view.open_dataset / view.control / the sidebar's reset, and by the story and import pages (ui.SYNC_KEY)
+# also written by view.set_view (which pages call to show another view), view.control and the sidebar's reset
 BUNDLE = "_bundle"  # the Bundle of this view (bundled data, an imported dataset, or both)
 SCOPE = "_scope"  # (dataset id, scope) of this view; ('', 'bundled') without an imported dataset
 FLT = "_flt"  # the active filters.Filter
@@ -54,7 +54,7 @@ def control_seen(c: filters.ViewControl) -> str:
 # Chart block widgets (charts.chart / charts.downloads) are keyed from the page's chart key: "<key>-size",
 # "<key>-img-<fmt>", "<key>-<fmt>", "<key>-numbers".
 #
-# Keys pages keep for themselves (written and read only by that page):
+# Keys pages keep for themselves (written and read only by that page), besides their own widgets' keys:
 #   app_pages/story.py: my_stories, _deck, _just_saved, draft_loaded, edit_draft, story_draft, edit-<uid>-<field>;
 #   app_pages/import.py: its widgets (imp_*), my_datasets, _new_key, _fixed, _deleted and per-upload done flags.
 

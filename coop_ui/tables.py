@@ -7,14 +7,14 @@ import re
 import pandas as pd
 import streamlit as st
 
-from coop_data import i18n
-from coop_ui import state
+from coop_data import columns, i18n
+from coop_ui.state import lang
 from coop_ui.text import T
 
 
 def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
     """A table to show, with its date labels written the way the interface language writes them (exports keep the data's)."""
-    lg = state.lang()
+    lg = lang()
     cols = [c for c in df.columns if str(c).startswith("date_label")]
     if lg == i18n.DEFAULT or not cols:
         return df
@@ -71,3 +71,22 @@ def headers(df: pd.DataFrame, **config) -> dict:
                 given = _column_config(out.get(c))
                 out[c] = {**given, "label": given.get("label") or label}
     return out
+
+
+PARTNERSHIP_COLUMNS = [
+    c for c in columns.USER_PARTNERSHIP_FIELDS if not c.startswith(("latitude", "longitude"))
+]
+
+
+def partnerships_table(p: pd.DataFrame):
+    """Stated partnerships as every page shows them: the fields of a partnerships file, without coordinates."""
+    shown = p[PARTNERSHIP_COLUMNS]
+    return table(
+        shown,
+        hide_index=True,
+        column_config=headers(
+            shown,
+            source_url=st.column_config.LinkColumn(T("col.source")),
+            since_year=st.column_config.NumberColumn(format="%d"),
+        ),
+    )

@@ -5,22 +5,22 @@ from __future__ import annotations
 import re
 
 from coop_data import i18n
-from coop_ui import state
+from coop_ui.state import lang
 
 
 def T(key: str, **kw) -> str:
     """A UI string in the language of this view."""
-    return i18n.t(key, state.lang(), **kw)
+    return i18n.t(key, lang(), **kw)
 
 
 def num(x: float, decimals: int = 0) -> str:
     """A number written the way the language of this view writes it."""
-    return i18n.number(x, state.lang(), decimals)
+    return i18n.number(x, lang(), decimals)
 
 
 def compact(x: float, unit: str = "") -> str:
     """10342761 -> 'EUR 10.3 m' / '10,3 M EUR' so headline figures fit a projector column."""
-    lg = state.lang()
+    lg = lang()
     for div, suf in ((1e9, "bn"), (1e6, "m"), (1e3, "k")):
         if abs(x) >= div:
             s = f"{i18n.number(x / div, lg, 1)} {T('num.' + suf)}"

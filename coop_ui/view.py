@@ -105,10 +105,15 @@ def _set_scope_widget(sc: str) -> None:
 def open_dataset(dataset_id: str) -> None:
     """Show a just-imported dataset alone on the next run: URL, the view kept across pages and the sidebar's data
     choice together (the sidebar kept 'Bundled data', so the banner and the share link named the wrong data)."""
-    params = {"dataset": dataset_id, **({"lang": lang()} if lang() != i18n.DEFAULT else {})}
-    st.session_state[SYNC_KEY] = params
-    st.query_params.from_dict(params)
+    set_view({"dataset": dataset_id, **({"lang": lang()} if lang() != i18n.DEFAULT else {})})
     _set_scope_widget("imported")
+
+
+def set_view(params: dict[str, str]) -> None:
+    """Show this view (its URL parameters) on the next run: the URL and the view the session keeps across pages are
+    set together (the kept one would put the old view back on the next page switch otherwise)."""
+    st.session_state[SYNC_KEY] = dict(params)
+    st.query_params.from_dict(params)
 
 
 def _reset() -> None:

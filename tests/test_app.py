@@ -352,7 +352,7 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
 
     seen = {}
     monkeypatch.setattr(coop_ui.tables.st, "dataframe", lambda data, **kw: seen.update(kw))
-    monkeypatch.setattr(coop_ui.state, "lang", lambda: "fr")
+    monkeypatch.setattr(coop_ui.text, "lang", lambda: "fr")
     df = pd.DataFrame({"date_label": [None, "2020"], "x": [1, None], "gone": [None, 1], "full": [1, 2]})
     coop_ui.table(df, column_config={"date_label": "Date", "gone": None})
     cfg = seen["column_config"]

@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, opened, wait_charts
-from coop_data import filters, load_bundle
+from coop_data import answers, filters, load_bundle
 from coop_data import pages as app_pages
 
 PAGES = {p.slug or "home": p.slug for p in app_pages.PAGES}
@@ -532,8 +532,6 @@ def test_typing_a_network_name_and_enter_selects_that_network_only(server, brows
     """Streamlit's multiselect put "Select N matches" first while a search was typed, so "UCLG" + Enter chose every
     network whose name holds UCLG (and fuzzy matching finds U…C…L…G in 24 names); Enter now takes the best match
     only: a network's whole name when it is typed ("AIMF", not the four "AIMF — …" funds), else the closest one."""
-    from coop_data import answers
-
     b = load_bundle()
     nets = answers.network_directory(b.flows, b.funds)
     matching = nets[nets["name"].str.contains(typed)]

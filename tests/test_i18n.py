@@ -401,7 +401,7 @@ def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
 
     import coop_ui
 
-    monkeypatch.setattr(coop_ui.state, "lang", lambda: "fr")
+    monkeypatch.setattr(coop_ui.text, "lang", lambda: "fr")
     df = pd.DataFrame(
         {
             "aid_kind": ["ppe", "masks", "not-a-code"],

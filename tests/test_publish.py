@@ -10,7 +10,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT
-from coop_data import aggregate, alttext, publish
+from coop_data import aggregate, alttext, export, i18n, publish
 
 
 @pytest.fixture(scope="module")
@@ -53,14 +53,34 @@ def test_chart_pages_carry_citation_embed_snippet_and_the_table(site, bundle):
     assert "Description textuelle" in page and "City Solidarity Flows" in page
     table = pd.read_csv(site / "en" / "map.csv", dtype=str, keep_default_na=False)
     assert len(table) == len(bundle.flows) and list(table.columns)[0] == "record_id"
-    z = zipfile.ZipFile(io.BytesIO((site / "en" / "map.zip").read_bytes()))
-    assert sorted(z.namelist()) == ["README.txt", "map.csv"]
-    assert (
-        "Cite this view" in z.read("README.txt").decode()
-        and z.read("map.csv") == (site / "en" / "map.csv").read_bytes()
-    )
+    assert list(table.columns) == [c for c in export.EXPORT_COLUMNS if c in bundle.flows]  # the app's export
     manifest = json.loads((site / "manifest.json").read_text())
     assert "fr/story.html" in manifest["pages"]
+
+
+@pytest.mark.parametrize("slug", [c.slug for c in publish.CHARTS])
+def test_each_zip_is_the_apps_export_with_its_datapackage(site, slug):
+    """The static edition's ZIPs are made by export.to_zip like the app's: the CSV of the page, its datapackage.json
+    (columns typed and described) and a README with the citation."""
+    z = zipfile.ZipFile(io.BytesIO((site / "fr" / f"{slug}.zip").read_bytes()))
+    assert sorted(z.namelist()) == ["README.md", "datapackage.json", f"{slug}.csv"]
+    csv = (site / "fr" / f"{slug}.csv").read_bytes()
+    assert z.read(f"{slug}.csv") == csv
+    table = pd.read_csv(io.BytesIO(csv), dtype=str, keep_default_na=False)
+    pkg = json.loads(z.read("datapackage.json"))
+    fields = {f["name"]: f for f in pkg["resources"][0]["schema"]["fields"]}
+    assert list(fields) == list(table.columns) and pkg["resources"][0]["rows"] == len(table) > 0
+    readme = z.read("README.md").decode()
+    assert f"## {i18n.t('xp.readme_cite', 'fr')}\n\n{pkg['citation']}\n" in readme
+    assert (
+        pkg["citation"].startswith("City Solidarity Flows")
+        and i18n.t("cite.retrieved", "fr") in pkg["citation"]
+    )
+    described = {"map": "record_id", "timeline": "record_id", "partnerships": "city_a", "funds": "fund_name"}
+    if slug in described:  # described from the schema of its table
+        assert fields[described[slug]]["description"]
+    else:  # a Sankey's links: no schema table, typed from the numbers
+        assert fields["value"]["type"] in ("integer", "number") and fields["source"]["type"] == "string"
 
 
 def test_the_timeline_has_a_text_alternative_from_its_numbers(site, bundle):

@@ -382,23 +382,24 @@ def browser_page():
 
 
 def test_a_batch_that_fails_is_drawn_again_figure_by_figure(scenes, bundle, monkeypatch):
-    """render_pngs: the batch call fails (nothing written), each figure is drawn on its own; one that fails again is
-    returned as its error, in its place."""
+    """render_pngs: the batch call fails (nothing written), the figures are drawn again on a fresh renderer; one
+    that fails again is returned as its error, in its place."""
     import kaleido
 
     from coop_data.figures import render as render_mod
 
     figs = [story.scene_figure(sc, bundle)[0] for sc in scenes[2:4]]
-    real = render_mod._to_image
+    real = kaleido.write_fig_from_object_sync
+    calls: list[int] = []
 
-    def second_fails(f, fmt, *a):
-        if f is figs[1]:
-            raise RuntimeError("tab crashed twice")
-        return real(f, fmt, *a)
+    def flaky(specs, **kw):
+        calls.append(len(specs))
+        if len(calls) == 1:
+            raise OSError("tab crashed")
+        return real([x for x in specs if x["fig"] is not figs[1]], **kw)  # the second figure fails again
 
-    monkeypatch.setattr(
-        kaleido, "write_fig_from_object_sync", lambda *a, **k: (_ for _ in ()).throw(OSError("x"))
-    )
-    monkeypatch.setattr(render_mod, "_to_image", second_fails)
+    monkeypatch.setattr(kaleido, "write_fig_from_object_sync", flaky)
     out = render_mod.render_pngs(figs, 640, 360)
+    assert calls == [2, 2]  # the whole batch, then both again
     assert out[0][:8] == b"\x89PNG\r\n\x1a\n" and isinstance(out[1], RuntimeError)
+    assert "tab crashed" not in str(out[1]) and "drew no image" in str(out[1])

@@ -16,6 +16,7 @@ from __future__ import annotations
 import copy
 import html
 import re
+import tempfile
 import threading
 import warnings
 from pathlib import Path
@@ -67,58 +68,65 @@ def warm() -> None:
 
 
 # kaleido's sync server hands results back through one queue: two sessions rendering at the same moment could each
-# receive the other's image. One render at a time per process.
+# receive the other's image. One batch at a time per process.
 _LOCK = threading.Lock()
 
 
-def _to_image(f: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
-    """kaleido, retried once on a fresh Chromium: a renderer that failed once (a crashed tab, a page that did not
-    load) usually works again, and the person waiting gets the file instead of an error."""
-    import kaleido
+def _draw(figs: list[go.Figure], fmt: str, width: int, height: int, scale: float) -> list[bytes | Exception]:
+    """The one way figures become images: kaleido's Chromium, kept running, draws them two at a time in its two tabs.
+    What a batch did not draw is drawn again once on a fresh Chromium (a renderer that failed, a crashed tab or a
+    page that did not load, usually works again, and the person waiting gets the file instead of an error); what
+    fails again is returned as its error, in its place, so the caller can say which one failed."""
+    import kaleido  # deferred: heavy, and only an image export needs it
 
-    with _LOCK:
-        _offline()
-        try:
-            return pio.to_image(f, format=fmt, width=width, height=height, scale=scale)
-        except Exception:  # kaleido raises its own and Chromium's errors; the retry re-raises
-            kaleido.stop_sync_server(silence_warnings=True)
-            _offline()
-            return pio.to_image(f, format=fmt, width=width, height=height, scale=scale)
-
-
-def render_pngs(
-    figs: list[go.Figure], width: int, height: int, scale: float = 1.0
-) -> list[bytes | Exception]:
-    """Several PNGs in one call, drawn two at a time in the renderer's two tabs (a deck's scenes). A figure that
-    fails is drawn again on its own, with `_to_image`'s retry on a fresh Chromium; if it still fails, its error
-    takes its place in the list, so the caller can say which one failed."""
-    import tempfile
-
-    import kaleido
-
-    opts = {"format": "png", "width": width, "height": height, "scale": scale}
     out: list[bytes | Exception | None] = [None] * len(figs)
-    with _LOCK, tempfile.TemporaryDirectory(prefix="coop-png-") as d:
-        _offline()
-        paths = [Path(d) / f"{i}.png" for i in range(len(figs))]
+    with _LOCK:
+        for attempt in range(2):
+            todo = [i for i, o in enumerate(out) if not isinstance(o, bytes)]
+            if not todo:
+                break
+            if attempt:
+                kaleido.stop_sync_server(silence_warnings=True)
+            _offline()
+            for i, res in zip(todo, _batch([figs[i] for i in todo], fmt, width, height, scale)):
+                out[i] = res
+    return out
+
+
+def _batch(figs: list[go.Figure], fmt: str, width: int, height: int, scale: float) -> list[bytes | Exception]:
+    """One call to the renderer: each figure's image, or the error that kept it from being written."""
+    import kaleido  # deferred: heavy, and only an image export needs it
+
+    opts = {"format": fmt, "width": width, "height": height, "scale": scale}
+    with tempfile.TemporaryDirectory(prefix="coop-img-") as d:
+        paths = [Path(d) / f"{i}.{fmt}" for i in range(len(figs))]
         specs = [
             {"fig": f, "path": str(p), "opts": opts, "topojson": pio.defaults.topojson}
             for f, p in zip(figs, paths)
         ]
         try:
-            kaleido.write_fig_from_object_sync(specs, cancel_on_error=False)
-        except Exception:  # each figure missing below is drawn again on its own
-            pass
-        for i, p in enumerate(paths):
-            if p.exists() and p.stat().st_size:
-                out[i] = p.read_bytes()
-    for i, f in enumerate(figs):
-        if out[i] is None:
-            try:
-                out[i] = _to_image(f, "png", width, height, scale)
-            except Exception as e:  # named by the caller with its scene
-                out[i] = e
+            errors = kaleido.write_fig_from_object_sync(specs, cancel_on_error=False) or ()
+        except Exception as e:  # kaleido raises its own and Chromium's errors
+            errors = (e,)
+        why = RuntimeError(
+            "the renderer drew no image: " + ("; ".join(map(str, errors)) or "no reason given")[:300]
+        )
+        return [p.read_bytes() if p.exists() and p.stat().st_size else why for p in paths]
+
+
+def _to_image(f: go.Figure, fmt: str, width: int, height: int, scale: float) -> bytes:
+    """One figure's image (`_draw`), its error raised."""
+    out = _draw([f], fmt, width, height, scale)[0]
+    if isinstance(out, Exception):
+        raise out
     return out
+
+
+def render_pngs(
+    figs: list[go.Figure], width: int, height: int, scale: float = 1.0
+) -> list[bytes | Exception]:
+    """Several PNGs in one call (a deck's scenes), each an image or the error that kept it from being drawn."""
+    return _draw(figs, "png", width, height, scale)
 
 
 def with_citation(fig: go.Figure, cite: str, lang: str = "en") -> go.Figure:
