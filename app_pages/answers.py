@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, classify, export, i18n
+from coop_data import aggregate, alttext, classify, export, filters, i18n
 from coop_data import answers as A
 from coop_data.figures import flow_map
 
@@ -67,15 +67,25 @@ def place_choices(dataset_id: str, scope: str, _b) -> list[tuple[str, str]]:
     return A.place_options(_b.flows, _b.partnerships)
 
 
-opts = place_choices(*ui.scope(), b)
-place = st.selectbox(
+# The chosen place, question and entity live in the URL (filters.CONTROLS["answers"]): a reload or a shared link
+# opens the same answer.
+CTL = filters.CONTROLS["answers"]
+PLACES = A.place_params(place_choices(*ui.scope(), b))
+asked = st.query_params.get(CTL["place"].key, "")
+if asked:
+    found = A.find_place(asked, PLACES)
+    if found is None:
+        st.warning(T("ans.place_missing", v=asked[:100]), icon="⚠️")
+    elif found != asked:  # "wuhan" -> "Wuhan": the link's spelling, made exact
+        st.query_params[CTL["place"].key] = found
+chosen = ui.control(
+    CTL["place"],
+    st.selectbox,
     T("ans.search"),
-    opts,
-    index=None,
-    key="ans_place",
-    placeholder=T("ans.search_ph"),
-    format_func=lambda o: f"{o[0]} ({cname(o[1])})",
+    ["", *PLACES],
+    format_func=lambda k: f"{PLACES[k][0]} ({cname(PLACES[k][1])})" if k else L("ans.search_ph"),
 )
+place = PLACES.get(chosen)
 if place:
     panel = A.place_panel(view, b.partnerships, *place)
     st.subheader(ui.md_escape(f"{place[0]} ({cname(place[1])})"))
@@ -105,9 +115,8 @@ if place:
         shown(panel["sources"])
 
 # ---- which question -----------------------------------------------------------------------------------------------
-SECTIONS = ("rank", "gaps", "recip", "schemes", "networks")
-section = st.radio(
-    T("ans.question"), SECTIONS, key="ans_q", horizontal=True, format_func=lambda s: L(f"ans.q_{s}")
+section = ui.control(
+    CTL["question"], st.radio, T("ans.question"), horizontal=True, format_func=lambda s: L(f"ans.q_{s}")
 )
 
 
@@ -118,8 +127,8 @@ def rank_label(col: str) -> str:
 if section == "rank":
     st.subheader(T("ans.q_rank"))
     c1, c2, c3 = st.columns([2, 3, 1])
-    entity = c1.radio(
-        T("ans.entity"), A.ENTITIES, key="ans_entity", horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
+    entity = ui.control(
+        CTL["entity"], c1.radio, T("ans.entity"), horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
     )
     choices = A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES
     default = "flows" if entity == "network" else "flows_received"

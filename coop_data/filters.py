@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, make_dataclass, replace
 import pandas as pd
 
 from . import aggregate, classify
+from .answers import ENTITIES, QUESTIONS
 from .i18n import category, country_name, month, t
 from .messages import Message
 from .schema import AID_KINDS, LEVELS, STATUSES
@@ -498,6 +499,13 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
         ),  # 0: chosen so named nodes hold most of it
         "colour": ViewControl("colour", "ctl.sankey_colour", "direction", aggregate.SANKEY_COLOURS),
         "node": ViewControl("node", "ctl.sankey_focus", ""),  # a node of the chart, checked by the page
+    },
+    "answers": {
+        "question": ViewControl("question", "ans.question", "rank", QUESTIONS),
+        "entity": ViewControl("entity", "ans.entity", "place", ENTITIES),
+        "place": ViewControl(
+            "place", "ans.search", ""
+        ),  # a place's URL text (answers.place_params), checked by the page
     },
     "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
     "map": {

@@ -227,12 +227,8 @@ def test_fund_crosscheck_announced_against_found(bundle):
 
 
 def answers_page(params: dict, section: str = "rank"):
-    at = app("app_pages/answers.py", params)
-    if section != "rank":
-        at.session_state["ans_q"] = (
-            section  # not set_value: AppTest formats options in English whatever the language
-        )
-        at.run()
+    """The page opened at one question, as a link does (`question` in the URL)."""
+    at = app("app_pages/answers.py", {**params, **({"question": section} if section != "rank" else {})})
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -250,7 +246,7 @@ def test_page_ranking_answers_and_follows_a_filter(bundle):
 
 def test_page_place_search_opens_the_panel_at_the_top(bundle):
     at = answers_page({})
-    at.selectbox(key="ans_place").set_value(("Dalian", "CHN")).run()
+    at.selectbox(key="v_place").set_value("Dalian").run()
     assert not at.exception
     assert at.subheader[0].value == "Dalian \\(China\\)"  # before the questions
     f = bundle.flows
@@ -308,9 +304,7 @@ def test_funds_page_shows_the_cross_check(bundle):
 @pytest.mark.parametrize("lang", ["fr", "es"])
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_section_speaks_the_chosen_language(lang, section):
-    at = answers_page({"lang": lang}, section)
-    at.session_state["ans_place"] = ("Dalian", "CHN")
-    at.run()
+    at = answers_page({"lang": lang, "place": "Dalian"}, section)
     text = _page_text(at)
     left = sorted(f for f in _english_fragments(lang) if f in text)
     assert not left, f"English left on answers/{section} in {lang}: {left[:5]}"
@@ -324,9 +318,7 @@ def test_the_language_check_can_fail_on_this_page():
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_section_copes_with_a_filter_that_matches_nothing(section):
-    at = answers_page({"city": "no such place anywhere"}, section)
-    at.session_state["ans_place"] = ("Dalian", "CHN")
-    at.run()
+    at = answers_page({"city": "no such place anywhere", "place": "Dalian"}, section)
     assert not at.exception, [e.value for e in at.exception]
     assert "Flows given: **0** · received: **0**" in at.markdown[0].value
 
@@ -349,3 +341,34 @@ def test_gap_finder_asks_about_the_filtered_recipient_country_only(bundle):
     shown = at.dataframe[0].value
     assert set(shown["country"]) == {country(bundle, iso3)} and set(shown["place"]) == set(rows["place"])
     assert set(at.dataframe[1].value["country"]) <= {country(bundle, iso3)}
+
+
+def test_question_place_and_entity_come_from_the_url(bundle):
+    """Issue 16: a reload or a shared link lost the chosen question and the searched place."""
+    at = answers_page({"place": "wuhan", "entity": "country"}, "recip")
+    # "wuhan" is found, and written back as the data spells it
+    assert at.subheader[0].value == "Wuhan \\(China\\)"
+    assert at.query_params["place"] == "Wuhan" and at.query_params["question"] == "recip"
+    assert at.radio(key="v_question").value == "recip"
+    f = bundle.flows
+    into = int(((f["recipient_label"] == "Wuhan") & (f["recipient_country_iso3"] == "CHN")).sum())
+    assert f"received: **{into}**" in at.markdown[0].value
+    # a choice made on the page goes into the URL, so the link a reader copies holds it
+    at.radio(key="v_question").set_value("rank").run()
+    assert "question" not in at.query_params  # the default is left out
+    assert at.radio(key="v_entity").value == "country" and at.query_params["entity"] == "country"
+    at.selectbox(key="v_place").set_value("Dalian").run()
+    assert at.query_params["place"] == "Dalian"
+
+
+def test_a_place_shared_by_two_countries_is_named_with_its_code_and_an_unknown_one_is_said(bundle):
+    params = answers.place_params(answers.place_options(bundle.flows, bundle.partnerships))
+    names = pd.Series([p for p, _ in params.values()]).value_counts()
+    shared = sorted(k for k, (p, c) in params.items() if names[p] > 1)
+    assert "Tokyo (JPN)" in shared and all(k == f"{params[k][0]} ({params[k][1]})" for k in shared)
+    assert "Wuhan" in params and "Tokyo" not in params
+    at = answers_page({"place": shared[0]})
+    assert at.subheader[0].value.startswith(params[shared[0]][0].replace("(", "\\("))
+    at = answers_page({"place": "Atlantis"})
+    assert any("Atlantis" in w.value for w in at.warning)
+    assert at.subheader[0].value == i18n.t("ans.q_rank") and "place" not in at.query_params  # no panel
