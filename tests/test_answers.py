@@ -372,3 +372,28 @@ def test_a_place_shared_by_two_countries_is_named_with_its_code_and_an_unknown_o
     at = answers_page({"place": "Atlantis"})
     assert any("Atlantis" in w.value for w in at.warning)
     assert at.subheader[0].value == i18n.t("ans.q_rank") and "place" not in at.query_params  # no panel
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_funds_page_tables_speak_the_language_with_its_numbers(bundle, lang):
+    """Issue 16: the French and Spanish funds page kept English field names and amounts as 1350000.0."""
+    at = app("app_pages/funds.py", {"lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) >= 6
+    for d in at.dataframe:
+        cfg = json.loads(d.proto.columns)
+        for c in d.value.columns:
+            label = (cfg.get(c) or {}).get("label")
+            assert label and "_" not in label, (c, label)  # every header named, none a field name
+    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    tot = next(v for k, v in tables.items() if "currency" in k and len(k) == 3)
+    milan = aggregate.funds_total(bundle.funds).set_index("network")["amount"]
+    row = tot[tot["network"].str.endswith("Comune di Milano")].iloc[0]
+    assert row["amount"] == i18n.number(milan["(city programme) Comune di Milano"], lang)
+    assert row["network"].startswith(f"({i18n.t('ans.kind_city_programme', lang)})")
+    where = next(v for k, v in tables.items() if "record_id" in k)
+    f = bundle.flows.set_index("record_id")
+    wd1 = where.set_index("record_id").loc["WD-0001"]  # EUR 10,000 from Frankfurt to Milan
+    assert wd1["amount"] == i18n.number(f.at["WD-0001", "amount"], lang) and wd1["amount"] != "10,000"
+    assert wd1["recipient_country"] == i18n.country_name("ITA", lang, "Italy") != "Italy"
+    assert wd1["aid_kind"] == i18n.t("aid.cash", lang)
