@@ -376,7 +376,48 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
     for a in below:
         a.update(y=-(ticks + legend_h) / plot_h, yanchor="top")
     lay["width"], lay["height"] = width, h
+    if isinstance(lay.get("geo"), dict) and not ticks:
+        _fill_geo(lay["geo"], width - (m.get("l") or 0) - (m.get("r") or 0), plot_h)
     return go.Figure(d)
+
+
+def present_height(scene: Scene, screen: int = 1080) -> int:
+    """The chart's height in presenter mode: what a 1920x1080 screen leaves under the scene's title and caption
+    (measured: the chart starts 184 px down, plus 29 px per caption line of about 160 characters at 1.5 rem; the
+    title wraps after about 60 characters at 3 rem, 58 px a line)."""
+    caption_lines = -(-len(scene.caption) // 160) if scene.caption else 0
+    title_lines = max(1, -(-len(scene.title) // 60))
+    top = 184 + 29 * caption_lines + 58 * (title_lines - 1)
+    return int(min(max(screen - top - 24, 480), 860))
+
+
+NATURAL_EARTH_X = (
+    0.84  # natural earth: width of a degree of longitude against a degree of latitude, mid-latitudes
+)
+
+
+def _fill_geo(geo: dict, w: float, h: float) -> None:
+    """Widen a fitted map's ranges to the shape of the screen: the map fills the space under the caption.
+
+    A map fitted to its places (Brazil and Europe) is taller than a wide projector's plot area; plotly keeps its
+    aspect, so it was drawn 535 px wide on a 1824 px wide slide (issue 16). The longitude range grows (or, for a
+    wide map, the latitude range) around its centre until the map has the plot area's shape, up to the world.
+    Only the legend's room below is given back (the legend sits under the plot area here)."""
+    geo["domain"] = {**(geo.get("domain") or {}), "y": [0, (geo.get("domain") or {}).get("y", [0, 1])[1]]}
+    lon, lat = (geo.get("lonaxis") or {}).get("range"), (geo.get("lataxis") or {}).get("range")
+    if not lon or not lat or w <= 0 or h <= 0:
+        return
+    y0, y1 = geo["domain"]["y"]
+    want = w / (h * (y1 - y0))  # width / height of the map's box on the screen
+    lon_span, lat_span = lon[1] - lon[0], lat[1] - lat[0]
+    have = lon_span * NATURAL_EARTH_X / lat_span
+    if have < want:  # too tall: more longitude, centred
+        c, span = (lon[0] + lon[1]) / 2, min(360.0, lat_span * want / NATURAL_EARTH_X)
+        geo["lonaxis"]["range"] = [round(c - span / 2, 2), round(c + span / 2, 2)]
+    else:  # too wide: more latitude, within the poles
+        span = min(180.0, lon_span * NATURAL_EARTH_X / want)
+        c = min(max((lat[0] + lat[1]) / 2, -90 + span / 2), 90 - span / 2)
+        geo["lataxis"]["range"] = [round(c - span / 2, 2), round(c + span / 2, 2)]
 
 
 # --- storage format -------------------------------------------------------------------------------
