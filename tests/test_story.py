@@ -420,4 +420,6 @@ def test_projector_map_takes_the_shape_of_the_screen(scenes, bundle):
     geo = {"lonaxis": {"range": [-180, 180]}, "lataxis": {"range": [75, 85]}, "domain": {"y": [0.1, 1]}}
     story._fill_geo(geo, 1800, 600)
     lat = geo["lataxis"]["range"]
-    assert lat[1] == 90 and lat[1] - lat[0] == pytest.approx(360 * story.NATURAL_EARTH_X * 600 / 1800, abs=0.01)
+    assert lat[1] == 90 and lat[1] - lat[0] == pytest.approx(
+        360 * story.NATURAL_EARTH_X * 600 / 1800, abs=0.01
+    )
