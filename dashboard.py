@@ -14,7 +14,7 @@ PAGES = [
     for p in pages.PAGES
 ]
 page = st.navigation(PAGES)
-st.session_state["_flt"], st.session_state["_view"] = coop_ui.resolve_view()
+coop_ui.resolve_view()  # the filter and view of this run, kept in the session (coop_ui.state)
 try:
     page.run()
 except coop_ui.PageDone:

@@ -1,4 +1,4 @@
-"""The Answers page in a real browser (the server and Chromium of test_browser.py): what a reader clicks and downloads.
+"""The Answers page in a real browser (the server and Chromium of conftest.py): what a reader clicks and downloads.
 
 Every expectation is counted here from the bundled data, so the tests follow the data as it is curated.
 """
@@ -8,8 +8,8 @@ import io
 import pandas as pd
 import pytest
 from test_answers import country, gap_country, kitakyushu_dalian, most_received
-from test_browser import SHOTS, browser, open_page, server  # noqa: F401  (fixtures)
 
+from conftest import SHOTS, open_page
 from coop_data import answers, filters
 
 QUESTIONS = {
@@ -20,7 +20,7 @@ QUESTIONS = {
 }
 
 
-def answers_page(browser, server, query: str = ""):  # noqa: F811
+def answers_page(browser, server, query: str = ""):
     ctx, page, w = open_page(browser, f"{server}/answers{query}")
     page.get_by_text("Which question?").wait_for(timeout=60000)
     return ctx, page, w
@@ -46,7 +46,7 @@ def clean(w) -> None:
 
 
 @pytest.mark.parametrize("query", ["", "?recipient_country=JPN"])
-def test_ranking_answers_most_help_received_and_follows_the_filter(server, browser, bundle, query):  # noqa: F811
+def test_ranking_answers_most_help_received_and_follows_the_filter(server, browser, bundle, query):
     flt = filters.parse({"recipient_country": "JPN"})[0] if query else filters.Filter()
     place, iso3, n = most_received(flt.apply(bundle.flows))
     ctx, page, w = answers_page(browser, server, query)
@@ -61,7 +61,7 @@ def test_ranking_answers_most_help_received_and_follows_the_filter(server, brows
         ctx.close()
 
 
-def test_place_search_opens_the_panel_where_the_reader_looks(server, browser, bundle):  # noqa: F811
+def test_place_search_opens_the_panel_where_the_reader_looks(server, browser, bundle):
     ctx, page, w = answers_page(browser, server)
     try:
         box = page.locator("[data-testid='stMain']").get_by_role("combobox").first
@@ -82,7 +82,7 @@ def test_place_search_opens_the_panel_where_the_reader_looks(server, browser, bu
         ctx.close()
 
 
-def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, browser, bundle):  # noqa: F811
+def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, browser, bundle):
     iso3, rows = gap_country(bundle)
     name = country(bundle, iso3)
     ctx, page, w = answers_page(browser, server)
@@ -103,7 +103,7 @@ def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, 
         ctx.close()
 
 
-def test_reciprocity_table_shows_the_return_ratio_and_its_map(server, browser, bundle):  # noqa: F811
+def test_reciprocity_table_shows_the_return_ratio_and_its_map(server, browser, bundle):
     ab, ba = kitakyushu_dalian(bundle.flows)
     ctx, page, w = answers_page(browser, server)
     try:
@@ -119,7 +119,7 @@ def test_reciprocity_table_shows_the_return_ratio_and_its_map(server, browser, b
         ctx.close()
 
 
-def test_scheme_comparison_lists_the_flows_that_change(server, browser, bundle):  # noqa: F811
+def test_scheme_comparison_lists_the_flows_that_change(server, browser, bundle):
     by = {s: bundle.with_scheme(s) for s in ("income", "economy")}
     expected = answers.scheme_changes(by, bundle.countries)
     ctx, page, w = answers_page(browser, server)

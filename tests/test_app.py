@@ -171,8 +171,7 @@ INJECTED_NAME = "Dons ![x](http://example.org/i.png) <b>2020</b>"
 @pytest.fixture(scope="module")
 def imported():
     """A dataset imported through the library into the test store (COOP_DATA_STORE, see conftest)."""
-    from test_import import HEADER, NEWSROOM, csv_bytes
-
+    from conftest import HEADER, NEWSROOM, csv_bytes
     from coop_data import pipeline
     from coop_data.store import Store
 
@@ -269,8 +268,7 @@ def test_two_users_do_not_see_each_others_datasets(imported, bundle):
 
 
 def test_owner_deletes_with_the_key():
-    from test_import import HEADER, NEWSROOM, csv_bytes
-
+    from conftest import HEADER, NEWSROOM, csv_bytes
     from coop_data import pipeline
     from coop_data.store import Store
 
@@ -353,8 +351,8 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
     import coop_ui
 
     seen = {}
-    monkeypatch.setattr(coop_ui.st, "dataframe", lambda data, **kw: seen.update(kw))
-    monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
+    monkeypatch.setattr(coop_ui.tables.st, "dataframe", lambda data, **kw: seen.update(kw))
+    monkeypatch.setattr(coop_ui.state, "lang", lambda: "fr")
     df = pd.DataFrame({"date_label": [None, "2020"], "x": [1, None], "gone": [None, 1], "full": [1, 2]})
     coop_ui.table(df, column_config={"date_label": "Date", "gone": None})
     cfg = seen["column_config"]

@@ -5,8 +5,8 @@ import io
 
 import pandas as pd
 import pytest
-from test_import import HEADER, NEWSROOM, csv_bytes
 
+from conftest import HEADER, NEWSROOM, csv_bytes
 from coop_data import interchange, pipeline
 
 SAMPLES = {

@@ -6,124 +6,16 @@ and no JavaScript error occurs. Screenshots go to tests/artifacts/screens
 (the path is printed).
 """
 
-import os
 import re
-import socket
-import subprocess
 import sys
-import time
-import urllib.request
 
 import pytest
 
-from conftest import ROOT
+from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, opened, wait_charts
 from coop_data import filters, load_bundle
 from coop_data import pages as app_pages
 
-CHROMIUM = "/usr/bin/chromium"
-SHOTS = ROOT / "tests" / "artifacts" / "screens"
 PAGES = {p.slug or "home": p.slug for p in app_pages.PAGES}
-LOCAL = (
-    "http://localhost",
-    "http://127.0.0.1",
-    "ws://localhost",
-    "ws://127.0.0.1",
-    "data:",
-    "blob:",
-    "about:",
-)
-
-from playwright import sync_api as playwright  # noqa: E402  (a missing playwright must fail, not skip)
-
-
-def free_port() -> int:
-    with socket.socket() as s:
-        s.bind(("127.0.0.1", 0))
-        return s.getsockname()[1]
-
-
-@pytest.fixture(scope="module")
-def server():
-    if not os.path.exists(CHROMIUM):
-        pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
-    port = free_port()
-    env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
-    proc = subprocess.Popen(
-        [
-            sys.executable,
-            "-m",
-            "streamlit",
-            "run",
-            "dashboard.py",
-            "--server.port",
-            str(port),
-            "--server.address",
-            "127.0.0.1",
-        ],
-        cwd=ROOT,
-        env=env,
-        stdout=subprocess.PIPE,
-        stderr=subprocess.STDOUT,
-    )
-    base = f"http://127.0.0.1:{port}"
-    for _ in range(120):
-        try:
-            if urllib.request.urlopen(base + "/_stcore/health", timeout=1).status == 200:
-                break
-        except OSError:
-            time.sleep(0.5)
-    else:
-        proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
-    yield base
-    proc.terminate()
-    proc.wait(10)
-
-
-@pytest.fixture(scope="module")
-def browser():
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(
-            executable_path=CHROMIUM,
-            args=[
-                "--no-sandbox",
-                "--disable-gpu",
-                "--disable-background-networking",
-                "--disable-component-update",
-                "--no-first-run",
-                "--disable-sync",
-            ],
-        )
-        yield b
-        b.close()
-
-
-class Watch:
-    def __init__(self, page):
-        self.external, self.errors = [], []
-        page.on("request", lambda r: None if r.url.startswith(LOCAL) else self.external.append(r.url))
-        page.on("pageerror", lambda e: self.errors.append(str(e)))
-
-
-def open_page(browser, url):
-    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
-    page = ctx.new_page()
-    w = Watch(page)
-    page.goto(url)
-    page.wait_for_selector("[data-testid='stSidebar']", timeout=30000)
-    return ctx, page, w
-
-
-DRAWN_JS = (
-    "n => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'));"
-    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg')); }"
-)
-
-
-def wait_charts(page, n_min=1):
-    """Every chart on the page laid out by plotly, and the script run over."""
-    page.wait_for_function(DRAWN_JS, arg=n_min, timeout=30000)
-    idle(page)
 
 
 @pytest.mark.parametrize("name", list(PAGES))
@@ -202,36 +94,6 @@ LATS_JS = (
 )
 
 
-# True once Streamlit's running indicator has been absent for a quiet spell of 300 ms of page time (it appears a
-# moment after a run starts, so "absent now" alone can be seen before the run it should wait for).
-IDLE_JS = """() => {
-  const busy = document.querySelector('[data-testid="stStatusWidget"]');
-  const now = performance.now();
-  if (busy || window.__coopQuietSince === undefined) { window.__coopQuietSince = busy ? undefined : now; return false; }
-  return now - window.__coopQuietSince > 300;
-}"""
-
-
-def idle(page) -> None:
-    """Wait until the script run is over, so widgets are not re-rendered under the mouse."""
-    page.evaluate("() => { window.__coopQuietSince = undefined; }")
-    page.wait_for_function(IDLE_JS, timeout=30000, polling=50)
-
-
-def choose(page, label_text: str, option: "re.Pattern") -> None:
-    box = page.locator("[data-testid='stSelectbox']").filter(has_text=label_text).first
-    for _ in range(3):
-        idle(page)
-        box.scroll_into_view_if_needed()
-        box.get_by_role("button", name="Open").click()
-        try:
-            page.get_by_role("option", name=option).first.click(timeout=5000)
-            return
-        except playwright.TimeoutError:
-            page.keyboard.press("Escape")
-    raise AssertionError(f"could not choose {option.pattern} in '{label_text}'")
-
-
 def map_lats(page) -> list[float]:
     wait_charts(page)
     return page.evaluate(LATS_JS)
@@ -240,7 +102,7 @@ def map_lats(page) -> list[float]:
 def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
     """A newsroom file: semicolons, Windows-1252 with BOM, accents, one bad date, an ambiguous Frankfurt."""
 
-    from test_import import HEADER, NEWSROOM, csv_bytes
+    from conftest import HEADER, NEWSROOM, csv_bytes
 
     f = tmp_path / "dons.csv"
     f.write_bytes(csv_bytes(HEADER, NEWSROOM))
@@ -325,28 +187,22 @@ def test_standalone_html_export_draws_offline(browser, tmp_path, bundle):
 
 def test_home_figures_show_their_whole_labels(server, browser):
     """Equal columns cut "Money delivered (EUR)" to "Money deliver…" at 1280 px, losing the unit (now "Cash and grants (EUR)")."""
-    ctx, page, w = open_page(browser, f"{server}/")
-    try:
+    with opened(browser, f"{server}/") as (page, w):
         page.get_by_text("Cash and grants (EUR)").first.wait_for(timeout=30000)
         cut = page.evaluate("""() => Array.from(document.querySelectorAll('[data-testid="stMetricLabel"] *'))
             .filter(e => e.scrollWidth > e.clientWidth + 1).map(e => e.textContent)""")
         assert cut == []
-    finally:
-        ctx.close()
 
 
 def test_cite_this_view_shows_a_working_permalink(server, browser):
     """The citation under the downloads once showed its link as http://127\\.0\\.0\\.1… (escaped like user text)."""
-    ctx, page, w = open_page(browser, f"{server}/sankey?direction=north_south")
-    try:
+    with opened(browser, f"{server}/sankey?direction=north_south") as (page, w):
         link = page.locator("a[href*='direction=north_south']").first
         link.wait_for(timeout=30000)
         assert "\\" not in link.text_content() and link.text_content() == link.get_attribute("href")
         assert link.get_attribute("href").startswith(server) and "/sankey?" in link.get_attribute("href")
         cite = link.locator("xpath=ancestor::*[@data-testid='stCaptionContainer'][1]").text_content()
         assert cite.startswith("Cite this view:") and "direction North → South" in cite and "\\" not in cite
-    finally:
-        ctx.close()
 
 
 BOXES_JS = """(sels) => Object.fromEntries(sels.map(s => [s, document.querySelector(s).getBoundingClientRect().toJSON()]))"""
@@ -669,3 +525,38 @@ def test_benchmark_load_timer_sees_the_frame_that_draws_the_chart(browser, tmp_p
         assert 1.0 <= seconds < 1.25, seconds
     finally:
         ctx.close()
+
+
+@pytest.mark.parametrize("typed", ["UCLG", "AIMF"])
+def test_typing_a_network_name_and_enter_selects_that_network_only(server, browser, typed):
+    """Streamlit's multiselect put "Select N matches" first while a search was typed, so "UCLG" + Enter chose every
+    network whose name holds UCLG (and fuzzy matching finds U…C…L…G in 24 names); Enter now takes the best match
+    only: a network's whole name when it is typed ("AIMF", not the four "AIMF — …" funds), else the closest one."""
+    from coop_data import answers
+
+    b = load_bundle()
+    nets = answers.network_directory(b.flows, b.funds)
+    matching = nets[nets["name"].str.contains(typed)]
+    assert len(matching) >= 2  # several networks name it
+    exact = set(matching.loc[matching["name"] == typed, "value"])
+    with opened(browser, f"{server}/explorer") as (page, w):
+        page.wait_for_selector("[data-testid='stDataFrame']", timeout=30000)
+        idle(page)
+        page.get_by_text("More filters").click()
+        box = page.locator("[data-testid='stMultiSelect']").filter(has_text="Network or fund")
+        box.wait_for(timeout=30000)
+        idle(page)
+        box.locator("input").click()
+        page.keyboard.type(typed)
+        page.get_by_role("option").first.wait_for(timeout=10000)
+        page.keyboard.press("Enter")
+        page.wait_for_function("new URLSearchParams(location.search).has('network')", timeout=20000)
+        idle(page)
+        chosen = page.evaluate("new URLSearchParams(location.search).get('network')")
+        # one network: the one typed when it exists
+        assert chosen in (exact or set(matching["value"])), chosen
+        tags = box.get_by_test_id("stMultiSelectTagsContainer").text_content()
+        names = dict(zip(matching["value"], matching["name"]))
+        shown = names.pop(chosen)
+        assert tags.count(shown) == 1 and not any(n in tags for n in names.values() if n not in shown), tags
+        assert w.errors == []

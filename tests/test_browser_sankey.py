@@ -4,8 +4,8 @@ chart), node labels never overlap, and the title block ends above the chart."""
 import re
 
 import pytest
-from test_browser import browser, choose, idle, server  # noqa: F401  (fixtures: one server for this module)
 
+from conftest import choose, idle
 from coop_data import aggregate
 
 CHART_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
@@ -21,7 +21,7 @@ BOXES_JS = """() => {
 }"""
 
 
-def sankey_page(browser, url):  # noqa: F811
+def sankey_page(browser, url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
     errors: list[str] = []
@@ -41,7 +41,7 @@ def drawn(page) -> tuple[str, list[str]]:
     return title, labels
 
 
-def test_a_reload_shows_the_same_sankey(server, browser):  # noqa: F811
+def test_a_reload_shows_the_same_sankey(server, browser):
     """Stages, measure and top N chosen on the page go to the URL; reloading it draws the same chart (they reset
     before, and the permalink inside an exported Sankey led to a different one)."""
     ctx, page, errors = sankey_page(browser, f"{server}/sankey")
@@ -70,7 +70,7 @@ def test_a_reload_shows_the_same_sankey(server, browser):  # noqa: F811
         ctx.close()
 
 
-def test_bad_control_values_are_dropped_with_a_notice_in_the_language(server, browser):  # noqa: F811
+def test_bad_control_values_are_dropped_with_a_notice_in_the_language(server, browser):
     ctx, page, _ = sankey_page(browser, f"{server}/sankey?stages=sideways&top=abc&lang=es")
     try:
         text = page.locator("[data-testid='stAlert']").all_inner_texts()
@@ -82,7 +82,7 @@ def test_bad_control_values_are_dropped_with_a_notice_in_the_language(server, br
 
 
 @pytest.mark.parametrize("preset", list(aggregate.SANKEY_PRESETS))
-def test_node_labels_never_overlap_and_the_title_clears_the_chart(server, browser, preset):  # noqa: F811
+def test_node_labels_never_overlap_and_the_title_clears_the_chart(server, browser, preset):
     ctx, page, errors = sankey_page(browser, f"{server}/sankey?stages={preset}")
     try:
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()

@@ -1,10 +1,9 @@
 """Real browser, story mode for presenters: a story edited the next day from its edit link in a fresh browser, and
-scenes that fill a 1920x1080 projector with chart text of at least 16 px (server and browser as in test_browser)."""
+scenes that fill a 1920x1080 projector with chart text of at least 16 px (server and browser from conftest.py)."""
 
 import re
 
-from test_browser import SHOTS, Watch, browser, idle, server, wait_charts  # noqa: F401  (pytest fixtures)
-
+from conftest import SHOTS, Watch, idle, wait_charts
 from coop_data import story
 from coop_data.store import Store
 
@@ -13,7 +12,7 @@ def _main(page):
     return page.locator("[data-testid='stMain']")
 
 
-def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser):  # noqa: F811
+def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser):
     """Saved in one browser; its edit link opened in a fresh one (the key leaves the address bar), a scene's filter
     changed and saved; a third browser without the key gets no editor."""
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
@@ -89,7 +88,7 @@ CHART_JS = """() => {
 }"""
 
 
-def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, browser):  # noqa: F811
+def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, browser):
     """Every scene at 1920x1080 in presenter mode: the chart right under the caption, filling the width, inside the
     screen's height, and every chart text at least 16 px."""
     from coop_data import load_bundle

@@ -190,61 +190,12 @@ def test_text_alternatives_in_french(bundle):
 def test_every_import_message_of_the_test_files_is_translated():
     """The check report is stored in English and shown in the viewer's language: every message the awkward test
     files produce must match a template, in French and Spanish."""
-    from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+    from test_import import prepare_bytes
 
+    from conftest import HEADER, NEWSROOM, cell_problem_file, csv_bytes
     from coop_data import interchange
 
-    header = [
-        "record_id",
-        "donor_name",
-        "donor_level",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_name",
-        "recipient_level",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "quantity",
-        "quantity_unit",
-        "amount",
-        "currency",
-        "source_url",
-        "date",
-    ]
-    good = [
-        "T-1",
-        "Hamburg",
-        "city",
-        "Hamburg",
-        "DEU",
-        "Bergamo",
-        "city",
-        "Bergamo",
-        "ITA",
-        "masks",
-        "100",
-        "masks",
-        "",
-        "",
-        "https://example.org/s",
-        "2020-04",
-    ]
-    rows = [
-        good,
-        ["T-2", "", "city", "", "DEU", *good[5:]],
-        ["T-3", *good[1:8], "XXX", *good[9:]],
-        ["T-4", *good[1:10], "-5", "masks", "", "", *good[-2:]],
-        ["T-5", *good[1:12], "12000", "EU", *good[-2:]],
-        ["T-6", *good[1:12], "about 5000", "EUR", *good[-2:]],
-        ["T-1", *good[1:]],
-        ["T-8", *good[1:9], "hugs", *good[10:]],
-        ["T-9", *good[1:14], "not a url", "2020"],
-        ["T-10", *good[1:15], "31/02/2020"],
-        ["T-11", *good[1:15], "someday"],
-        ["T-12", *good[1:10], "5", "", "", "", *good[-2:]],
-        ["T-13", *good[1:12], "5", "", *good[-2:]],
-    ]
+    header, rows = cell_problem_file(dated=True)
     messages = []
     for p in (
         prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM)),
@@ -318,7 +269,7 @@ def test_every_key_the_code_asks_for_exists():
     keys = set()
     for f in (
         glob.glob(str(root / "app_pages" / "*.py"))
-        + [str(root / "coop_ui.py")]
+        + glob.glob(str(root / "coop_ui" / "*.py"))
         + glob.glob(str(root / "coop_data" / "**" / "*.py"), recursive=True)
     ):
         s = Path(f).read_text()
@@ -423,7 +374,7 @@ def test_panel_tables_show_aid_kinds_and_statuses_in_the_language(monkeypatch):
 
     import coop_ui
 
-    monkeypatch.setattr(coop_ui, "lang", lambda: "fr")
+    monkeypatch.setattr(coop_ui.state, "lang", lambda: "fr")
     df = pd.DataFrame(
         {
             "aid_kind": ["ppe", "masks", "not-a-code"],

@@ -10,90 +10,9 @@ import openpyxl
 import pandas as pd
 import pytest
 
-from conftest import ROOT
+from conftest import HEADER, NEWSROOM, PLACE_COLUMNS, ROOT, cell_problem_file, csv_bytes
 from coop_data import columns, datasets, export, importer, interchange, pipeline, placement
 from coop_data.store import Store
-
-HEADER = [
-    "Date",
-    "Ville donatrice",
-    "Pays donateur",
-    "Ville bénéficiaire",
-    "Pays bénéficiaire",
-    "Type d'aide",
-    "Quantité",
-    "Unité",
-    "Montant (€)",
-    "Source",
-]
-# Shapes of a French newsroom sheet; the places are real, the rows are test fixtures (labelled SYNTHETIC in the source column).
-NEWSROOM = [
-    [
-        "12/03/2020",
-        "Strasbourg",
-        "France",
-        "Córdoba",
-        "Espagne",
-        "Masques",
-        "10.000",
-        "masques",
-        "",
-        "https://example.org/synthetic-1",
-    ],
-    [
-        "31/02/2020",
-        "Lyon",
-        "FRA",
-        "Milan",
-        "ITA",
-        "cash",
-        "",
-        "",
-        "50.000,50",
-        "https://example.org/synthetic-2",
-    ],
-    [
-        "mars 2020",
-        "Bordeaux",
-        "FR",
-        "Frankfurt",
-        "Allemagne",
-        "ppe",
-        "5",
-        "cartons",
-        "1.234,5",
-        "https://example.org/synthetic-3",
-    ],
-    [
-        "2020-04",
-        "Nantes",
-        "FRA",
-        "Valencia",
-        "",
-        "respirateurs",
-        "3",
-        "respirateurs",
-        "",
-        "https://example.org/synthetic-4",
-    ],
-    [
-        "15 avril 2020",
-        "Lille",
-        "FRA",
-        "Narnia",
-        "ITA",
-        '=HYPERLINK("http://x")',
-        "",
-        "",
-        "",
-        "https://example.org/synthetic-5",
-    ],
-]
-
-
-def csv_bytes(header, rows, sep=";", encoding="cp1252", bom=True) -> bytes:
-    text = "\r\n".join(sep.join(r) for r in [header, *rows]) + "\r\n"
-    return (b"\xef\xbb\xbf" if bom else b"") + text.encode(encoding)
 
 
 def prepare_bytes(name, data, **kw):
@@ -188,26 +107,22 @@ def test_xlsx_with_title_row_and_merged_two_level_header():
     assert p.table.loc[0, "amount"] == "1500.5" and p.table.loc[0, "currency"] == "EUR"
 
 
+# Ways people write one date: each keeps the precision its writer gave, never more.
 @pytest.mark.parametrize(
-    "text,iso,prec",
+    "texts,iso,prec",
     [
-        ("2020", "2020", "year"),
-        ("2020-03", "2020-03", "month"),
-        ("2020-03-12", "2020-03-12", "day"),
-        ("12/03/2020", "2020-03-12", "day"),
-        ("12.03.2020", "2020-03-12", "day"),
-        ("03/2020", "2020-03", "month"),
-        ("March 2020", "2020-03", "month"),
-        ("marzo 2020", "2020-03", "month"),
-        ("12 mars 2020", "2020-03-12", "day"),
-        ("April 5, 2020", "2020-04-05", "day"),
+        (["2020"], "2020", "year"),
+        (["2020-03", "03/2020", "March 2020", "marzo 2020"], "2020-03", "month"),
+        (["2020-03-12", "12/03/2020", "12.03.2020", "12 mars 2020"], "2020-03-12", "day"),
+        (["April 5, 2020"], "2020-04-05", "day"),
     ],
 )
-def test_dates_in_several_formats_keep_their_precision(text, iso, prec):
+def test_dates_in_several_formats_keep_their_precision(texts, iso, prec):
     from coop_data import normalise
 
-    res, p = normalise.dates(pd.Series([text]))
-    assert (res.values[0], p[0], bool(res.bad[0])) == (iso, prec, False)
+    res, p = normalise.dates(pd.Series(texts))
+    got = [(res.values[i], p[i], bool(res.bad[i])) for i in range(len(texts))]
+    assert got == [(iso, prec, False)] * len(texts), dict(zip(texts, got))
 
 
 @pytest.mark.parametrize("text", ["31/02/2020", "2020-13", "30.02.2021", "sometime in spring"])
@@ -219,51 +134,7 @@ def test_impossible_or_unreadable_dates_are_reported(text):
 
 
 def test_every_cell_problem_named_by_row_and_column():
-    header = [
-        "record_id",
-        "donor_name",
-        "donor_level",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_name",
-        "recipient_level",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "quantity",
-        "quantity_unit",
-        "amount",
-        "currency",
-        "source_url",
-    ]
-    good = [
-        "T-1",
-        "Hamburg",
-        "city",
-        "Hamburg",
-        "DEU",
-        "Bergamo",
-        "city",
-        "Bergamo",
-        "ITA",
-        "masks",
-        "100",
-        "masks",
-        "",
-        "",
-        "https://example.org/s",
-    ]
-    rows = [
-        good,
-        ["T-2", "", "city", "", "DEU", *good[5:]],  # missing donor
-        ["T-3", *good[1:8], "XXX", *good[9:]],  # unknown country code
-        ["T-4", *good[1:10], "-5", "masks", "", "", good[-1]],  # negative quantity
-        ["T-5", *good[1:12], "12000", "EU", good[-1]],  # currency not ISO 4217
-        ["T-6", *good[1:12], "about 5000", "EUR", good[-1]],  # text in an amount
-        ["T-1", *good[1:]],  # duplicate id
-        ["T-8", *good[1:9], "hugs", *good[10:]],  # unknown aid kind
-        ["T-9", *good[1:14], "not a url"],
-    ]  # bad source
+    header, rows = cell_problem_file()
     p = prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))
     got = {(x.row, x.column): x.message for x in p.report.problems}
     assert got[(3, "donor_name")] == "missing donor name"
@@ -319,16 +190,7 @@ def test_size_and_row_limits_are_stated():
 
 
 def test_long_cells_html_and_formulas_are_plain_text_and_exports_neutralise(tmp_path, bundle):
-    header = [
-        "record_id",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "summary",
-        "source_url",
-    ]
+    header = ["record_id", *PLACE_COLUMNS, "aid_kind", "summary", "source_url"]
     script = "<script>alert(1)</script><img src=x onerror=alert(2)>"
     rows = [
         ["A", "Hamburg", "DEU", "Bergamo", "ITA", "masks", script, "https://example.org/s"],
@@ -492,19 +354,7 @@ def test_a_choice_outside_the_candidates_is_ignored(bundle):
 
 
 def test_direction_money_and_status_as_for_the_bundled_data(bundle):
-    header = [
-        "record_id",
-        "donor_city",
-        "donor_country_iso3",
-        "recipient_city",
-        "recipient_country_iso3",
-        "aid_kind",
-        "amount",
-        "currency",
-        "date",
-        "status",
-        "source_url",
-    ]
+    header = ["record_id", *PLACE_COLUMNS, "aid_kind", "amount", "currency", "date", "status", "source_url"]
     rows = [
         [
             "U1",
@@ -575,17 +425,21 @@ def test_cli_import_then_export_in_a_later_process(tmp_path):
     out = json.loads(r.stdout)
     assert (out["imported"], out["set_aside"], out["unplaced"]) == (3, 2, 1)  # Valencia has no country
     assert len(out["dataset"]) == 22 and out["delete_key"]
-    e = run(
-        "export",
-        "--dataset",
-        out["dataset"],
-        "--format",
-        "csv",
-        "--out",
-        str(tmp_path / "o.csv"),
-        "--json",
-        env_store=s,
-    )
+
+    def export_as(fmt: str, name: str, *more: str):
+        return run(
+            "export",
+            "--dataset",
+            out["dataset"],
+            "--format",
+            fmt,
+            "--out",
+            str(tmp_path / name),
+            *more,
+            env_store=s,
+        )
+
+    e = export_as("csv", "o.csv", "--json")
     assert e.returncode == 0, e.stderr
     df = pd.read_csv(tmp_path / "o.csv", comment="#", dtype=str, keep_default_na=False).set_index(
         "recipient_city"
@@ -598,29 +452,11 @@ def test_cli_import_then_export_in_a_later_process(tmp_path):
         df.loc["Frankfurt", "amount_eur"] == "1234.5" and df.loc["Frankfurt", "recipient_placement"] == "city"
     )
     assert "#" not in (tmp_path / "o.csv").read_text().rstrip().splitlines()[-1]  # a clean table: rows only
-    g = run(
-        "export",
-        "--dataset",
-        out["dataset"],
-        "--format",
-        "geojson",
-        "--out",
-        str(tmp_path / "o.geojson"),
-        env_store=s,
-    )
+    g = export_as("geojson", "o.geojson")
     assert g.returncode == 0 and json.loads((tmp_path / "o.geojson").read_text())["features"]
     d = run("delete", "--dataset", out["dataset"], "--key", out["delete_key"], env_store=s)
     assert d.returncode == 0
-    gone = run(
-        "export",
-        "--dataset",
-        out["dataset"],
-        "--format",
-        "csv",
-        "--out",
-        str(tmp_path / "p.csv"),
-        env_store=s,
-    )
+    gone = export_as("csv", "p.csv")
     assert gone.returncode == 2 and "no dataset" in gone.stderr
 
 

@@ -1,14 +1,14 @@
 """The flow map as a person uses it, in Chromium: every named place answers hover and click with its own panel,
 a filtered map fits its places (Europe, not the world), and a phone shows a full-width map.
 
-Server and browser fixtures come from test_browser.py (one streamlit per module).
+Server and browser fixtures come from conftest.py (one streamlit per module).
 """
 
 import re
 
 import pytest
-from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
 
+from conftest import SHOTS, idle, open_page, wait_charts
 from coop_data.figures.flowmap import place_markers
 
 # Five places the issue names (Padua and Wuhan gave no tooltip, Cologne opened Luxembourg, Seoul and Shanghai were
@@ -63,7 +63,7 @@ AIM_JS = """(name, kind = 'place') => {
 }"""
 
 
-def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):  # noqa: F811
+def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):
     names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
     markers = place_markers(bundle.flows)
     for name in SWEEP:  # one marker per place: placement variants merged
@@ -143,7 +143,7 @@ GEO_JS = """() => {
 }"""
 
 
-def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):  # noqa: F811
+def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):
     ctx, page, w = open_page(browser, f"{server}/map?donor_country=DEU&recipient_country=ITA,FRA")
     try:
         wait_charts(page)
@@ -170,7 +170,7 @@ def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):  # noq
 
 
 @pytest.mark.parametrize("query", ["", "?donor_country=DEU&recipient_country=ITA,FRA"])
-def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):  # noqa: F811
+def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = ctx.new_page()
     errors = []
@@ -205,7 +205,7 @@ MARKS_JS = """() => {
 }"""
 
 
-def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
+def test_map_controls_survive_a_reload(server, browser):
     """Measure, shading, roll-up and names come from the link; a changed control goes into the URL and a reload
     shows the same chart (filters.CONTROLS['map'] through coop_ui.control)."""
     ctx, page, w = open_page(browser, f"{server}/map?rollup=country&labels=3&shade=received&map_measure=eur")
@@ -234,7 +234,7 @@ def test_map_controls_survive_a_reload(server, browser):  # noqa: F811
         ctx.close()
 
 
-def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F811
+def test_unknown_map_controls_in_a_link_are_named(server, browser):
     ctx, page, w = open_page(browser, f"{server}/map?rollup=planet&labels=99")
     try:
         page.get_by_text("'planet'").first.wait_for(timeout=30000)
@@ -247,7 +247,7 @@ def test_unknown_map_controls_in_a_link_are_named(server, browser):  # noqa: F81
 
 
 @pytest.mark.parametrize("rollup,name", [("country", "Italy"), ("region", "Europe")])
-def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):  # noqa: F811
+def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):
     ctx, page, w = open_page(browser, f"{server}/map?rollup={rollup}")
     try:
         wait_charts(page)

@@ -12,8 +12,8 @@ import re
 import pytest
 from streamlit.testing.v1 import AppTest
 from test_app import PAGES, _walk, app
-from test_browser import browser, open_page, server  # noqa: F401  (fixtures)
 
+from conftest import open_page
 from coop_data.i18n import t
 
 ECHO = [
@@ -99,7 +99,7 @@ def test_echo_check_catches_magic_output():
 @pytest.mark.parametrize(
     "url", ["sankey?city=zzzz", "sankey", "map?donor_country=DEU&recipient_country=ITA,FRA", "timeline"]
 )
-def test_browser_page_text_shows_no_repr(server, browser, url):  # noqa: F811
+def test_browser_page_text_shows_no_repr(server, browser, url):
     ctx, page, _ = open_page(browser, f"{server}/{url}")
     try:
         page.wait_for_selector("[data-testid='stSidebar'] [data-testid='stButton']", timeout=60000)

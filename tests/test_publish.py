@@ -8,12 +8,9 @@ import zipfile
 
 import pandas as pd
 import pytest
-from playwright import sync_api as playwright
 
 from conftest import ROOT
 from coop_data import aggregate, alttext, publish
-
-CHROMIUM = "/usr/bin/chromium"
 
 
 @pytest.fixture(scope="module")
@@ -23,12 +20,11 @@ def site(tmp_path_factory, bundle):
     return out
 
 
-def test_every_chart_page_opens_from_disk_offline_and_draws(site):
+def test_every_chart_page_opens_from_disk_offline_and_draws(site, browser):
     pages = [f"{lg}/{c.slug}.html" for lg in ("en", "fr") for c in publish.CHARTS]
     pages += ["index.html", "en/index.html", "fr/story.html"]
-    with playwright.sync_playwright() as p:
-        b = p.chromium.launch(executable_path=CHROMIUM, args=["--no-sandbox"])
-        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+    ctx = browser.new_context(viewport={"width": 1280, "height": 900})
+    try:
         for rel in pages:
             page, outside, errors = ctx.new_page(), [], []
             page.on(
@@ -46,7 +42,8 @@ def test_every_chart_page_opens_from_disk_offline_and_draws(site):
                 )  # the world outline came from inside the page
             assert outside == [] and errors == [], (rel, outside[:3], errors[:3])
             page.close()
-        b.close()
+    finally:
+        ctx.close()
 
 
 def test_chart_pages_carry_citation_embed_snippet_and_the_table(site, bundle):

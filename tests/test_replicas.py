@@ -7,9 +7,8 @@ pinned to replica B; the upload itself needs stickiness (Streamlit keeps it in t
 import re
 
 import pytest
-from test_browser import Watch, browser  # noqa: F401  (the browser fixture)
-from test_import import HEADER, NEWSROOM, csv_bytes
 
+from conftest import HEADER, NEWSROOM, Watch, csv_bytes
 from tools.replicas import ReplicaSet
 
 
@@ -33,7 +32,7 @@ def pinned(chromium, url, replica):
     return ctx, page, w
 
 
-def test_import_through_one_replica_and_open_the_link_through_the_other(replica_set, browser, tmp_path):  # noqa: F811
+def test_import_through_one_replica_and_open_the_link_through_the_other(replica_set, browser, tmp_path):
     f = tmp_path / "dons.csv"
     f.write_bytes(csv_bytes(HEADER, NEWSROOM))
     ctx, page, w = pinned(browser, f"{replica_set.url}/import", "a")
