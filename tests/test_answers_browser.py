@@ -140,7 +140,7 @@ def test_scheme_comparison_lists_the_flows_that_change(server, browser, bundle):
         ctx.close()
 
 
-def test_a_shared_link_opens_the_place_and_the_question_and_a_reload_keeps_them(server, browser, bundle):  # noqa: F811
+def test_a_shared_link_opens_the_place_and_the_question_and_a_reload_keeps_them(server, browser, bundle):
     """Issue 16: the searched place and the chosen question were lost on a reload or in a shared link."""
     f = bundle.flows
     into = int(((f["recipient_label"] == "Wuhan") & (f["recipient_country_iso3"] == "CHN")).sum())
