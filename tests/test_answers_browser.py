@@ -89,7 +89,9 @@ def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, 
     try:
         ask(page, "gaps")
         page.get_by_text('"Not in the data" is not "received nothing in reality"', exact=False).wait_for()
-        assert page.get_by_role("link", name="Add what is missing (import your data)").count() == 1
+        add = page.get_by_role("link", name="Add what is missing (import your data)")
+        add.wait_for(timeout=30000)  # drawn just after the notice: count() alone raced it on a loaded machine
+        assert add.count() == 1
         box = page.get_by_label("Country", exact=True)
         box.click()
         box.fill(name)
