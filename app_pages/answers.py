@@ -41,8 +41,30 @@ def numbers_download(df: pd.DataFrame, key: str) -> None:
     )
 
 
+DECIMALS = {"per_million": 3, "region_median": 3}  # help per million inhabitants: small numbers
+YEARS = ("since_year", "year")
+
+
+def written(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as the viewer's language writes them ("53 000" in French; a year without separator); downloads keep
+    the data's numbers."""
+
+    def as_text(x, d):
+        if pd.isna(x):
+            return None  # shown as "—"
+        return num(x, d if d is not None else (0 if float(x).is_integer() else 2))
+
+    out = {c: df[c].map(lambda x: None if pd.isna(x) else str(int(x))) for c in YEARS if c in df}
+    for c in df.columns:
+        if c not in out and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            d = DECIMALS.get(c)
+            out[c] = df[c].map(lambda x, d=d: as_text(x, d))
+    return df.assign(**out)
+
+
 def shown(df: pd.DataFrame, **config) -> None:
-    """A table with its headers in the language (ans.col_<field>, else the data dictionary's) and links as links."""
+    """A table with its headers in the language (ans.col_<field>, else the data dictionary's), its numbers written as
+    the language writes them and links as links."""
     labels = {c: T(f"ans.col_{c}") for c in df.columns if f"ans.col_{c}" in i18n.CATALOG}
     cfg = ui.headers(df, **config)
     for c, label in labels.items():
@@ -52,7 +74,7 @@ def shown(df: pd.DataFrame, **config) -> None:
     for c in df.columns:
         if str(c).startswith("source_url"):
             cfg[c] = st.column_config.LinkColumn(links.get(c, T("col.source")))
-    ui.table(ui.categories_in_language(ui.dates_in_language(df)), hide_index=True, column_config=cfg)
+    ui.table(ui.categories_in_language(ui.dates_in_language(written(df))), hide_index=True, column_config=cfg)
 
 
 def caveat() -> None:
@@ -104,12 +126,12 @@ if place:
     mine = pd.concat([panel["out"], panel["into"]])[cols]
     if len(mine):
         shown(mine)
+        numbers_download(mine, "answers-place")
     if len(panel["partnerships"]):
         shown(
             panel["partnerships"][["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship"]]
             .assign(since_year=panel["partnerships"]["since_year"])
             .assign(source_url=panel["partnerships"]["source_url"]),
-            since_year=st.column_config.NumberColumn(format="%d"),
         )
     if len(panel["sources"]):
         shown(panel["sources"])
@@ -247,9 +269,6 @@ elif section == "gaps":
         table[table["far_below"]][
             ["country", "region", "received", "population", "per_million", "region_median"]
         ],
-        per_million=st.column_config.NumberColumn(format="%.3f"),
-        region_median=st.column_config.NumberColumn(format="%.3f"),
-        population=st.column_config.NumberColumn(format="%d"),
     )
     st.caption(f"{ui.source_line(view)} {pop_line}")
     numbers_download(pm, "answers-per-million")

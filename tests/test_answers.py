@@ -397,3 +397,19 @@ def test_funds_page_tables_speak_the_language_with_its_numbers(bundle, lang):
     assert wd1["amount"] == i18n.number(f.at["WD-0001", "amount"], lang) and wd1["amount"] != "10,000"
     assert wd1["recipient_country"] == i18n.country_name("ITA", lang, "Italy") != "Italy"
     assert wd1["aid_kind"] == i18n.t("aid.cash", lang)
+
+
+def test_answer_tables_write_numbers_as_the_language_does(bundle):
+    """Quantities read "53 000" in French, not "53000"; years keep no separator; downloads keep the data's numbers."""
+    at = answers_page({"lang": "fr", "place": "Wuhan"})
+    panel = at.dataframe[0].value
+    f = bundle.flows
+    mine = f[(f["donor_label"] == "Wuhan") | (f["recipient_label"] == "Wuhan")]
+    big = mine["quantity"].dropna().max()
+    assert (
+        big >= 1000
+        and i18n.number(big, "fr") in set(panel["quantity"])
+        and str(int(big)) not in set(panel["quantity"])
+    )
+    years = at.dataframe[1].value["since_year"].dropna()
+    assert len(years) and all(y.isdigit() and len(y) == 4 for y in years)
