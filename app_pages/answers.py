@@ -152,16 +152,12 @@ if section == "rank":
     entity = ui.control(
         CTL["entity"], c1.radio, T("ans.entity"), horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
     )
-    choices = A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES
-    default = "flows" if entity == "network" else "flows_received"
-    by = c2.selectbox(
-        T("ans.rank_by"),
-        choices,
-        index=choices.index(default),
-        key=f"ans_by_{entity}",
-        format_func=rank_label,
+    # a measure the entity does not have falls back to its first ("flows" for networks)
+    choices = list(A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES)
+    by = ui.control(CTL["rank_by"], c2.selectbox, T("ans.rank_by"), choices, format_func=rank_label)
+    n_top = int(
+        ui.control(CTL["rank_top"], c3.number_input, T("ans.top_n"), min_value=5, max_value=50, step=5)
     )
-    n_top = int(c3.number_input(T("ans.top_n"), 5, 50, 15, step=5, key="ans_top"))
     rank = ui.per_view(A.ranking, entity, b.funds)
     rows = A.top(rank, by, n_top)
     label = rank_label(by)

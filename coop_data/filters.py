@@ -18,7 +18,7 @@ from dataclasses import dataclass, field, make_dataclass, replace
 import pandas as pd
 
 from . import aggregate, classify
-from .answers import ENTITIES, QUESTIONS
+from .answers import ENTITIES, NETWORK_MEASURES, PLACE_MEASURES, QUESTIONS
 from .i18n import category, country_name, month, t
 from .messages import Message
 from .schema import AID_KINDS, LEVELS, STATUSES
@@ -503,9 +503,15 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
     "answers": {
         "question": ViewControl("question", "ans.question", "rank", QUESTIONS),
         "entity": ViewControl("entity", "ans.entity", "place", ENTITIES),
-        "place": ViewControl(
-            "place", "ans.search", ""
-        ),  # a place's URL text (answers.place_params), checked by the page
+        "rank_by": ViewControl(
+            "rank_by",
+            "ans.rank_by",
+            "flows_received",
+            tuple(dict.fromkeys(PLACE_MEASURES + NETWORK_MEASURES)),
+        ),
+        "rank_top": ViewControl("rank_top", "ans.top_n", 15, lo=5, hi=50),
+        # a place's URL text (answers.place_params), checked by the page
+        "place": ViewControl("place", "ans.search", ""),
     },
     "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
     "map": {

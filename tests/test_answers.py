@@ -361,6 +361,23 @@ def test_question_place_and_entity_come_from_the_url(bundle):
     assert at.query_params["place"] == "Dalian"
 
 
+def test_a_ranking_link_keeps_its_measure_and_length(bundle):
+    at = answers_page({"entity": "country", "rank_by": "masks_received", "rank_top": "5"})
+    rank = answers.ranking(bundle.flows, "country")
+    best = rank.sort_values("masks_received", ascending=False).iloc[0]
+    assert (
+        at.selectbox(key="v_rank_by").value == "masks_received"
+        and at.number_input(key="v_rank_top").value == 5
+    )
+    assert country(bundle, best["iso3"]) in at.markdown[0].value
+    assert i18n.number(best["masks_received"]) in at.markdown[0].value
+    # networks have no "masks received": their first measure, flows, is taken, and written to the URL
+    at.radio(key="v_entity").set_value("network").run()
+    assert at.selectbox(key="v_rank_by").value == "flows" and at.query_params["rank_by"] == "flows"
+    at = answers_page({"rank_top": "500"})
+    assert any("500" in w.value for w in at.warning) and at.number_input(key="v_rank_top").value == 15
+
+
 def test_a_place_shared_by_two_countries_is_named_with_its_code_and_an_unknown_one_is_said(bundle):
     params = answers.place_params(answers.place_options(bundle.flows, bundle.partnerships))
     names = pd.Series([p for p, _ in params.values()]).value_counts()
