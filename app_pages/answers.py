@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, classify, export, filters, i18n
+from coop_data import aggregate, alttext, classify, export, filters, i18n, vocab
 from coop_data import answers as A
 from coop_data.figures import flow_map
 
@@ -248,15 +248,15 @@ elif section == "gaps":
     st.markdown("#### " + T("ans.pm_head"))
     measure = st.selectbox(
         T("map.measure"),
-        list(aggregate.MEASURES),
+        list(vocab.MEASURES),
         key="ans_pm_measure",
-        format_func=lambda m: f"{L('measure.' + m)} ({L('unit.' + aggregate.MEASURES[m][1])})",
+        format_func=lambda m: f"{L('measure.' + m)} ({L('unit.' + vocab.MEASURES[m])})",
     )
     pm = ui.per_view(A.help_per_million, b.countries, measure)
     pop_line = T("ans.pop_source", version=A.gazetteer_population()[1])
     low = pm[pm["far_below"]]
     st.caption(
-        f"{where} {T('ans.pm_note', n=num(len(low)), share=num(A.FAR_BELOW * 100), unit=T('unit.' + aggregate.MEASURES[measure][1]))}"
+        f"{where} {T('ans.pm_note', n=num(len(low)), share=num(A.FAR_BELOW * 100), unit=T('unit.' + vocab.MEASURES[measure]))}"
     )
     table = pm.assign(
         country=pm["iso3"].map(cname), region=pm["region"].map(lambda r: i18n.category("region", r, lg))

@@ -4,7 +4,7 @@ import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, classify
+from coop_data import aggregate, alttext, vocab
 from coop_data.figures import flow_map
 from coop_data.figures.common import base_layout
 
@@ -140,7 +140,7 @@ bar = go.Figure(
         x=split["flows"],
         y=names,
         orientation="h",
-        marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
+        marker_color=[vocab.DIRECTIONS[d] for d in split["direction"].astype(str)],
         text=[num(n) for n in split["flows"]],
         textposition="outside",
     )

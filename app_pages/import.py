@@ -9,13 +9,13 @@ import streamlit as st
 
 import coop_ui as ui
 from coop_data import columns, datasets, export, i18n, importer, interchange, pipeline
-from coop_data.schema import AID_KINDS, LEVELS
+from coop_data.messages import render, render_frame
+from coop_data.vocab import AID_KINDS, LEVELS
 
-NOT_IMPORTED = "(not imported)"
 # Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the
 # viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS).
 UPLOAD_CEILING_MB = 200
-PER_ROW = "(as in the file)"
+# None in a column's choices: "(not imported)"; in a value for every row: "(as in the file)" (labels in the locale).
 
 ui.current()
 T, num = ui.T, ui.num
@@ -31,17 +31,6 @@ st.caption(
     + " "
     + T("imp.privacy")
 )
-
-
-def msg(text: str) -> str:
-    return i18n.message(text, LG)
-
-
-def translated(df: pd.DataFrame) -> pd.DataFrame:
-    """Report tables with their messages in the viewer's language (stored in English)."""
-    return df.assign(
-        **{c: df[c].astype(str).map(msg) for c in ("message", "why", "problems") if c in df.columns}
-    )
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -180,14 +169,14 @@ def dataset_panel(ds_id: str) -> None:
     if len(ds.set_aside):
         st.download_button(
             T("imp.dl_set_aside"),
-            export.neutralise(translated(ds.set_aside)).to_csv(index=False).encode("utf-8"),
+            export.neutralise(render_frame(ds.set_aside, LG)).to_csv(index=False).encode("utf-8"),
             file_name="set-aside-rows.csv",
             mime="text/csv",
             key="dl-set-aside",
         )
     with st.expander(T("imp.how_read")):
         for n in ds.notes:
-            st.text("• " + msg(n))
+            st.text("• " + render(n, LG))
         ui.table(
             pd.DataFrame(
                 [
@@ -283,7 +272,7 @@ if use_remembered:
 suggested = prop.remembered if use_remembered else prop.suggested
 st.caption(T("imp.remembered" if use_remembered else "imp.suggested") + " " + T("imp.change"))
 targets = columns.target_fields(kind)
-opts = [NOT_IMPORTED] + targets
+opts = [None] + targets
 mapping = {}
 grid = st.columns(3)
 for j, h in enumerate(headers):
@@ -293,11 +282,10 @@ for j, h in enumerate(headers):
         h[:60] or T("imp.column_n", n=j + 1),
         opts,
         index=opts.index(default) if default in opts else 0,
-        format_func=lambda o: T("imp.not_imported") if o == NOT_IMPORTED else o,
+        format_func=lambda o: T("imp.not_imported") if o is None else o,
         key=f"imp_map_{file_tag}_{kind}_{int(use_remembered)}_{j}",
         help=f"{T('imp.examples')} {sample}"[:300],
     )
-mapping = {h: (None if v == NOT_IMPORTED else v) for h, v in mapping.items()}
 
 st.subheader(T("imp.s3"))
 o1, o2 = st.columns(2)
@@ -328,21 +316,19 @@ if kind == "flows":
             if f in ("donor_level", "recipient_level"):
                 v = col.selectbox(
                     T(f"stage.{f}"),
-                    [PER_ROW, *LEVELS],
+                    [None, *LEVELS],
                     key=f"imp_const_{f}",
-                    format_func=lambda x: T("imp.per_row") if x == PER_ROW else i18n.category("level", x, LG),
+                    format_func=lambda x: T("imp.per_row") if x is None else i18n.category("level", x, LG),
                 )
-                v = "" if v == PER_ROW else v
+                v = v or ""
             elif f == "aid_kind":
                 v = col.selectbox(
                     T("sb.aid_kind"),
-                    [PER_ROW, *AID_KINDS],
+                    [None, *AID_KINDS],
                     key=f"imp_const_{f}",
-                    format_func=lambda x: (
-                        T("imp.per_row") if x == PER_ROW else i18n.category("aid_kind", x, LG)
-                    ),
+                    format_func=lambda x: T("imp.per_row") if x is None else i18n.category("aid_kind", x, LG),
                 )
-                v = "" if v == PER_ROW else v
+                v = v or ""
             else:
                 v = col.text_input(
                     T(f"imp.const_{f}"),
@@ -390,8 +376,8 @@ m[4].metric(T("imp.m_unplaced"), num(cnt["unplaced"]))
 if cnt["blank_rows_skipped"]:
     st.text(T("msg.blank_rows", n=num(cnt["blank_rows_skipped"])))
 for n in prep.notes:
-    st.text("• " + msg(n))
-probs = translated(prep.problem_table())
+    st.text("• " + n.text(LG))
+probs = render_frame(prep.problem_table(), LG)
 if len(probs):
     ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
     st.download_button(
@@ -413,7 +399,7 @@ else:
     st.text(T("imp.no_choice"))
 if len(prep.unplaced):
     st.caption(T("imp.unplaced_help"))
-    ui.table(translated(prep.unplaced), hide_index=True, height=min(300, 40 + 35 * len(prep.unplaced)))
+    ui.table(render_frame(prep.unplaced, LG), hide_index=True, height=min(300, 40 + 35 * len(prep.unplaced)))
 
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")

@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, doubts, filters, i18n
+from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
 from coop_data.figures.flowmap import map_table
 
@@ -18,7 +18,7 @@ measure = ui.control(
     CTL["measure"],
     c1.selectbox,
     T("map.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
 )
 shade = ui.control(
     CTL["shade"], c2.radio, T("map.shade"), horizontal=True, format_func=lambda s: T(f"map.shade_{s}")
@@ -34,7 +34,7 @@ max_arcs = ui.control(CTL["arcs"], c5.number_input, T("map.max_arcs"), min_value
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
-label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
+label, unit = T(f"measure.{measure}"), T(f"unit.{vocab.MEASURES[measure]}")
 sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (
     " " + T("map.delivered_only") if measure != "flows" else ""
 )

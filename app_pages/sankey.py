@@ -3,7 +3,7 @@
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, filters
+from coop_data import aggregate, alttext, filters, vocab
 from coop_data.figures import sankey
 from coop_data.figures.sankey import node_name, stage_name
 
@@ -15,7 +15,7 @@ lg = ui.lang()
 
 
 def stages_name(key: str) -> str:
-    return " → ".join(stage_name(s, lg) for s in aggregate.SANKEY_PRESETS[key])
+    return " → ".join(stage_name(s, lg) for s in vocab.SANKEY_PRESETS[key])
 
 
 st.title(T("nav.sankey"))
@@ -25,15 +25,13 @@ measure = ui.control(
     CTL["measure"],
     c2.selectbox,
     T("sankey.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
 )
 colour = ui.control(
     CTL["colour"], c4.selectbox, T("ctl.sankey_colour"), format_func=lambda s: stage_name(s, lg)
 )
-stages = aggregate.SANKEY_PRESETS[preset]
-v = view
-if preset == "networks":  # the stage is about networks: flows through none are left out (said in the note)
-    v = view[(view["channel_network"] != "") | (view["fund_id"] != "")]
+stages = vocab.SANKEY_PRESETS[preset]
+v = aggregate.sankey_view(view, stages)  # a network stage leaves out flows through none (said in the note)
 auto = aggregate.sankey_rows(v, stages, measure, 0, colour, b.funds)[1]
 top = ui.control(
     CTL["top"],
@@ -67,7 +65,7 @@ links = whole
 if focus:
     links = aggregate.node_table(v, stages, measure, top, colour, b.funds, focus=tuple(focus.split(":", 1)))
 n = whole.attrs["top_n"]
-label, unit = T(f"measure.{measure}"), T(f"unit.{aggregate.MEASURES[measure][1]}")
+label, unit = T(f"measure.{measure}"), T(f"unit.{vocab.MEASURES[measure]}")
 if links.empty:
     if view.empty:
         ui.empty_notice(flt)

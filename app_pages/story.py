@@ -9,11 +9,10 @@ import time
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, filters, pages, story
+from coop_data import filters, pages, story, vocab
 from coop_data.figures import highlight
 from coop_data.figures.render import FORMATS
 from coop_data.figures.render import warm as warm_renderer
-from coop_data.schema import DIRECTIONS
 
 flt, _ = ui.current()
 b = ui.base_bundle()
@@ -250,8 +249,8 @@ def _filter_editor(s: dict, uid: str) -> None:
     )
     dirs = g3.multiselect(
         T("story.f_direction"),
-        list(DIRECTIONS),
-        default=[d for d in f.direction if d in DIRECTIONS],
+        list(vocab.DIRECTIONS),
+        default=[d for d in f.direction if d in vocab.DIRECTIONS],
         format_func=lambda d: T(f"dir.{d}"),
         key=f"edit-{uid}-direction",
     )
@@ -297,12 +296,12 @@ def _scene_editor(draft: list[dict]) -> None:
                 format_func=lambda c: T(f"chartkind.{c}"),
                 key=f"edit-{uid}-chart",
             )
-            ms = list(aggregate.MEASURES)
+            ms = list(vocab.MEASURES)
             s["measure"] = e2.selectbox(
                 T("sankey.measure"),
                 ms,
                 index=ms.index(s.get("measure", "flows")) if s.get("measure") in ms else 0,
-                format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+                format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
                 key=f"edit-{uid}-measure",
             )
             s["highlight"] = e3.text_input(
@@ -334,9 +333,9 @@ def _add_form(draft: list[dict]) -> None:
         )
         measure = f2.selectbox(
             T("sankey.measure"),
-            list(aggregate.MEASURES),
+            list(vocab.MEASURES),
             key="add-measure",
-            format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+            format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
         )
         hl = f3.text_input(T("story.f_highlight"), max_chars=200, help=T("story.f_highlight_help"))
         st.caption(T("story.f_filter") + " " + ui.md_escape(flt.describe(b.countries, LANG)))

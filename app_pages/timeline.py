@@ -4,7 +4,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, filters
+from coop_data import aggregate, alttext, filters, vocab
 from coop_data.figures import timeline_chart
 from coop_data.figures.animated import animated_map
 
@@ -14,15 +14,14 @@ b = ui.bundle()
 lg = ui.lang()
 desc = flt.describe(b.countries, lg)
 st.title(T("nav.timeline"))
-FREQ = {"month": "M", "week": "W"}
 period = ui.control(
     filters.CONTROLS["timeline"]["period"],
     st.radio,
     T("tl.period"),
-    format_func=lambda p: T(f"tl.per_{FREQ[p]}"),
+    format_func=lambda p: T(f"tl.per_{vocab.PERIODS[p]}"),
     horizontal=True,
 )
-freq = FREQ[period]
+freq = vocab.PERIODS[period]
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()

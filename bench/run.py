@@ -41,7 +41,7 @@ streamlit.logger.set_log_level("error")  # AppTest outside `streamlit run` warns
 from coop_data import aggregate, filters, places  # noqa: E402
 from coop_data.figures import flow_map, sankey  # noqa: E402
 from coop_data.load import enrich, load_bundle  # noqa: E402
-from coop_data.schema import AID_KINDS  # noqa: E402
+from coop_data.vocab import AID_KINDS  # noqa: E402
 
 FIGS: list[dict] = []
 

@@ -8,7 +8,7 @@ import os
 import sys
 from pathlib import Path
 
-from . import aggregate, datasets, export, filters, importer, pipeline
+from . import aggregate, datasets, export, filters, i18n, importer, pipeline
 from .interchange import InputError
 from .load import load_bundle
 from .store import Store
@@ -126,6 +126,12 @@ def main(argv=None) -> int:
     v = sub.add_parser("validate", help="check a flows CSV in the interchange (dossier) layout")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
+    v.add_argument(
+        "--lang",
+        choices=["en", "fr", "es"],
+        default="en",
+        help="language of the report's messages (default: en)",
+    )
     im = sub.add_parser(
         "import",
         help="check a flows or partnerships file (CSV/XLSX) and store the valid rows as a private dataset",
@@ -134,6 +140,12 @@ def main(argv=None) -> int:
     )
     im.add_argument("file")
     im.add_argument("--json", action="store_true")
+    im.add_argument(
+        "--lang",
+        choices=["en", "fr", "es"],
+        default="en",
+        help="language of the report's messages (default: en)",
+    )
     im.add_argument("--kind", choices=["flows", "partnerships"], help="default: detected from the headers")
     im.add_argument(
         "--name", default="", help="dataset name shown in captions and citations (default: the file name)"
@@ -182,7 +194,7 @@ def main(argv=None) -> int:
     sp.add_argument("--base-url", default="", help="address of the app, for the permalinks in citations")
     sp.add_argument(
         "--lang",
-        choices=["en", "fr", "es"],
+        choices=list(i18n.LANGS),
         default="en",
         help="language of the shipped story's texts and of the deck",
     )
@@ -279,15 +291,16 @@ def main(argv=None) -> int:
                 "file": args.file,
                 "valid_rows": 0,
                 "rows": 0,
-                "errors": [{"row": 0, "column": "", "message": str(err)}],
+                "errors": [{"row": 0, "column": "", "message": err.message.text(args.lang)}],
                 "unplaced": [],
             }
             print(json.dumps(res, ensure_ascii=False)) if args.json else print(
-                f"{args.file}: {err}", file=sys.stderr
+                f"{args.file}: {err.message.text(args.lang)}", file=sys.stderr
             )
             return 2
-        rep, unplaced, why = prep.report, prep.unplaced.to_dict("records"), pipeline.refusal(prep)
-        res = {"file": args.file, **rep.as_dict(), "unplaced": unplaced, "refused": why and str(why)}
+        rep, unplaced, why = prep.report, pipeline.records(prep.unplaced, args.lang), pipeline.refusal(prep)
+        why = why and why.text(args.lang)
+        res = {"file": args.file, **rep.as_dict(args.lang), "unplaced": unplaced, "refused": why}
         if args.json:
             print(json.dumps(res, indent=1, ensure_ascii=False))
         else:
@@ -295,11 +308,9 @@ def main(argv=None) -> int:
                 f"{args.file}: {rep.rows} rows, {rep.valid_rows} valid, {len(rep.invalid_rows)} with problems"
             )
             for p in rep.problems:
-                print(f"  row {p.row}, column {p.column}: {p.message}")
+                print("  " + pipeline.cli_line(p, args.lang))
             for u in unplaced:
-                print(
-                    f"  row {u['row']}, column {u['column']}: '{u['name']}' not found in the offline gazetteer (left unplaced, not an error)"
-                )
+                print("  " + pipeline.cli_unplaced(u, args.lang))
             if why:
                 print(f"{args.file}: {why}", file=sys.stderr)
         return 0 if not rep.problems and not why else 1
@@ -395,7 +406,7 @@ def _import(args) -> int:
     try:
         raw = pipeline.read_local(args.file, data)
     except InputError as err:
-        return _refused({**fail, "error": str(err)}, args.json, 2)
+        return _refused({**fail, "error": err.message.text(args.lang)}, args.json, 2)
     progress("read", len(raw.data))
     prop = pipeline.propose_mapping(raw, args.kind, store, pipeline.cli_owner())
     kind = prop.kind
@@ -423,9 +434,9 @@ def _import(args) -> int:
         "kind": kind,
         **prep.counts(),
         "mapping": prep.mapping,
-        "notes": prep.notes,
-        "problems": prep.problem_table().to_dict("records"),
-        "unplaced_places": prep.unplaced.to_dict("records"),
+        "notes": [n.text(args.lang) for n in prep.notes],
+        "problems": [p.as_dict(args.lang) for p in prep.report.problems],
+        "unplaced_places": pipeline.records(prep.unplaced, args.lang),
         "ambiguous_places": prep.ambiguous.drop(columns="rows").to_dict("records"),
     }
     try:
@@ -440,8 +451,8 @@ def _import(args) -> int:
             progress=progress,
         )
     except pipeline.NothingToStore as err:
-        _print_problems(prep, args.json)
-        return _refused({**fail, **report, "error": str(err)}, args.json, 3)
+        _print_problems(prep, args.json, args.lang)
+        return _refused({**fail, **report, "error": err.message.text(args.lang)}, args.json, 3)
     c = prep.counts()
     res = {
         "dataset": ds_id,
@@ -458,18 +469,18 @@ def _import(args) -> int:
             f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names"
         )
         print(f"delete key (keep it; it is not shown again): {key}")
-        _print_problems(prep, False)
+        _print_problems(prep, False, args.lang)
         print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
     return 0
 
 
-def _print_problems(prep, as_json: bool) -> None:
+def _print_problems(prep, as_json: bool, lang: str = "en") -> None:
     if as_json:
         return
     for n in prep.notes:
-        print(f"  note: {n}")
+        print("  " + pipeline.cli_note(n, lang))
     for p in prep.report.problems:
-        print(f"  row {p.row}, column {p.column}: {p.message}")
+        print("  " + pipeline.cli_line(p, lang))
 
 
 def _refused(res: dict, as_json: bool, code: int) -> int:

@@ -19,16 +19,8 @@ from __future__ import annotations
 import numpy as np
 import pandas as pd
 
-from . import classify, money
-from .i18n import CATALOG
-from .schema import AID_KINDS, LEVELS, STATUSES
-
-MEASURES = {
-    "flows": ("Number of flows", "flows"),
-    "eur": ("Money delivered", "EUR"),
-    "masks": ("Masks delivered", "masks"),
-    "patients": ("Patients treated", "patients"),
-}
+from . import money, vocab
+from .i18n import CATALOG, t
 
 
 def unit_family(unit: pd.Series) -> pd.Series:
@@ -267,7 +259,7 @@ def by_direction(flows: pd.DataFrame) -> pd.DataFrame:
         )
         .reset_index()
     )
-    g["label"] = g["direction"].astype(str).map(classify.DIRECTION_LABELS)
+    g["label"] = g["direction"].astype(str).map(lambda d: t(f"dir.{d}", "en"))
     return g[g["records"] > 0].sort_values("flows", ascending=False).reset_index(drop=True)
 
 
@@ -294,27 +286,27 @@ def timeline(flows: pd.DataFrame, freq: str = "M") -> pd.DataFrame:
     return t
 
 
-SANKEY_PRESETS = {  # stages of each Sankey preset, left to right
-    "regions": ("donor_region", "direction", "recipient_region"),
-    "levels": ("donor_level", "aid_kind", "recipient_country"),
-    "networks": ("channel", "recipient_label"),
-    "countries": ("donor_country", "recipient_country"),
-}
-SANKEY_DEFAULT = "regions"
-SANKEY_COLOURS = ("direction", "aid_kind", "status", "donor_region", "recipient_region", "donor_level")
 OTHER = "(other)"  # the node of the values beyond the top N of a stage
 NOT_STATED = (
     "(not stated)"  # the one node of a stage for rows the source leaves blank (no country, no network…)
 )
 _NOT_STATED = {"", "unknown", "unclassified", "nan", "None", "<NA>"}
 _ORDER = {  # vocabulary order of category stages: a node keeps its place whatever the filter
-    "direction": classify.DIRECTION_LABELS,
-    "aid_kind": AID_KINDS,
-    "status": STATUSES,
-    "donor_level": LEVELS,
-    "recipient_level": LEVELS,
+    "direction": vocab.DIRECTIONS,
+    "aid_kind": vocab.AID_KINDS,
+    "status": vocab.STATUSES,
+    "donor_level": vocab.LEVELS,
+    "recipient_level": vocab.LEVELS,
 }
 SANKEY_MAX_TOP = 40  # the largest N per stage, chosen or automatic
+
+
+def sankey_view(flows: pd.DataFrame, stages: list[str] | tuple[str, ...]) -> pd.DataFrame:
+    """The rows a Sankey of these stages is about: with a `channel` stage (networks), the flows through a network or
+    fund only, whatever preset it is in."""
+    if "channel" in stages:
+        return flows[(flows["channel_network"] != "") | (flows["fund_id"] != "")]
+    return flows
 
 
 def sankey_stage(flows: pd.DataFrame, stage: str, funds: pd.DataFrame | None = None) -> pd.Series:
@@ -352,6 +344,7 @@ def sankey_rows(
     df["colour"] = sankey_stage(flows, colour, funds)
     df["value"] = measure_values(flows, measure).to_numpy()
     df = df[df["value"] > 0]
+    df.attrs["colour"] = colour
     named = [s for s in stages if foldable(s)]
     n = int(top_n) or auto_top(df, named)
     for s in named:
@@ -406,16 +399,17 @@ def node_order(stage: str, values, name=None) -> list[str]:
 def node_table(
     flows: pd.DataFrame,
     stages: list[str] | tuple[str, ...],
-    measure: str,
-    top_n: int = 0,
-    colour: str = "direction",
-    funds: pd.DataFrame | None = None,
+    *args,
     focus: tuple[str, str] | None = None,
+    **kw,
 ) -> pd.DataFrame:
     """Links between consecutive stages, one per colour category (links are coloured by the rows' direction, or the
-    stage given), the top N nodes per stage kept and the rest folded into OTHER. `focus` (stage, node) keeps the
-    rows through that node; the other nodes keep the names they have in the whole view. `attrs["top_n"]` is the N."""
-    df, n = sankey_rows(flows, stages, measure, top_n, colour, funds)
+    stage given), the top N nodes per stage kept and the rest folded into OTHER; the other arguments are
+    `sankey_rows`'s (measure, top_n, colour, funds). `focus` (stage, node) keeps the rows through that node; the
+    other nodes keep the names they have in the whole view. `attrs["top_n"]` is the N, `attrs["colour"]` the
+    colour stage."""
+    df, n = sankey_rows(flows, stages, *args, **kw)
+    colour = df.attrs["colour"]
     if focus is not None and focus[0] in df:
         df = df[df[focus[0]] == focus[1]]
     links = []

@@ -7,7 +7,7 @@ from __future__ import annotations
 
 import pandas as pd
 
-from . import aggregate
+from . import aggregate, vocab
 from .i18n import CATALOG, category, month, number, t
 
 t_ = t  # `t` is also the usual name of a timeline table
@@ -18,12 +18,12 @@ def _num(x: float, lang: str = "en") -> str:
 
 
 def _pct(x: float, lang: str) -> str:
-    return f"{x:.0%}" if lang == "en" else f"{x * 100:.0f}\u202f%" if lang == "fr" else f"{x * 100:.0f} %"
+    return t("num.percent", lang, n=f"{x * 100:.0f}")
 
 
 def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang: str = "en") -> str:
     """E.g. 'The map shows 393 flows … The largest: Harbin → Niigata (…). By direction: China → partner 49%, …'"""
-    unit = t(f"unit.{aggregate.MEASURES[measure][1]}", lang)
+    unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
     if view.empty:
         return t("alt.map_empty", lang)
     from .figures.flowmap import arcs_table

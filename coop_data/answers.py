@@ -17,7 +17,7 @@ from pathlib import Path
 import pandas as pd
 import plotly.graph_objects as go
 
-from . import aggregate, classify, money
+from . import aggregate, classify, money, vocab
 from .figures.common import base_layout, escape_text
 from .i18n import country_name, number, t
 
@@ -444,7 +444,7 @@ def ratio_text(r, lang: str = "en") -> str:
 def scheme_counts(by_scheme: dict[str, pd.DataFrame]) -> pd.DataFrame:
     """Flows per direction under each scheme (the same rows, classified twice)."""
     cols = {
-        s: f["direction"].astype(str).value_counts().reindex(list(classify.DIRECTION_LABELS)).fillna(0)
+        s: f["direction"].astype(str).value_counts().reindex(list(vocab.DIRECTIONS)).fillna(0)
         for s, f in by_scheme.items()
     }
     out = pd.DataFrame(cols).astype(int)

@@ -39,7 +39,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from . import dates
+from . import dates, vocab
 
 WB_INCOME = Path(__file__).parent / "data" / "wb_income.csv"
 WB_SOURCE = (
@@ -49,16 +49,14 @@ WB_SOURCE = (
 )
 SCOPE = ("2020-01-01", "2021-12-31")  # period an undated flow is assumed to fall in
 
-SCHEMES = {
+SCHEMES = {  # labels `scheme.<name>` in the locale files
     "income": {
-        "label": "World Bank income groups at the flow's date (high income = North)",
         "source": WB_SOURCE
         + ". Korea, Hong Kong, Macao and Taiwan are high income (North) in every list used",
         "column": "income_group",
         "north": lambda s: s.str.startswith("High income"),
     },
     "economy": {
-        "label": "Developed / developing (Natural Earth ECONOMY)",
         "source": "Natural Earth admin-0 v5 ECONOMY class (developed regions = North). "
         "Korea (emerging region: MIKT), Hong Kong and Macao (developing region) are South here",
         "column": "economy",
@@ -69,32 +67,9 @@ DEFAULT_SCHEME = "income"
 DEFAULT_FISCAL_YEAR = 2021  # for a country-level view without dates (July 2020 – June 2021)
 MAINLAND_CHINA = "CHN"
 
-DIRECTION_LABELS = {
-    "china_to_partner": "China → partner",
-    "partner_to_china": "Partner → China",
-    "north_north": "North → North",
-    "north_south": "North → South",
-    "south_south": "South → South",
-    "south_north": "South → North",
-    "network_to_south": "Network → South",
-    "network_to_north": "Network → North",
-    "domestic": "Domestic (one country)",
-    "unclassified": "Unclassified (country unknown)",
-}
-# Okabe–Ito, colour-blind safe; grey for unclassified, a dark olive for domestic.
-DIRECTION_COLORS = {
-    "china_to_partner": "#D55E00",
-    "partner_to_china": "#E69F00",
-    "north_north": "#0072B2",
-    "north_south": "#009E73",
-    "south_south": "#CC79A7",
-    "south_north": "#56B4E9",
-    "network_to_south": "#7B3294",
-    "network_to_north": "#332288",
-    "domestic": "#7A6A2F",
-    "unclassified": "#999999",
-}
-INTERNATIONAL = tuple(d for d in DIRECTION_LABELS if d not in ("domestic", "unclassified"))
+# Every direction category in display order; `vocab.DIRECTIONS` holds them with their colours.
+DIRECTIONS = tuple(vocab.DIRECTIONS)
+INTERNATIONAL = tuple(d for d in DIRECTIONS if d not in vocab.NOT_INTERNATIONAL)
 
 
 @functools.lru_cache(maxsize=1)
@@ -173,6 +148,24 @@ def fiscal_label(date: pd.Series) -> pd.Series:
     return ("FY" + lo.astype(str)).where(lo == hi, "FY" + lo.astype(str) + "–FY" + hi.astype(str))
 
 
+def rules(d: pd.Series, r: pd.Series, gd: pd.Series, gr: pd.Series, level: pd.Series) -> list:
+    """The direction rules, first that holds wins: (category, condition on donor and recipient country `d`, `r`,
+    their North/South groups `gd`, `gr` and the donor's level). A new category is one row here, its colour in
+    `vocab.DIRECTIONS` and its `dir.<code>` label; a flow no rule takes is unclassified."""
+    return [
+        ("domestic", (d != "") & (d == r)),
+        ("china_to_partner", d == MAINLAND_CHINA),
+        ("partner_to_china", r == MAINLAND_CHINA),
+        ("network_to_south", (level == "network") & gr.eq("South")),
+        ("network_to_north", (level == "network") & gr.eq("North")),
+        ("unclassified", gd.isna() | gr.isna()),
+        ("north_south", gd.eq("North") & gr.eq("South")),
+        ("north_north", gd.eq("North") & gr.eq("North")),
+        ("south_south", gd.eq("South") & gr.eq("South")),
+        ("south_north", gd.eq("South") & gr.eq("North")),
+    ]
+
+
 def direction(
     donor_iso3: pd.Series,
     recipient_iso3: pd.Series,
@@ -191,32 +184,9 @@ def direction(
     gd = d.map(group) if donor_group is None else donor_group
     gr = r.map(group) if recipient_group is None else recipient_group
     gd, gr = pd.Series(gd, index=d.index).astype("object"), pd.Series(gr, index=d.index).astype("object")
-    conds = [
-        (d != "") & (d == r),
-        d == MAINLAND_CHINA,
-        r == MAINLAND_CHINA,
-        (donor_level == "network") & gr.eq("South"),
-        (donor_level == "network") & gr.eq("North"),
-        gd.isna() | gr.isna(),
-        gd.eq("North") & gr.eq("South"),
-        gd.eq("North") & gr.eq("North"),
-        gd.eq("South") & gr.eq("South"),
-        gd.eq("South") & gr.eq("North"),
-    ]
-    choices = [
-        "domestic",
-        "china_to_partner",
-        "partner_to_china",
-        "network_to_south",
-        "network_to_north",
-        "unclassified",
-        "north_south",
-        "north_north",
-        "south_south",
-        "south_north",
-    ]
+    codes, conds = zip(*rules(d, r, gd, gr, donor_level))
     conds = [pd.Series(c, index=d.index).fillna(False).astype(bool) for c in conds]
-    return pd.Series(np.select(conds, choices, default="unclassified"), index=donor_iso3.index)
+    return pd.Series(np.select(conds, list(codes), default="unclassified"), index=donor_iso3.index)
 
 
 def special_cases(countries: pd.DataFrame, wb: pd.DataFrame | None = None) -> pd.DataFrame:

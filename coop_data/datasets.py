@@ -18,6 +18,7 @@ import pandas as pd
 
 from . import importer
 from .load import DATA, Bundle, load_bundle, read_table
+from .messages import stored_frame
 from .schema import TABLES
 from .store import Dataset, Store
 from .store import frame_from as store_frame
@@ -48,14 +49,14 @@ def to_dataset(
         kind=prep.kind,
         name=clean_name(name, clean_name(filename)),
         rows=prep.accepted.assign(_row=prep.raw.rows[prep.valid].to_numpy()),
-        set_aside=prep.set_aside(),
+        set_aside=stored_frame(prep.set_aside()),  # messages kept as key + parameters (JSON), not words
         original=original,
         filename=clean_name(filename, ""),
         mapping=prep.mapping,
         options=prep.options.as_dict(),
         choices=dict(choices or {}),
-        notes=prep.notes,
-        problems=prep.problem_table(),
+        notes=[n.as_dict() for n in prep.notes],
+        problems=stored_frame(prep.problem_table()),
         counts=prep.counts(),
     )
 

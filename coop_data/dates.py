@@ -4,6 +4,8 @@ from __future__ import annotations
 
 import pandas as pd
 
+# The data's label of a flow without a date (i18n.date_label words it in the interface language).
+UNKNOWN = "date unknown"
 MONTHS = ["Jan", "Feb", "Mar", "Apr", "May", "Jun", "Jul", "Aug", "Sep", "Oct", "Nov", "Dec"]
 
 
@@ -23,7 +25,7 @@ def display(date: str, precision: str | None = None) -> str:
     """'2020-05-28' -> '28 May 2020', '2020-03' -> 'Mar 2020', '2020' -> '2020', '' -> 'date unknown'."""
     d = (date or "").strip() if isinstance(date, str) else ""
     if not d:
-        return "date unknown"
+        return UNKNOWN
     parts = d.split("-")
     if len(parts) == 1:
         return parts[0]

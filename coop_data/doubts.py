@@ -1,7 +1,7 @@
 """The doubts a record carries, in words: its flags and how lasting its source address is.
 
 Tables on screen show these beside the status and the source link, so a reader sees a doubt where
-the figure is (issue 15). The stored values stay codes (schema.FLAGS, schema.STABILITY); the words
+the figure is (issue 15). The stored values stay codes (vocab.FLAGS, vocab.STABILITY); the words
 come from the locale files.
 """
 

@@ -146,10 +146,12 @@ def neutralise(df: pd.DataFrame) -> pd.DataFrame:
     return out
 
 
-def citation(filter_text: str, url: str = "", dataset: str = "Bundled dataset", lang: str = "en") -> str:
-    """The 'cite this view' line of every export: dataset and version, the filter in words, date, permalink."""
+def citation(filter_text: str, url: str = "", dataset: str | None = None, lang: str = "en") -> str:
+    """The 'cite this view' line of every export: dataset (the bundled data's label when None) and version, the
+    filter in words, date, permalink."""
     from .i18n import t
 
+    dataset = t("data.bundled", lang, version=VERSION) if dataset is None else dataset
     today = date.today().isoformat()
     link = f" {t('cite.view', lang)} {url}" if url else ""
     return f"{TITLE} ({NAME} v{VERSION}), {dataset}. {filter_text} {t('cite.retrieved', lang)} {today}.{link}"

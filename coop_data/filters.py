@@ -17,12 +17,11 @@ from dataclasses import dataclass, field, make_dataclass, replace
 
 import pandas as pd
 
-from . import aggregate, classify
+from . import aggregate, classify, vocab
 from .answers import ENTITIES, NETWORK_MEASURES, PLACE_MEASURES, QUESTIONS
 from .i18n import category, country_name, month, t
 from .messages import Message
-from .schema import AID_KINDS, LEVELS, STATUSES
-from .vocab import MAP_LABELS, ROLLUPS, SHADES
+from .vocab import AID_KINDS, LEVELS, MAP_LABELS, ROLLUPS, SHADES, STATUSES
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")
@@ -120,7 +119,7 @@ DIMENSIONS: tuple[Dimension, ...] = (
         "sb.direction",
         "flt.direction",
         ("direction",),
-        tuple(classify.DIRECTION_LABELS),
+        tuple(vocab.DIRECTIONS),
         values="direction",
         join="or",
     ),
@@ -490,14 +489,12 @@ def control_keys() -> set[str]:
 
 CONTROLS: dict[str, dict[str, ViewControl]] = {
     "sankey": {
-        "stages": ViewControl(
-            "stages", "sankey.stages", aggregate.SANKEY_DEFAULT, tuple(aggregate.SANKEY_PRESETS)
-        ),
-        "measure": ViewControl("measure", "sankey.measure", "flows", tuple(aggregate.MEASURES)),
+        "stages": ViewControl("stages", "sankey.stages", vocab.SANKEY_DEFAULT, tuple(vocab.SANKEY_PRESETS)),
+        "measure": ViewControl("measure", "sankey.measure", "flows", tuple(vocab.MEASURES)),
         "top": ViewControl(
             "top", "sankey.top", 0, lo=3, hi=aggregate.SANKEY_MAX_TOP
         ),  # 0: chosen so named nodes hold most of it
-        "colour": ViewControl("colour", "ctl.sankey_colour", "direction", aggregate.SANKEY_COLOURS),
+        "colour": ViewControl("colour", "ctl.sankey_colour", "direction", vocab.SANKEY_COLOURS),
         "node": ViewControl("node", "ctl.sankey_focus", ""),  # a node of the chart, checked by the page
     },
     "answers": {
@@ -513,9 +510,9 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
         # a place's URL text (answers.place_params), checked by the page
         "place": ViewControl("place", "ans.search", ""),
     },
-    "timeline": {"period": ViewControl("period", "tl.period", "month", ("month", "week"))},
+    "timeline": {"period": ViewControl("period", "tl.period", "month", tuple(vocab.PERIODS))},
     "map": {
-        "measure": ViewControl("map_measure", "map.measure", "flows", tuple(aggregate.MEASURES)),
+        "measure": ViewControl("map_measure", "map.measure", "flows", tuple(vocab.MEASURES)),
         "shade": ViewControl("shade", "map.shade", "given", SHADES),
         "rollup": ViewControl("rollup", "map.rollup", "place", ROLLUPS),
         "labels": ViewControl("labels", "map.n_labels", MAP_LABELS, lo=0, hi=30),

@@ -11,7 +11,6 @@ from __future__ import annotations
 import functools
 import logging
 import os
-import re
 import tomllib
 from pathlib import Path
 
@@ -39,57 +38,6 @@ def _load_catalog() -> dict[str, dict[str, str]]:
 
 CATALOG: dict[str, dict[str, str]] = _load_catalog()
 
-MONTHS_LONG = {
-    "en": [
-        "January",
-        "February",
-        "March",
-        "April",
-        "May",
-        "June",
-        "July",
-        "August",
-        "September",
-        "October",
-        "November",
-        "December",
-    ],
-    "fr": [
-        "janvier",
-        "février",
-        "mars",
-        "avril",
-        "mai",
-        "juin",
-        "juillet",
-        "août",
-        "septembre",
-        "octobre",
-        "novembre",
-        "décembre",
-    ],
-    "es": [
-        "enero",
-        "febrero",
-        "marzo",
-        "abril",
-        "mayo",
-        "junio",
-        "julio",
-        "agosto",
-        "septiembre",
-        "octubre",
-        "noviembre",
-        "diciembre",
-    ],
-}
-
-MONTHS = {
-    "en": dates.MONTHS,
-    "fr": ["janv.", "févr.", "mars", "avr.", "mai", "juin", "juil.", "août", "sept.", "oct.", "nov.", "déc."],
-    "es": ["ene.", "feb.", "mar.", "abr.", "may.", "jun.", "jul.", "ago.", "sept.", "oct.", "nov.", "dic."],
-}
-
 
 def lang_of(value) -> str:
     return value if value in LANGS else DEFAULT
@@ -116,11 +64,13 @@ def t(key: str, lang: str = DEFAULT, **kw) -> str:
 def number(x: float, lang: str = DEFAULT, decimals: int = 0) -> str:
     """1234567.5 -> '1,234,568' (en), '1 234 568' (fr, narrow no-break space), '1.234.568' (es)."""
     s = f"{x:,.{decimals}f}"
-    if lang == "fr":
-        return s.replace(",", "\u202f").replace(".", ",")
-    if lang == "es":
-        return s.replace(",", "\x00").replace(".", ",").replace("\x00", ".")
-    return s
+    sample = t("num.sample", lang)  # '1,234.5' as the language writes it: its separators are [1] and [5]
+    return s.replace(",", "\x00").replace(".", sample[5]).replace("\x00", sample[1])
+
+
+def months(lang: str = DEFAULT, form: str = "short") -> list[str]:
+    """The twelve month names of a language (`date.months_short` / `date.months_long` in the locale files)."""
+    return t(f"date.months_{form}", lang_of(lang)).split()
 
 
 def month(ts, lang: str = DEFAULT, day: bool = False) -> str:
@@ -128,7 +78,7 @@ def month(ts, lang: str = DEFAULT, day: bool = False) -> str:
     import pandas as pd
 
     d = pd.Timestamp(ts)
-    m = f"{MONTHS[lang_of(lang)][d.month - 1]} {d.year}"
+    m = f"{months(lang)[d.month - 1]} {d.year}"
     return f"{d.day} {m}" if day else m
 
 
@@ -137,8 +87,7 @@ def month_long(ts, lang: str = DEFAULT) -> str:
     import pandas as pd
 
     d = pd.Timestamp(ts)
-    m = MONTHS_LONG[lang_of(lang)][d.month - 1]
-    return f"{m} de {d.year}" if lang == "es" else f"{m} {d.year}"
+    return t("date.month_year", lang, month=months(lang, "long")[d.month - 1], year=d.year)
 
 
 def country_name(iso3: str, lang: str = DEFAULT, default: str = "") -> str:
@@ -182,73 +131,19 @@ def category(field: str, value, lang: str = DEFAULT) -> str:
     return t(key, lang) if key in CATALOG else str(value)
 
 
-@functools.lru_cache(maxsize=1)
-def _message_patterns() -> list[tuple[re.Pattern, str]]:
-    """Regexes of the English `msg.*` templates, most specific (longest) first."""
-    out = []
-    for key, entry in CATALOG.items():
-        if key.startswith("msg."):
-            parts = re.split(r"({\w+})", entry[DEFAULT])
-            rx = "".join(f"(?P<{p[1:-1]}>.+?)" if re.fullmatch(r"{\w+}", p) else re.escape(p) for p in parts)
-            out.append((re.compile(rx + r"\Z", re.S), key))
-    return sorted(out, key=lambda x: -len(CATALOG[x[1]][DEFAULT]))
-
-
-def message(text: str, lang: str = DEFAULT) -> str:
-    """An import message written by the library in English, shown in the interface language.
-
-    Stored reports stay in one language (English) and are shown in the viewer's; a
-    message no template matches is shown as written (tests check every message the
-    test files produce is matched). 'field: message.' notes and '; '-joined problems
-    are translated part by part.
-    """
-    if lang == DEFAULT or not text:
-        return text
-    m = re.fullmatch(
-        r"([A-Za-z_]\w*): (.+)", text, re.S
-    )  # 'field: note.' first, or a leading {n} would swallow the field
-    if m:
-        done = _prefixed(m.group(1), m.group(2), lang)
-        if done:
-            return done
-    for rx, key in _message_patterns():
-        m = rx.match(text)
-        if m:
-            return t(key, lang, **m.groupdict())
-    if "; " in text and not text.endswith(")"):
-        parts = text.split("; ")
-        out = [message(p, lang) for p in parts]
-        if out != parts:
-            return "; ".join(out)
-    m = re.fullmatch(r"([\w →()€$£/-]{1,80}?): (.+)", text, re.S)
-    if m:
-        return _prefixed(m.group(1), m.group(2), lang) or text
-    return text
-
-
-def _prefixed(field: str, rest: str, lang: str) -> str:
-    """'field: message' with the message translated, or '' when the message matches no template."""
-    sep = " : " if lang == "fr" else ": "
-    for inner, tail in ((rest, ""), (rest[:-1], ".") if rest.endswith(".") else (rest, "")):
-        done = message(inner, lang)
-        if done != inner:
-            return f"{field}{sep}{done}{tail}"
-    return ""
-
-
 def date_label(label: str, lang: str = DEFAULT) -> str:
     """A date label as the data writes it ('12 Mar 2020', 'Mar 2020', '2020', 'date unknown') in the interface
     language, keeping its precision: a month stays a month."""
     if lang == DEFAULT or not isinstance(label, str):
         return label
-    if label == "date unknown":
+    if label == dates.UNKNOWN:
         return t("date.unknown", lang)
     parts = label.split()
     try:
         if len(parts) == 3:
-            return f"{int(parts[0])} {MONTHS[lang][dates.MONTHS.index(parts[1])]} {parts[2]}"
+            return f"{int(parts[0])} {months(lang)[dates.MONTHS.index(parts[1])]} {parts[2]}"
         if len(parts) == 2:
-            return f"{MONTHS[lang][dates.MONTHS.index(parts[0])]} {parts[1]}"
+            return f"{months(lang)[dates.MONTHS.index(parts[0])]} {parts[1]}"
     except ValueError:
         pass
     return label

@@ -18,6 +18,7 @@ import pandas as pd
 from . import columns, normalise, placement
 from .interchange import INTERCHANGE, RawTable
 from .load import enrich
+from .messages import Message, in_column, note
 from .schema import FLOWS, PARTNERSHIPS, Table
 from .validate import Problem, Report, check
 
@@ -55,7 +56,7 @@ class Prepared:
     options: Options
     table: pd.DataFrame
     report: Report
-    notes: list[str]
+    notes: list[Message]
     unmapped: list[str]
     ambiguous: pd.DataFrame
     unplaced: pd.DataFrame
@@ -71,26 +72,26 @@ class Prepared:
         return self.table[self.valid]
 
     def set_aside(self) -> pd.DataFrame:
-        """The rows not imported, as the user wrote them, with their row number and problems."""
-        probs = pd.DataFrame(
-            [p.as_dict() for p in self.report.problems if p.row > 1], columns=["row", "column", "message"]
-        )
-        why = (
-            probs.groupby("row").apply(
-                lambda g: "; ".join(f"{c}: {m}" for c, m in zip(g["column"], g["message"])),
-                include_groups=False,
-            )
-            if len(probs)
-            else pd.Series(dtype=str)
-        )
+        """The rows not imported, as the user wrote them, with their row number and problems (a list of
+        messages naming their column; messages.stored keeps them, messages.render shows them)."""
+        why: dict[int, list[Message]] = {}
+        for p in self.report.problems:
+            if p.row > 1:
+                why.setdefault(p.row, []).append(in_column(p.column, p.message))
         rows = self.raw.rows[~self.valid]
         out = self.raw.data.loc[rows.index].copy()
-        out.insert(0, "problems", rows.map(why).fillna("header problem: see the report").to_numpy())
+        header = Message("msg.header_problem")
+        out.insert(
+            0, "problems", pd.Series([why.get(r, header) for r in rows], index=rows.index, dtype=object)
+        )
         out.insert(0, "row", rows.to_numpy())
         return out
 
     def problem_table(self) -> pd.DataFrame:
-        return pd.DataFrame([p.as_dict() for p in self.report.problems], columns=["row", "column", "message"])
+        """Every problem by row and column; `message` holds Messages (messages.render_frame puts them in words)."""
+        return pd.DataFrame(
+            [(p.row, p.column, p.message) for p in self.report.problems], columns=["row", "column", "message"]
+        )
 
     def counts(self) -> dict:
         n_valid = int(self.valid.sum())
@@ -129,7 +130,7 @@ def prepare(
             mapping[h] = None
         elif f:
             seen.add(f)
-    notes: list[str] = []
+    notes: list[Message] = []
     label = {f: f"{h} → {f}" if h != f else f for h, f in mapping.items() if f}
     t = pd.DataFrame(index=raw.data.index)
     for h, f in mapping.items():
@@ -137,19 +138,20 @@ def prepare(
             t[f] = raw.data[h].fillna("").astype(str).str.strip()
     unmapped = [h for h in headers if not mapping.get(h)]
     if unmapped:
-        notes.append(f"Columns not imported (kept in the stored original file): {', '.join(unmapped)}.")
+        notes.append(Message("msg.unmapped", {"cols": ", ".join(unmapped)}))
     extra: list[Problem] = []
     rows = raw.rows
 
-    def flag(res_bad: pd.Series, why: pd.Series, f: str) -> None:
+    def flag(res_bad: pd.Series, why: pd.Series | Message, f: str) -> None:
+        """Problems of the cells where res_bad holds: one Message for all, or each cell's in `why`."""
         for i in res_bad[res_bad].index:
-            extra.append(Problem(int(rows[i]), label.get(f, f), why[i]))
+            extra.append(Problem(int(rows[i]), label.get(f, f), why if isinstance(why, Message) else why[i]))
 
     long = pd.Series(False, index=t.index)
     for f in t.columns:
         too = t[f].str.len() > MAX_CELL
         if too.any():
-            flag(too, pd.Series(f"cell is longer than {MAX_CELL:,} characters", index=t.index), f)
+            flag(too, Message("msg.too_long", {"n": MAX_CELL}), f)
             long |= too
 
     for f, v in opt.constants.items():
@@ -159,9 +161,7 @@ def prepare(
             n = int(t[f].eq("").sum())
             t[f] = t[f].where(t[f].ne(""), str(v).strip())
             if n:
-                notes.append(
-                    f"{f}: {n} empty cells set to '{str(v).strip()}', the value you gave for every row."
-                )
+                notes.append(note(f, Message("msg.constant", {"n": n, "v": str(v).strip()})))
     if kind == "flows":
         amount_header = next((h for h, f in mapping.items() if f == "amount"), "")
         cur = columns.currency_in_header(amount_header)
@@ -171,7 +171,10 @@ def prepare(
             t["currency"] = t["currency"].where(~(t["currency"].eq("") & t["amount"].ne("")), cur)
             if n:
                 notes.append(
-                    f"currency: {n} amounts without a currency take {cur}, written in the header '{amount_header}'."
+                    note(
+                        "currency",
+                        Message("msg.header_currency", {"n": n, "cur": cur, "header": amount_header}),
+                    )
                 )
         _prepare_flows(t, raw, opt, notes, flag, label)
         table = INTERCHANGE
@@ -188,20 +191,14 @@ def prepare(
     missing_required = [p for p in kept if p.row == 1]
     for p in missing_required:
         kept.remove(p)
-        kept.append(
-            Problem(
-                1,
-                p.column,
-                f"no column is mapped to '{p.column}' (required): map one of your columns to it, or give one value for every row",
-            )
-        )
+        kept.append(Problem(1, p.column, Message("msg.required_unmapped", {"field": p.column})))
     report = Report(rows=len(t), problems=sorted(kept + extra, key=lambda p: (p.row, p.column)))
     prep = Prepared(kind, raw, mapping, opt, t, report, notes, unmapped, pd.DataFrame(), pd.DataFrame())
     prep.ambiguous, prep.unplaced = _places(prep)
     return prep
 
 
-def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str], flag, label) -> None:
+def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Message], flag, label) -> None:
     for side in ("donor", "recipient"):
         for c in ("name", "city", "level", "country_iso3"):
             if f"{side}_{c}" not in t:
@@ -210,10 +207,8 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
             by_city = t[f"{side}_city"].ne("")
             t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
             if by_city.any():
-                notes.append(
-                    f"{side}_level: the file has no {side} level, so the {int(by_city.sum())} {side}s given with a city are taken as cities "
-                    "(give another value for every row if they are not)."
-                )
+                said = {"side": side, "n": int(by_city.sum()), "side2": side}
+                notes.append(note(f"{side}_level", Message("msg.level_by_city", said)))
         lv = normalise.levels(t[f"{side}_level"])
         t[f"{side}_level"] = lv.values
         flag(lv.bad, lv.why, f"{side}_level")
@@ -225,20 +220,15 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
         fill_name = t[f"{side}_name"].eq("") & t[f"{side}_city"].ne("")
         t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
         if fill_name.any():
-            notes.append(
-                f"{side}_name: {int(fill_name.sum())} rows name no {side}, so the {side} city is used as its name."
-            )
+            said = {"n": int(fill_name.sum()), "side": side, "side2": side}
+            notes.append(note(f"{side}_name", Message("msg.name_from_city", said)))
         fill_city = t[f"{side}_city"].eq("") & t[f"{side}_level"].eq("city") & t[f"{side}_name"].ne("")
         t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])
         if fill_city.any():
-            notes.append(
-                f"{side}_city: {int(fill_city.sum())} city actors have no city column value, so their name is looked up as the city."
-            )
+            notes.append(note(f"{side}_city", Message("msg.city_from_name", {"n": int(fill_city.sum())})))
     if "record_id" not in t:
         t["record_id"] = "R" + raw.rows.astype(str)
-        notes.append(
-            "record_id: the file has no id column, so each row's id is R + its row number in the file."
-        )
+        notes.append(note("record_id", Message("msg.no_id")))
     if "date" in t:
         res, prec = normalise.dates(t["date"], opt.day_first)
         t["date"] = res.values
@@ -285,12 +275,10 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str
     t["status_basis"] = np.where(blank, STATUS_BASIS_DEFAULT, "status given in the file")
     t["status"] = t["status"].where(~blank, "delivered")
     if blank.any():
-        notes.append(
-            f"status: {int(blank.sum())} rows give no status and count as delivered (reported given), as in the bundled data; filter by status to check."
-        )
+        notes.append(note("status", Message("msg.no_status", {"n": int(blank.sum())})))
 
 
-def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[str], flag) -> None:
+def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Message], flag) -> None:
     for s in ("a", "b"):
         if f"country_{s}_iso3" in t:
             co = normalise.countries(t[f"country_{s}_iso3"])
@@ -299,9 +287,7 @@ def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: l
             _note(notes, f"country_{s}_iso3", co)
     if "partnership_id" not in t:
         t["partnership_id"] = "P" + raw.rows.astype(str)
-        notes.append(
-            "partnership_id: the file has no id column, so each row's id is P + its row number in the file."
-        )
+        notes.append(note("partnership_id", Message("msg.no_pid")))
     for f in ("since_year", "latitude_a", "longitude_a", "latitude_b", "longitude_b"):
         if f in t:
             res = normalise.numbers(t[f], _decimal(raw, opt))
@@ -309,9 +295,9 @@ def _prepare_partnerships(t: pd.DataFrame, raw: RawTable, opt: Options, notes: l
             flag(res.bad, res.why, f)
 
 
-def _note(notes: list[str], f: str, res: normalise.Result) -> None:
+def _note(notes: list[Message], f: str, res: normalise.Result) -> None:
     if res.note:
-        notes.append(f"{f}: {res.note}.")
+        notes.append(note(f, res.note))
 
 
 def _sides(kind: str):
@@ -369,18 +355,21 @@ def place_questions(
         q.index = city.index[named]
         q = q.assign(city=city[named], iso=iso[named], row=rown[named].astype(int))
         m = q[q["n"].eq(0)]
-        why = np.where(
-            m["iso"].ne(""),
-            "not in the offline gazetteer for " + m["iso"],
-            np.where(
-                m["world"].gt(0),
-                "no country given: choose the place among the candidates, or it stays unplaced",
-                "no country given and not in the offline gazetteer",
-            ),
-        )
+        why = [
+            Message("msg.not_in_gazetteer_for", {"country": iso})
+            if iso
+            else Message("msg.choose_place" if world > 0 else "msg.not_in_gazetteer")
+            for iso, world in zip(m["iso"], m["world"])
+        ]
         miss.append(
             pd.DataFrame(
-                {"row": m["row"], "column": ccol, "name": m["city"], "country": m["iso"], "why": why}
+                {
+                    "row": m["row"],
+                    "column": ccol,
+                    "name": m["city"],
+                    "country": m["iso"],
+                    "why": pd.Series(why, index=m.index, dtype=object),
+                }
             )
         )
         a = q[q["n"].gt(1)]

@@ -47,6 +47,10 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     return out
 
 
+# Bundle.name of the bundled data: compared, never shown (its label is the locale key data.bundled, story.data_label).
+BUNDLED_NAME = "Bundled dataset"
+
+
 @dataclass
 class Bundle:
     flows: pd.DataFrame
@@ -59,7 +63,7 @@ class Bundle:
     fx_rates: pd.DataFrame
     excluded_flows: pd.DataFrame
     changes: pd.DataFrame = field(default_factory=pd.DataFrame)  # values changed since v0.1 (schema.CHANGES)
-    name: str = "Bundled dataset"
+    name: str = BUNDLED_NAME
     meta: dict = field(default_factory=dict)
     wb_income: pd.DataFrame | None = None  # World Bank lists by fiscal year; None = the bundled file
 

@@ -1,14 +1,23 @@
 """Messages as data: a catalog key and its parameters, put into words in the viewer's language when shown.
 
 The library returns these instead of English sentences, so a stored report or an error reads in any language
-without matching text back to a template.
+without matching text back to a template. A parameter may itself be a Message (a vocabulary's name, a note's
+text): it is put into words in the same language. Whole numbers are written as the language writes them.
+Stored reports keep the key and parameters as JSON (`to_json`); `render` shows them, and shows a report stored
+before messages were data (English sentences) as it was written.
 """
 
 from __future__ import annotations
 
+import json
 from dataclasses import dataclass, field
 
+import pandas as pd
+
 from . import i18n
+
+# The columns of report tables (check report, rows set aside, unplaced names) that hold messages.
+MESSAGE_COLUMNS = ("message", "why", "problems")
 
 
 @dataclass(frozen=True)
@@ -17,10 +26,100 @@ class Message:
     params: dict = field(default_factory=dict)
 
     def text(self, lang: str = i18n.DEFAULT) -> str:
-        return i18n.t(self.key, lang, **self.params)
+        return i18n.t(self.key, lang, **{k: _word(v, lang) for k, v in self.params.items()})
 
     def __str__(self) -> str:
         return self.text()
 
     def as_dict(self) -> dict:
-        return {"key": self.key, "params": dict(self.params)}
+        return {"key": self.key, "params": {k: _plain(v) for k, v in self.params.items()}}
+
+    def to_json(self) -> str:
+        return json.dumps(self.as_dict(), ensure_ascii=False)
+
+    @classmethod
+    def from_dict(cls, d: dict) -> Message:
+        return cls(d["key"], {k: _revive(v) for k, v in (d.get("params") or {}).items()})
+
+
+def _word(v, lang: str):
+    if isinstance(v, Message):
+        return v.text(lang)
+    if isinstance(v, int) and not isinstance(v, bool):
+        return i18n.number(v, lang)
+    return v
+
+
+def _plain(v):
+    return v.as_dict() if isinstance(v, Message) else v
+
+
+def _revive(v):
+    return Message.from_dict(v) if isinstance(v, dict) and "key" in v else v
+
+
+def note(column: str, message: Message) -> Message:
+    """A note about one column of the user's file: 'date: 3 dates rewritten as …'."""
+    return Message("msg.note", {"field": column, "text": message})
+
+
+def in_column(column: str, message: Message) -> Message:
+    """One problem of a row set aside, named by its column."""
+    return Message("msg.in_column", {"column": column, "text": message})
+
+
+def stored(value):
+    """A report value as it is kept in the store: a message (or a list of them) as JSON, anything else as is."""
+    if isinstance(value, Message):
+        return value.to_json()
+    if isinstance(value, list | tuple) and value and all(isinstance(v, Message) for v in value):
+        return json.dumps([v.as_dict() for v in value], ensure_ascii=False)
+    return value
+
+
+def render(value, lang: str = i18n.DEFAULT) -> str:
+    """A message, a stored one (JSON) or a list of them, in `lang`. Text that is not a stored message (a report
+    stored when messages were English sentences) is shown as written."""
+    if isinstance(value, Message):
+        return value.text(lang)
+    if isinstance(value, dict) and "key" in value:
+        return Message.from_dict(value).text(lang)
+    if isinstance(value, list | tuple):
+        return "; ".join(render(v, lang) for v in value)
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            parsed = json.loads(value)
+        except ValueError:
+            return value
+        if isinstance(parsed, list | dict) and parsed and (isinstance(parsed, list) or "key" in parsed):
+            return render(parsed, lang)
+        return value
+    if value is None or (isinstance(value, float) and pd.isna(value)):
+        return ""
+    return str(value)
+
+
+def load(value) -> Message | list | str:
+    """A stored report value back as Message(s); text stored before messages were data stays text."""
+    if isinstance(value, str) and value[:1] in ("{", "["):
+        try:
+            value = json.loads(value)
+        except ValueError:
+            return value
+    if isinstance(value, dict) and "key" in value:
+        return Message.from_dict(value)
+    if isinstance(value, list):
+        return [load(v) for v in value]
+    return value
+
+
+def render_frame(df: pd.DataFrame, lang: str = i18n.DEFAULT) -> pd.DataFrame:
+    """A report table with its message columns in `lang` (what a page shows and lets download)."""
+    cols = [c for c in MESSAGE_COLUMNS if c in df.columns]
+    return df.assign(**{c: df[c].map(lambda v: render(v, lang)) for c in cols}) if cols else df
+
+
+def stored_frame(df: pd.DataFrame) -> pd.DataFrame:
+    """A report table as the store keeps it: its message columns as JSON key + parameters."""
+    cols = [c for c in MESSAGE_COLUMNS if c in df.columns]
+    return df.assign(**{c: df[c].map(stored) for c in cols}) if cols else df

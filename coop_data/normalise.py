@@ -17,22 +17,30 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from . import places
-from .schema import AID_KINDS, LEVELS, STATUSES
+from . import dates as dates_
+from . import i18n, places
+from .messages import Message
 from .validate import _short
+from .vocab import AID_KINDS, LEVELS, STATUSES
 
 
 @dataclass
 class Result:
     values: pd.Series
-    bad: pd.Series  # True where the cell cannot be read; message in `why`
+    bad: pd.Series  # True where the cell cannot be read; its Message in `why`
     why: pd.Series
     changed: int = 0
-    note: str = ""
+    note: Message | None = None
 
 
 def _strings(s: pd.Series) -> pd.Series:
     return s.fillna("").astype(str).str.strip()
+
+
+def _why(raw: pd.Series, bad: pd.Series, make) -> pd.Series:
+    """A Message for each cell that cannot be read (made for those only: a million good cells need none)."""
+    idx = bad[bad].index
+    return pd.Series([make(v) for v in raw[idx]], index=idx, dtype=object).reindex(bad.index)
 
 
 def _per_value(raw: pd.Series, fn) -> pd.Series:
@@ -61,103 +69,25 @@ def numbers(s: pd.Series, decimal: str = ".") -> Result:
     out = t.where(ok, raw)
     changed = int((out != raw).sum())
     bad = ~ok
-    why = pd.Series("", index=s.index).where(
-        ~bad, "'" + raw + "' is not a number" + (" (decimal comma expected)" if decimal == "," else "")
+    why = _why(
+        raw, bad, lambda v: Message("msg.nan_comma" if decimal == "," else "msg.not_number", {"v": _short(v)})
     )
     note = (
-        f"{changed} numbers read with {'decimal comma' if decimal == ',' else 'decimal point'} and thousands separators removed"
+        Message("msg.numbers_comma" if decimal == "," else "msg.numbers_point", {"n": changed})
         if changed
-        else ""
+        else None
     )
     return Result(out, bad, why, changed, note)
 
 
+# Month names a date may be written with: the interface languages' (i18n), German, and the English abbreviations
+# (dates.MONTHS), compared as places.norm writes them (lower case, no accents).
+_GERMAN_MONTHS = "januar februar marz april mai juni juli august september oktober november dezember".split()
 MONTHS = {
     **{
-        m: i
-        for i, m in enumerate(
-            [
-                "january",
-                "february",
-                "march",
-                "april",
-                "may",
-                "june",
-                "july",
-                "august",
-                "september",
-                "october",
-                "november",
-                "december",
-            ],
-            1,
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            [
-                "janvier",
-                "fevrier",
-                "mars",
-                "avril",
-                "mai",
-                "juin",
-                "juillet",
-                "aout",
-                "septembre",
-                "octobre",
-                "novembre",
-                "decembre",
-            ],
-            1,
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            [
-                "enero",
-                "febrero",
-                "marzo",
-                "abril",
-                "mayo",
-                "junio",
-                "julio",
-                "agosto",
-                "septiembre",
-                "octubre",
-                "noviembre",
-                "diciembre",
-            ],
-            1,
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            [
-                "januar",
-                "februar",
-                "marz",
-                "april",
-                "mai",
-                "juni",
-                "juli",
-                "august",
-                "september",
-                "oktober",
-                "november",
-                "dezember",
-            ],
-            1,
-        )
-    },
-    **{
-        m: i
-        for i, m in enumerate(
-            ["jan", "feb", "mar", "apr", "may", "jun", "jul", "aug", "sep", "oct", "nov", "dec"], 1
-        )
+        places.norm(m): i
+        for names in (*i18n.MONTHS_LONG.values(), _GERMAN_MONTHS, dates_.MONTHS)
+        for i, m in enumerate(names, 1)
     },
     "sept": 9,
     "setiembre": 9,
@@ -182,7 +112,7 @@ def _real(y: int, m: int, d: int | None) -> bool:
 
 
 def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
-    """-> (iso, precision, problem). Empty iso with a problem when unreadable."""
+    """-> (iso, precision, problem's message key). Empty iso with a problem when unreadable."""
     t = text.strip()
     if not t:
         return "", "", ""
@@ -200,15 +130,11 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
     elif (mt := _WORDS_US.match(low.replace(",", ""))) and mt[1] in MONTHS:
         m, d, y = MONTHS[mt[1]], int(mt[2]), int(mt[3])
     else:
-        return (
-            "",
-            "",
-            f"date '{_short(t)}' is not a date this tool reads (use YYYY-MM-DD, DD/MM/YYYY, MM/YYYY, YYYY or 'March 2020')",
-        )
+        return "", "", "msg.date_unread"
     if m is None:
         return f"{y:04d}", "year", ""
     if not _real(y, m, d):
-        return "", "", f"date '{_short(t)}' does not exist in the calendar"
+        return "", "", "msg.date_calendar"
     if d is None:
         return f"{y:04d}-{m:02d}", "month", ""
     return f"{y:04d}-{m:02d}-{d:02d}", "day", ""
@@ -219,19 +145,19 @@ def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     raw = _strings(s)
     codes, uniques = pd.factorize(raw)
     parts = [_one_date(v, day_first) for v in uniques] + [("", "", "")]
-    iso, prec, why = (
+    iso, prec, problem = (
         pd.Series(np.array([p[k] for p in parts], dtype=object)[codes], index=raw.index, dtype=str)
         for k in range(3)
     )
-    bad = why.ne("")
+    bad = problem.ne("")
     out = iso.where(~bad, raw)
     changed = int((~bad & out.ne(raw)).sum())
-    order = "day/month/year" if day_first else "month/day/year"
-    note = (
-        f"{changed} dates rewritten as YYYY-MM-DD, YYYY-MM or YYYY (numeric dates read as {order})"
-        if changed
-        else ""
-    )
+    why = pd.Series(
+        [Message(problem[i], {"v": _short(raw[i])}) for i in bad[bad].index],
+        index=bad[bad].index,
+        dtype=object,
+    ).reindex(bad.index)
+    note = Message("msg.dates_dmy" if day_first else "msg.dates_mdy", {"n": changed}) if changed else None
     return Result(out, bad, why, changed, note), prec
 
 
@@ -268,16 +194,11 @@ def countries(s: pd.Series) -> Result:
     bad = raw.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
     out = out.where(~bad, raw)
     changed = int((out != raw).sum())
-    why = pd.Series("", index=s.index).where(
-        ~bad,
-        "unknown country '"
-        + raw.str.slice(0, 60)
-        + "' (use an ISO 3166 code such as ITA, or the country's name)",
-    )
+    why = _why(raw, bad, lambda v: Message("msg.country_unknown_name", {"v": _short(v)}))
     examples = ", ".join(
         f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3]
     )
-    note = f"{changed} country values written as ISO 3166 alpha-3 codes (e.g. {examples})" if changed else ""
+    note = Message("msg.countries_written", {"n": changed, "examples": examples}) if changed else None
     return Result(out, bad, why, changed, note)
 
 
@@ -430,7 +351,8 @@ _STATUS = {
 }
 
 
-def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: str) -> Result:
+def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: Message) -> Result:
+    """Values of a controlled list, in any language's usual words; `what` names the list in messages."""
     raw = _strings(s)
     key = _per_value(raw, lambda v: places.norm(v.replace("_", " ")))
     direct = raw.str.lower().where(raw.str.lower().isin(allowed))
@@ -440,23 +362,25 @@ def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str],
     bad = raw.ne("") & out.isna()
     out = out.fillna(raw).where(raw.ne(""), "")
     changed = int((~bad & out.ne(raw)).sum())
-    why = pd.Series("", index=s.index).where(
-        ~bad, f"unknown {what} '" + raw.str.slice(0, 60) + f"' (allowed: {', '.join(allowed)})"
+    why = _why(
+        raw,
+        bad,
+        lambda v: Message("msg.vocab_unknown", {"what": what, "v": _short(v), "allowed": ", ".join(allowed)}),
     )
-    note = f"{changed} {what} values written in the tool's vocabulary" if changed else ""
+    note = Message("msg.vocab_written", {"n": changed, "what": what}) if changed else None
     return Result(out, bad, why, changed, note)
 
 
 def aid_kinds(s: pd.Series) -> Result:
-    return vocabulary(s, AID_KINDS, _AID, "aid kind")
+    return vocabulary(s, AID_KINDS, _AID, Message("msg.what_aid_kind"))
 
 
 def levels(s: pd.Series) -> Result:
-    return vocabulary(s, LEVELS, _LEVEL, "actor level")
+    return vocabulary(s, LEVELS, _LEVEL, Message("msg.what_level"))
 
 
 def statuses(s: pd.Series) -> Result:
-    return vocabulary(s, STATUSES, _STATUS, "status")
+    return vocabulary(s, STATUSES, _STATUS, Message("msg.what_status"))
 
 
 def currencies(s: pd.Series) -> Result:
@@ -466,7 +390,7 @@ def currencies(s: pd.Series) -> Result:
     return Result(
         out,
         pd.Series(False, index=s.index),
-        pd.Series("", index=s.index),
+        pd.Series(None, index=s.index, dtype=object),
         changed,
-        f"{changed} currency values written as ISO 4217 codes" if changed else "",
+        Message("msg.currencies", {"n": changed}) if changed else None,
     )

@@ -11,8 +11,9 @@ from dataclasses import dataclass
 
 from . import columns, importer
 from .datasets import built_parts, to_dataset
+from .i18n import t
 from .interchange import CLI_LIMITS, RawTable, read_path, read_upload
-from .messages import Message
+from .messages import Message, render_frame
 from .store import Store
 
 read = read_upload
@@ -27,8 +28,6 @@ def no_progress(step: str, rows: int) -> None:
 def terminal_progress(stream=None):
     """The CLI's progress: one line per step on stderr, only when stderr is a terminal (never in a pipe or a log)."""
     import sys
-
-    from .i18n import t
 
     stream = stream or sys.stderr
     if not stream.isatty():
@@ -139,6 +138,25 @@ def import_bytes(
         prep, data, filename, store, owner=owner or cli_owner(), choices=choices, name=name, progress=progress
     )
     return ds_id, key, prep
+
+
+def cli_line(problem, lang: str = "en") -> str:
+    """One problem as the command line prints it: 'row 3, column date: …' in `lang`."""
+    return t("msg.cli_problem", lang, row=problem.row, column=problem.column, text=problem.message.text(lang))
+
+
+def cli_note(note: Message, lang: str = "en") -> str:
+    return t("msg.cli_note", lang, text=note.text(lang))
+
+
+def cli_unplaced(u: dict, lang: str = "en") -> str:
+    """A name not found in the gazetteer (a record of `records(prep.unplaced)`), as the command line prints it."""
+    return t("msg.cli_unplaced", lang, row=u["row"], column=u["column"], name=u["name"])
+
+
+def records(df, lang: str = "en") -> list[dict]:
+    """A report table (unplaced names, check report) for JSON output, its messages in `lang`."""
+    return render_frame(df, lang).to_dict("records")
 
 
 def read_local(filename: str, data: bytes) -> RawTable:

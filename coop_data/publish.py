@@ -20,7 +20,7 @@ import pandas as pd
 import plotly.graph_objects as go
 import plotly.io as pio
 
-from . import aggregate, alttext, export, filters, story
+from . import aggregate, alttext, export, filters, story, vocab
 from .figures.common import TOPOJSON_DIR
 from .i18n import LANGS, t
 
@@ -57,7 +57,7 @@ def _sankey(b, lang):
     from .figures.sankey import sankey, stage_name
 
     ctl = filters.CONTROLS["sankey"]
-    stages = aggregate.SANKEY_PRESETS[ctl["stages"].default]
+    stages = vocab.SANKEY_PRESETS[ctl["stages"].default]
     links = aggregate.node_table(b.flows, stages, "flows", 0, ctl["colour"].default, b.funds)
     unit = t("unit.flows", lang)
     title = f"{t('measure.flows', lang)}: {' → '.join(stage_name(x, lang) for x in stages)}"

@@ -1,4 +1,4 @@
-"""Every table's schema, declared once.
+"""Every table's schema, declared once; its enums are the controlled lists of `coop_data.vocab`.
 
 Validation (`coop_data.validate`), the data dictionary shown in the app and
 `datapackage.json` are all derived from these declarations, so a field
@@ -9,74 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 
-LEVELS = (
-    "city",
-    "district",
-    "county",
-    "province",
-    "state",
-    "region",
-    "national_government",
-    "network",
-    "association",
-    "company",
-    "ngo",
-    "hospital",
-)
-AID_KINDS = (
-    "masks",
-    "ppe",
-    "medical_equipment",
-    "ventilators",
-    "test_kits",
-    "cash",
-    "grant_call",
-    "patients_treated",
-    "medical_team",
-    "knowledge_exchange",
-    "food",
-    "oxygen",
-    "vaccines",
-    "mixed",
-    "other",
-)
-QUALIFIERS = ("exact", "about", "almost", "more_than", "up_to")
-PRECISIONS = ("day", "month", "year")
-STATUSES = ("delivered", "in_transit", "announced", "planned", "cancelled", "unknown")
-# Doubts recorded on single flows (issue 15); labels in locale `flag.<code>`.
-FLAGS = (
-    "donation_or_sale_unclear",
-    "figures_identical",
-    "sources_disagree",
-    "may_overlap",
-    "not_covid_aid",
-    "date_inferred",
-    "count_on_one_day",
-    "partly_delivered",
-    "lower_confidence_source",
-    "status_hint_differs",
-)
-# How lasting a source address is; labels in locale `stability.<code>`.
-STABILITY = ("stable", "listing_page", "temporary_host", "malformed_url")
-# What the dossier shows for a chapter figure; labels in locale `check.<code>`.
-DOSSIER_CHECKS = ("confirmed", "consistent", "differs", "not_found", "chapter_only", "not_checked")
-DIRECTIONS = (
-    "north_south",
-    "north_north",
-    "south_south",
-    "south_north",
-    "china_to_partner",
-    "partner_to_china",
-    "network_to_south",
-    "network_to_north",
-    "domestic",
-    "unclassified",
-)
-RESEARCH_AREAS = ("2021", "south", "north_south", "north_north")
-INCOME_GROUPS = ("Low income", "Lower middle income", "Upper middle income", "High income")
-PLACEMENTS = ("city", "at_named_city", "admin1_capital", "country_point", "ambiguous", "unplaced")
-RELIABILITY = ("original", "mirror_copy", "reference_literature", "user_supplied")
-FUND_KINDS = ("fund", "programme", "network_profile", "city_programme")
+from . import vocab
 
 
 @dataclass(frozen=True)
@@ -134,11 +67,27 @@ DATE = r"^\d{4}(-\d{2}(-\d{2})?)?$"
 URL = r"^https?://"
 
 
+def _point(lat: str, lon: str, of: str) -> tuple[Field, Field]:
+    """A latitude/longitude pair in degrees; `of` ends both descriptions."""
+    return (
+        Field(lat, "number", f"Latitude {of}", unit="degrees"),
+        Field(lon, "number", f"Longitude {of}", unit="degrees"),
+    )
+
+
+def _cited(page: str) -> tuple[Field, Field]:
+    """The page a row comes from and its row in the sources table."""
+    return (
+        Field("source_url", "string", page, required=True, pattern=URL),
+        Field("source_id", "string", "sources.source_id.", required=True),
+    )
+
+
 def _side(side: str) -> tuple[Field, ...]:
     who = "giving" if side == "donor" else "receiving"
     return (
         Field(f"{side}_name", "string", f"Name of the {who} actor as the source spells it.", required=True),
-        Field(f"{side}_level", "string", f"Kind of {who} actor.", required=True, enum=LEVELS),
+        Field(f"{side}_level", "string", f"Kind of {who} actor.", required=True, enum=vocab.LEVELS),
         Field(f"{side}_city", "string", f"City of the {who} actor when the source names it."),
         Field(
             f"{side}_country_iso3",
@@ -158,11 +107,14 @@ INTERCHANGE_FIELDS: tuple[Field, ...] = (
         pattern=DATE,
     ),
     Field(
-        "date_precision", "string", "Precision of `date`; a month is never shown as a day.", enum=PRECISIONS
+        "date_precision",
+        "string",
+        "Precision of `date`; a month is never shown as a day.",
+        enum=vocab.PRECISIONS,
     ),
     *_side("donor"),
     *_side("recipient"),
-    Field("aid_kind", "string", "What was given.", required=True, enum=AID_KINDS),
+    Field("aid_kind", "string", "What was given.", required=True, enum=vocab.AID_KINDS),
     Field("items", "string", "The items in the source's words."),
     Field(
         "quantity",
@@ -182,7 +134,7 @@ INTERCHANGE_FIELDS: tuple[Field, ...] = (
         "amount_qualifier",
         "string",
         "How exact the amount (or, without amount, the quantity) is.",
-        enum=QUALIFIERS,
+        enum=vocab.QUALIFIERS,
     ),
     Field("channel_network", "string", "Network, fund or intermediary the flow went through."),
     Field("relationship_stated", "string", "Relationship between the two sides as the source states it."),
@@ -198,36 +150,18 @@ FLOW_EXTRA_FIELDS: tuple[Field, ...] = (
         "string",
         "By one rule on the wording (Methods page): delivered (arrival, handover or gift reported), in_transit (sent or "
         "under way, arrival not reported), announced (offered, pledged, committed), planned, cancelled or unknown.",
-        enum=STATUSES,
+        enum=vocab.STATUSES,
     ),
     Field("status_basis", "string", "Why the record has its status (dossier note or wording of the source)."),
     Field("is_aggregate", "boolean", "True for programme totals that overlap detailed rows."),
     Field("parent_id", "string", "record_id of the programme total that contains this detailed row."),
     Field("parent_basis", "string", "Why the row is linked to its parent."),
     Field("fund_id", "string", "Fund or programme (funds.fund_id) this flow belongs to."),
-    Field(
-        "donor_latitude",
-        "number",
-        "Latitude of the donor, if the user supplies it (interchange only).",
-        unit="degrees",
-    ),
-    Field(
-        "donor_longitude",
-        "number",
-        "Longitude of the donor, if the user supplies it (interchange only).",
-        unit="degrees",
-    ),
-    Field(
+    *_point("donor_latitude", "donor_longitude", "of the donor, if the user supplies it (interchange only)."),
+    *_point(
         "recipient_latitude",
-        "number",
-        "Latitude of the recipient, if the user supplies it (interchange only).",
-        unit="degrees",
-    ),
-    Field(
         "recipient_longitude",
-        "number",
-        "Longitude of the recipient, if the user supplies it (interchange only).",
-        unit="degrees",
+        "of the recipient, if the user supplies it (interchange only).",
     ),
 )
 
@@ -241,7 +175,9 @@ FLOWS = Table(
         Field(
             "flags",
             "string",
-            "Doubts on this record, ';'-separated codes: " + ", ".join(FLAGS) + " (labels in the interface).",
+            "Doubts on this record, ';'-separated codes: "
+            + ", ".join(vocab.FLAGS)
+            + " (labels in the interface).",
         ),
         Field("flag_note", "string", "The doubt behind each flag, in the dossier's words."),
         Field("donor_actor_id", "string", "actors.actor_id of the donor.", required=True),
@@ -251,13 +187,13 @@ FLOWS = Table(
             "slice",
             "string",
             "Dossier file the record comes from (v2: the second research round, v2/flows_v2.csv).",
-            enum=("china", "world", "v2", "user"),
+            enum=vocab.SLICES,
         ),
         Field(
             "research_area",
             "string",
             "Second round only: the thin area the record was searched for (2021, south, north_south, north_north).",
-            enum=RESEARCH_AREAS,
+            enum=vocab.RESEARCH_AREAS,
         ),
         Field(
             "research_note",
@@ -282,11 +218,10 @@ ACTORS = Table(
     (
         Field("actor_id", "string", "Stable id derived from name, level, city and country.", required=True),
         Field("name", "string", "Name as the source spells it.", required=True),
-        Field("level", "string", "Kind of actor.", required=True, enum=LEVELS),
+        Field("level", "string", "Kind of actor.", required=True, enum=vocab.LEVELS),
         Field("city", "string", "City named by the source."),
         Field("country_iso3", "string", "ISO 3166-1 alpha-3 country; empty when unknown.", pattern=ISO3),
-        Field("latitude", "number", "Latitude of the placement; empty when unplaced.", unit="degrees"),
-        Field("longitude", "number", "Longitude of the placement; empty when unplaced.", unit="degrees"),
+        *_point("latitude", "longitude", "of the placement; empty when unplaced."),
         Field(
             "placement",
             "string",
@@ -295,7 +230,7 @@ ACTORS = Table(
             "at that province's capital; country_point: no city named, drawn at a point inside its country "
             "(approximate); ambiguous: several same-named places and nothing decides, not drawn; unplaced.",
             required=True,
-            enum=PLACEMENTS,
+            enum=vocab.PLACEMENTS,
         ),
         Field("geonameid", "integer", "GeoNames id of the matched place."),
         Field("gazetteer_name", "string", "Name of the matched GeoNames place."),
@@ -322,12 +257,9 @@ PARTNERSHIPS = Table(
         Field("relationship", "string", "Relationship in the source's words."),
         Field("since_year", "integer", "Founding year, only when the source states it.", unit="year"),
         Field("themes", "string", "Themes of the partnership named by the source."),
-        Field("latitude_a", "number", "Latitude of partner A (gazetteer).", unit="degrees"),
-        Field("longitude_a", "number", "Longitude of partner A (gazetteer).", unit="degrees"),
-        Field("latitude_b", "number", "Latitude of partner B (gazetteer).", unit="degrees"),
-        Field("longitude_b", "number", "Longitude of partner B (gazetteer).", unit="degrees"),
-        Field("source_url", "string", "Page stating the relationship.", required=True, pattern=URL),
-        Field("source_id", "string", "sources.source_id.", required=True),
+        *_point("latitude_a", "longitude_a", "of partner A (gazetteer)."),
+        *_point("latitude_b", "longitude_b", "of partner B (gazetteer)."),
+        *_cited("Page stating the relationship."),
     ),
     primary_key="partnership_id",
 )
@@ -346,13 +278,13 @@ FUNDS = Table(
             "string",
             "fund, programme, network_profile or city_programme.",
             required=True,
-            enum=FUND_KINDS,
+            enum=vocab.FUND_KINDS,
         ),
         Field("launch_date", "string", "Launch date as precise as the source.", pattern=DATE),
-        Field("launch_date_precision", "string", "Precision of launch_date.", enum=PRECISIONS),
+        Field("launch_date_precision", "string", "Precision of launch_date.", enum=vocab.PRECISIONS),
         Field("amount", "number", "Amount in `currency`.", unit="see currency", minimum=0),
         Field("currency", "string", "ISO 4217.", pattern=r"^[A-Z]{3}$"),
-        Field("amount_qualifier", "string", "Qualifier of the amount.", enum=QUALIFIERS),
+        Field("amount_qualifier", "string", "Qualifier of the amount.", enum=vocab.QUALIFIERS),
         Field(
             "beneficiaries_count",
             "integer",
@@ -373,8 +305,7 @@ FUNDS = Table(
             "Rows that are versions of one fund share this id; only the current version is added to totals.",
         ),
         Field("is_current_version", "boolean", "True for the version counted in totals."),
-        Field("source_url", "string", "Page the row comes from.", required=True, pattern=URL),
-        Field("source_id", "string", "sources.source_id.", required=True),
+        *_cited("Page the row comes from."),
     ),
     primary_key="fund_id",
 )
@@ -390,7 +321,7 @@ FACTS = Table(
         Field("fact", "string", "The statement.", required=True),
         Field("value", "number", "The figure, when there is one.", unit="see unit"),
         Field("unit", "string", "Unit of value."),
-        Field("qualifier", "string", "Qualifier of value.", enum=QUALIFIERS),
+        Field("qualifier", "string", "Qualifier of value.", enum=vocab.QUALIFIERS),
         Field("year", "integer", "Year the figure refers to.", unit="year"),
         Field("cited_in_chapter_as", "string", "The chapter's own citation."),
         Field("source_id", "string", "sources.source_id (the chapter).", required=True),
@@ -404,7 +335,7 @@ FACTS = Table(
             "string",
             "confirmed (a dossier row states the same), consistent (a row states a sum of this and related "
             "figures), differs (a row states another figure), not_found, chapter_only, or not_checked.",
-            enum=DOSSIER_CHECKS,
+            enum=vocab.DOSSIER_CHECKS,
         ),
         Field(
             "dossier_ids",
@@ -429,7 +360,7 @@ SOURCES = Table(
             "string",
             "original, mirror_copy (a copy of a wire story on an unrelated domain), reference_literature, or user_supplied (cited in an imported file, not checked by the project).",
             required=True,
-            enum=RELIABILITY,
+            enum=vocab.RELIABILITY,
         ),
         Field("records", "integer", "How many records cite this source.", unit="records"),
         Field(
@@ -438,7 +369,7 @@ SOURCES = Table(
             "How lasting the address is: stable (an article), listing_page (category, tag, archive or news list: "
             "its content changes), temporary_host (pre-production host or bare IP address) or malformed_url "
             "(e.g. ends in '+'). Anything but stable is a weaker source.",
-            enum=STABILITY,
+            enum=vocab.STABILITY,
         ),
         Field(
             "url_original",
@@ -469,8 +400,7 @@ COUNTRIES = Table(
             "string",
             "Natural Earth ECONOMY class (developed / emerging / developing / least developed).",
         ),
-        Field("lat", "number", "Latitude of a point inside the main landmass.", unit="degrees"),
-        Field("lon", "number", "Longitude of a point inside the main landmass.", unit="degrees"),
+        *_point("lat", "lon", "of a point inside the main landmass."),
     ),
     primary_key="iso3",
 )
@@ -541,7 +471,7 @@ WB_INCOME = Table(
             "string",
             "Income group in force that fiscal year.",
             required=True,
-            enum=INCOME_GROUPS,
+            enum=vocab.INCOME_GROUPS,
         ),
         Field("source", "string", "Where the group comes from.", required=True),
     ),

@@ -17,7 +17,7 @@ from datetime import date
 
 import pandas as pd
 
-from . import aggregate, alttext, export, filters
+from . import aggregate, alttext, export, filters, vocab
 from .figures import flow_map, timeline_chart
 from .figures.common import base_layout
 
@@ -53,8 +53,9 @@ class Scene:
 
 def data_label(b, lang: str = "en") -> str:
     from .i18n import t
+    from .load import BUNDLED_NAME
 
-    return t("data.bundled", lang, version=export.VERSION) if b.name == "Bundled dataset" else b.name
+    return t("data.bundled", lang, version=export.VERSION) if b.name == BUNDLED_NAME else b.name
 
 
 def permalink(base: str, story_id: str, number: int, lang: str = "en") -> str:
@@ -213,7 +214,7 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
             "chart.measure",
             lang,
             label=t(f"measure.{m}", lang).lower(),
-            unit=t(f"unit.{aggregate.MEASURES[m][1]}", lang),
+            unit=t(f"unit.{vocab.MEASURES[m]}", lang),
         )
 
     from .figures import highlight
@@ -431,7 +432,7 @@ def from_body(body: dict) -> list[Scene]:
     out = []
     for s in body.get("scenes", []):
         chart = s.get("chart") if s.get("chart") in CHARTS else "map"
-        measure = s.get("measure") if s.get("measure") in aggregate.MEASURES else "flows"
+        measure = s.get("measure") if s.get("measure") in vocab.MEASURES else "flows"
         out.append(
             Scene(
                 str(s.get("title", ""))[:200],

@@ -7,11 +7,12 @@ about a second.
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass
+from dataclasses import dataclass
 
 import pandas as pd
 import pycountry
 
+from .messages import Message
 from .schema import Table
 
 _COUNTRIES = {c.alpha_3 for c in pycountry.countries}
@@ -22,10 +23,16 @@ _CURRENCIES = {c.alpha_3 for c in pycountry.currencies}
 class Problem:
     row: int
     column: str
-    message: str
+    message: Message
 
-    def as_dict(self) -> dict:
-        return asdict(self)
+    def as_dict(self, lang: str = "en") -> dict:
+        """For JSON output: the message in `lang`, and as data (key and parameters)."""
+        return {
+            "row": self.row,
+            "column": self.column,
+            "message": self.message.text(lang),
+            **self.message.as_dict(),
+        }
 
 
 @dataclass
@@ -46,12 +53,12 @@ class Report:
         """Rows with no problem; none when the header lacks a required column."""
         return self.rows - len(self.invalid_rows) if self.header_ok else 0
 
-    def as_dict(self) -> dict:
+    def as_dict(self, lang: str = "en") -> dict:
         return {
             "rows": self.rows,
             "valid_rows": self.valid_rows,
             "invalid_rows": len(self.invalid_rows),
-            "errors": [p.as_dict() for p in self.problems],
+            "errors": [p.as_dict(lang) for p in self.problems],
         }
 
 
@@ -84,7 +91,7 @@ def check(
     missing_cols = [f.name for f in table.fields if f.required and f.name not in df.columns]
     if require_columns:
         for name in missing_cols:
-            problems.append(Problem(1, name, f"required column '{name}' is missing from the header"))
+            problems.append(Problem(1, name, Message("msg.required_missing", {"field": name})))
     rownum = row_numbers if row_numbers is not None else pd.Series(range(2, len(df) + 2), index=df.index)
 
     def add(mask: pd.Series, column: str, make) -> None:
@@ -99,80 +106,86 @@ def check(
         col = df[f.name]
         blank = _blank(col)
         if f.required:
-            add(blank, f.name, lambda v, f=f: f"missing {f.name.replace('_', ' ')}")
+            add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": _words(f.name)}))
         present = ~blank
         text = col.astype("string").str.strip()
         if f.type in ("number", "integer"):
             num = parse_number(col)
             bad = present & num.isna()
-            add(bad, f.name, lambda v, f=f: f"'{_short(v)}' is not a number")
+            add(bad, f.name, lambda v: Message("msg.not_number", {"v": _short(v)}))
             if f.minimum is not None:
                 add(
                     present & (num < f.minimum),
                     f.name,
-                    lambda v, f=f: f"negative {f.name.replace('_', ' ')} '{_short(v)}'",
+                    lambda v, f=f: Message("msg.negative", {"field": _words(f.name), "v": _short(v)}),
                 )
         if f.enum:
             bad = present & ~text.isin(f.enum)
             add(
                 bad,
                 f.name,
-                lambda v, f=f: (
-                    f"unknown {f.name.replace('_', ' ')} '{_short(v)}' (allowed: {', '.join(f.enum)})"
+                lambda v, f=f: Message(
+                    "msg.vocab_unknown",
+                    {"what": _words(f.name), "v": _short(v), "allowed": ", ".join(f.enum)},
                 ),
             )
         if f.pattern and f.type == "string":
             ok = text.str.match(f.pattern).fillna(False).astype(bool)
             if f.name.endswith("iso3") or f.name == "iso3":
-                add(present & ~ok, f.name, lambda v: f"'{_short(v)}' is not an ISO 3166 alpha-3 country code")
+                add(present & ~ok, f.name, lambda v: Message("msg.not_iso3", {"v": _short(v)}))
                 add(
                     present & ok & ~text.isin(_COUNTRIES),
                     f.name,
-                    lambda v: f"unknown country code '{_short(v)}'",
+                    lambda v: Message("msg.unknown_code", {"v": _short(v)}),
                 )
             elif f.name == "currency":
                 add(
                     present & ~(ok & text.isin(_CURRENCIES)),
                     f.name,
-                    lambda v: f"currency '{_short(v)}' is not an ISO 4217 code",
+                    lambda v: Message("msg.not_currency", {"v": _short(v)}),
                 )
             elif f.pattern.startswith(r"^\d{4}"):
-                add(present & ~ok, f.name, lambda v: f"date '{_short(v)}' is not YYYY, YYYY-MM or YYYY-MM-DD")
+                add(present & ~ok, f.name, lambda v: Message("msg.date_form", {"v": _short(v)}))
                 add(
                     present & ok & ~date_is_real(col),
                     f.name,
-                    lambda v: f"date '{_short(v)}' does not exist in the calendar",
+                    lambda v: Message("msg.date_calendar", {"v": _short(v)}),
                 )
             else:
                 add(
                     present & ~ok,
                     f.name,
-                    lambda v: f"'{_short(v)}' does not look like a web address (http:// or https://)",
+                    lambda v: Message("msg.not_url", {"v": _short(v)}),
                 )
     if "date" in df.columns and "date_precision" in df.columns:
         length = df["date"].astype("string").str.strip().str.len()
         expected = length.map({4: "year", 7: "month", 10: "day"})
         prec = df["date_precision"].astype("string").str.strip()
         bad = ~_blank(df["date"]) & ~_blank(df["date_precision"]) & expected.notna() & (expected != prec)
-        add(bad, "date_precision", lambda v: f"precision '{_short(v)}' does not match the date's form")
+        add(bad, "date_precision", lambda v: Message("msg.precision", {"v": _short(v)}))
     if table.primary_key and table.primary_key in df.columns:
         key = df[table.primary_key].astype("string").str.strip()
         dup = key.duplicated(keep="first") & ~_blank(df[table.primary_key])
-        add(dup, table.primary_key, lambda v: f"duplicate id '{_short(v)}' (first used on an earlier row)")
+        add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
     if {"quantity", "quantity_unit"} <= set(df.columns):
         add(
             ~_blank(df["quantity"]) & _blank(df["quantity_unit"]),
             "quantity_unit",
-            lambda v: "quantity given without a unit",
+            lambda v: Message("msg.no_unit"),
         )
     if {"amount", "currency"} <= set(df.columns):
         add(
             ~_blank(df["amount"]) & _blank(df["currency"]),
             "currency",
-            lambda v: "amount given without a currency",
+            lambda v: Message("msg.no_currency"),
         )
     problems.sort(key=lambda p: (p.row, p.column))
     return Report(rows=len(df), problems=problems)
+
+
+def _words(name: str) -> str:
+    """A field's name in a sentence: 'donor_name' -> 'donor name'."""
+    return name.replace("_", " ")
 
 
 def _short(v, n: int = 60) -> str:

@@ -6,7 +6,7 @@ import re
 import pytest
 
 from conftest import choose, idle
-from coop_data import aggregate
+from coop_data import vocab
 
 CHART_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
   return [gd.layout.title.text, Array.from(gd.data[0].node.label), document.querySelectorAll('.js-plotly-plot').length]; }"""
@@ -81,7 +81,7 @@ def test_bad_control_values_are_dropped_with_a_notice_in_the_language(server, br
         ctx.close()
 
 
-@pytest.mark.parametrize("preset", list(aggregate.SANKEY_PRESETS))
+@pytest.mark.parametrize("preset", list(vocab.SANKEY_PRESETS))
 def test_node_labels_never_overlap_and_the_title_clears_the_chart(server, browser, preset):
     ctx, page, errors = sankey_page(browser, f"{server}/sankey?stages={preset}")
     try:

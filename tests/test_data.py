@@ -1,12 +1,13 @@
 """The bundled data: schema-valid, complete against the dossier, classified, converted, never double counted."""
 
 import json
+import re
 
 import pandas as pd
 import pytest
 
 from conftest import DOSSIER, ROOT, by_id
-from coop_data import aggregate, classify, dates, money, places
+from coop_data import aggregate, classify, dates, money, places, vocab
 from coop_data.load import DATA
 from coop_data.schema import TABLES
 from coop_data.validate import check
@@ -102,19 +103,14 @@ def test_schemes_differ_and_both_documented(bundle):
     assert all(s["source"] for s in classify.SCHEMES.values())
 
 
-def test_all_direction_categories_from_issue_are_known():
-    assert set(classify.DIRECTION_LABELS) == {
-        "north_south",
-        "north_north",
-        "south_south",
-        "south_north",
-        "china_to_partner",
-        "partner_to_china",
-        "network_to_south",
-        "network_to_north",
-        "domestic",  # issue 15: both sides in one country, never an international category
-        "unclassified",
-    }
+def test_every_direction_has_one_rule_one_colour_and_the_data_uses_no_other(bundle):
+    blank = pd.Series([""])
+    ruled = [code for code, _ in classify.rules(blank, blank, blank, blank, blank)]
+    assert sorted(ruled) == sorted(vocab.DIRECTIONS) and len(vocab.DIRECTIONS) == 10
+    colours = list(vocab.DIRECTIONS.values())
+    assert all(re.fullmatch(r"#[0-9A-F]{6}", c) for c in colours) and len(set(colours)) == len(colours)
+    assert set(bundle.flows["direction"].astype(str)) <= set(vocab.DIRECTIONS)
+    assert set(classify.INTERNATIONAL) == set(vocab.DIRECTIONS) - {"domestic", "unclassified"}  # issue 15
 
 
 @pytest.mark.parametrize(

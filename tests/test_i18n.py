@@ -8,7 +8,8 @@ from pathlib import Path
 
 import pytest
 
-from coop_data import i18n
+from coop_data import i18n, vocab
+from coop_data.messages import Message
 
 
 def test_every_catalog_string_exists_in_all_three_languages():
@@ -20,9 +21,7 @@ def test_every_catalog_string_exists_in_all_three_languages():
 
 
 def test_every_direction_category_has_a_name():
-    from coop_data.schema import DIRECTIONS
-
-    for d in DIRECTIONS:
+    for d in vocab.DIRECTIONS:
         assert i18n.t(f"dir.{d}", "fr") and i18n.t(f"dir.{d}", "es")
 
 
@@ -188,8 +187,7 @@ def test_text_alternatives_in_french(bundle):
 
 
 def test_every_import_message_of_the_test_files_is_translated():
-    """The check report is stored in English and shown in the viewer's language: every message the awkward test
-    files produce must match a template, in French and Spanish."""
+    """Every message the awkward test files produce is data (a Message) with its words in French and Spanish."""
     from test_import import prepare_bytes
 
     from conftest import HEADER, NEWSROOM, cell_problem_file, csv_bytes
@@ -211,19 +209,52 @@ def test_every_import_message_of_the_test_files_is_translated():
     ):
         with pytest.raises(interchange.InputError) as e:
             interchange.read_upload(name, data)
-        messages.append(str(e.value))
-    assert len(messages) >= 20
+        messages.append(e.value.message)
+    assert len(messages) >= 20 and all(isinstance(m, Message) for m in messages)
     for lang in ("fr", "es"):
-        left = [m for m in messages if m and i18n.message(m, lang) == m]
+        left = [m for m in messages if m.text(lang) == m.text("en")]
         assert not left, left
     assert (
-        i18n.message("date '31/02/2020' does not exist in the calendar", "fr")
+        Message("msg.date_calendar", {"v": "31/02/2020"}).text("fr")
         == "la date « 31/02/2020 » n'existe pas dans le calendrier"
     )
-    for m in messages:  # a 'field: note' keeps its field in front, whatever the note's template starts with
-        field = re.match(r"([A-Za-z_]\w*): ", m)
-        if field:
-            assert i18n.message(m, "fr").startswith(field.group(1) + " : "), m
+    for m in messages:  # a note about a column keeps its column in front, in the language's punctuation
+        if m.key == "msg.note":
+            assert m.text("fr").startswith(m.params["field"] + " : ") and m.text("en").endswith("."), m
+
+
+def test_no_english_sentence_is_parsed_back(monkeypatch):
+    """Messages are data: the reverse parser of English text is gone, and a problem still reads in French after its
+    English template is reworded (nothing matches words against templates)."""
+    from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+
+    assert not hasattr(i18n, "message") and not hasattr(i18n, "_message_patterns")
+    entry = i18n.CATALOG["msg.date_calendar"]
+    monkeypatch.setitem(i18n.CATALOG, "msg.date_calendar", {**entry, "en": "no calendar has the day {v}"})
+    p = prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM))
+    bad = next(x for x in p.report.problems if x.row == 3)
+    assert str(bad.message) == "no calendar has the day 31/02/2020"
+    assert bad.message.text("fr") == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+
+
+def test_import_report_of_a_bad_file_reads_in_french_with_row_and_column():
+    """The check report, the rows set aside (as stored and downloaded) and the notes of a newsroom file, in French."""
+    from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
+
+    from coop_data import messages
+
+    p = prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM))
+    report = messages.render_frame(p.problem_table(), "fr")
+    rows = {(r.row, r.column): r.message for r in report.itertuples()}
+    assert rows[(3, "Date → date")] == "la date « 31/02/2020 » n'existe pas dans le calendrier"
+    assert rows[(6, "Type d'aide → aid_kind")].startswith("type d'aide inconnu « =HYPERLINK")
+    aside = messages.render_frame(messages.stored_frame(p.set_aside()), "fr").set_index("row")["problems"]
+    assert aside[3] == "Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier"
+    notes = [n.text("fr") for n in p.notes]
+    assert any(n.startswith("amount : ") and "virgule décimale" in n for n in notes), notes
+    assert any("Espagne → ESP" in n and "codes ISO 3166 alpha-3" in n for n in notes), notes
+    es = messages.render_frame(p.problem_table(), "es").set_index(["row", "column"])["message"]
+    assert es[(3, "Date → date")] == "la fecha «31/02/2020» no existe en el calendario"
 
 
 def test_scene_highlight_rings_a_place_and_a_flow(bundle):
@@ -263,7 +294,7 @@ def test_every_key_the_code_asks_for_exists():
     """Literal keys in the code, and the families built from a value (stage.<field>, imp.lists_<kind> …), are in the catalog."""
     import glob
 
-    from coop_data import aggregate, classify, schema, story
+    from coop_data import classify, story
 
     root = Path(__file__).resolve().parents[1]
     keys = set()
@@ -294,19 +325,15 @@ def test_every_key_the_code_asks_for_exists():
     keys |= {f"imp.lists_{k}" for k in ("flows", "partnerships")} | {
         f"imp.kind_{k}" for k in ("flows", "partnerships")
     }
-    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {
-        f"map.shade_{s}" for s in ("given", "received", "none")
-    }
+    keys |= {f"imp.const_{f}" for f in ("source_url", "currency")} | {f"map.shade_{s}" for s in vocab.SHADES}
     keys |= {f"tl.{p}_{f}" for p in ("per", "title", "sub", "note") for f in "MW"}
-    keys |= {f"measure.{m}" for m in aggregate.MEASURES} | {
-        f"unit.{u}" for _, u in aggregate.MEASURES.values()
-    }
-    keys |= {f"dir.{d}" for d in classify.DIRECTION_LABELS} | {f"scheme.{s}" for s in classify.SCHEMES}
+    keys |= {f"measure.{m}" for m in vocab.MEASURES} | {f"unit.{u}" for u in vocab.MEASURES.values()}
+    keys |= {f"dir.{d}" for d in vocab.DIRECTIONS} | {f"scheme.{s}" for s in classify.SCHEMES}
     keys |= {f"chartkind.{c}" for c in story.CHARTS} | {f"num.{x}" for x in ("k", "m", "bn")}
     keys |= (
-        {f"aid.{a}" for a in schema.AID_KINDS}
-        | {f"status.{s}" for s in schema.STATUSES}
-        | {f"level.{lv}" for lv in schema.LEVELS}
+        {f"aid.{a}" for a in vocab.AID_KINDS}
+        | {f"status.{s}" for s in vocab.STATUSES}
+        | {f"level.{lv}" for lv in vocab.LEVELS}
     )
     missing = sorted(k for k in keys if k not in i18n.CATALOG)
     assert not missing, missing
@@ -405,3 +432,47 @@ def test_reciprocity_table_speaks_french():
     kinds = set(recip["type d'aide A→B"]) | set(recip["type d'aide B→A"])
     assert "masques" in kinds and "masks" not in kinds
     assert recip["enregistrement A→B"].str.match(r"^[A-Z]+-\d+").all()
+
+
+@pytest.mark.parametrize(
+    "lang,note,unmapped,label",
+    [
+        ("fr", "amount : 2 nombres lus avec virgule décimale", "Colonnes non importées", "(non importée)"),
+        ("es", "amount: 2 números leídos con coma decimal", "Columnas no importadas", "(no importada)"),
+    ],
+)
+def test_a_stored_import_report_reads_in_the_viewers_language(lang, note, unmapped, label):
+    """The notes of a stored dataset are put into words when shown, in French or Spanish; its mapping table names a
+    column not imported in the language (no English sentinel between the page and the table)."""
+    from test_app import app, texts
+    from test_import import HEADER, NEWSROOM, csv_bytes
+
+    from coop_data import columns, pipeline
+    from coop_data.store import Store
+
+    mapping = {**columns.suggest(HEADER, "flows"), "Quantité": None, "Unité": None}
+    ds_id, _, _ = pipeline.import_bytes("d.csv", csv_bytes(HEADER, NEWSROOM), Store(), mapping=mapping)
+    at = app("app_pages/import.py", {"dataset": ds_id, "lang": lang})
+    assert not at.exception
+    shown = texts(at)
+    assert note in shown and unmapped in shown and "numbers read with" not in shown, shown[:2000]
+    table = at.dataframe[0].value
+    assert table.iloc[:, 1].tolist().count(label) == 2, table
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_a_flow_without_a_date_says_so_in_the_language(lang):
+    """WD-0016 (Bayreuth → La Spezia) has no date: the explorer's table says so in French or Spanish, and the
+    bundled data's label in a citation is the locale's (no English sentinel reaches the page)."""
+    from test_app import app
+
+    from coop_data import export, load, story
+
+    at = app("app_pages/explorer.py", {"lang": lang, "city": "Bayreuth"})
+    assert not at.exception
+    table = at.dataframe[0].value
+    row = table[table.astype(str).apply(lambda r: r.str.contains("La Spezia").any(), axis=1)]
+    assert i18n.t("date.unknown", lang) in row.astype(str).to_numpy().ravel().tolist(), table.head()
+    assert "date unknown" not in table.astype(str).to_numpy().ravel().tolist()
+    label = i18n.t("data.bundled", lang, version=export.VERSION)
+    assert story.data_label(load.load_bundle(), lang) == label and label in export.citation("x", lang=lang)

@@ -12,6 +12,7 @@ import pytest
 
 from conftest import HEADER, NEWSROOM, PLACE_COLUMNS, ROOT, cell_problem_file, csv_bytes
 from coop_data import columns, datasets, export, importer, interchange, pipeline, placement
+from coop_data.messages import render
 from coop_data.store import Store
 
 
@@ -42,18 +43,18 @@ def test_semicolon_latin1_bom_decimal_commas_accents_bad_date_and_ambiguous_city
     )
     assert t.loc[2, "date"] == "2020-03" and t.loc[2, "date_precision"] == "month"
     assert t.loc[4, "date"] == "2020-04-15" and t.loc[3, "aid_kind"] == "ventilators"
-    probs = {(x.row, x.column): x.message for x in p.report.problems}
+    probs = {(x.row, x.column): str(x.message) for x in p.report.problems}
     assert probs[(3, "Date → date")] == "date '31/02/2020' does not exist in the calendar"
     assert "unknown aid kind '=HYPERLINK" in probs[(6, "Type d'aide → aid_kind")]
     c = p.counts()
     assert (c["rows"], c["imported"], c["set_aside"]) == (5, 3, 2)
     aside = p.set_aside()
-    assert list(aside["row"]) == [3, 6] and "does not exist" in aside.iloc[0]["problems"]
+    assert list(aside["row"]) == [3, 6] and "does not exist" in render(aside.iloc[0]["problems"])
     assert aside.iloc[1]["Type d'aide"].startswith("=HYPERLINK")  # kept exactly as the user wrote it
     amb = p.ambiguous.set_index("key")
     assert amb.loc["frankfurt|DEU", "n_candidates"] == 2  # Frankfurt am Main / Frankfurt (Oder)
     assert amb.loc["valencia|", "n_candidates"] > 5 and amb.loc["valencia|", "country"] == ""
-    assert any("decimal comma" in n for n in p.notes) and any("Espagne → ESP" in n for n in p.notes)
+    assert any("decimal comma" in str(n) for n in p.notes) and any("Espagne → ESP" in str(n) for n in p.notes)
 
 
 def test_xlsx_with_title_row_and_merged_two_level_header():
@@ -130,13 +131,13 @@ def test_impossible_or_unreadable_dates_are_reported(text):
     from coop_data import normalise
 
     res, _ = normalise.dates(pd.Series([text]))
-    assert res.bad[0] and text in res.why[0]
+    assert res.bad[0] and text in str(res.why[0])
 
 
 def test_every_cell_problem_named_by_row_and_column():
     header, rows = cell_problem_file()
     p = prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))
-    got = {(x.row, x.column): x.message for x in p.report.problems}
+    got = {(x.row, x.column): str(x.message) for x in p.report.problems}
     assert got[(3, "donor_name")] == "missing donor name"
     assert got[(4, "recipient_country_iso3")] == "unknown country code 'XXX'"
     assert got[(5, "quantity")] == "negative quantity '-5'"
@@ -199,7 +200,7 @@ def test_long_cells_html_and_formulas_are_plain_text_and_exports_neutralise(tmp_
         ["D", "Hamburg", "DEU", "Bergamo", "ITA", "masks", "y" * 5_000, "https://example.org/s"],
     ]
     p = prepare_bytes("h.csv", csv_bytes(header, rows, sep=",", encoding="utf-8"))
-    got = {(x.row, x.column): x.message for x in p.report.problems}
+    got = {(x.row, x.column): str(x.message) for x in p.report.problems}
     assert got == {(4, "summary"): "cell is longer than 10,000 characters"}
     assert p.counts()["imported"] == 3
     flows, _, sources = importer.build_flows(p.accepted, bundle.countries, bundle.fx_rates, dataset="t")
@@ -468,6 +469,31 @@ def test_cli_import_of_broken_files_gives_a_message(tmp_path, content):
     assert r.returncode in (2, 3) and "Traceback" not in r.stderr + r.stdout  # unreadable / nothing to store
     out = json.loads(r.stdout)
     assert out["imported"] == 0 and out["stored"] is False
+
+
+def test_cli_prints_the_report_in_the_language_asked(tmp_path):
+    """`--lang fr`: problems, notes and unplaced names in French, each naming its row and column; JSON keeps the
+    message as data beside its words."""
+    f = tmp_path / "dons.csv"
+    f.write_bytes(csv_bytes(HEADER, NEWSROOM))
+    r = run("validate", str(f), "--lang", "fr", env_store=tmp_path / "s.sqlite")
+    assert r.returncode == 1 and "Traceback" not in r.stderr
+    assert (
+        "  ligne 3, colonne Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier" in r.stdout
+    )
+    assert "ligne 5, colonne recipient_city : « Valencia » absent du répertoire" in r.stdout
+    r = run("import", str(f), "--lang", "es", env_store=tmp_path / "s.sqlite")
+    assert r.returncode == 0 and "  nota: amount: 2 números leídos con coma decimal" in r.stdout
+    assert "fila 6, columna Type d'aide → aid_kind: tipo de ayuda desconocido" in r.stdout
+    r = run("validate", str(f), "--json", env_store=tmp_path / "s.sqlite")
+    first = json.loads(r.stdout)["errors"][0]
+    assert first == {
+        "row": 3,
+        "column": "Date → date",
+        "message": "date '31/02/2020' does not exist in the calendar",
+        "key": "msg.date_calendar",
+        "params": {"v": "31/02/2020"},
+    }
 
 
 def test_partnerships_file_imports_and_shows(store):

@@ -16,7 +16,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from coop_data import aggregate, classify, export, story
+from coop_data import aggregate, export, story, vocab
 from coop_data.figures import sankey
 from coop_data.figures.common import base_layout
 from coop_data.figures.render import SIZES, TEXT_SCALE, export_layout, render
@@ -157,7 +157,7 @@ def figure(kind: str, lang: str) -> go.Figure:
             x=split["flows"],
             y=names,
             orientation="h",
-            marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
+            marker_color=[vocab.DIRECTIONS[d] for d in split["direction"].astype(str)],
             text=[number(n, lang) for n in split["flows"]],
             textposition="outside",
         )

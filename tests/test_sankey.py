@@ -5,16 +5,24 @@ import re
 
 import pytest
 
-from coop_data import aggregate, filters
+from coop_data import aggregate, filters, vocab
 from coop_data.figures import sankey
 from coop_data.figures.sankey import LABEL_CHARS, PAD_PX
 
 
 def links_of(bundle, preset, measure="flows", top=0, colour="direction", flows=None):
-    v = bundle.flows if flows is None else flows
-    if preset == "networks":
-        v = v[(v["channel_network"] != "") | (v["fund_id"] != "")]
-    return aggregate.node_table(v, aggregate.SANKEY_PRESETS[preset], measure, top, colour, bundle.funds)
+    stages = vocab.SANKEY_PRESETS[preset]
+    v = aggregate.sankey_view(bundle.flows if flows is None else flows, stages)
+    return aggregate.node_table(v, stages, measure, top, colour, bundle.funds)
+
+
+def test_a_network_stage_keeps_the_flows_through_a_network_whatever_the_preset(bundle):
+    f = bundle.flows
+    through = int(((f["channel_network"] != "") | (f["fund_id"] != "")).sum())
+    assert 0 < through < len(f)
+    for preset, stages in vocab.SANKEY_PRESETS.items():
+        assert len(aggregate.sankey_view(f, stages)) == (through if "channel" in stages else len(f)), preset
+    assert len(aggregate.sankey_view(f, ("aid_kind", "channel"))) == through
 
 
 def node_sizes(links) -> dict[tuple[str, str], float]:
@@ -25,7 +33,7 @@ def node_sizes(links) -> dict[tuple[str, str], float]:
     return out
 
 
-@pytest.mark.parametrize("preset", list(aggregate.SANKEY_PRESETS))
+@pytest.mark.parametrize("preset", list(vocab.SANKEY_PRESETS))
 def test_links_are_coloured_by_direction_in_every_preset(bundle, preset):
     fig = sankey(links_of(bundle, preset), "t", "s", "src", "flows")
     colours = set(fig.data[0].link.color)
@@ -70,14 +78,14 @@ def test_one_not_stated_node_instead_of_unknown_and_unclassified(bundle):
     assert "non indiqué" in sankey(links, "t", "s", "src", "flux", lang="fr").data[0].node.label
 
 
-@pytest.mark.parametrize("preset", list(aggregate.SANKEY_PRESETS))
-@pytest.mark.parametrize("measure", list(aggregate.MEASURES))
+@pytest.mark.parametrize("preset", list(vocab.SANKEY_PRESETS))
+@pytest.mark.parametrize("measure", list(vocab.MEASURES))
 def test_other_is_never_the_largest_node_by_default(bundle, preset, measure):
     links = links_of(bundle, preset, measure)
     if links.empty:
         return
     sizes = node_sizes(links)
-    for stage in aggregate.SANKEY_PRESETS[preset]:
+    for stage in vocab.SANKEY_PRESETS[preset]:
         column = {n: v for (s, n), v in sizes.items() if s == stage}
         other = column.get(aggregate.OTHER, 0.0)
         named = [v for n, v in column.items() if n not in (aggregate.OTHER, aggregate.NOT_STATED)]
@@ -129,7 +137,7 @@ def test_node_order_is_fixed_across_filters(bundle):
     assert europe == [d for d in everything if d in europe] and len(europe) >= 3
 
 
-@pytest.mark.parametrize("preset", list(aggregate.SANKEY_PRESETS))
+@pytest.mark.parametrize("preset", list(vocab.SANKEY_PRESETS))
 def test_labels_have_room_and_are_short(bundle, preset):
     """Neighbouring nodes of a stage are at least PAD_PX apart on the drawn chart, so their 12 px labels never meet;
     a long name is shortened on the chart and given in full in the hover."""
@@ -141,7 +149,7 @@ def test_labels_have_room_and_are_short(bundle, preset):
     scale = min(
         (plot_h - PAD_PX * (sum(1 for x in node.x if x == col) - 1))
         / sum(v for (s, _), v in node_sizes(links).items() if s == stage)
-        for col, stage in zip(sorted(set(node.x)), aggregate.SANKEY_PRESETS[preset])
+        for col, stage in zip(sorted(set(node.x)), vocab.SANKEY_PRESETS[preset])
     )
     assert scale > 0
     for col in set(node.x):

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import ROOT, by_id
-from coop_data import i18n, schema
+from coop_data import i18n, vocab
 
 sys.path.insert(0, str(ROOT / "tools"))
 import curate
@@ -127,8 +127,8 @@ def test_dossier_doubts_are_flags_on_the_record(flows, rid, flag):
 
 def test_flag_vocabulary_is_declared_and_labelled(flows):
     used = {c for v in flows["flags"] for c in v.split(";") if c}
-    assert used <= set(schema.FLAGS) and len(used) >= 9
-    for code in schema.FLAGS:
+    assert used <= set(vocab.FLAGS) and len(used) >= 9
+    for code in vocab.FLAGS:
         for lang in ("en", "fr", "es"):
             assert i18n.t(f"flag.{code}", lang)
 
@@ -164,7 +164,7 @@ def test_network_figures_are_checked_against_profiles(bundle):
     } == {"SF-17", "SF-20", "SF-21"}
     # 25 full + 4 associated UCCI cities = NF-16's 29
     assert f.at["SF-18", "dossier_check"] == f.at["SF-19", "dossier_check"] == "consistent"
-    assert f["dossier_check"].isin(schema.DOSSIER_CHECKS).all()
+    assert f["dossier_check"].isin(vocab.DOSSIER_CHECKS).all()
 
 
 # --- error 10: unstable sources --------------------------------------------------------------------
@@ -178,7 +178,7 @@ def test_weaker_sources_are_marked(bundle):
     assert stab[by_id(f, "WD-0002")["source_id"]] == "listing_page"  # a Eurocities category page
     assert set(s.loc[s["url"].str.contains("www-pre."), "stability"]) == {"temporary_host"}
     assert set(s.loc[s["url"].str.endswith("+"), "stability"]) == {"malformed_url"}
-    assert s["stability"].isin(schema.STABILITY).all()
+    assert s["stability"].isin(vocab.STABILITY).all()
     assert s["stability"].value_counts().to_dict() == {
         "stable": 486,
         "listing_page": 7,

@@ -1,11 +1,13 @@
 """The store's guarantees, the same tests on both backends: SQLite (the default) and PostgreSQL (shared by replicas;
 a server from Debian's package started on loopback for this session)."""
 
+import json
+
 import pandas as pd
 import pytest
 from test_import import HEADER, NEWSROOM, csv_bytes, prepare_bytes
 
-from coop_data import datasets, pipeline
+from coop_data import datasets, load, messages, pipeline
 from coop_data.store import Store
 from tools.pg_server import Server
 
@@ -42,9 +44,41 @@ def test_round_trip_survives_a_restart_of_the_store(location):
     )
     assert list(again.rows["_row"]) == ["2", "4", "5"]  # each row keeps its number in the user's file
     assert again.original == data and again.name == "Dons <b>2020</b>" and len(again.set_aside) == 2
-    assert list(again.problems["message"]) == [x.message for x in p.report.problems]
+    # the report is kept as data (key + parameters), not as English words, and comes back equal
+    assert [messages.load(m) for m in again.problems["message"]] == [x.message for x in p.report.problems]
+    assert json.loads(again.problems["message"][0]) == {
+        "key": "msg.date_calendar",
+        "params": {"v": "31/02/2020"},
+    }
+    assert again.notes == [n.as_dict() for n in p.notes]
+    assert [messages.load(v) for v in again.set_aside["problems"]] == list(p.set_aside()["problems"])
+    assert messages.render(again.set_aside["problems"][0], "fr").startswith(
+        "Date → date : la date « 31/02/2020 »"
+    )
     bundle, ds = datasets.open_bundle(ds_id, "imported", Store(location))
     assert ds.id == ds_id and len(bundle.flows) == 3
+
+
+def test_a_report_stored_in_english_words_still_shows(location):
+    """Reports stored before messages were data hold English sentences: shown as written, in any language."""
+    store = Store(location)
+    ds_id, _ = store.save(
+        datasets.Dataset(
+            kind="flows",
+            name="old",
+            rows=pd.DataFrame({"record_id": ["A"]}),
+            set_aside=pd.DataFrame(
+                {"row": [3], "problems": ["date: date '31/02/2020' does not exist in the calendar"]}
+            ),
+            original=b"",
+            notes=["amount: 2 numbers read with decimal comma and thousands separators removed."],
+            problems=pd.DataFrame({"row": [3], "column": ["date"], "message": ["missing date"]}),
+        )
+    )
+    old = store.load(ds_id)
+    assert [messages.render(n, "fr") for n in old.notes] == old.notes
+    assert messages.render_frame(old.problems, "fr")["message"].tolist() == ["missing date"]
+    assert messages.render_frame(old.set_aside, "es")["problems"][0].startswith("date: date '31/02/2020'")
 
 
 def test_ids_are_unguessable_and_there_is_no_listing(location):
@@ -75,7 +109,7 @@ def test_delete_needs_the_key_and_keys_are_stored_hashed(location):
     assert store.delete(ds_id, key) and not store.exists(ds_id)
     assert count(store, "dataset_parts") == 0  # the parts go with the dataset
     b, ds = datasets.open_bundle(ds_id, "imported", store)
-    assert ds is None and b.name == "Bundled dataset"
+    assert ds is None and b.name == load.BUNDLED_NAME
 
 
 def test_remembered_mappings_stay_with_their_owner(location):

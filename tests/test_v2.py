@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 
 from conftest import DOSSIER, ROOT, by_id
-from coop_data import classify
+from coop_data import classify, vocab
 from coop_data.load import DATA
 
 sys.path.insert(0, str(ROOT / "tools"))
@@ -166,7 +166,7 @@ def test_the_map_draws_domestic_flows_in_their_own_legend_entry(flows, lang, lab
     assert any(n.startswith(label) for n in names)
     assert not any(n.startswith(("South", "Sud", "North", "Nord")) for n in names)
     colours = {tr.line.color for tr in fig.data if getattr(tr, "line", None) is not None and tr.line.color}
-    assert classify.DIRECTION_COLORS["domestic"] in colours
+    assert vocab.DIRECTIONS["domestic"] in colours
 
 
 def test_the_methods_gaps_text_matches_the_exclusions(bundle):

@@ -269,65 +269,49 @@ def apply_status_rule(flows: pd.DataFrame) -> pd.DataFrame:
     return flows
 
 
-# Doubts the dossier notes record on single rows, shown on the record as flags (vocabulary: schema.FLAGS;
-# labels: locale flag.<code>). `flag_note` keeps the specific doubt in the notes' words.
-FLAGS = {
-    "CN-0272": [
-        ("donation_or_sale_unclear", f"{NOTES_CN} §5: the source does not say whether donated or sold")
-    ],
-    "CN-0254": [
-        ("donation_or_sale_unclear", f"{NOTES_CN} §5: the source does not say whether donated or sold")
-    ],
-    "CN-0019": [
-        ("figures_identical", "same 300,000 masks and 200 thermometers as CN-0158 (Padua); worth checking")
-    ],
-    "CN-0158": [
-        ("figures_identical", "same 300,000 masks and 200 thermometers as CN-0019 (Gorgan); worth checking")
-    ],
-    "WD-0056": [("not_covid_aid", "timber for earthquake repair in Zagreb; COVID-era, not COVID aid")],
-    "WD-0103": [("not_covid_aid", "Storm Eta relief in a COVID context; not COVID-specific")],
-    "WD-0104": [("not_covid_aid", "Storm Eta relief in a COVID context; not COVID-specific")],
-    **{
-        r: [("not_covid_aid", "COVID masks and medicines after the Beirut port blast: mixed motive")]
-        for r in ("WD-0093", "WD-0094", "WD-0095")
+# Doubts the dossier notes record on single rows, shown on the record as flags (vocabulary: vocab.FLAGS;
+# labels: locale flag.<code>): code -> record -> the specific doubt in the notes' words (`flag_note`).
+FLAG_NOTES = {
+    "donation_or_sale_unclear": dict.fromkeys(
+        ("CN-0272", "CN-0254"), f"{NOTES_CN} §5: the source does not say whether donated or sold"
+    ),
+    "figures_identical": {
+        "CN-0019": "same 300,000 masks and 200 thermometers as CN-0158 (Padua); worth checking",
+        "CN-0158": "same 300,000 masks and 200 thermometers as CN-0019 (Gorgan); worth checking",
     },
-    "CN-0210": [
-        ("sources_disagree", "10,000 masks (UrduPoint/Sputnik) or 100,000 (a Brazilian copy); 10,000 kept")
-    ],
-    "CN-0058": [("sources_disagree", "shipped 28 January (AFPBB/Xinhua) or 31 January (China News Service)")],
-    "CN-0030": [("sources_disagree", "a later article gives 50,000, possibly Shandong and Sichuan combined")],
-    "CN-0216": [
-        (
-            "sources_disagree",
-            "the source's wording '36,600 masks, 1,700 masks' looks garbled; kept as written",
-        )
-    ],
-    "WD-0013": [("sources_disagree", "everyday masks (Salzgitter Zeitung) or surgical masks (Fano24)")],
-    "WD-0040": [
-        ("sources_disagree", "5,800 masks (FOX4) or 2,900 to each of six sister cities (Taiwan News)")
-    ],
-    "WD-0083": [
-        (
-            "sources_disagree",
-            "two patients from Almere (Münstersche Zeitung) or the first from Rotterdam (BR)",
-        )
-    ],
-    "CN-0131": [
-        ("may_overlap", "part of Shanghai's 500,000 masks for Korea; may overlap CN-0094 and CN-0095")
-    ],
-    "CN-0201": [("date_inferred", "the undated article says 'last year'; resolved to 2020")],
-    "CN-0289": [("date_inferred", "the undated article says 'last year'; resolved to 2020")],
-    "CN-0020": [("date_inferred", "the mirror strips the years from the text")],
-    "CN-0200": [("date_inferred", "the mirror strips the years from the text")],
-    "WD-0084": [
-        (
-            "count_on_one_day",
-            "22 Belgian patients in NRW intensive care on 3 Nov 2020: a head count, not transfers",
-        )
-    ],
-    "WD-0121": [("lower_confidence_source", "Sputnik Deutschland (state media); treat as lower confidence")],
-    "WD-0122": [("lower_confidence_source", "Sputnik Deutschland (state media); treat as lower confidence")],
+    "not_covid_aid": {
+        "WD-0056": "timber for earthquake repair in Zagreb; COVID-era, not COVID aid",
+        **dict.fromkeys(("WD-0103", "WD-0104"), "Storm Eta relief in a COVID context; not COVID-specific"),
+        **dict.fromkeys(
+            ("WD-0093", "WD-0094", "WD-0095"),
+            "COVID masks and medicines after the Beirut port blast: mixed motive",
+        ),
+    },
+    "sources_disagree": {
+        "CN-0210": "10,000 masks (UrduPoint/Sputnik) or 100,000 (a Brazilian copy); 10,000 kept",
+        "CN-0058": "shipped 28 January (AFPBB/Xinhua) or 31 January (China News Service)",
+        "CN-0030": "a later article gives 50,000, possibly Shandong and Sichuan combined",
+        "CN-0216": "the source's wording '36,600 masks, 1,700 masks' looks garbled; kept as written",
+        "WD-0013": "everyday masks (Salzgitter Zeitung) or surgical masks (Fano24)",
+        "WD-0040": "5,800 masks (FOX4) or 2,900 to each of six sister cities (Taiwan News)",
+        "WD-0083": "two patients from Almere (Münstersche Zeitung) or the first from Rotterdam (BR)",
+    },
+    "may_overlap": {"CN-0131": "part of Shanghai's 500,000 masks for Korea; may overlap CN-0094 and CN-0095"},
+    "date_inferred": {
+        **dict.fromkeys(("CN-0201", "CN-0289"), "the undated article says 'last year'; resolved to 2020"),
+        **dict.fromkeys(("CN-0020", "CN-0200"), "the mirror strips the years from the text"),
+    },
+    "count_on_one_day": {
+        "WD-0084": "22 Belgian patients in NRW intensive care on 3 Nov 2020: a head count, not transfers"
+    },
+    "lower_confidence_source": dict.fromkeys(
+        ("WD-0121", "WD-0122"), "Sputnik Deutschland (state media); treat as lower confidence"
+    ),
 }
+FLAGS: dict[str, list[tuple[str, str]]] = {}  # record -> [(code, note)], in FLAG_NOTES order
+for _code, _notes in FLAG_NOTES.items():
+    for _rid, _note in _notes.items():
+        FLAGS.setdefault(_rid, []).append((_code, _note))
 # WD-0084's quantity is the number in intensive care on one day; its unit says so, so no patient total adds it.
 UNIT_CORRECTIONS = {"WD-0084": "ICU head count on 3 Nov 2020 (patients)"}
 
@@ -779,7 +763,7 @@ def curate_facts(dossier: Path, flows=None, funds=None, partnerships=None, count
 # Query parameters that only track a click (utm_*, click ids, a WeChat share marker, a numeric feed `ref`).
 TRACKING_PARAMS = r"^(?:utm_\w+|fbclid|gclid|dclid|msclkid|yclid|igshid|mc_cid|mc_eid|_ga)$"
 TRACKING_VALUES = {"from": r"^(?:singlemessage|groupmessage|timeline)$", "ref": r"^\d+$"}
-# How lasting an address is (schema.STABILITY); the first matching rule wins, else "stable".
+# How lasting an address is (vocab.STABILITY); the first matching rule wins, else "stable".
 STABILITY_RULES = (
     ("temporary_host", r"^https?://(?:www-pre\.|pre\.|staging\.|\d{1,3}(?:\.\d{1,3}){3}[/:])"),
     ("malformed_url", r"\+$"),

@@ -13,7 +13,7 @@ import numpy as np
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import classify
+from .. import vocab
 from ..i18n import month, t
 from .common import base_layout, map_legend
 from .flowmap import arc_lines
@@ -62,7 +62,7 @@ def animated_map(
     f, note = weekly(flows)
     weeks = pd.date_range(pd.Timestamp(start).to_period("W-SUN").start_time, end, freq="7D")
     f = f[(f["week"] >= weeks[0]) & (f["week"] <= weeks[-1])]
-    dirs = [d for d in classify.DIRECTION_LABELS if (f["direction"].astype(str) == d).any()]
+    dirs = [d for d in vocab.DIRECTIONS if (f["direction"].astype(str) == d).any()]
     fig = go.Figure()
     la, lo = _arcs(f)
     fig.add_trace(
@@ -82,7 +82,7 @@ def animated_map(
                 lat=[],
                 lon=[],
                 mode="lines",
-                line=dict(width=2.6, color=classify.DIRECTION_COLORS[d]),
+                line=dict(width=2.6, color=vocab.DIRECTIONS[d]),
                 name=t(f"dir.{d}", lang),
                 legendgroup=d,
                 hoverinfo="skip",
@@ -93,7 +93,7 @@ def animated_map(
                 lat=[],
                 lon=[],
                 mode="lines",
-                line=dict(width=1.4, color=classify.DIRECTION_COLORS[d]),
+                line=dict(width=1.4, color=vocab.DIRECTIONS[d]),
                 opacity=0.35,
                 name=t(f"dir.{d}", lang) + " " + t("anim.previous", lang),
                 legendgroup=d,

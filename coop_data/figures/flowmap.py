@@ -22,7 +22,7 @@ import pandas as pd
 import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
-from .. import aggregate, classify
+from .. import aggregate, vocab
 from ..i18n import country_name, number, t
 from ..vocab import MAP_LABELS as DEFAULT_LABELS
 from ..vocab import ROLLUPS
@@ -465,8 +465,8 @@ def flow_map(
         raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
     if rollup != "place" and countries is None:
         raise ValueError("a roll-up to countries or regions needs the countries table")
-    unit = t(f"unit.{aggregate.MEASURES[measure][1]}", lang)
-    dir_name = {d: t(f"dir.{d}", lang) for d in classify.DIRECTION_LABELS}
+    unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
+    dir_name = {d: t(f"dir.{d}", lang) for d in vocab.DIRECTIONS}
     f = rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows
     arcs = arcs_table(f, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
@@ -488,7 +488,7 @@ def flow_map(
         cls = np.digitize(arcs["value"] / vmax, [0.1, 0.4]) if vmax > 0 else np.zeros(len(arcs), int)
         lat, lon = lanes(arcs["donor_lat"], arcs["donor_lon"], arcs["recipient_lat"], arcs["recipient_lon"])
         dirs = arcs["direction"].astype(str).to_numpy()
-        for direction in classify.DIRECTION_LABELS:
+        for direction in vocab.DIRECTIONS:
             for k, width in enumerate(WIDTHS):
                 sel = np.where((dirs == direction) & (cls == k))[0]
                 if not len(sel):
@@ -499,7 +499,7 @@ def flow_map(
                         lat=with_gaps(lat[sel]),
                         lon=with_gaps(lon[sel]),
                         mode="lines",
-                        line=dict(width=width, color=classify.DIRECTION_COLORS[direction]),
+                        line=dict(width=width, color=vocab.DIRECTIONS[direction]),
                         opacity=0.75,
                         name=dir_name[direction],
                         legendgroup=direction,
@@ -513,11 +513,11 @@ def flow_map(
         at = _hover_points(lat, lon, screen, mx, my, mr)
         rec = t("map.records", lang)
         lists = behind(f, measure, lang) if rollup != "place" else None
-        for direction in classify.DIRECTION_LABELS:
+        for direction in vocab.DIRECTIONS:
             sel = np.where(dirs == direction)[0]
             if not len(sel):
                 continue
-            color = classify.DIRECTION_COLORS[direction]
+            color = vocab.DIRECTIONS[direction]
             fig.add_trace(
                 go.Scattergeo(
                     lat=lat[sel, n - 2].astype(np.float32),

@@ -8,7 +8,7 @@ import functools
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import classify
+from .. import vocab
 from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
 from ..i18n import CATALOG, category, country_name, t
 from .common import base_layout, escape_text, wrap_words
@@ -66,11 +66,11 @@ def short(name: str, n: int = LABEL_CHARS) -> str:
 def colours(stage: str, values) -> dict[str, str]:
     """A fixed colour per category value: the direction colours, else the palette in vocabulary order."""
     if stage == "direction":
-        out = {v: classify.DIRECTION_COLORS.get(v, GREY) for v in values}
+        out = {v: vocab.DIRECTIONS.get(v, GREY) for v in values}
     else:  # by place in the whole vocabulary, so a category keeps its colour whatever the filter
-        vocab = list(vocabulary(stage))
-        extra = sorted(set(values) - set(vocab) - {OTHER, NOT_STATED})
-        out = {v: PALETTE[(vocab + extra).index(v) % len(PALETTE)] for v in set(values) - {OTHER, NOT_STATED}}
+        known = list(vocabulary(stage))
+        extra = sorted(set(values) - set(known) - {OTHER, NOT_STATED})
+        out = {v: PALETTE[(known + extra).index(v) % len(PALETTE)] for v in set(values) - {OTHER, NOT_STATED}}
     return {**out, OTHER: GREY, NOT_STATED: LIGHT}
 
 

@@ -5,7 +5,7 @@ from __future__ import annotations
 import pandas as pd
 import plotly.graph_objects as go
 
-from .. import classify
+from .. import vocab
 from ..i18n import t as tr
 from .common import base_layout, escape_text
 
@@ -38,7 +38,7 @@ def timeline_chart(
     fig = go.Figure()
     not_delivered, flows_word = tr("tl.not_delivered", lang), tr("unit.flows", lang)
     fmt = "%b %Y" if lang == "en" else "%m/%Y"
-    for direction in classify.DIRECTION_LABELS:
+    for direction in vocab.DIRECTIONS:
         d = t[t["direction"].astype(str) == direction]
         if d.empty:
             continue
@@ -58,7 +58,7 @@ def timeline_chart(
                     name=name,
                     showlegend=not shown,
                     marker=dict(
-                        color=classify.DIRECTION_COLORS[direction],
+                        color=vocab.DIRECTIONS[direction],
                         pattern=dict(shape="" if delivered else "/"),
                         opacity=1.0 if delivered else 0.55,
                     ),
