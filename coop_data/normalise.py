@@ -86,7 +86,7 @@ _GERMAN_MONTHS = "januar februar marz april mai juni juli august september oktob
 MONTHS = {
     **{
         places.norm(m): i
-        for names in (*i18n.MONTHS_LONG.values(), _GERMAN_MONTHS, dates_.MONTHS)
+        for names in (*(i18n.months(lg, "long") for lg in i18n.LANGS), _GERMAN_MONTHS, dates_.MONTHS)
         for i, m in enumerate(names, 1)
     },
     "sept": 9,
