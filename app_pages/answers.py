@@ -7,7 +7,7 @@ import pandas as pd
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, classify, export, i18n, vocab
+from coop_data import aggregate, alttext, classify, export, filters, i18n, vocab
 from coop_data import answers as A
 from coop_data.figures import flow_map
 
@@ -41,8 +41,30 @@ def numbers_download(df: pd.DataFrame, key: str) -> None:
     )
 
 
+DECIMALS = {"per_million": 3, "region_median": 3}  # help per million inhabitants: small numbers
+YEARS = ("since_year", "year")
+
+
+def written(df: pd.DataFrame) -> pd.DataFrame:
+    """Numbers as the viewer's language writes them ("53 000" in French; a year without separator); downloads keep
+    the data's numbers."""
+
+    def as_text(x, d):
+        if pd.isna(x):
+            return None  # shown as "—"
+        return num(x, d if d is not None else (0 if float(x).is_integer() else 2))
+
+    out = {c: df[c].map(lambda x: None if pd.isna(x) else str(int(x))) for c in YEARS if c in df}
+    for c in df.columns:
+        if c not in out and pd.api.types.is_numeric_dtype(df[c]) and not pd.api.types.is_bool_dtype(df[c]):
+            d = DECIMALS.get(c)
+            out[c] = df[c].map(lambda x, d=d: as_text(x, d))
+    return df.assign(**out)
+
+
 def shown(df: pd.DataFrame, **config) -> None:
-    """A table with its headers in the language (ans.col_<field>, else the data dictionary's) and links as links."""
+    """A table with its headers in the language (ans.col_<field>, else the data dictionary's), its numbers written as
+    the language writes them and links as links."""
     labels = {c: T(f"ans.col_{c}") for c in df.columns if f"ans.col_{c}" in i18n.CATALOG}
     cfg = ui.headers(df, **config)
     for c, label in labels.items():
@@ -52,7 +74,7 @@ def shown(df: pd.DataFrame, **config) -> None:
     for c in df.columns:
         if str(c).startswith("source_url"):
             cfg[c] = st.column_config.LinkColumn(links.get(c, T("col.source")))
-    ui.table(ui.categories_in_language(ui.dates_in_language(df)), hide_index=True, column_config=cfg)
+    ui.table(ui.categories_in_language(ui.dates_in_language(written(df))), hide_index=True, column_config=cfg)
 
 
 def caveat() -> None:
@@ -67,15 +89,25 @@ def place_choices(dataset_id: str, scope: str, _b) -> list[tuple[str, str]]:
     return A.place_options(_b.flows, _b.partnerships)
 
 
-opts = place_choices(*ui.scope(), b)
-place = st.selectbox(
+# The chosen place, question and entity live in the URL (filters.CONTROLS["answers"]): a reload or a shared link
+# opens the same answer.
+CTL = filters.CONTROLS["answers"]
+PLACES = A.place_params(place_choices(*ui.scope(), b))
+asked = st.query_params.get(CTL["place"].key, "")
+if asked:
+    found = A.find_place(asked, PLACES)
+    if found is None:
+        st.warning(T("ans.place_missing", v=asked[:100]), icon="⚠️")
+    elif found != asked:  # "wuhan" -> "Wuhan": the link's spelling, made exact
+        st.query_params[CTL["place"].key] = found
+chosen = ui.control(
+    CTL["place"],
+    st.selectbox,
     T("ans.search"),
-    opts,
-    index=None,
-    key="ans_place",
-    placeholder=T("ans.search_ph"),
-    format_func=lambda o: f"{o[0]} ({cname(o[1])})",
+    ["", *PLACES],
+    format_func=lambda k: f"{PLACES[k][0]} ({cname(PLACES[k][1])})" if k else L("ans.search_ph"),
 )
+place = PLACES.get(chosen)
 if place:
     panel = A.place_panel(view, b.partnerships, *place)
     st.subheader(ui.md_escape(f"{place[0]} ({cname(place[1])})"))
@@ -94,20 +126,19 @@ if place:
     mine = pd.concat([panel["out"], panel["into"]])[cols]
     if len(mine):
         shown(mine)
+        numbers_download(mine, "answers-place")
     if len(panel["partnerships"]):
         shown(
             panel["partnerships"][["city_a", "country_a_iso3", "city_b", "country_b_iso3", "relationship"]]
             .assign(since_year=panel["partnerships"]["since_year"])
             .assign(source_url=panel["partnerships"]["source_url"]),
-            since_year=st.column_config.NumberColumn(format="%d"),
         )
     if len(panel["sources"]):
         shown(panel["sources"])
 
 # ---- which question -----------------------------------------------------------------------------------------------
-SECTIONS = ("rank", "gaps", "recip", "schemes", "networks")
-section = st.radio(
-    T("ans.question"), SECTIONS, key="ans_q", horizontal=True, format_func=lambda s: L(f"ans.q_{s}")
+section = ui.control(
+    CTL["question"], st.radio, T("ans.question"), horizontal=True, format_func=lambda s: L(f"ans.q_{s}")
 )
 
 
@@ -118,19 +149,15 @@ def rank_label(col: str) -> str:
 if section == "rank":
     st.subheader(T("ans.q_rank"))
     c1, c2, c3 = st.columns([2, 3, 1])
-    entity = c1.radio(
-        T("ans.entity"), A.ENTITIES, key="ans_entity", horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
+    entity = ui.control(
+        CTL["entity"], c1.radio, T("ans.entity"), horizontal=True, format_func=lambda e: L(f"ans.e_{e}")
     )
-    choices = A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES
-    default = "flows" if entity == "network" else "flows_received"
-    by = c2.selectbox(
-        T("ans.rank_by"),
-        choices,
-        index=choices.index(default),
-        key=f"ans_by_{entity}",
-        format_func=rank_label,
+    # a measure the entity does not have falls back to its first ("flows" for networks)
+    choices = list(A.NETWORK_MEASURES if entity == "network" else A.PLACE_MEASURES)
+    by = ui.control(CTL["rank_by"], c2.selectbox, T("ans.rank_by"), choices, format_func=rank_label)
+    n_top = int(
+        ui.control(CTL["rank_top"], c3.number_input, T("ans.top_n"), min_value=5, max_value=50, step=5)
     )
-    n_top = int(c3.number_input(T("ans.top_n"), 5, 50, 15, step=5, key="ans_top"))
     rank = ui.per_view(A.ranking, entity, b.funds)
     rows = A.top(rank, by, n_top)
     label = rank_label(by)
@@ -238,9 +265,6 @@ elif section == "gaps":
         table[table["far_below"]][
             ["country", "region", "received", "population", "per_million", "region_median"]
         ],
-        per_million=st.column_config.NumberColumn(format="%.3f"),
-        region_median=st.column_config.NumberColumn(format="%.3f"),
-        population=st.column_config.NumberColumn(format="%d"),
     )
     st.caption(f"{ui.source_line(view)} {pop_line}")
     numbers_download(pm, "answers-per-million")

@@ -37,7 +37,9 @@ def _figure(sc_key: str, lang: str, _scene):
 
 @st.cache_resource(show_spinner=False, max_entries=64)
 def _present_figure(sc_key: str, lang: str, _scene):
-    fig = story.projector_figure(_figure(sc_key, lang, _scene)[0], 16, 1800, 700)
+    """The chart for a 1920x1080 projector: as high as the screen leaves under the title and caption (a map's ranges
+    then widen to the screen's shape, story.projector_figure), chart text of at least 16 px."""
+    fig = story.projector_figure(_figure(sc_key, lang, _scene)[0], 16, 1800, story.present_height(_scene))
     fig.layout.width = None  # the page's width
     return fig
 

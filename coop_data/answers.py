@@ -38,6 +38,7 @@ PLACE_MEASURES = (
 )
 NETWORK_MEASURES = ("flows", "places_helped", "donors", "cash_eur", "in_kind_eur", "masks", "patients")
 ENTITIES = ("place", "country", "network")
+QUESTIONS = ("rank", "gaps", "recip", "schemes", "networks")  # the page's sections, in the URL as `question`
 FAR_BELOW = 0.5  # "far below the region's median": less than half of it
 
 
@@ -244,6 +245,26 @@ def place_options(flows: pd.DataFrame, partnerships: pd.DataFrame) -> list[tuple
     for s in ("a", "b"):
         opts |= set(zip(partnerships[f"city_{s}"].astype(str), partnerships[f"country_{s}_iso3"].astype(str)))
     return sorted((p, c) for p, c in opts if p.strip())
+
+
+def place_params(options: list[tuple[str, str]]) -> dict[str, tuple[str, str]]:
+    """The URL text of every place option -> (place, iso3): the name alone ("Wuhan"), or the name and its country
+    code where two countries share the name ("Tokyo (JPN)", "Tokyo (TWN)"), so a link names one place."""
+    shared = pd.Series([p for p, _ in options]).value_counts()
+    return {(f"{p} ({c})" if shared.get(p, 0) > 1 else p): (p, c) for p, c in options}
+
+
+def find_place(asked: str, params: dict[str, tuple[str, str]]) -> str | None:
+    """The URL text of the place a link asks for: exactly as written, else the one place whose name matches
+    ignoring case, accents and punctuation ("wuhan", "Yelimane"); None when none or several match."""
+    if asked in params:
+        return asked
+    same = [k for k in params if k.casefold() == asked.strip().casefold()]
+    if len(same) == 1:
+        return same[0]
+    key = place_key(asked)
+    hits = [k for k, (p, c) in params.items() if key and key in (place_key(p), place_key(k))]
+    return hits[0] if len(hits) == 1 else None
 
 
 def place_panel(flows: pd.DataFrame, partnerships: pd.DataFrame, place: str, iso3: str) -> dict:

@@ -18,6 +18,7 @@ from dataclasses import dataclass, field, make_dataclass, replace
 import pandas as pd
 
 from . import aggregate, classify, vocab
+from .answers import ENTITIES, NETWORK_MEASURES, PLACE_MEASURES, QUESTIONS
 from .i18n import category, country_name, month, t
 from .messages import Message
 from .vocab import AID_KINDS, LEVELS, MAP_LABELS, ROLLUPS, SHADES, STATUSES
@@ -91,6 +92,15 @@ def _mirror_sources() -> frozenset[str]:
     from .load import load_bundle  # deferred: reading the bundle is heavy and only this switch needs it here
 
     return aggregate.mirror_ids(load_bundle().sources)
+
+
+@functools.lru_cache(maxsize=1)
+def _fund_names() -> dict[str, str]:
+    """Fund id -> the fund's name, from the bundled funds table (the only data with funds)."""
+    from .answers import fund_names  # deferred, as above
+    from .load import load_bundle
+
+    return fund_names(load_bundle().funds)
 
 
 def _sources(flows: pd.DataFrame, v: str) -> pd.Series:
@@ -232,9 +242,16 @@ class _FilterMethods:
                 p[d.key] = ",".join(v) if d.kind == "list" else v
         return p
 
-    def describe(self, countries: pd.DataFrame | None = None, lang: str = "en") -> str:
-        """The active filter in words, e.g. for a chart subtitle or a citation, in the interface language."""
+    def describe(
+        self, countries: pd.DataFrame | None = None, lang: str = "en", networks: dict[str, str] | None = None
+    ) -> str:
+        """The active filter in words, e.g. for a chart subtitle or a citation, in the interface language.
+
+        A network is named as readers know it: `networks` maps a filter value to its name (by default the bundled
+        funds' names, "AIMF — COVID-19 support plan…" for NF-02; imported data has no funds, and a channel's
+        value is its recorded name already)."""
         names = dict(zip(countries["iso3"], countries["name"])) if countries is not None else {}
+        nets = networks if networks is not None else (_fund_names() if self.network else {})
 
         def when(s: str) -> str:
             return _human_date(s) if lang == "en" else month(_start(s), lang, day=len(s) == 10)
@@ -242,6 +259,8 @@ class _FilterMethods:
         def name(d: Dimension, x: str) -> str:
             if d.values == "country":
                 return country_name(x, lang, names.get(x, x))
+            if d.key == "network":
+                return nets.get(x, x)
             if d.kind == "choice":
                 return t(f"{d.values}.{x}", lang)
             return category(d.values, x, lang) if d.values else x
@@ -477,6 +496,19 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
         ),  # 0: chosen so named nodes hold most of it
         "colour": ViewControl("colour", "ctl.sankey_colour", "direction", vocab.SANKEY_COLOURS),
         "node": ViewControl("node", "ctl.sankey_focus", ""),  # a node of the chart, checked by the page
+    },
+    "answers": {
+        "question": ViewControl("question", "ans.question", "rank", QUESTIONS),
+        "entity": ViewControl("entity", "ans.entity", "place", ENTITIES),
+        "rank_by": ViewControl(
+            "rank_by",
+            "ans.rank_by",
+            "flows_received",
+            tuple(dict.fromkeys(PLACE_MEASURES + NETWORK_MEASURES)),
+        ),
+        "rank_top": ViewControl("rank_top", "ans.top_n", 15, lo=5, hi=50),
+        # a place's URL text (answers.place_params), checked by the page
+        "place": ViewControl("place", "ans.search", ""),
     },
     "timeline": {"period": ViewControl("period", "tl.period", "month", tuple(vocab.PERIODS))},
     "map": {

@@ -75,46 +75,30 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     names = dict(zip(b.countries["iso3"], b.countries["name"]))
     scenes = []
 
-    wave_f = filters.Filter(date_to="2020-02", direction=("partner_to_china",))
+    def scene(i: int, chart: str, params: dict, /, measure: str = "flows", highlight: str = "", **numbers):
+        """Scene i of the shipped story: its title and its caption template filled with the numbers."""
+        return Scene(
+            t(f"s{i}.title", lang), t(f"s{i}.caption", lang, **numbers), chart, params, measure, highlight
+        )
+
+    # The captions say "reported delivered", so the two waves' maps show delivered flows only: a map of every status
+    # (announced, cancelled…) drew 83 flows under a caption counting 65 (issue 16).
+    wave_f = filters.Filter(date_to="2020-02", direction=("partner_to_china",), status=("delivered",))
     wave = wave_f.apply(f)
     h = aggregate.headline(wave)
     # "went", "reached", "delivered": the captions count delivered rows only (programme totals not added to their parts)
     donors = wave.loc[wave["counted"], "donor_country_iso3"].replace("", pd.NA).dropna().nunique()
-    scenes.append(
-        Scene(
-            t("s1.title", lang),
-            t(
-                "s1.caption",
-                lang,
-                flows=number(h["counted_flows"], lang),
-                countries=donors,
-                masks=number(h["masks"], lang),
-            ),
-            "map",
-            wave_f.to_params(),
-        )
-    )
+    flows, masks = number(h["counted_flows"], lang), number(h["masks"], lang)
+    scenes.append(scene(1, "map", wave_f.to_params(), flows=flows, countries=donors, masks=masks))
 
-    rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",))
+    rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",), status=("delivered",))
     rev = rev_f.apply(f)
     hr = aggregate.headline(rev)
     recips = rev.loc[rev["counted"], "recipient_country_iso3"].replace("", pd.NA).dropna().nunique()
     times = f"{hr['masks'] / h['masks']:.0f}" if h["masks"] else "–"
+    flows, masks = number(hr["counted_flows"], lang), number(hr["masks"], lang)
     scenes.append(
-        Scene(
-            t("s2.title", lang),
-            t(
-                "s2.caption",
-                lang,
-                flows=number(hr["counted_flows"], lang),
-                countries=recips,
-                masks=number(hr["masks"], lang),
-                times=times,
-            ),
-            "map",
-            rev_f.to_params(),
-            "masks",
-        )
+        scene(2, "map", rev_f.to_params(), "masks", flows=flows, countries=recips, masks=masks, times=times)
     )
 
     tl = aggregate.timeline(f)
@@ -124,21 +108,8 @@ def shipped(b, lang: str = "en") -> list[Scene]:
         by.get("china_to_partner", pd.Series(dtype=int)),
     )
     if len(to_cn) and len(from_cn):
-        scenes.append(
-            Scene(
-                t("s3.title", lang),
-                t(
-                    "s3.caption",
-                    lang,
-                    m1=month_long(to_cn.idxmax(), lang),
-                    n1=int(to_cn.max()),
-                    m2=month_long(from_cn.idxmax(), lang),
-                    n2=int(from_cn.max()),
-                ),
-                "timeline",
-                {},
-            )
-        )
+        m1, m2 = month_long(to_cn.idxmax(), lang), month_long(from_cn.idxmax(), lang)
+        scenes.append(scene(3, "timeline", {}, m1=m1, n1=int(to_cn.max()), m2=m2, n2=int(from_cn.max())))
 
     pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",))
     pat = pat_f.apply(f)
@@ -162,24 +133,12 @@ def shipped(b, lang: str = "en") -> list[Scene]:
             else pat[:0]
         )
         note = t("s4.note", lang, ids=", ".join(heads["record_id"])) if len(heads) else ""
-        scenes.append(
-            Scene(
-                t("s4.title", lang),
-                t(
-                    "s4.caption",
-                    lang,
-                    patients=number(moved["quantity"].sum(), lang),
-                    origins=origins,
-                    n=len(moved),
-                    k=int(hosts[0][1]),
-                    country=country_name(hosts[0][0], lang, names.get(hosts[0][0], "?")),
-                    note=note,
-                ),
-                "map",
-                pat_f.to_params(),
-                "patients",
-            )
-        )
+        said = {"patients": number(moved["quantity"].sum(), lang), "origins": origins, "n": len(moved)}
+        said |= {
+            "k": int(hosts[0][1]),
+            "country": country_name(hosts[0][0], lang, names.get(hosts[0][0], "?")),
+        }
+        scenes.append(scene(4, "map", pat_f.to_params(), "patients", note=note, **said))
 
     pairs = aggregate.reciprocity_pairs(f)
     if len(pairs):
@@ -195,26 +154,15 @@ def shipped(b, lang: str = "en") -> list[Scene]:
                 return label
             return month(start, lang, day=len(parts) == 3)
 
-        scenes.append(
-            Scene(
-                t("s5.title", lang),
-                t(
-                    "s5.caption",
-                    lang,
-                    # places, not gifts: two places that exchanged several gifts are one pair
-                    pairs=len({frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])}),
-                    a=ex["first_giver"],
-                    b=ex["first_receiver"],
-                    gift1=gift(ex["quantity_1"], ex["quantity_unit_1"], ex["aid_kind_1"]),
-                    d1=when(ex["date_label_1"], ex["date_start_1"]),
-                    gift2=gift(ex["quantity_2"], ex["quantity_unit_2"], ex["aid_kind_2"]),
-                    d2=when(ex["date_label_2"], ex["date_start_2"]),
-                ),
-                "map",
-                {"city": ex["first_giver"]},
-                highlight=f"{ex['first_giver']}; {ex['first_receiver']}",
-            )
-        )
+        a, b_ = ex["first_giver"], ex["first_receiver"]
+        legs = {
+            f"gift{i}": gift(ex[f"quantity_{i}"], ex[f"quantity_unit_{i}"], ex[f"aid_kind_{i}"])
+            for i in (1, 2)
+        }
+        legs |= {f"d{i}": when(ex[f"date_label_{i}"], ex[f"date_start_{i}"]) for i in (1, 2)}
+        # places, not gifts: two places that exchanged several gifts are one pair
+        n_pairs = len({frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])})
+        scenes.append(scene(5, "map", {"city": a}, highlight=f"{a}; {b_}", pairs=n_pairs, a=a, b=b_, **legs))
 
     cur = network_funds(b.funds)
     eur = cur.loc[cur["currency"] == "EUR", "amount"].sum()
@@ -224,14 +172,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
         for r in approx.itertuples()
     )
     note = t("s6.note", lang, items=items) if len(approx) else ""
-    scenes.append(
-        Scene(
-            t("s6.title", lang),
-            t("s6.caption", lang, n=cur["network"].nunique(), eur=number(eur, lang), note=note),
-            "funds",
-            {},
-        )
-    )
+    scenes.append(scene(6, "funds", {}, n=cur["network"].nunique(), eur=number(eur, lang), note=note))
 
     facts = b.facts.set_index("fact_id")
     if {"SF-23", "SF-25", "SF-26"} <= set(facts.index):
@@ -240,23 +181,14 @@ def shipped(b, lang: str = "en") -> list[Scene]:
         grant, twin, cercle = facts.loc["SF-23"], facts.loc["SF-25"], facts.loc["SF-26"]
         places = ("Milan", "Quelimane", "Montreuil", "Cercle de Yélimané")
         between = f[f["donor_label"].isin(places) & f["recipient_label"].isin(places)]
-        scenes.append(
-            Scene(
-                t("s7.title", lang),
-                t(
-                    "s7.caption",
-                    lang,
-                    grant=qualified(grant["value"], grant["qualifier"], grant["unit"], lang),
-                    y1=int(grant["year"]),
-                    y2=int(twin["value"]),
-                    k=int(cercle["value"]),
-                    n=len(between),
-                ),
-                "partnerships",
-                {},
-                highlight="; ".join(places),
-            )
-        )
+        said = {
+            "y1": int(grant["year"]),
+            "y2": int(twin["value"]),
+            "k": int(cercle["value"]),
+            "n": len(between),
+        }
+        said["grant"] = qualified(grant["value"], grant["qualifier"], grant["unit"], lang)
+        scenes.append(scene(7, "partnerships", {}, highlight="; ".join(places), **said))
     return scenes
 
 
@@ -445,7 +377,48 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
     for a in below:
         a.update(y=-(ticks + legend_h) / plot_h, yanchor="top")
     lay["width"], lay["height"] = width, h
+    if isinstance(lay.get("geo"), dict) and not ticks:
+        _fill_geo(lay["geo"], width - (m.get("l") or 0) - (m.get("r") or 0), plot_h)
     return go.Figure(d)
+
+
+def present_height(scene: Scene, screen: int = 1080) -> int:
+    """The chart's height in presenter mode: what a 1920x1080 screen leaves under the scene's title and caption
+    (measured: the chart starts 184 px down, plus 29 px per caption line of about 160 characters at 1.5 rem; the
+    title wraps after about 60 characters at 3 rem, 58 px a line)."""
+    caption_lines = -(-len(scene.caption) // 160) if scene.caption else 0
+    title_lines = max(1, -(-len(scene.title) // 60))
+    top = 184 + 29 * caption_lines + 58 * (title_lines - 1)
+    return int(min(max(screen - top - 24, 480), 860))
+
+
+NATURAL_EARTH_X = (
+    0.84  # natural earth: width of a degree of longitude against a degree of latitude, mid-latitudes
+)
+
+
+def _fill_geo(geo: dict, w: float, h: float) -> None:
+    """Widen a fitted map's ranges to the shape of the screen: the map fills the space under the caption.
+
+    A map fitted to its places (Brazil and Europe) is taller than a wide projector's plot area; plotly keeps its
+    aspect, so it was drawn 535 px wide on a 1824 px wide slide (issue 16). The longitude range grows (or, for a
+    wide map, the latitude range) around its centre until the map has the plot area's shape, up to the world.
+    Only the legend's room below is given back (the legend sits under the plot area here)."""
+    geo["domain"] = {**(geo.get("domain") or {}), "y": [0, (geo.get("domain") or {}).get("y", [0, 1])[1]]}
+    lon, lat = (geo.get("lonaxis") or {}).get("range"), (geo.get("lataxis") or {}).get("range")
+    if not lon or not lat or w <= 0 or h <= 0:
+        return
+    y0, y1 = geo["domain"]["y"]
+    want = w / (h * (y1 - y0))  # width / height of the map's box on the screen
+    lon_span, lat_span = lon[1] - lon[0], lat[1] - lat[0]
+    have = lon_span * NATURAL_EARTH_X / lat_span
+    if have < want:  # too tall: more longitude, centred
+        c, span = (lon[0] + lon[1]) / 2, min(360.0, lat_span * want / NATURAL_EARTH_X)
+        geo["lonaxis"]["range"] = [round(c - span / 2, 2), round(c + span / 2, 2)]
+    else:  # too wide: more latitude, within the poles
+        span = min(180.0, lon_span * NATURAL_EARTH_X / want)
+        c = min(max((lat[0] + lat[1]) / 2, -90 + span / 2), 90 - span / 2)
+        geo["lataxis"]["range"] = [round(c - span / 2, 2), round(c + span / 2, 2)]
 
 
 # --- storage format -------------------------------------------------------------------------------
@@ -661,18 +634,12 @@ def to_html(
     return "".join(parts).encode("utf-8")
 
 
-def to_pdf(
-    scenes: list[Scene],
-    b,
-    title: str = "City Solidarity Flows",
-    base_url: str = "",
-    story_id: str = "shipped",
-    lang: str = "en",
-) -> bytes:
-    """The handout printed to PDF by the system Chromium (through Playwright; no network)."""
+def to_pdf(scenes: list[Scene], b, *args, **kwargs) -> bytes:
+    """The handout (`to_html`, same arguments) printed to PDF by the system Chromium (through Playwright; no
+    network)."""
     from playwright.sync_api import sync_playwright
 
-    page_html = to_html(scenes, b, title, base_url, story_id, lang).decode("utf-8")
+    page_html = to_html(scenes, b, *args, **kwargs).decode("utf-8")
     with sync_playwright() as p:
         br = p.chromium.launch(executable_path="/usr/bin/chromium", args=["--no-sandbox"])
         try:

@@ -227,12 +227,8 @@ def test_fund_crosscheck_announced_against_found(bundle):
 
 
 def answers_page(params: dict, section: str = "rank"):
-    at = app("app_pages/answers.py", params)
-    if section != "rank":
-        at.session_state["ans_q"] = (
-            section  # not set_value: AppTest formats options in English whatever the language
-        )
-        at.run()
+    """The page opened at one question, as a link does (`question` in the URL)."""
+    at = app("app_pages/answers.py", {**params, **({"question": section} if section != "rank" else {})})
     assert not at.exception, [e.value for e in at.exception]
     return at
 
@@ -250,7 +246,7 @@ def test_page_ranking_answers_and_follows_a_filter(bundle):
 
 def test_page_place_search_opens_the_panel_at_the_top(bundle):
     at = answers_page({})
-    at.selectbox(key="ans_place").set_value(("Dalian", "CHN")).run()
+    at.selectbox(key="v_place").set_value("Dalian").run()
     assert not at.exception
     assert at.subheader[0].value == "Dalian \\(China\\)"  # before the questions
     f = bundle.flows
@@ -308,9 +304,7 @@ def test_funds_page_shows_the_cross_check(bundle):
 @pytest.mark.parametrize("lang", ["fr", "es"])
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_section_speaks_the_chosen_language(lang, section):
-    at = answers_page({"lang": lang}, section)
-    at.session_state["ans_place"] = ("Dalian", "CHN")
-    at.run()
+    at = answers_page({"lang": lang, "place": "Dalian"}, section)
     text = _page_text(at)
     left = sorted(f for f in _english_fragments(lang) if f in text)
     assert not left, f"English left on answers/{section} in {lang}: {left[:5]}"
@@ -324,9 +318,7 @@ def test_the_language_check_can_fail_on_this_page():
 
 @pytest.mark.parametrize("section", SECTIONS)
 def test_every_section_copes_with_a_filter_that_matches_nothing(section):
-    at = answers_page({"city": "no such place anywhere"}, section)
-    at.session_state["ans_place"] = ("Dalian", "CHN")
-    at.run()
+    at = answers_page({"city": "no such place anywhere", "place": "Dalian"}, section)
     assert not at.exception, [e.value for e in at.exception]
     assert "Flows given: **0** · received: **0**" in at.markdown[0].value
 
@@ -349,3 +341,92 @@ def test_gap_finder_asks_about_the_filtered_recipient_country_only(bundle):
     shown = at.dataframe[0].value
     assert set(shown["country"]) == {country(bundle, iso3)} and set(shown["place"]) == set(rows["place"])
     assert set(at.dataframe[1].value["country"]) <= {country(bundle, iso3)}
+
+
+def test_question_place_and_entity_come_from_the_url(bundle):
+    """Issue 16: a reload or a shared link lost the chosen question and the searched place."""
+    at = answers_page({"place": "wuhan", "entity": "country"}, "recip")
+    # "wuhan" is found, and written back as the data spells it
+    assert at.subheader[0].value == "Wuhan \\(China\\)"
+    assert at.query_params["place"] == "Wuhan" and at.query_params["question"] == "recip"
+    assert at.radio(key="v_question").value == "recip"
+    f = bundle.flows
+    into = int(((f["recipient_label"] == "Wuhan") & (f["recipient_country_iso3"] == "CHN")).sum())
+    assert f"received: **{into}**" in at.markdown[0].value
+    # a choice made on the page goes into the URL, so the link a reader copies holds it
+    at.radio(key="v_question").set_value("rank").run()
+    assert "question" not in at.query_params  # the default is left out
+    assert at.radio(key="v_entity").value == "country" and at.query_params["entity"] == "country"
+    at.selectbox(key="v_place").set_value("Dalian").run()
+    assert at.query_params["place"] == "Dalian"
+
+
+def test_a_ranking_link_keeps_its_measure_and_length(bundle):
+    at = answers_page({"entity": "country", "rank_by": "masks_received", "rank_top": "5"})
+    rank = answers.ranking(bundle.flows, "country")
+    best = rank.sort_values("masks_received", ascending=False).iloc[0]
+    assert (
+        at.selectbox(key="v_rank_by").value == "masks_received"
+        and at.number_input(key="v_rank_top").value == 5
+    )
+    assert country(bundle, best["iso3"]) in at.markdown[0].value
+    assert i18n.number(best["masks_received"]) in at.markdown[0].value
+    # networks have no "masks received": their first measure, flows, is taken, and written to the URL
+    at.radio(key="v_entity").set_value("network").run()
+    assert at.selectbox(key="v_rank_by").value == "flows" and at.query_params["rank_by"] == "flows"
+    at = answers_page({"rank_top": "500"})
+    assert any("500" in w.value for w in at.warning) and at.number_input(key="v_rank_top").value == 15
+
+
+def test_a_place_shared_by_two_countries_is_named_with_its_code_and_an_unknown_one_is_said(bundle):
+    params = answers.place_params(answers.place_options(bundle.flows, bundle.partnerships))
+    names = pd.Series([p for p, _ in params.values()]).value_counts()
+    shared = sorted(k for k, (p, c) in params.items() if names[p] > 1)
+    assert "Tokyo (JPN)" in shared and all(k == f"{params[k][0]} ({params[k][1]})" for k in shared)
+    assert "Wuhan" in params and "Tokyo" not in params
+    at = answers_page({"place": shared[0]})
+    assert at.subheader[0].value.startswith(params[shared[0]][0].replace("(", "\\("))
+    at = answers_page({"place": "Atlantis"})
+    assert any("Atlantis" in w.value for w in at.warning)
+    assert at.subheader[0].value == i18n.t("ans.q_rank") and "place" not in at.query_params  # no panel
+
+
+@pytest.mark.parametrize("lang", ["fr", "es"])
+def test_funds_page_tables_speak_the_language_with_its_numbers(bundle, lang):
+    """Issue 16: the French and Spanish funds page kept English field names and amounts as 1350000.0."""
+    at = app("app_pages/funds.py", {"lang": lang})
+    assert not at.exception, [e.value for e in at.exception]
+    assert len(at.dataframe) >= 6
+    for d in at.dataframe:
+        cfg = json.loads(d.proto.columns)
+        for c in d.value.columns:
+            label = (cfg.get(c) or {}).get("label")
+            assert label and "_" not in label, (c, label)  # every header named, none a field name
+    tables = {tuple(d.value.columns): d.value for d in at.dataframe}
+    tot = next(v for k, v in tables.items() if "currency" in k and len(k) == 3)
+    milan = aggregate.funds_total(bundle.funds).set_index("network")["amount"]
+    row = tot[tot["network"].str.endswith("Comune di Milano")].iloc[0]
+    assert row["amount"] == i18n.number(milan["(city programme) Comune di Milano"], lang)
+    assert row["network"].startswith(f"({i18n.t('ans.kind_city_programme', lang)})")
+    where = next(v for k, v in tables.items() if "record_id" in k)
+    f = bundle.flows.set_index("record_id")
+    wd1 = where.set_index("record_id").loc["WD-0001"]  # EUR 10,000 from Frankfurt to Milan
+    assert wd1["amount"] == i18n.number(f.at["WD-0001", "amount"], lang) and wd1["amount"] != "10,000"
+    assert wd1["recipient_country"] == i18n.country_name("ITA", lang, "Italy") != "Italy"
+    assert wd1["aid_kind"] == i18n.t("aid.cash", lang)
+
+
+def test_answer_tables_write_numbers_as_the_language_does(bundle):
+    """Quantities read "53 000" in French, not "53000"; years keep no separator; downloads keep the data's numbers."""
+    at = answers_page({"lang": "fr", "place": "Wuhan"})
+    panel = at.dataframe[0].value
+    f = bundle.flows
+    mine = f[(f["donor_label"] == "Wuhan") | (f["recipient_label"] == "Wuhan")]
+    big = mine["quantity"].dropna().max()
+    assert (
+        big >= 1000
+        and i18n.number(big, "fr") in set(panel["quantity"])
+        and str(int(big)) not in set(panel["quantity"])
+    )
+    years = at.dataframe[1].value["since_year"].dropna()
+    assert len(years) and all(y.isdigit() and len(y) == 4 for y in years)

@@ -81,8 +81,10 @@ CHART_JS = """() => {
   const r = gd.getBoundingClientRect(), c = cap.getBoundingClientRect();
   const sizes = Array.from(gd.querySelectorAll('svg text')).filter(t => t.textContent.trim() &&
       t.getBoundingClientRect().width > 0).map(t => parseFloat(getComputedStyle(t).fontSize));
+  const geo = gd.querySelector('g.geo');  // the drawn map itself, not the chart's box
+  const g = geo ? geo.getBoundingClientRect() : null;
   return {top: r.top, bottom: r.bottom, left: r.left, width: r.width, height: r.height, capBottom: c.bottom,
-          minFont: Math.min(...sizes), n: sizes.length};
+          minFont: Math.min(...sizes), n: sizes.length, mapWidth: g ? g.width : null, mapHeight: g ? g.height : null};
 }"""
 
 
@@ -107,6 +109,12 @@ def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, br
             assert m["n"] > 3 and m["minFont"] >= 16, (sc.title, m)
             assert 0 <= m["top"] - m["capBottom"] < 80, (sc.title, m)  # the chart follows the caption
             assert m["bottom"] <= 1080 and m["height"] >= 600 and m["width"] >= 1700, (sc.title, m)
+            if sc.chart in ("map", "animated", "partnerships"):
+                # the map itself fills the space under the caption: scene 4's (Brazil to Germany, fitted to its
+                # places) was drawn 535 px wide in an 1824 px chart (issue 16)
+                assert m["mapWidth"] >= 1200 and m["mapHeight"] >= 550, (sc.title, m)
+                if sc.measure == "patients":
+                    assert m["mapWidth"] >= 1500, (sc.title, m)
         assert w.external == [] and w.errors == []
     finally:
         ctx.close()

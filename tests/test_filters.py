@@ -1,5 +1,7 @@
 """Filters from URL parameters: parsing, notices, description and selection on the real data."""
 
+import pytest
+
 from coop_data import filters
 
 
@@ -176,3 +178,17 @@ def test_a_network_name_with_commas_survives_the_url(bundle):
     assert f.network == (named[0], "AIMF") and notices == []
     again, _ = filters.parse(f.to_params(), bundle.countries, None, set(opts["network"]))
     assert again == f and len(again.apply(bundle.flows)) > 0
+
+
+@pytest.mark.parametrize("lang", ["en", "fr", "es"])
+def test_a_fund_is_described_by_its_name_not_its_id(bundle, lang):
+    """Issue 16: a chart subtitle said "Flows through NF-02"; readers know the network and its fund by name."""
+    f = filters.Filter(network=("NF-02", "UCLG"))
+    text = f.describe(bundle.countries, lang)
+    fund = bundle.funds.set_index("fund_id").loc["NF-02"]
+    assert f"{fund['network']} — {fund['fund_name']}" in text and "UCLG" in text
+    assert "NF-02" not in text
+    # a caller that knows other names (an imported dataset's) passes them
+    assert "My fund" in filters.Filter(network=("NF-02",)).describe(
+        bundle.countries, lang, {"NF-02": "My fund"}
+    )

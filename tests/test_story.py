@@ -403,3 +403,24 @@ def test_a_batch_that_fails_is_drawn_again_figure_by_figure(scenes, bundle, monk
     assert calls == [2, 2]  # the whole batch, then both again
     assert out[0][:8] == b"\x89PNG\r\n\x1a\n" and isinstance(out[1], RuntimeError)
     assert "tab crashed" not in str(out[1]) and "drew no image" in str(out[1])
+
+
+def test_projector_map_takes_the_shape_of_the_screen(scenes, bundle):
+    """Issue 16: a map fitted to its places (scene 4: Brazil to Germany) kept its tall shape on a wide projector."""
+    sc = next(s for s in scenes if s.measure == "patients")
+    fig = story.scene_figure(sc, bundle)[0]
+    lon0, lat0 = list(fig.layout.geo.lonaxis.range), list(fig.layout.geo.lataxis.range)
+    h = story.present_height(sc)
+    assert 700 <= h <= 860  # what 1080 px leave under the title and two caption lines
+    big = story.projector_figure(fig, 16, 1800, h)
+    lon, lat = list(big.layout.geo.lonaxis.range), list(big.layout.geo.lataxis.range)
+    assert lat == lat0 and lon[1] - lon[0] > 2 * (lon0[1] - lon0[0])  # wider, about the same centre
+    assert abs((lon[0] + lon[1]) - (lon0[0] + lon0[1])) < 0.1
+    assert list(big.layout.geo.domain.y)[0] == 0  # the legend's room given back: it sits under the plot area
+    # a map wider than the screen (a band along the 80th parallel, made here) gains latitude, within the poles
+    geo = {"lonaxis": {"range": [-180, 180]}, "lataxis": {"range": [75, 85]}, "domain": {"y": [0.1, 1]}}
+    story._fill_geo(geo, 1800, 600)
+    lat = geo["lataxis"]["range"]
+    assert lat[1] == 90 and lat[1] - lat[0] == pytest.approx(
+        360 * story.NATURAL_EARTH_X * 600 / 1800, abs=0.01
+    )

@@ -145,6 +145,19 @@ def test_patients_caption_matches_the_scene_map(bundle):
     assert sc.caption.startswith(f"{total:,.0f} patients")
 
 
+@pytest.mark.parametrize("n", [1, 2])
+def test_wave_captions_count_what_their_maps_show(bundle, n):
+    """Issue 16: scene 1's caption counted 65 delivered flows over a map of all 83 records (announced, cancelled…)."""
+    sc = story.shipped(bundle)[n - 1]
+    fig, view, alt = story.scene_figure(sc, bundle)
+    assert set(view["status"].astype(str)) == {"delivered"} and "status: delivered" in fig.layout.title.text
+    d = delivered(view, bundle.flows)  # a programme total with its details listed is not a flow of its own
+    assert sc.caption.startswith(f"{len(d)} flows")
+    assert (n, len(d), len(view)) in ((1, 65, 65), (2, 201, 206))  # today's data; 206 rows hold 5 such totals
+    if n == 1:
+        assert alt.startswith("The map shows 65 flows (65 records;")
+
+
 @pytest.mark.parametrize("lang", LANGS)
 def test_reciprocity_caption(bundle, captions, f, lang):
     cap = scene(bundle, captions, lang, "s5.title")
