@@ -232,3 +232,32 @@ def test_long_permalink_wraps_inside_the_canvas_and_figures_can_choose_their_leg
     right.update_layout(meta={**fig.layout.meta, "export_legend": "right"})
     laid = export_layout(right, 1200, 800)
     assert laid.layout.legend.orientation == "v" and laid.layout.margin.r > 150
+
+
+def test_a_zoomed_view_is_the_extent_of_the_map_and_of_its_export():
+    """The URL's `view` (written by the browser on a zoom or pan) is the drawn extent, on screen and in the export;
+    the names are chosen among the places in that view; a malformed view is refused."""
+    from coop_data.figures import flow_map
+    from coop_data.figures.flowmap import parse_view, view_text
+    from coop_data.load import load_bundle
+
+    assert parse_view("-47.6,70.95,28.6,69.09") == ((-47.6, 70.95), (28.6, 69.09))
+    assert parse_view(view_text(((120.0, 200.5), (-10.0, 50.0)))) == ((120.0, 200.5), (-10.0, 50.0))
+    for bad in ("", "1,2,zz", "1,2,3", "10,5,0,20", "0,10,50,40", "0,10,-95,0", "0,0.1,0,0.1", "nan,1,2,3"):
+        assert parse_view(bad) is None, bad
+    b = load_bundle()
+    europe = ((-12.0, 30.0), (35.0, 60.0))
+    fig, note = flow_map(b.flows, "flows", "t", "s", "src", view=europe, view_key="view")
+    assert note["extent"] == europe and fig.layout.meta["url_view"] == "view"
+    assert "Cologne" in note["labels"] and not {"Harbin", "Wuhan", "Manaus"} & set(note["labels"]), note[
+        "labels"
+    ]
+    laid = export_layout(fig, *SIZES["a4"], "cite", "en", TEXT_SCALE["a4"])
+    assert (
+        tuple(laid.layout.geo.lonaxis.range) == europe[0]
+        and tuple(laid.layout.geo.lataxis.range) == europe[1]
+    )
+    world, wnote = flow_map(b.flows, "flows", "t", "s", "src")
+    assert (
+        "url_view" not in world.layout.meta and "Harbin" in wnote["labels"]
+    )  # the fitted world map as before

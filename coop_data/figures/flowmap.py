@@ -138,6 +138,31 @@ def extent(
     )
 
 
+def parse_view(text: str) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The map extent a reader zoomed or panned to, as the URL's `view` carries it: "lon0,lon1,lat0,lat1" (degrees;
+    lon1 may pass 180 for a view across the antimeridian). None for an empty, malformed or impossible text."""
+    parts = str(text or "").split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        lon0, lon1, lat0, lat1 = (float(x) for x in parts)
+    except ValueError:
+        return None
+    if not all(np.isfinite([lon0, lon1, lat0, lat1])):
+        return None
+    if not (-180 <= lon0 < lon1 <= lon0 + 360 and lon1 <= 540 and -90 <= lat0 < lat1 <= 90):
+        return None
+    if lon1 - lon0 < 0.5 or lat1 - lat0 < 0.5:  # closer than a city: nothing a reader could read
+        return None
+    return (round(lon0, 2), round(lon1, 2)), (round(lat0, 2), round(lat1, 2))
+
+
+def view_text(ext) -> str:
+    """The URL text of an extent (parse_view's inverse)."""
+    (lon0, lon1), (lat0, lat1) = ext
+    return ",".join(f"{v:.2f}".rstrip("0").rstrip(".") for v in (lon0, lon1, lat0, lat1))
+
+
 class Screen:
     """Approximate pixel positions on the drawn map, for label collisions and hover-point clearance."""
 
@@ -458,9 +483,15 @@ def flow_map(
     countries: pd.DataFrame | None = None,
     rollup: str = "place",
     n_labels: int = DEFAULT_LABELS,
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    view_key: str = "",
 ) -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
-    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}."""
+    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}.
+
+    `view` (lon range, lat range), the extent a reader zoomed or panned to (parse_view), replaces the fitted one:
+    the screen, an export and a permalink then show the same part of the world, its places named for that zoom.
+    With `view_key`, the browser writes a reader's zoom or pan into that URL parameter (static/js/geo_chart.js)."""
     if rollup not in ROLLUPS:
         raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
     if rollup != "place" and countries is None:
@@ -471,7 +502,7 @@ def flow_map(
     arcs = arcs_table(f, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
     arcs = arcs.head(max_arcs).reset_index(drop=True)
-    ext = extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
+    ext = view or extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
     screen = Screen(ext)
     fig = go.Figure()
     if choropleth:
@@ -567,7 +598,10 @@ def flow_map(
     labelled = []
     if len(pts):
         _add_markers(fig, pts, mr, rollup, lang)
-        cand = np.where(pts["exact"].to_numpy())[0]
+        (lon0, lon1), (lat0, lat1) = ext  # named: exact places inside the drawn extent (a zoom shows fewer)
+        east = (pts["lon"].to_numpy(float) - lon0) % 360
+        inside = (east <= lon1 - lon0) & pts["lat"].between(lat0, lat1).to_numpy()
+        cand = np.where(pts["exact"].to_numpy() & inside)[0]
         # a shared marker is named on the map by its busiest place ("Wuhan"); its hover lists all ("Wuhan / Hubei …")
         names = [_short(s.split(" / ")[0]) for s in pts["name"].iloc[cand]]
         chosen, where = pick_labels(mx[cand], my[cand], names, mr[cand], n_labels)
@@ -607,6 +641,8 @@ def flow_map(
     plot_h = max(200, height - (m.t or 0) - (m.b or 0))
     split = min(0.35, LEGEND_PX / plot_h)
     fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
+    if view_key:  # geo_chart.js: a zoom or pan goes into the URL, and the next run draws that extent
+        fig.layout.meta = {**fig.layout.meta, "url_view": view_key}
     fig.update_layout(
         legend=map_legend(t("sb.direction", lang))
         | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),

@@ -114,6 +114,57 @@ function bindPlaces(el) {
   );
 }
 
+// A reader's zoom or pan of a map whose figure asks for it (layout.meta.url_view, the flow map): the visible extent
+// goes into the URL as view=lon0,lon1,lat0,lat1 and a rerun draws the same extent on the server, so the PNG/SVG
+// export, the permalink and the citation show what the screen shows. A view of (nearly) the whole world clears it.
+function visibleExtent(el) {
+  const fl = el._fullLayout;
+  const sp = fl && fl.geo && fl.geo._subplot;
+  if (!sp || !sp.projection || !sp.projection.invert) return null;
+  const s = fl._size, d = fl.geo.domain;
+  const x0 = s.l + s.w * d.x[0], x1 = s.l + s.w * d.x[1];
+  const y0 = s.t + s.h * (1 - d.y[1]), y1 = s.t + s.h * (1 - d.y[0]);
+  const c = -sp.projection.rotate()[0]; // the longitude at the centre
+  const lons = [], lats = [];
+  for (let i = 0; i <= 16; i++) {
+    for (let j = 0; j <= 16; j++) {
+      const p = [x0 + ((x1 - x0) * i) / 16, y0 + ((y1 - y0) * j) / 16];
+      const q = sp.projection.invert(p);
+      if (!q || !isFinite(q[0]) || !isFinite(q[1])) continue;
+      const back = sp.projection(q); // a point off the globe inverts to somewhere else
+      if (!back || Math.hypot(back[0] - p[0], back[1] - p[1]) > 1) continue;
+      lons.push(((q[0] - c + 540) % 360) - 180);
+      lats.push(q[1]);
+    }
+  }
+  if (lons.length < 4) return null;
+  const lo = Math.min(...lons) + c, hi = Math.max(...lons) + c;
+  if (hi - lo > 300) return "";
+  const west = ((lo + 540) % 360) - 180;
+  const r = (v) => String(Math.round(v * 100) / 100);
+  return [west, west + (hi - lo), Math.max(-89, Math.min(...lats)), Math.min(89, Math.max(...lats))].map(r).join(",");
+}
+
+function bindView(el) {
+  el.removeAllListeners("plotly_relayout");
+  const meta = el.layout && el.layout.meta;
+  if (!meta || !meta.url_view) return;
+  el.on("plotly_relayout", (e) => {
+    if (!Object.keys(e || {}).some((k) => k.startsWith("geo"))) return;
+    clearTimeout(el._coopViewTimer);
+    el._coopViewTimer = setTimeout(() => {
+      const text = visibleExtent(el);
+      if (text === null) return;
+      const url = new URL(window.location.href);
+      if ((url.searchParams.get(meta.url_view) || "") === text) return;
+      if (text) url.searchParams.set(meta.url_view, text);
+      else url.searchParams.delete(meta.url_view);
+      window.history.replaceState(window.history.state, "", url); // the next run reads the URL
+      el._coop.setStateValue("view", text);
+    }, 400);
+  });
+}
+
 export default function ({ parentElement, data, setStateValue }) {
   let el = parentElement.querySelector("div.coop-geo-chart");
   if (!el) {
@@ -130,6 +181,7 @@ export default function ({ parentElement, data, setStateValue }) {
       hideCollidingLabels(el);
       el._coop = { select: data.select, setStateValue };
       bindPlaces(el);
+      bindView(el);
       // Plotly.react may replot from scratch and drop listeners: bind again after every draw.
       el.removeAllListeners("plotly_click");
       el.removeAllListeners("plotly_doubleclick");

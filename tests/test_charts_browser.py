@@ -1,0 +1,70 @@
+"""Charts as a person uses them in Chromium (issue 14 leftovers): a zoom on the map is what the export and the
+permalink show; the Sankey on a phone; the map's source line on a phone.
+
+Server and browser fixtures come from test_browser.py (one streamlit per module).
+"""
+
+import re
+
+from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
+
+ZOOM_JS = """() => window.Plotly.relayout(document.querySelector('.coop-geo-chart'),
+  {'geo.projection.scale': 4, 'geo.center.lon': 10, 'geo.center.lat': 48})"""
+RANGE_JS = "() => document.querySelector('.coop-geo-chart').layout.geo.lonaxis.range"
+LABELS_JS = (
+    "() => Array.from(document.querySelectorAll('.coop-geo-chart g.trace.scattergeo text'))"
+    ".filter(e => e.style.display !== 'none').map(e => e.textContent)"
+)
+
+
+def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server, browser):  # noqa: F811
+    """Zoomed to Europe on screen, the SVG export was still the whole world (issue 14: exports ignored any zoom)."""
+    ctx, page, w = open_page(browser, f"{server}/map")
+    try:
+        wait_charts(page)
+        world = page.evaluate(RANGE_JS)
+        assert world == [-180, 180], world
+        page.evaluate(ZOOM_JS)  # what a scroll-zoom and a drag do: plotly_relayout of the geo
+        page.wait_for_function("location.search.includes('view=')", timeout=30000)
+        page.wait_for_function(
+            f"({RANGE_JS})()[0] > -100", timeout=60000
+        )  # the server drew the zoomed extent
+        idle(page)
+        lon0, lon1 = page.evaluate(RANGE_JS)
+        view = re.search(r"view=([^&]+)", page.url).group(1).replace("%2C", ",")
+        assert [float(x) for x in view.split(",")][:2] == [lon0, lon1], (view, lon0, lon1)
+        assert -60 < lon0 < 10 < lon1 < 80, (lon0, lon1)  # Europe and around, not the world
+        assert page.get_by_text("Zoomed view: longitude").count() == 1
+        labels = page.evaluate(LABELS_JS)
+        assert "Cologne" in labels and "Harbin" not in labels, (
+            labels
+        )  # named for the zoom: places in view only
+        # the permalink under the downloads carries the view
+        link = page.locator("a[href*='view=']").first
+        link.wait_for(timeout=30000)
+        assert "/map?" in link.get_attribute("href")
+        # the SVG export shows the same part of the world: European names, none of China's
+        button = page.get_by_role("button", name="SVG", exact=True).first
+        with page.expect_download(timeout=120000) as dl:
+            button.click()
+        svg = open(dl.value.path(), encoding="utf-8").read()
+        names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
+        texts = set(re.findall(r">([^<>]+)</text>", svg))
+        assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
+        # back to the whole map: the view leaves the URL
+        page.get_by_role("button", name="Whole map").click()
+        page.wait_for_function("!location.search.includes('view=')", timeout=30000)
+        page.wait_for_function(f"({RANGE_JS})()[0] === -180", timeout=60000)
+        assert w.errors == [] and w.external == []
+    finally:
+        ctx.close()
+
+
+def test_a_malformed_view_is_dropped_with_a_warning(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?view=1,2,zz")
+    try:
+        page.get_by_text("Ignored the map view '1,2,zz'").wait_for(timeout=60000)
+        wait_charts(page)
+        assert page.evaluate(RANGE_JS) == [-180, 180]
+    finally:
+        ctx.close()
