@@ -36,7 +36,8 @@ MEASURE_JS = """
   const o = svg.getBoundingClientRect();
   const role = (el) => {
     const cls = el.getAttribute('class') || '';
-    if (el.closest('.colorbar, .legend')) return 'legend';
+    if (el.closest('.colorbar')) return 'colorbar';  // apart from the legend: the bar once sat over its end
+    if (el.closest('.legend')) return 'legend';
     if (cls.includes('gtitle-subtitle')) return 'subtitle';
     if (cls.includes('gtitle')) return 'title';
     if (/\\b[xy]\\d*title\\b/.test(cls)) return 'axis title';
@@ -55,7 +56,14 @@ MEASURE_JS = """
     out.push({role: role(el), text: text.slice(0, 60),
               x0: b.left - o.left, y0: b.top - o.top, x1: b.right - o.left, y1: b.bottom - o.top});
   }
-  return {W, H, boxes: out};
+  for (const el of svg.querySelectorAll('.colorbar rect.cbfill')) {  // the bar itself: no text may sit on it
+    const b = el.getBoundingClientRect();
+    out.push({role: 'colorbar', text: '(colour bar)', x0: b.left - o.left, y0: b.top - o.top, x1: b.right - o.left, y1: b.bottom - o.top});
+  }
+  const land = svg.querySelector('.geo .land');  // a map's drawn land: where the map is on the canvas
+  const m = land ? land.getBoundingClientRect() : null;
+  const map = m ? {x0: m.left - o.left, y0: m.top - o.top, x1: m.right - o.left, y1: m.bottom - o.top} : null;
+  return {W, H, boxes: out, map};
 }
 """
 
@@ -194,6 +202,22 @@ def test_exported_chart_text_never_overlaps_or_leaves_the_canvas(kind, size, lan
     # The check sees what it must: the title, the source line and the citation are drawn in every export.
     assert {"title", "source", "citation"} <= roles, roles
     assert problems(m) == []
+    if kind == "map":  # the colour bar has its own place, and a portrait map leaves no empty band (issue 14)
+        assert "colorbar" in roles and "colorbar title" in roles or size == "a4", roles
+        assert empty_band(m) < 0.15 * m["H"], (empty_band(m), m["map"])
+        if size in ("a4", "article"):
+            assert "places" in roles, roles  # the band under the map lists the largest places
+
+
+def empty_band(measured: dict) -> float:
+    """The tallest horizontal band of the canvas with neither text, colour bar nor map in it (px)."""
+    spans = sorted(
+        [(b["y0"], b["y1"]) for b in measured["boxes"]] + [(measured["map"]["y0"], measured["map"]["y1"])]
+    )
+    gap, reach = spans[0][0], spans[0][1]
+    for y0, y1 in spans[1:]:
+        gap, reach = max(gap, y0 - reach), max(reach, y1)
+    return max(gap, measured["H"] - reach)
 
 
 def test_layout_check_catches_the_timeline_export_before_issue_14(page):

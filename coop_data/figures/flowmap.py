@@ -641,6 +641,25 @@ def flow_map(
     plot_h = max(200, height - (m.t or 0) - (m.b or 0))
     split = min(0.35, LEGEND_PX / plot_h)
     fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
+    # The largest places as a short table: an export with room under the map prints it there (figures.render).
+    top = pts[pts["exact"]].head(30)
+    cnames = dict(zip(f["donor_country_iso3"].astype(str), f["donor_country"].astype(str)))
+    cnames.update(zip(f["recipient_country_iso3"].astype(str), f["recipient_country"].astype(str)))
+    fig.layout.meta = {
+        **fig.layout.meta,
+        "top_places": [t("map.top_places", lang)]
+        + [
+            t(
+                "map.place_hover",
+                lang,
+                place=n,
+                country=country_name(c, lang, cnames.get(c, c)),
+                out=number(o, lang),
+                into=number(i, lang),
+            )
+            for n, c, o, i in zip(top["name"].map(_short), top["country"], top["out"], top["in"])
+        ],
+    }
     if view_key:  # geo_chart.js: a zoom or pan goes into the URL, and the next run draws that extent
         fig.layout.meta = {**fig.layout.meta, "url_view": view_key}
     fig.update_layout(
