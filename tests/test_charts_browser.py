@@ -68,3 +68,47 @@ def test_a_malformed_view_is_dropped_with_a_warning(server, browser):  # noqa: F
         assert page.evaluate(RANGE_JS) == [-180, 180]
     finally:
         ctx.close()
+
+
+TEXTS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' text')).filter(e => e.textContent.trim() &&
+  e.getBoundingClientRect().width > 0 && e.style.display !== 'none' && !e.closest('.scattergeo'))
+  .map(e => { const r = e.getBoundingClientRect(); return {text: e.textContent, x0: r.left, x1: r.right}; })"""
+
+
+def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server, browser):  # noqa: F811
+    """The source line ran off the right edge at 390 px ("… (links in the table and")."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/map?lang=fr")
+        page.wait_for_function(
+            "document.querySelector('.coop-geo-chart') && document.querySelector('.coop-geo-chart')._fullLayout",
+            timeout=90000,
+        )
+        idle(page)
+        texts = page.evaluate(TEXTS_JS, ".coop-geo-chart")
+        assert any(x["text"].startswith("Sources") for x in texts), texts
+        out = [x for x in texts if x["x0"] < 0 or x["x1"] > 390]
+        assert out == [], out
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".coop-geo-chart").screenshot(path=str(SHOTS / "map-phone-source.png"))
+    finally:
+        ctx.close()
+
+
+def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser):  # noqa: F811
+    """On a laptop the colour bar sat over the end of the legend's rows (French names are longer)."""
+    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/map?lang=fr")
+        page.wait_for_function("document.querySelector('.coop-geo-chart .colorbar')", timeout=90000)
+        idle(page)
+        boxes = page.evaluate(
+            "() => ['.coop-geo-chart .colorbar', '.coop-geo-chart g.legend'].map(s =>"
+            " document.querySelector(s).getBoundingClientRect().toJSON())"
+        )
+        bar, legend = boxes
+        assert bar["bottom"] <= legend["top"] + 1, boxes  # the bar's band ends where the legend's begins
+    finally:
+        ctx.close()

@@ -22,6 +22,32 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 CARTESIAN = ("bar", "scatter", "histogram")
 
 
+def singular_one(value: float, lang: str) -> bool:
+    """Whether a count takes the singular: 1 in English and Spanish; 0 and 1 in French ("0 flux", "1 masque")."""
+    return value == 1 or (lang == "fr" and value == 0)
+
+
+def unit_word(unit: str, value: float, lang: str = "en") -> str:
+    """The unit as a count of `value` reads it: "1 flow", "2 flows". `unit` is the plural as shown (unit.* in the
+    language); its singular is the locale key unit.*_one. A unit without one (EUR, a free-text unit) is kept."""
+    from ..i18n import CATALOG, t
+
+    if not singular_one(value, lang):
+        return unit
+    for key in ("unit.flows", "unit.masks", "unit.patients", "map.records"):
+        if unit == t(key, lang) and f"{key}_one" in CATALOG:
+            return t(f"{key}_one", lang)
+    return unit
+
+
+def count_key(key: str, n: float, lang: str = "en") -> str:
+    """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
+    ("1 flow has an end …" instead of "1 flows have …"), else key."""
+    from ..i18n import CATALOG
+
+    return f"{key}_one" if singular_one(n, lang) and f"{key}_one" in CATALOG else key
+
+
 def geo_config() -> dict:
     """Plotly config for every geo chart: world outline from the app's own static folder."""
     return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}

@@ -26,7 +26,7 @@ from .. import aggregate, classify
 from ..i18n import country_name, number, t
 from ..vocab import MAP_LABELS as DEFAULT_LABELS
 from ..vocab import ROLLUPS
-from .common import base_layout, escape_text, map_legend
+from .common import base_layout, escape_text, map_legend, unit_word
 
 WIDTHS = (1.2, 2.6, 4.5)
 WORLD = ((-180.0, 180.0), (-58.0, 85.0))
@@ -448,7 +448,7 @@ def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
             yanchor="bottom",
         ),
         name=t("map.countries_by", lang, unit=unit, side=t("map." + side_name, lang)),
-        text=[f"{n}: {number(v, lang)} {unit}" for n, v in zip(names, g["v"])],
+        text=[f"{n}: {number(v, lang)} {unit_word(unit, v, lang)}" for n, v in zip(names, g["v"])],
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
         customdata=g.index,
@@ -576,11 +576,12 @@ def flow_map(
             for a, b, v, cnt, ids in zip(
                 sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
             ):
-                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit}"
+                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit_word(unit, v, lang)}"
+                recs = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
                 if lists is None:
-                    tips.append(f"{head} ({cnt} {rec}: {ids})")
+                    tips.append(f"{head} ({recs}: {ids})")
                 else:
-                    tips.append(f"{head} ({cnt} {rec})<br>{lists.get((a, b, direction), '')}")
+                    tips.append(f"{head} ({recs})<br>{lists.get((a, b, direction), '')}")
             fig.add_trace(
                 go.Scattergeo(
                     lat=lat[hs, at[hs]].astype(np.float32),
@@ -641,6 +642,8 @@ def flow_map(
     plot_h = max(200, height - (m.t or 0) - (m.b or 0))
     split = min(0.35, LEGEND_PX / plot_h)
     fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
+    # The colour bar beside the map, above the legend's band: at y=0 it sat over the legend's last entries.
+    fig.update_traces(colorbar=dict(y=split + 0.02, yanchor="bottom"), selector=dict(type="choropleth"))
     # The largest places as a short table: an export with room under the map prints it there (figures.render).
     top = pts[pts["exact"]].head(30)
     cnames = dict(zip(f["donor_country_iso3"].astype(str), f["donor_country"].astype(str)))

@@ -5,8 +5,44 @@
 // On a narrow container (a phone) the map takes the full width and the legend and colour bar go below it.
 const NARROW = 640;
 
+// Plain text (the figure's meta) -> lines of at most `chars` characters, escaped for plotly's HTML subset.
+function wrapText(text, chars) {
+  const esc = (w) => w.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const lines = [];
+  let cur = "";
+  for (const w of String(text || "").split(/\s+/).filter(Boolean)) {
+    if (cur && (cur + " " + w).length > chars) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? cur + " " + w : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map(esc);
+}
+
+// On a narrow screen the title, subtitle and source line are wrapped again to the width (they were wrapped for a
+// laptop column and ran off the right edge of a phone), and the margins grow to hold them.
+function rewrapTexts(layout, width) {
+  const meta = layout.meta || {};
+  if (meta.title === undefined) return layout;
+  const per = (px) => Math.max(12, Math.floor((width - 16) / (px * 0.58)));
+  const title = wrapText(meta.title, per(17));
+  const sub = wrapText(meta.subtitle, per(12));
+  const src = wrapText(meta.source, per(11));
+  const text = `<b>${title.join("<br>")}</b>` + (sub.length ? `<br><span style='font-size:12px;color:#555'>${sub.join("<br>")}</span>` : "");
+  const annotations = (layout.annotations || []).map((a) => (a.name === "source" ? { ...a, text: src.join("<br>") } : a));
+  const t = 24 + 22 * title.length + 17 * sub.length;
+  return {
+    ...layout,
+    title: { ...(layout.title || {}), text, y: 1, yref: "container", yanchor: "top", pad: { t: 10 } },
+    annotations,
+    margin: { ...(layout.margin || {}), t, b: 22 + 15 * src.length },
+  };
+}
+
 function fitToWidth(layout, data, width) {
   if (!width || width >= NARROW || layout.sliders || layout.updatemenus) return layout; // animated maps keep theirs
+  layout = rewrapTexts(layout, width);
   const legendRows = data.filter((t) => t.showlegend !== false && t.name).length;
   const below = 34 + 22 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 64 : 0);
   const top = (layout.margin && layout.margin.t) || 60;
