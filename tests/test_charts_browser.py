@@ -112,3 +112,51 @@ def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser)
         assert bar["bottom"] <= legend["top"] + 1, boxes  # the bar's band ends where the legend's begins
     finally:
         ctx.close()
+
+
+SANKEY_JS = """() => {
+  const box = document.querySelector('.st-key-sankey_box');
+  const rect = (e) => e.getBoundingClientRect().toJSON();
+  const labels = Array.from(document.querySelectorAll('.js-plotly-plot .node-label')).filter(e => e.textContent.trim()).map(rect);
+  const legend = document.querySelector('.js-plotly-plot g.legend');
+  const hint = document.querySelector('.coop-swipe');
+  return {scroll: box.scrollWidth, client: box.clientWidth, page: document.documentElement.scrollWidth,
+          chart: rect(document.querySelector('.js-plotly-plot')), labels, legend: legend ? rect(legend) : null,
+          hint: hint ? hint.getBoundingClientRect().height : 0};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return (
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+    )
+
+
+def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(server, browser):  # noqa: F811
+    """At 390 px the node labels overlapped and the colour key covered the right column: the diagram now keeps a
+    laptop's width in a box the reader swipes, with a hint saying so; the page itself does not scroll sideways."""
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/sankey")
+        page.wait_for_function("document.querySelector('.js-plotly-plot .node-label')", timeout=90000)
+        idle(page)
+        m = page.evaluate(SANKEY_JS)
+        assert m["client"] <= 390 < 800 <= m["scroll"] and m["page"] <= 390, m
+        assert m["chart"]["width"] >= 800 and m["hint"] > 0, m
+        labels = m["labels"]
+        clashes = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if _overlap(a, b)]
+        assert len(labels) >= 10 and clashes == [], clashes
+        assert not any(_overlap(m["legend"], x) for x in labels), m["legend"]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "sankey-phone.png"))
+    finally:
+        ctx.close()
+    ctx, page, w = open_page(browser, f"{server}/sankey")  # a laptop: no hint, no sideways box
+    try:
+        page.wait_for_function("document.querySelector('.js-plotly-plot .node-label')", timeout=90000)
+        m = page.evaluate(SANKEY_JS)
+        assert m["hint"] == 0 and m["scroll"] <= m["client"] + 1, m
+    finally:
+        ctx.close()
