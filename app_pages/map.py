@@ -5,7 +5,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import aggregate, alttext, doubts, filters, i18n
 from coop_data.figures import flow_map
-from coop_data.figures.common import count_key
+from coop_data.figures.common import count_key, measure_name
 from coop_data.figures.flowmap import map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
@@ -41,10 +41,7 @@ lg = ui.lang()
 st.title(T("nav.map"))
 c1, c2, c3 = st.columns([2, 2, 2])
 measure = ui.control(
-    CTL["measure"],
-    c1.selectbox,
-    T("map.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+    CTL["measure"], c1.selectbox, T("map.measure"), format_func=lambda m: measure_name(m, lg)
 )
 shade = ui.control(
     CTL["shade"], c2.radio, T("map.shade"), horizontal=True, format_func=lambda s: T(f"map.shade_{s}")

@@ -7,6 +7,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import aggregate, alttext, filters
 from coop_data.figures import sankey
+from coop_data.figures.common import measure_name
 from coop_data.figures.sankey import node_name, stage_name
 
 CTL = filters.CONTROLS["sankey"]
@@ -32,10 +33,7 @@ st.title(T("nav.sankey"))
 c1, c2, c3, c4 = st.columns([3, 2, 1.5, 2])
 preset = ui.control(CTL["stages"], c1.selectbox, T("sankey.stages"), format_func=stages_name)
 measure = ui.control(
-    CTL["measure"],
-    c2.selectbox,
-    T("sankey.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + aggregate.MEASURES[m][1])})",
+    CTL["measure"], c2.selectbox, T("sankey.measure"), format_func=lambda m: measure_name(m, lg)
 )
 colour = ui.control(
     CTL["colour"], c4.selectbox, T("ctl.sankey_colour"), format_func=lambda s: stage_name(s, lg)

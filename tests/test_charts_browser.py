@@ -160,3 +160,27 @@ def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(serve
         assert m["hint"] == 0 and m["scroll"] <= m["client"] + 1, m
     finally:
         ctx.close()
+
+
+def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, browser):  # noqa: F811
+    """At 1366 x 768 the x labels ran into each other ("China → partnerPartner → China")."""
+    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
+    page = ctx.new_page()
+    try:
+        page.goto(f"{server}/answers")
+        question = "What does the North/South scheme change?"
+        page.get_by_text(question, exact=True).click()
+        page.get_by_role("heading", name=question).wait_for(timeout=60000)
+        page.wait_for_function("document.querySelector('.js-plotly-plot .xtick text')", timeout=60000)
+        idle(page)
+        boxes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .annotation'))"
+            ".map(e => ({text: e.textContent, ...e.getBoundingClientRect().toJSON()}))"
+        )
+        assert len(boxes) >= 8, boxes
+        clashes = [
+            (a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)
+        ]
+        assert clashes == [], clashes
+    finally:
+        ctx.close()

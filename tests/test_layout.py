@@ -16,11 +16,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from coop_data import aggregate, classify, export, story
+from coop_data import aggregate, export, story
 from coop_data.figures import sankey
-from coop_data.figures.common import base_layout
+from coop_data.figures.bars import direction_bars
 from coop_data.figures.render import SIZES, TEXT_SCALE, export_layout, render
-from coop_data.i18n import number, t
+from coop_data.i18n import t
 
 CHROMIUM = "/usr/bin/chromium"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -158,21 +158,8 @@ def figure(kind: str, lang: str) -> go.Figure:
         links = aggregate.node_table(view, stages, "flows", top_n=10)
         title = t("measure.flows", lang) + ": " + " → ".join(t(f"stage.{s}", lang) for s in stages)
         return sankey(links, title, f"{desc} {measure_txt}", source, t("unit.flows", lang), lang=lang)
-    split = aggregate.by_direction(view)  # Home's "Flows by direction" bars
-    names = [t(f"dir.{d}", lang) for d in split["direction"].astype(str)]
-    bar = go.Figure(
-        go.Bar(
-            x=split["flows"],
-            y=names,
-            orientation="h",
-            marker_color=[classify.DIRECTION_COLORS[d] for d in split["direction"].astype(str)],
-            text=[number(n, lang) for n in split["flows"]],
-            textposition="outside",
-        )
-    )
-    base_layout(bar, t("home.dir_title", lang), f"{desc} {measure_txt}", source, height=380)
-    bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=t("tl.yaxis", lang)))
-    return bar
+    title = t("home.dir_title", lang)  # Home's "Flows by direction" bars
+    return direction_bars(aggregate.by_direction(view), title, f"{desc} {measure_txt}", source, lang=lang)
 
 
 def citation(lang: str) -> str:

@@ -40,6 +40,14 @@ def unit_word(unit: str, value: float, lang: str = "en") -> str:
     return unit
 
 
+def measure_name(measure: str, lang: str = "en") -> str:
+    """A measure as a control names it: "Number of flows (flows)"."""
+    from ..aggregate import MEASURES
+    from ..i18n import t
+
+    return f"{t('measure.' + measure, lang)} ({t('unit.' + MEASURES[measure][1], lang)})"
+
+
 def count_key(key: str, n: float, lang: str = "en") -> str:
     """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
     ("1 flow has an end …" instead of "1 flows have …"), else key."""
@@ -51,6 +59,19 @@ def count_key(key: str, n: float, lang: str = "en") -> str:
 def geo_config() -> dict:
     """Plotly config for every geo chart: world outline from the app's own static folder."""
     return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}
+
+
+# The world as every map of the app draws it: Natural Earth, light land, grey borders, no coast, ocean nor frame.
+GEO_STYLE = dict(
+    projection_type="natural earth",
+    showcountries=True,
+    countrycolor="#bbb",
+    showland=True,
+    landcolor="#f2f2ee",
+    showcoastlines=False,
+    showocean=False,
+    showframe=False,
+)
 
 
 def title_block(title: str, subtitle: str) -> dict:

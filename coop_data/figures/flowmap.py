@@ -26,7 +26,7 @@ from .. import aggregate, classify
 from ..i18n import country_name, number, t
 from ..vocab import MAP_LABELS as DEFAULT_LABELS
 from ..vocab import ROLLUPS
-from .common import base_layout, escape_text, map_legend, unit_word
+from .common import GEO_STYLE, base_layout, escape_text, map_legend, unit_word
 
 WIDTHS = (1.2, 2.6, 4.5)
 WORLD = ((-180.0, 180.0), (-58.0, 85.0))
@@ -624,15 +624,8 @@ def flow_map(
             )
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(
-        projection_type="natural earth",
+        **GEO_STYLE,
         projection_rotation_lon=(ext[0][0] + ext[0][1]) / 2,
-        showcountries=True,
-        countrycolor="#bbb",
-        showland=True,
-        landcolor="#f2f2ee",
-        showcoastlines=False,
-        showocean=False,
-        showframe=False,
         lonaxis_range=list(ext[0]),
         lataxis_range=list(ext[1]),
     )
