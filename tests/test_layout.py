@@ -272,3 +272,19 @@ def test_a_zoomed_view_is_the_extent_of_the_map_and_of_its_export():
     assert (
         "url_view" not in world.layout.meta and "Harbin" in wnote["labels"]
     )  # the fitted world map as before
+
+
+def test_the_readme_shows_the_docs_screenshots_small_and_made_by_the_script():
+    """docs/ holds the screenshots tools/docs_screens.py writes; each is shown in the README and under 300 KB."""
+    import io
+
+    from PIL import Image
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    script = (root / "tools" / "docs_screens.py").read_text(encoding="utf-8")
+    for name in ("map.png", "sankey.png", "timeline-export.png", "phone-map.png"):
+        path = root / "docs" / name
+        assert f"](docs/{name})" in readme and f'"{name}"' in script, name
+        assert 10_000 < path.stat().st_size < 300_000, (name, path.stat().st_size)
+        assert Image.open(io.BytesIO(path.read_bytes())).width >= 390, name

@@ -25,16 +25,16 @@ function wrapText(text, chars) {
 function rewrapTexts(layout, width) {
   const meta = layout.meta || {};
   if (meta.title === undefined) return layout;
-  const per = (px) => Math.max(12, Math.floor((width - 16) / (px * 0.58)));
-  const title = wrapText(meta.title, per(17));
+  const per = (px, em = 0.58) => Math.max(12, Math.floor((width - 16) / (px * em)));
+  const title = wrapText(meta.title, per(20, 0.66)); // bold, and plotly draws the title larger than the body
   const sub = wrapText(meta.subtitle, per(12));
   const src = wrapText(meta.source, per(11));
   const text = `<b>${title.join("<br>")}</b>` + (sub.length ? `<br><span style='font-size:12px;color:#555'>${sub.join("<br>")}</span>` : "");
   const annotations = (layout.annotations || []).map((a) => (a.name === "source" ? { ...a, text: src.join("<br>") } : a));
-  const t = 24 + 22 * title.length + 17 * sub.length;
+  const t = 44 + 22 * title.length + 17 * sub.length;
   return {
     ...layout,
-    title: { ...(layout.title || {}), text, y: 1, yref: "container", yanchor: "top", pad: { t: 10 } },
+    title: { ...(layout.title || {}), text, y: 1, yref: "container", yanchor: "top", pad: { t: 30 } }, // anchored by its first line: room for its glyphs
     annotations,
     margin: { ...(layout.margin || {}), t, b: 22 + 15 * src.length },
   };
