@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import classify
-from ..i18n import month, t
-from .common import GEO_STYLE, base_layout, map_legend
+from ..i18n import month, number, t
+from .common import GEO_STYLE, base_layout, map_legend, unit_word
 from .flowmap import arc_lines
 
 FADE_WEEKS = 3
@@ -175,6 +175,18 @@ def animated_map(
             )
         ],
     )
+    # The busiest weeks: a still export (its first week) lists them in the band under the map.
+    busiest = sorted(zip(steps, note.get("per_week", [])), key=lambda x: -x[1][1])[:30]
+    unit, week_of = t("unit.flows", lang), t("anim.week_of", lang)
+    fig.layout.meta = {
+        **fig.layout.meta,
+        "export_table": [t("anim.busiest", lang)]
+        + [
+            f"{week_of} {st['label']}: {number(n, lang)} {unit_word(unit, n, lang)}"
+            for st, (_, n) in busiest
+            if n
+        ],
+    }
     note["weeks"] = len(weeks)
     note["capped"] = capped
     return fig, note

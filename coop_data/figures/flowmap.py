@@ -643,7 +643,7 @@ def flow_map(
     cnames.update(zip(f["recipient_country_iso3"].astype(str), f["recipient_country"].astype(str)))
     fig.layout.meta = {
         **fig.layout.meta,
-        "top_places": [t("map.top_places", lang)]
+        "export_table": [t("map.top_places", lang)]
         + [
             t(
                 "map.place_hover",

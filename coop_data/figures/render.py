@@ -413,9 +413,8 @@ def export_layout(
     def py(y: float) -> float:  # container px from the top -> paper y
         return (height - b_ - y) / plot_h
 
-    leg_rows_h = (
-        0.0  # a right-hand legend's height: the colour bar goes below it, never over its last entries
-    )
+    # A right-hand legend's height: the colour bar goes below it, never over its last entries.
+    leg_rows_h = 0.0
     if legend_right and items:
         leg_rows_h = (
             len(items) * (max(size_b * LINE, 16) + 5 * s) + (size_b * LINE + 8 if leg_title else 0) + gap
@@ -438,7 +437,7 @@ def export_layout(
             # The bar's title as a text block above it: plotly drew a vertical bar's two-line title over the bar.
             title_h = cb_titles * size_b * LINE
             room = plot_h - leg_rows_h - title_h - gap
-            if not i:
+            if not i and cb.colorbar.title.text:
                 cb_notes.append(
                     dict(
                         name="colorbar title",
@@ -513,7 +512,7 @@ def export_layout(
         blocks.append(note("citation", cite_lines, height - cite_top_from_bottom, size_c, "#666"))
     blocks += cb_notes
     if geo:
-        blocks += _map_band(f, meta, l_, plot_w, plot_h, t_, gap, size_b, note)
+        blocks += _map_band(f, meta, plot_w, plot_h, t_, gap, size_b, note)
     f.update_layout(
         width=width,
         height=height,
@@ -553,13 +552,14 @@ def _geo_aspect(f: go.Figure) -> float:
 
 
 def _map_band(
-    f: go.Figure, meta: dict, l_: int, plot_w: int, plot_h: int, t_: int, gap: int, size: float, note
-):
+    f: go.Figure, meta: dict, plot_w: int, plot_h: int, t_: int, gap: int, size: float, note
+) -> list:
     """A map keeps its shape, so a canvas taller than the map (A4 portrait, an article with the legend on the right)
     had empty bands above and below it. The map goes to the top of its area, and the band under it lists the
-    largest places (the figure's meta "top_places": a heading, then one line each), as many as fit.
+    figure's short table (meta "export_table": a heading, then one line each: the largest places, the busiest
+    weeks …), as many lines as fit.
     Returns the annotations to add ([] when the band is too small or the figure has no such list)."""
-    rows = list(meta.get("top_places") or [])
+    rows = list(meta.get("export_table") or [])
     map_h = min(plot_h, plot_w / _geo_aspect(f))
     spare = plot_h - map_h - 2 * gap
     fit = int(spare // (size * LINE)) - 1  # lines that fit, less the annotation's padding
@@ -567,7 +567,7 @@ def _map_band(
         return []
     f.update_geos(domain=dict(x=[0, 1], y=[1 - map_h / plot_h, 1]))
     lines = [rows[0], *(f"{i}. {x}" for i, x in enumerate(rows[1:fit], 1))]
-    return [note("places", lines, t_ + map_h + gap, size, "#333")]
+    return [note("table", lines, t_ + map_h + gap, size, "#333")]
 
 
 def size_of(
