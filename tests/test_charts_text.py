@@ -62,3 +62,18 @@ def pd_concat(*parts):
 def test_sankey_alt_text_says_one_flow(flows):
     links = aggregate.node_table(flows.head(1), ["donor_level", "recipient_country"], "flows", top_n=5)
     assert "(1 flow)" in alttext.links_summary(links, "flows", lang="en")
+
+
+def test_sankey_hovers_count_in_words(flows):
+    """The Sankey's hovers said "1 flows" (plotly's valuesuffix); they now carry the count as words."""
+    from coop_data.figures import sankey
+
+    links = aggregate.node_table(flows, ["donor_level", "recipient_country"], "flows", top_n=5)
+    fig = sankey(links, "t", "s", "src", "flows")
+    tr = fig.data[0]
+    link_text = {c[3] for c in tr.link.customdata}
+    node_text = {c[2] for c in tr.node.customdata}
+    assert "%{customdata[3]}" in tr.link.hovertemplate and "%{customdata[2]}" in tr.node.hovertemplate
+    ones = [v for v, x in zip(tr.link.value, tr.link.customdata) if v == 1]
+    assert all(x[3] == "1 flow" for v, x in zip(tr.link.value, tr.link.customdata) if v == 1) and ones
+    assert "1 flows" not in link_text | node_text
