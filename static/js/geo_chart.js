@@ -196,9 +196,20 @@ function bindView(el) {
       if (text) url.searchParams.set(meta.url_view, text);
       else url.searchParams.delete(meta.url_view);
       window.history.replaceState(window.history.state, "", url); // the next run reads the URL
+      el._coopSent = text;
       el._coop.setStateValue("view", text);
     }, 400);
   });
+}
+
+// The run that follows a zoom draws the zoomed extent for the export and the permalink; the screen already shows it,
+// so the reader's own zoom stays as it is (redrawn from the fitted ranges the map jumped, and a hover was lost).
+function keepReadersView(el, layout) {
+  const key = layout.meta && layout.meta.url_view;
+  const g = el.layout && el.layout.geo;
+  if (!key || !el._coopSent || !g) return;
+  if ((new URL(window.location.href).searchParams.get(key) || "") !== el._coopSent) return;
+  layout.geo = { ...layout.geo, projection: g.projection, center: g.center, lonaxis: g.lonaxis, lataxis: g.lataxis };
 }
 
 export default function ({ parentElement, data, setStateValue }) {
@@ -211,6 +222,7 @@ export default function ({ parentElement, data, setStateValue }) {
   }
   const draw = () => {
     const fig = JSON.parse(data.spec);
+    keepReadersView(el, fig.layout);
     const width = el.clientWidth || parentElement.clientWidth;
     const layout = fitToWidth(fig.layout, fig.data, width);
     window.Plotly.react(el, { data: fig.data, layout, frames: fig.frames || [], config: data.config }).then(() => {
