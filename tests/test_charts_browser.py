@@ -18,6 +18,14 @@ LABELS_JS = (
 )
 
 
+def open_at(browser, url: str, size: tuple[int, int]):  # noqa: F811
+    """A page at that viewport (a phone below 500 px wide), opened at url."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500)
+    page = ctx.new_page()
+    page.goto(url)
+    return ctx, page
+
+
 def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server, browser):  # noqa: F811
     """Zoomed to Europe on screen, the SVG export was still the whole world (issue 14: exports ignored any zoom)."""
     ctx, page, w = open_page(browser, f"{server}/map")
@@ -79,10 +87,8 @@ TEXTS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' text')).filt
 
 def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server, browser):  # noqa: F811
     """The source line ran off the right edge at 390 px ("… (links in the table and")."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = ctx.new_page()
+    ctx, page = open_at(browser, f"{server}/map?lang=fr", (390, 844))
     try:
-        page.goto(f"{server}/map?lang=fr")
         page.wait_for_function(
             "document.querySelector('.coop-geo-chart') && document.querySelector('.coop-geo-chart')._fullLayout",
             timeout=90000,
@@ -102,10 +108,8 @@ def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server
 
 def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser):  # noqa: F811
     """On a laptop the colour bar sat over the end of the legend's rows (French names are longer)."""
-    ctx = browser.new_context(viewport={"width": 1280, "height": 720})
-    page = ctx.new_page()
+    ctx, page = open_at(browser, f"{server}/map?lang=fr", (1280, 720))
     try:
-        page.goto(f"{server}/map?lang=fr")
         page.wait_for_function("document.querySelector('.coop-geo-chart .colorbar')", timeout=90000)
         idle(page)
         boxes = page.evaluate(
@@ -140,10 +144,8 @@ def _overlap(a, b) -> bool:
 def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(server, browser):  # noqa: F811
     """At 390 px the node labels overlapped and the colour key covered the right column: the diagram now keeps a
     laptop's width in a box the reader swipes, with a hint saying so; the page itself does not scroll sideways."""
-    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
-    page = ctx.new_page()
+    ctx, page = open_at(browser, f"{server}/sankey", (390, 844))
     try:
-        page.goto(f"{server}/sankey")
         page.wait_for_function("document.querySelector('.js-plotly-plot .node-label')", timeout=90000)
         idle(page)
         m = page.evaluate(SANKEY_JS)
@@ -168,10 +170,8 @@ def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(serve
 
 def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, browser):  # noqa: F811
     """At 1366 x 768 the x labels ran into each other ("China → partnerPartner → China")."""
-    ctx = browser.new_context(viewport={"width": 1366, "height": 768})
-    page = ctx.new_page()
+    ctx, page = open_at(browser, f"{server}/answers", (1366, 768))
     try:
-        page.goto(f"{server}/answers")
         question = "What does the North/South scheme change?"
         page.get_by_text(question, exact=True).click()
         page.get_by_role("heading", name=question).wait_for(timeout=60000)
