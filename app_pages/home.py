@@ -1,12 +1,11 @@
 """Home: headline figures, overview map, direction split, what the data covers and lacks."""
 
-import plotly.graph_objects as go
 import streamlit as st
 
 import coop_ui as ui
-from coop_data import aggregate, alttext, vocab
+from coop_data import aggregate, alttext
 from coop_data.figures import flow_map
-from coop_data.figures.common import base_layout
+from coop_data.figures.bars import direction_bars
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -21,6 +20,13 @@ if view.empty:
     ui.stop()
 mirror = tuple(sorted(aggregate.mirror_ids(b.sources)))
 h = ui.per_view(aggregate.headline, mirror)
+
+
+def nums(**fields: str) -> dict[str, str]:
+    """Locale parameters from headline figures, written as numbers: nums(flows="flows") -> {"flows": "381"}."""
+    return {k: num(h[v]) for k, v in fields.items()}
+
+
 kpis = st.container(
     horizontal=True, gap="medium"
 )  # wraps when narrow: equal columns cut "Cash and grants (EUR)" to "Cash and gra…"
@@ -29,10 +35,7 @@ kpis.metric(
     num(h["flows"]),
     help=T(
         "home.flows_help",
-        records=num(h["records"]),
-        flows=num(h["flows"]),
-        totals=num(h["programme_totals"]),
-        counted=num(h["counted_flows"]),
+        **nums(records="records", flows="flows", totals="programme_totals", counted="counted_flows"),
         other=num(h["not_counted"]),
     ),
     width="content",
@@ -76,10 +79,7 @@ if h["eur_delivered"] > 0:
     notes.append(
         T(
             "home.money_line",
-            eur=num(h["eur_delivered"]),
-            rows=num(h["rows_with_money"]),
-            cash=num(h["eur_cash"]),
-            in_kind=num(h["eur_in_kind"]),
+            **nums(eur="eur_delivered", rows="rows_with_money", cash="eur_cash", in_kind="eur_in_kind"),
             mirror=num(h["eur_mirror"]),
             mirror_share=pct(h["eur_mirror"] / h["eur_delivered"]),
         )
@@ -135,18 +135,7 @@ st.caption(
 
 split = ui.per_view(aggregate.by_direction)
 names = [T(f"dir.{d}") for d in split["direction"].astype(str)]
-bar = go.Figure(
-    go.Bar(
-        x=split["flows"],
-        y=names,
-        orientation="h",
-        marker_color=[vocab.DIRECTIONS[d] for d in split["direction"].astype(str)],
-        text=[num(n) for n in split["flows"]],
-        textposition="outside",
-    )
-)
-base_layout(bar, T("home.dir_title"), f"{desc} {measure_txt}", ui.source_line(view), height=380)
-bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=T("tl.yaxis")))
+bar = direction_bars(split, T("home.dir_title"), f"{desc} {measure_txt}", ui.source_line(view), lang=lg)
 ui.chart(bar, "home-directions")
 with st.expander(T("ui.numbers_behind")):
     ui.table(

@@ -5,20 +5,43 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
-from coop_data.figures.flowmap import map_table
+from coop_data.figures.common import count_key, measure_name
+from coop_data.figures.flowmap import map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
 T, num = ui.T, ui.num
+
+
+def map_view(control):
+    """The extent a reader zoomed or panned to (URL `view`, written by static/js/geo_chart.js), or None for the
+    map's fitted extent. A malformed one is dropped with a warning; a valid one is said under the controls with a
+    button back to the whole map. The export, the permalink and the citation follow it."""
+    text = ui.control(control)
+    ext = parse_view(text) if text else None
+    if text and ext is None:
+        st.warning(T("map.view_bad", v=str(text)[:60]), icon="⚠️")
+    if ext is None:
+        return None
+    (lon0, lon1), (lat0, lat1) = ext
+    c1, c2 = st.columns([4, 1], vertical_alignment="center")
+    c1.caption(T("map.view_note", lon0=f"{lon0:g}", lon1=f"{lon1:g}", lat0=f"{lat0:g}", lat1=f"{lat1:g}"))
+    c2.button(T("map.view_reset"), key="map_view_reset", on_click=forget_view, args=(control.key,))
+    return ext
+
+
+def forget_view(key: str) -> None:
+    """Back to the fitted extent: out of the URL and of the view kept across pages (restored from there otherwise)."""
+    st.query_params.pop(key, None)
+    st.session_state.get(ui.SYNC_KEY, {}).pop(key, None)
+
+
 flt, view = ui.current()
 b = ui.bundle()
 lg = ui.lang()
 st.title(T("nav.map"))
 c1, c2, c3 = st.columns([2, 2, 2])
 measure = ui.control(
-    CTL["measure"],
-    c1.selectbox,
-    T("map.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
+    CTL["measure"], c1.selectbox, T("map.measure"), format_func=lambda m: measure_name(m, lg)
 )
 shade = ui.control(
     CTL["shade"], c2.radio, T("map.shade"), horizontal=True, format_func=lambda s: T(f"map.shade_{s}")
@@ -31,6 +54,7 @@ n_labels = ui.control(
     CTL["labels"], c4.number_input, T("map.n_labels"), min_value=0, max_value=30, help=T("map.n_labels_help")
 )
 max_arcs = ui.control(CTL["arcs"], c5.number_input, T("map.max_arcs"), min_value=50, max_value=2000, step=50)
+zoom = map_view(CTL["view"])
 if view.empty:
     ui.empty_notice(flt)
     ui.stop()
@@ -50,6 +74,8 @@ fig, note = ui.per_view(
     countries=b.countries if rollup != "place" else None,
     rollup=rollup,
     n_labels=int(n_labels),
+    view=zoom,
+    view_key=CTL["view"].key,
 )
 event = ui.chart(
     ui.with_url_highlight(fig),
@@ -66,7 +92,9 @@ msg = T(
     unplaced=num(note["not_drawn_unplaced"]),
 )
 if note["not_drawn_same"]:
-    msg += " " + T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"]))
+    msg += " " + T(
+        count_key(f"map.note_same_{rollup}", note["not_drawn_same"], lg), n=num(note["not_drawn_same"])
+    )
 if note["not_drawn_cap"]:
     msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))
 if note["places_not_drawn"]:

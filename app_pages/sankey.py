@@ -1,13 +1,24 @@
 """Sankey: stages, measure, top N, link colour and a node picker, all kept in the URL; a table twin."""
 
+import html
+
 import streamlit as st
 
 import coop_ui as ui
 from coop_data import aggregate, alttext, filters, vocab
 from coop_data.figures import sankey
+from coop_data.figures.common import measure_name
 from coop_data.figures.sankey import node_name, stage_name
 
 CTL = filters.CONTROLS["sankey"]
+PHONE_CSS = """
+.coop-swipe { display: none; }
+@media (max-width: 640px) {
+  .st-key-sankey_box { overflow-x: auto; }
+  .st-key-sankey_box > [data-testid="stElementContainer"]:has([data-testid="stPlotlyChart"]) { min-width: 880px; }
+  .coop-swipe { display: block; font-size: 0.85rem; color: #555; margin: 0; }
+}
+"""
 T, num = ui.T, ui.num
 flt, view = ui.current()
 b = ui.bundle()
@@ -22,10 +33,7 @@ st.title(T("nav.sankey"))
 c1, c2, c3, c4 = st.columns([3, 2, 1.5, 2])
 preset = ui.control(CTL["stages"], c1.selectbox, T("sankey.stages"), format_func=stages_name)
 measure = ui.control(
-    CTL["measure"],
-    c2.selectbox,
-    T("sankey.measure"),
-    format_func=lambda m: f"{T('measure.' + m)} ({T('unit.' + vocab.MEASURES[m])})",
+    CTL["measure"], c2.selectbox, T("sankey.measure"), format_func=lambda m: measure_name(m, lg)
 )
 colour = ui.control(
     CTL["colour"], c4.selectbox, T("ctl.sankey_colour"), format_func=lambda s: stage_name(s, lg)
@@ -83,7 +91,12 @@ if focus:
     s, x = focus.split(":", 1)
     notes.append(T("ctl.sankey_focus_note", node=node_name(s, x, lg), stage=stage_name(s, lg).lower()))
 fig = sankey(links, f"{label}: {stages_name(preset)}", " ".join(notes), ui.source_line(v), unit, lang=lg)
-ui.chart(fig, "sankey", alt=alttext.links_summary(links, unit, lang=lg))
+# On a phone the diagram keeps a laptop's width inside a box that scrolls sideways: squeezed to 390 px its node
+# labels overlapped and the colour key covered the last column (fewer nodes or smaller text lose what it shows).
+st.html(f"<style>{PHONE_CSS}</style>")
+with st.container(key="sankey_box"):
+    st.html(f"<p class='coop-swipe'>{html.escape(T('sankey.swipe'))}</p>")
+    ui.chart(fig, "sankey", alt=alttext.links_summary(links, unit, lang=lg))
 st.caption(T("sankey.note"))
 table = links.assign(
     source=[node_name(s, str(x), lg) for s, x in zip(links["source_stage"], links["source"])],

@@ -53,15 +53,8 @@ if st.toggle(T("tl.anim_toggle"), key="tl_anim"):
     )
     busiest = max(anote["per_week"], key=lambda x: x[1]) if anote["per_week"] else ("", 0)
     ui.chart(afig, "timeline-animated", geo=True, alt=alttext.animated_summary(anote, lg))
-    msg = T(
-        "tl.anim_note",
-        drawn=num(anote["drawn"]),
-        month=num(anote["month_precision"]),
-        year=num(anote["not_in_a_week"]),
-        unplaced=num(anote["unplaced"]),
-        week=busiest[0],
-        n=busiest[1],
-    )
+    counts = {"drawn": "drawn", "month": "month_precision", "year": "not_in_a_week", "unplaced": "unplaced"}
+    msg = T("tl.anim_note", **{k: num(anote[v]) for k, v in counts.items()}, week=busiest[0], n=busiest[1])
     st.caption(msg + (" " + T("tl.anim_capped", n=num(anote["capped"])) if anote["capped"] else ""))
     with st.expander(T("tl.anim_numbers")):
         ui.table(

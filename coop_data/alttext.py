@@ -8,6 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import aggregate, vocab
+from .figures.common import count_key, unit_word
 from .i18n import CATALOG, category, month, number, t
 
 t_ = t  # `t` is also the usual name of a timeline table
@@ -53,7 +54,7 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang
     parts = [head]
     if len(arcs):
         big = "; ".join(
-            f"{r.donor_label} → {r.recipient_label} ({_num(r.value, lang)} {unit})"
+            f"{r.donor_label} → {r.recipient_label} ({_num(r.value, lang)} {unit_word(unit, r.value, lang)})"
             for r in arcs.head(top).itertuples()
         )
         parts.append(
@@ -71,7 +72,7 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang
         parts.append(t("alt.share", lang, list=share))
     unplaced = int((view["donor_lat"].isna() | view["recipient_lat"].isna()).sum())
     if unplaced:
-        parts.append(t("alt.unplaced", lang, n=number(unplaced, lang)))
+        parts.append(t(count_key("alt.unplaced", unplaced, lang), lang, n=number(unplaced, lang)))
     return " ".join(parts)
 
 
@@ -85,7 +86,7 @@ def links_summary(links: pd.DataFrame, unit: str, top: int = 3, lang: str = "en"
     total = float(first["value"].sum())
     stages = list(dict.fromkeys(list(links["source_stage"]) + list(links["target_stage"])))
     big = "; ".join(
-        f"{node_name(r.source_stage, str(r.source), lang)} → {node_name(r.target_stage, str(r.target), lang)} ({_num(r.value, lang)} {unit})"
+        f"{node_name(r.source_stage, str(r.source), lang)} → {node_name(r.target_stage, str(r.target), lang)} ({_num(r.value, lang)} {unit_word(unit, r.value, lang)})"
         for r in links.sort_values("value", ascending=False).head(top).itertuples()
     )
     return t(

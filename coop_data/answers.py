@@ -18,7 +18,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from . import aggregate, classify, money, vocab
-from .figures.common import base_layout, escape_text
+from .figures.common import base_layout, escape_text, wrap_words
 from .i18n import country_name, number, t
 
 # Ranking columns: (key, side) with side "given"/"received" for places and countries.
@@ -517,10 +517,15 @@ def scheme_changes(
 def scheme_chart(counts: pd.DataFrame, title: str, subtitle: str, source: str, lang: str = "en") -> go.Figure:
     """Grouped bars: flows per direction under each scheme."""
     fig = go.Figure()
+    # names wrapped to short lines ("China →<br>partner"): on one line they ran into each other at 1366 px
+    names = [
+        "<br>".join(escape_text(x) for x in wrap_words(t(f"dir.{d}", lang), 12)) for d in counts["direction"]
+    ]
+    lines = max((n.count("<br>") + 1 for n in names), default=1)
     for s, colour in zip([c for c in counts.columns if c in classify.SCHEMES], ("#0072B2", "#E69F00")):
         fig.add_trace(
             go.Bar(
-                x=[escape_text(t(f"dir.{d}", lang)).replace(" (", "<br>(") for d in counts["direction"]],
+                x=names,
                 y=counts[s],
                 name=t(f"scheme.{s}", lang),
                 marker_color=colour,
@@ -534,9 +539,9 @@ def scheme_chart(counts: pd.DataFrame, title: str, subtitle: str, source: str, l
         yaxis=dict(title=t("unit.flows", lang), gridcolor="#eee"),
         xaxis=dict(tickangle=0, automargin=True),
         legend=dict(x=1, xanchor="right", y=1, yanchor="top"),  # top right, over the small bars
-        margin=dict(b=fig.layout.margin.b + 60),
+        margin=dict(b=fig.layout.margin.b + 28 + 16 * lines),
     )
-    fig.layout.annotations[0].update(yshift=-50)  # under the direction names
+    fig.layout.annotations[0].update(yshift=-18 - 16 * lines)  # under the direction names
     return fig
 
 

@@ -517,5 +517,7 @@ CONTROLS: dict[str, dict[str, ViewControl]] = {
         "rollup": ViewControl("rollup", "map.rollup", "place", ROLLUPS),
         "labels": ViewControl("labels", "map.n_labels", MAP_LABELS, lo=0, hi=30),
         "arcs": ViewControl("arcs", "map.max_arcs", 400, lo=50, hi=2000),
+        # the extent a reader zoomed or panned to, "lon0,lon1,lat0,lat1" (figures.flowmap.parse_view checks it)
+        "view": ViewControl("view", "map.view", ""),
     },
 }

@@ -16,11 +16,11 @@ from pathlib import Path
 import plotly.graph_objects as go
 import pytest
 
-from coop_data import aggregate, export, story, vocab
+from coop_data import aggregate, export, story
 from coop_data.figures import sankey
-from coop_data.figures.common import base_layout
+from coop_data.figures.bars import direction_bars
 from coop_data.figures.render import SIZES, TEXT_SCALE, export_layout, render
-from coop_data.i18n import number, t
+from coop_data.i18n import t
 
 CHROMIUM = "/usr/bin/chromium"
 FIXTURES = Path(__file__).parent / "fixtures"
@@ -36,7 +36,8 @@ MEASURE_JS = """
   const o = svg.getBoundingClientRect();
   const role = (el) => {
     const cls = el.getAttribute('class') || '';
-    if (el.closest('.colorbar, .legend')) return 'legend';
+    if (el.closest('.colorbar')) return 'colorbar';  // apart from the legend: the bar once sat over its end
+    if (el.closest('.legend')) return 'legend';
     if (cls.includes('gtitle-subtitle')) return 'subtitle';
     if (cls.includes('gtitle')) return 'title';
     if (/\\b[xy]\\d*title\\b/.test(cls)) return 'axis title';
@@ -55,7 +56,14 @@ MEASURE_JS = """
     out.push({role: role(el), text: text.slice(0, 60),
               x0: b.left - o.left, y0: b.top - o.top, x1: b.right - o.left, y1: b.bottom - o.top});
   }
-  return {W, H, boxes: out};
+  for (const el of svg.querySelectorAll('.colorbar rect.cbfill')) {  // the bar itself: no text may sit on it
+    const b = el.getBoundingClientRect();
+    out.push({role: 'colorbar', text: '(colour bar)', x0: b.left - o.left, y0: b.top - o.top, x1: b.right - o.left, y1: b.bottom - o.top});
+  }
+  const land = svg.querySelector('.geo .land');  // a map's drawn land: where the map is on the canvas
+  const m = land ? land.getBoundingClientRect() : null;
+  const map = m ? {x0: m.left - o.left, y0: m.top - o.top, x1: m.right - o.left, y1: m.bottom - o.top} : null;
+  return {W, H, boxes: out, map};
 }
 """
 
@@ -150,21 +158,8 @@ def figure(kind: str, lang: str) -> go.Figure:
         links = aggregate.node_table(view, stages, "flows", top_n=10)
         title = t("measure.flows", lang) + ": " + " → ".join(t(f"stage.{s}", lang) for s in stages)
         return sankey(links, title, f"{desc} {measure_txt}", source, t("unit.flows", lang), lang=lang)
-    split = aggregate.by_direction(view)  # Home's "Flows by direction" bars
-    names = [t(f"dir.{d}", lang) for d in split["direction"].astype(str)]
-    bar = go.Figure(
-        go.Bar(
-            x=split["flows"],
-            y=names,
-            orientation="h",
-            marker_color=[vocab.DIRECTIONS[d] for d in split["direction"].astype(str)],
-            text=[number(n, lang) for n in split["flows"]],
-            textposition="outside",
-        )
-    )
-    base_layout(bar, t("home.dir_title", lang), f"{desc} {measure_txt}", source, height=380)
-    bar.update_layout(yaxis=dict(autorange="reversed"), xaxis=dict(title=t("tl.yaxis", lang)))
-    return bar
+    title = t("home.dir_title", lang)  # Home's "Flows by direction" bars
+    return direction_bars(aggregate.by_direction(view), title, f"{desc} {measure_txt}", source, lang=lang)
 
 
 def citation(lang: str) -> str:
@@ -194,6 +189,25 @@ def test_exported_chart_text_never_overlaps_or_leaves_the_canvas(kind, size, lan
     # The check sees what it must: the title, the source line and the citation are drawn in every export.
     assert {"title", "source", "citation"} <= roles, roles
     assert problems(m) == []
+    if kind == "map":  # the colour bar has its own place
+        assert "colorbar" in roles and "colorbar title" in roles or size == "a4", roles
+    if m[
+        "map"
+    ]:  # a world map leaves no empty band (issue 14: A4 portrait); the band under it holds a short table
+        assert empty_band(m) < 0.15 * m["H"], (empty_band(m), m["map"])
+        if size == "a4":
+            assert "table" in roles, roles
+
+
+def empty_band(measured: dict) -> float:
+    """The tallest horizontal band of the canvas with neither text, colour bar nor map in it (px)."""
+    spans = sorted(
+        [(b["y0"], b["y1"]) for b in measured["boxes"]] + [(measured["map"]["y0"], measured["map"]["y1"])]
+    )
+    gap, reach = spans[0][0], spans[0][1]
+    for y0, y1 in spans[1:]:
+        gap, reach = max(gap, y0 - reach), max(reach, y1)
+    return max(gap, measured["H"] - reach)
 
 
 def test_layout_check_catches_the_timeline_export_before_issue_14(page):
@@ -232,3 +246,48 @@ def test_long_permalink_wraps_inside_the_canvas_and_figures_can_choose_their_leg
     right.update_layout(meta={**fig.layout.meta, "export_legend": "right"})
     laid = export_layout(right, 1200, 800)
     assert laid.layout.legend.orientation == "v" and laid.layout.margin.r > 150
+
+
+def test_a_zoomed_view_is_the_extent_of_the_map_and_of_its_export():
+    """The URL's `view` (written by the browser on a zoom or pan) is the drawn extent, on screen and in the export;
+    the names are chosen among the places in that view; a malformed view is refused."""
+    from coop_data.figures import flow_map
+    from coop_data.figures.flowmap import parse_view, view_text
+    from coop_data.load import load_bundle
+
+    assert parse_view("-47.6,70.95,28.6,69.09") == ((-47.6, 70.95), (28.6, 69.09))
+    assert parse_view(view_text(((120.0, 200.5), (-10.0, 50.0)))) == ((120.0, 200.5), (-10.0, 50.0))
+    for bad in ("", "1,2,zz", "1,2,3", "10,5,0,20", "0,10,50,40", "0,10,-95,0", "0,0.1,0,0.1", "nan,1,2,3"):
+        assert parse_view(bad) is None, bad
+    b = load_bundle()
+    europe = ((-12.0, 30.0), (35.0, 60.0))
+    fig, note = flow_map(b.flows, "flows", "t", "s", "src", view=europe, view_key="view")
+    assert note["extent"] == europe and fig.layout.meta["url_view"] == "view"
+    assert "Cologne" in note["labels"] and not {"Harbin", "Wuhan", "Manaus"} & set(note["labels"]), note[
+        "labels"
+    ]
+    laid = export_layout(fig, *SIZES["a4"], "cite", "en", TEXT_SCALE["a4"])
+    assert (
+        tuple(laid.layout.geo.lonaxis.range) == europe[0]
+        and tuple(laid.layout.geo.lataxis.range) == europe[1]
+    )
+    world, wnote = flow_map(b.flows, "flows", "t", "s", "src")
+    assert (
+        "url_view" not in world.layout.meta and "Harbin" in wnote["labels"]
+    )  # the fitted world map as before
+
+
+def test_the_readme_shows_the_docs_screenshots_small_and_made_by_the_script():
+    """docs/ holds the screenshots tools/docs_screens.py writes; each is shown in the README and under 300 KB."""
+    import io
+
+    from PIL import Image
+
+    root = Path(__file__).parents[1]
+    readme = (root / "README.md").read_text(encoding="utf-8")
+    script = (root / "tools" / "docs_screens.py").read_text(encoding="utf-8")
+    for name in ("map.png", "sankey.png", "timeline-export.png", "phone-map.png"):
+        path = root / "docs" / name
+        assert f"](docs/{name})" in readme and f'"{name}"' in script, name
+        assert 10_000 < path.stat().st_size < 300_000, (name, path.stat().st_size)
+        assert Image.open(io.BytesIO(path.read_bytes())).width >= 390, name

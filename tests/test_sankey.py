@@ -156,7 +156,9 @@ def test_labels_have_room_and_are_short(bundle, preset):
         ys = sorted(y * plot_h for x, y in zip(node.x, node.y) if x == col)
         assert all(b - a >= PAD_PX for a, b in zip(ys, ys[1:])), preset
     assert max(len(x) for x in node.label) <= LABEL_CHARS
-    assert all(full.startswith(short.rstrip("…")) for short, (_, full) in zip(node.label, node.customdata))
+    assert all(
+        full.startswith(short.rstrip("…")) for short, (_, full, *_) in zip(node.label, node.customdata)
+    )
 
 
 def test_the_subtitle_ends_above_the_first_node(bundle):

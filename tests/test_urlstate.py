@@ -57,11 +57,11 @@ def test_sankey_controls_from_the_url_and_back():
     spec = charts(at)[0][0]
     assert "Money delivered: Network / fund → Beneficiary" in spec["layout"]["title"]["text"]
     assert spec["layout"]["legend"]["title"]["text"] == "Aid kind"
-    whole = [full for _, full in charts(at)[0][0]["data"][0]["node"]["customdata"]]
+    whole = [full for _, full, *_ in charts(at)[0][0]["data"][0]["node"]["customdata"]]
     assert at.selectbox(key="v_node").options[1] == f"Network / fund: {whole[0]}"
     at.selectbox(key="v_node").set_value(f"channel:{whole[0]}").run()
     assert at.query_params["node"] in (f"channel:{whole[0]}", [f"channel:{whole[0]}"])
-    labels = [full for _, full in charts(at)[0][0]["data"][0]["node"]["customdata"]]
+    labels = [full for _, full, *_ in charts(at)[0][0]["data"][0]["node"]["customdata"]]
     assert labels[0] == whole[0] and whole[1] not in labels and len(labels) < len(whole)
 
 

@@ -14,8 +14,8 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from .. import vocab
-from ..i18n import month, t
-from .common import base_layout, map_legend
+from ..i18n import month, number, t
+from .common import GEO_STYLE, base_layout, map_legend, unit_word
 from .flowmap import arc_lines
 
 FADE_WEEKS = 3
@@ -76,31 +76,26 @@ def animated_map(
         )
     )
     # Two animated traces per direction: this week (full colour) and the three weeks before (faded).
+    previous = t("anim.previous", lang)
     for d in dirs:
-        fig.add_trace(
-            go.Scattergeo(
-                lat=[],
-                lon=[],
-                mode="lines",
-                line=dict(width=2.6, color=vocab.DIRECTIONS[d]),
-                name=t(f"dir.{d}", lang),
-                legendgroup=d,
-                hoverinfo="skip",
+        name = t(f"dir.{d}", lang)
+        for width, opacity, label, shown in (
+            (2.6, 1.0, name, True),
+            (1.4, 0.35, f"{name} {previous}", False),
+        ):
+            fig.add_trace(
+                go.Scattergeo(
+                    lat=[],
+                    lon=[],
+                    mode="lines",
+                    line=dict(width=width, color=vocab.DIRECTIONS[d]),
+                    opacity=opacity,
+                    name=label,
+                    legendgroup=d,
+                    showlegend=shown,
+                    hoverinfo="skip",
+                )
             )
-        )
-        fig.add_trace(
-            go.Scattergeo(
-                lat=[],
-                lon=[],
-                mode="lines",
-                line=dict(width=1.4, color=vocab.DIRECTIONS[d]),
-                opacity=0.35,
-                name=t(f"dir.{d}", lang) + " " + t("anim.previous", lang),
-                legendgroup=d,
-                showlegend=False,
-                hoverinfo="skip",
-            )
-        )
     frames, steps, capped = [], [], 0
     fd = f["direction"].astype(str)
     for w in weeks:
@@ -133,17 +128,7 @@ def animated_map(
     fig.update_layout(
         margin=dict(t=t0 + CONTROLS_PX), title=dict(y=1 - t0 / 2 / height, yanchor="middle"), showlegend=True
     )
-    fig.update_geos(
-        projection_type="natural earth",
-        showcountries=True,
-        countrycolor="#bbb",
-        showland=True,
-        landcolor="#f2f2ee",
-        showcoastlines=False,
-        showocean=False,
-        showframe=False,
-        lataxis_range=[-58, 85],
-    )
+    fig.update_geos(**GEO_STYLE, lataxis_range=[-58, 85])
     fig.update_layout(
         legend=map_legend(t("anim.legend", lang)),
         updatemenus=[
@@ -190,6 +175,18 @@ def animated_map(
             )
         ],
     )
+    # The busiest weeks: a still export (its first week) lists them in the band under the map.
+    busiest = sorted(zip(steps, note.get("per_week", [])), key=lambda x: -x[1][1])[:30]
+    unit, week_of = t("unit.flows", lang), t("anim.week_of", lang)
+    fig.layout.meta = {
+        **fig.layout.meta,
+        "export_table": [t("anim.busiest", lang)]
+        + [
+            f"{week_of} {st['label']}: {number(n, lang)} {unit_word(unit, n, lang)}"
+            for st, (_, n) in busiest
+            if n
+        ],
+    }
     note["weeks"] = len(weeks)
     note["capped"] = capped
     return fig, note

@@ -7,6 +7,9 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
+from ..i18n import CATALOG, t
+from ..vocab import MEASURES
+
 ROOT = Path(__file__).resolve().parents[2]
 TOPOJSON_DIR = ROOT / "static" / "geo"
 TOPOJSON_URL = "/app/static/geo/"
@@ -22,9 +25,49 @@ FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/de
 CARTESIAN = ("bar", "scatter", "histogram")
 
 
+def singular_one(value: float, lang: str) -> bool:
+    """Whether a count takes the singular: 1 in English and Spanish; 0 and 1 in French ("0 flux", "1 masque")."""
+    return value == 1 or (lang == "fr" and value == 0)
+
+
+def unit_word(unit: str, value: float, lang: str = "en") -> str:
+    """The unit as a count of `value` reads it: "1 flow", "2 flows". `unit` is the plural as shown (unit.* in the
+    language); its singular is the locale key unit.*_one. A unit without one (EUR, a free-text unit) is kept."""
+    if not singular_one(value, lang):
+        return unit
+    for key in ("unit.flows", "unit.masks", "unit.patients", "map.records"):
+        if unit == t(key, lang) and f"{key}_one" in CATALOG:
+            return t(f"{key}_one", lang)
+    return unit
+
+
+def measure_name(measure: str, lang: str = "en") -> str:
+    """A measure as a control names it: "Number of flows (flows)"."""
+    return f"{t('measure.' + measure, lang)} ({t('unit.' + MEASURES[measure], lang)})"
+
+
+def count_key(key: str, n: float, lang: str = "en") -> str:
+    """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
+    ("1 flow has an end …" instead of "1 flows have …"), else key."""
+    return f"{key}_one" if singular_one(n, lang) and f"{key}_one" in CATALOG else key
+
+
 def geo_config() -> dict:
     """Plotly config for every geo chart: world outline from the app's own static folder."""
     return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}
+
+
+# The world as every map of the app draws it: Natural Earth, light land, grey borders, no coast, ocean nor frame.
+GEO_STYLE = dict(
+    projection_type="natural earth",
+    showcountries=True,
+    countrycolor="#bbb",
+    showland=True,
+    landcolor="#f2f2ee",
+    showcoastlines=False,
+    showocean=False,
+    showframe=False,
+)
 
 
 def title_block(title: str, subtitle: str) -> dict:

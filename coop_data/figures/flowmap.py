@@ -26,7 +26,7 @@ from .. import aggregate, vocab
 from ..i18n import country_name, number, t
 from ..vocab import MAP_LABELS as DEFAULT_LABELS
 from ..vocab import ROLLUPS
-from .common import base_layout, escape_text, map_legend
+from .common import GEO_STYLE, base_layout, escape_text, map_legend, unit_word
 
 WIDTHS = (1.2, 2.6, 4.5)
 WORLD = ((-180.0, 180.0), (-58.0, 85.0))
@@ -136,6 +136,31 @@ def extent(
         round(float(lat_lo), 2),
         round(float(lat_hi), 2),
     )
+
+
+def parse_view(text: str) -> tuple[tuple[float, float], tuple[float, float]] | None:
+    """The map extent a reader zoomed or panned to, as the URL's `view` carries it: "lon0,lon1,lat0,lat1" (degrees;
+    lon1 may pass 180 for a view across the antimeridian). None for an empty, malformed or impossible text."""
+    parts = str(text or "").split(",")
+    if len(parts) != 4:
+        return None
+    try:
+        lon0, lon1, lat0, lat1 = (float(x) for x in parts)
+    except ValueError:
+        return None
+    if not all(np.isfinite([lon0, lon1, lat0, lat1])):
+        return None
+    if not (-180 <= lon0 < lon1 <= lon0 + 360 and lon1 <= 540 and -90 <= lat0 < lat1 <= 90):
+        return None
+    if lon1 - lon0 < 0.5 or lat1 - lat0 < 0.5:  # closer than a city: nothing a reader could read
+        return None
+    return (round(lon0, 2), round(lon1, 2)), (round(lat0, 2), round(lat1, 2))
+
+
+def view_text(ext) -> str:
+    """The URL text of an extent (parse_view's inverse)."""
+    (lon0, lon1), (lat0, lat1) = ext
+    return ",".join(f"{v:.2f}".rstrip("0").rstrip(".") for v in (lon0, lon1, lat0, lat1))
 
 
 class Screen:
@@ -423,7 +448,7 @@ def _choropleth(flows, measure, side_name, unit, lang) -> go.Choropleth | None:
             yanchor="bottom",
         ),
         name=t("map.countries_by", lang, unit=unit, side=t("map." + side_name, lang)),
-        text=[f"{n}: {number(v, lang)} {unit}" for n, v in zip(names, g["v"])],
+        text=[f"{n}: {number(v, lang)} {unit_word(unit, v, lang)}" for n, v in zip(names, g["v"])],
         hovertemplate="%{text}<extra></extra>",
         showlegend=False,
         customdata=g.index,
@@ -458,9 +483,15 @@ def flow_map(
     countries: pd.DataFrame | None = None,
     rollup: str = "place",
     n_labels: int = DEFAULT_LABELS,
+    view: tuple[tuple[float, float], tuple[float, float]] | None = None,
+    view_key: str = "",
 ) -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
-    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}."""
+    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}.
+
+    `view` (lon range, lat range), the extent a reader zoomed or panned to (parse_view), replaces the fitted one:
+    the screen, an export and a permalink then show the same part of the world, its places named for that zoom.
+    With `view_key`, the browser writes a reader's zoom or pan into that URL parameter (static/js/geo_chart.js)."""
     if rollup not in ROLLUPS:
         raise ValueError(f"rollup must be one of {ROLLUPS}, not {rollup!r}")
     if rollup != "place" and countries is None:
@@ -471,7 +502,7 @@ def flow_map(
     arcs = arcs_table(f, measure).sort_values("value", ascending=False)
     capped = max(0, len(arcs) - max_arcs)
     arcs = arcs.head(max_arcs).reset_index(drop=True)
-    ext = extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
+    ext = view or extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
     screen = Screen(ext)
     fig = go.Figure()
     if choropleth:
@@ -545,11 +576,12 @@ def flow_map(
             for a, b, v, cnt, ids in zip(
                 sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
             ):
-                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit}"
+                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit_word(unit, v, lang)}"
+                recs = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
                 if lists is None:
-                    tips.append(f"{head} ({cnt} {rec}: {ids})")
+                    tips.append(f"{head} ({recs}: {ids})")
                 else:
-                    tips.append(f"{head} ({cnt} {rec})<br>{lists.get((a, b, direction), '')}")
+                    tips.append(f"{head} ({recs})<br>{lists.get((a, b, direction), '')}")
             fig.add_trace(
                 go.Scattergeo(
                     lat=lat[hs, at[hs]].astype(np.float32),
@@ -567,7 +599,10 @@ def flow_map(
     labelled = []
     if len(pts):
         _add_markers(fig, pts, mr, rollup, lang)
-        cand = np.where(pts["exact"].to_numpy())[0]
+        (lon0, lon1), (lat0, lat1) = ext  # named: exact places inside the drawn extent (a zoom shows fewer)
+        east = (pts["lon"].to_numpy(float) - lon0) % 360
+        inside = (east <= lon1 - lon0) & pts["lat"].between(lat0, lat1).to_numpy()
+        cand = np.where(pts["exact"].to_numpy() & inside)[0]
         # a shared marker is named on the map by its busiest place ("Wuhan"); its hover lists all ("Wuhan / Hubei …")
         names = [_short(s.split(" / ")[0]) for s in pts["name"].iloc[cand]]
         chosen, where = pick_labels(mx[cand], my[cand], names, mr[cand], n_labels)
@@ -589,15 +624,8 @@ def flow_map(
             )
     base_layout(fig, title, subtitle, source, height=height)
     fig.update_geos(
-        projection_type="natural earth",
+        **GEO_STYLE,
         projection_rotation_lon=(ext[0][0] + ext[0][1]) / 2,
-        showcountries=True,
-        countrycolor="#bbb",
-        showland=True,
-        landcolor="#f2f2ee",
-        showcoastlines=False,
-        showocean=False,
-        showframe=False,
         lonaxis_range=list(ext[0]),
         lataxis_range=list(ext[1]),
     )
@@ -607,6 +635,29 @@ def flow_map(
     plot_h = max(200, height - (m.t or 0) - (m.b or 0))
     split = min(0.35, LEGEND_PX / plot_h)
     fig.update_geos(domain=dict(x=[0, 1], y=[split, 0.98]))
+    # The colour bar beside the map, above the legend's band: at y=0 it sat over the legend's last entries.
+    fig.update_traces(colorbar=dict(y=split + 0.02, yanchor="bottom"), selector=dict(type="choropleth"))
+    # The largest places as a short table: an export with room under the map prints it there (figures.render).
+    top = pts[pts["exact"]].head(30)
+    cnames = dict(zip(f["donor_country_iso3"].astype(str), f["donor_country"].astype(str)))
+    cnames.update(zip(f["recipient_country_iso3"].astype(str), f["recipient_country"].astype(str)))
+    fig.layout.meta = {
+        **fig.layout.meta,
+        "export_table": [t("map.top_places", lang)]
+        + [
+            t(
+                "map.place_hover",
+                lang,
+                place=n,
+                country=country_name(c, lang, cnames.get(c, c)),
+                out=number(o, lang),
+                into=number(i, lang),
+            )
+            for n, c, o, i in zip(top["name"].map(_short), top["country"], top["out"], top["in"])
+        ],
+    }
+    if view_key:  # geo_chart.js: a zoom or pan goes into the URL, and the next run draws that extent
+        fig.layout.meta = {**fig.layout.meta, "url_view": view_key}
     fig.update_layout(
         legend=map_legend(t("sb.direction", lang))
         | dict(orientation="h", x=0, xanchor="left", y=split - 0.01),

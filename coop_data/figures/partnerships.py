@@ -56,6 +56,12 @@ def partnership_map(
         source,
         height=height,
     )
+    # The cities with the most stated partnerships drawn: an export with room under the map lists them.
+    top = pd.concat([drawn["city_a"], drawn["city_b"]]).astype(str).value_counts().head(30)
+    fig.layout.meta = {
+        **fig.layout.meta,
+        "export_table": [t("pa.top_cities", lang)] + [f"{c}: {number(n, lang)}" for c, n in top.items()],
+    }
     fig.update_geos(
         projection_type="natural earth",
         showcountries=True,

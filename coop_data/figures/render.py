@@ -223,6 +223,11 @@ def _colorbars(f: go.Figure) -> list:
     return [tr for tr in f.data if tr.type == "choropleth" and tr.showscale is not False and tr.z is not None]
 
 
+def cb_titles_of(bars: list) -> int:
+    """Lines of the tallest colour bar title ("flows<br>given": 2)."""
+    return max((len(re.split(r"<br\s*/?>", str(cb.colorbar.title.text or ""))) for cb in bars), default=0)
+
+
 def _number_label(v: float) -> str:
     """The widest tick label a numeric axis up to v can get (plotly rounds its top tick up)."""
     v = abs(float(v or 0)) * 1.25 + 1
@@ -390,7 +395,7 @@ def export_layout(
         bottom += leg_h + gap
     cb_h = 0.0
     if bars and not legend_right:
-        cb_h = 30 * s + size_b * LINE * 2 + 24  # bar, ticks, title
+        cb_h = 20 * s + size_b * LINE * (1 + max(1, cb_titles_of(bars))) + 30  # title lines, bar, ticks
         cb_bottom = bottom
         bottom += cb_h + gap
 
@@ -416,6 +421,14 @@ def export_layout(
     def py(y: float) -> float:  # container px from the top -> paper y
         return (height - b_ - y) / plot_h
 
+    # A right-hand legend's height: the colour bar goes below it, never over its last entries.
+    leg_rows_h = 0.0
+    if legend_right and items:
+        leg_rows_h = (
+            len(items) * (max(size_b * LINE, 16) + 5 * s) + (size_b * LINE + 8 if leg_title else 0) + gap
+        )
+    cb_titles = cb_titles_of(bars)
+    cb_notes: list[dict] = []
     if legend_right:
         legend = dict(
             orientation="v",
@@ -429,19 +442,38 @@ def export_layout(
         )
     for i, cb in enumerate(bars):
         if legend_right:
+            # The bar's title as a text block above it: plotly drew a vertical bar's two-line title over the bar.
+            title_h = cb_titles * size_b * LINE
+            room = plot_h - leg_rows_h - title_h - gap
+            if not i and cb.colorbar.title.text:
+                cb_notes.append(
+                    dict(
+                        name="colorbar title",
+                        text=str(cb.colorbar.title.text or ""),
+                        showarrow=False,
+                        align="left",
+                        xref="paper",
+                        yref="paper",
+                        x=px(width - right + gap),
+                        y=py(t_ + leg_rows_h),
+                        xanchor="left",
+                        yanchor="top",
+                        font=dict(size=size_b, color="#222"),
+                    )
+                )
             cb.colorbar.update(
                 x=(width - right + gap) / width,
                 xref="container",
                 xanchor="left",
-                y=(b_ + 4) / height,
-                yref="container",
-                yanchor="bottom",
-                len=min(0.38 * plot_h, 260 * s),
+                y=py(t_ + leg_rows_h + title_h),
+                yref="paper",
+                yanchor="top",
+                len=max(60.0, min(room, 260 * s)),
                 lenmode="pixels",
                 thickness=round(20 * s),
                 orientation="v",
                 tickfont=dict(size=cb_tick),
-                title=dict(font=dict(size=size_b)),
+                title=dict(text=""),
             )
         else:
             cb.colorbar.update(
@@ -449,7 +481,7 @@ def export_layout(
                 x=pad / width,
                 xref="container",
                 xanchor="left",
-                y=(cb_bottom + cb_h - size_b * LINE * 2 - 12) / height,
+                y=(cb_bottom + cb_h) / height,  # a horizontal bar's box: its title, the bar, the ticks
                 yref="container",
                 yanchor="top",
                 len=min(inner * 0.6, 520 * s),
@@ -486,6 +518,9 @@ def export_layout(
         blocks.append(note("source", src_lines, height - src_top_from_bottom, size_src, "#555"))
     if cite_lines:
         blocks.append(note("citation", cite_lines, height - cite_top_from_bottom, size_c, "#666"))
+    blocks += cb_notes
+    if geo:
+        blocks += _map_band(f, meta, plot_w, plot_h, t_, gap, size_b, note)
     f.update_layout(
         width=width,
         height=height,
@@ -508,6 +543,39 @@ def export_layout(
             )
         )
     return f
+
+
+def _geo_aspect(f: go.Figure) -> float:
+    """Width / height of the map as drawn (Natural Earth, the figure's lon/lat ranges; the world without them)."""
+    import numpy as np
+
+    from .flowmap import WORLD, natural_earth
+
+    g = f.layout.geo
+    lon = tuple(g.lonaxis.range or WORLD[0])
+    lat = tuple(g.lataxis.range or WORLD[1])
+    gx, gy = np.meshgrid(np.linspace(*lon, 25), np.linspace(*lat, 25))
+    x, y = natural_earth(gx, gy, (lon[0] + lon[1]) / 2)
+    return float((x.max() - x.min()) / max(y.max() - y.min(), 1e-9))
+
+
+def _map_band(
+    f: go.Figure, meta: dict, plot_w: int, plot_h: int, t_: int, gap: int, size: float, note
+) -> list:
+    """A map keeps its shape, so a canvas taller than the map (A4 portrait, an article with the legend on the right)
+    had empty bands above and below it. The map goes to the top of its area, and the band under it lists the
+    figure's short table (meta "export_table": a heading, then one line each: the largest places, the busiest
+    weeks …), as many lines as fit.
+    Returns the annotations to add ([] when the band is too small or the figure has no such list)."""
+    rows = list(meta.get("export_table") or [])
+    map_h = min(plot_h, plot_w / _geo_aspect(f))
+    spare = plot_h - map_h - 2 * gap
+    fit = int(spare // (size * LINE)) - 1  # lines that fit, less the annotation's padding
+    if len(rows) < 2 or fit < 3:
+        return []
+    f.update_geos(domain=dict(x=[0, 1], y=[1 - map_h / plot_h, 1]))
+    lines = [rows[0], *(f"{i}. {x}" for i, x in enumerate(rows[1:fit], 1))]
+    return [note("table", lines, t_ + map_h + gap, size, "#333")]
 
 
 def size_of(

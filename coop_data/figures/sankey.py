@@ -10,8 +10,8 @@ import plotly.graph_objects as go
 
 from .. import vocab
 from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
-from ..i18n import CATALOG, category, country_name, t
-from .common import base_layout, escape_text, wrap_words
+from ..i18n import CATALOG, category, country_name, number, t
+from .common import base_layout, escape_text, unit_word, wrap_words
 
 LABEL_CHARS = 28  # longer names are shortened on the chart; the hover and the table give them in full
 LINE_PX = 22  # one line of the title block (plotly spaces <br> lines by the title's font, not the subtitle's)
@@ -118,6 +118,10 @@ def sankey(
         for s, v in nodes
     ]
     full = [node_name(s, v, lang) for s, v in nodes]
+    # values as a count reads them ("1 flow", "2 flows"): plotly's valuesuffix cannot tell one from many
+    amount = [
+        f"{number(v, lang)} {unit_word(unit, v, lang)}" for v in _node_sizes(len(nodes), src, tgt, values)
+    ]
     fig = go.Figure(
         go.Sankey(
             arrangement="snap",
@@ -130,8 +134,8 @@ def sankey(
                 pad=PAD_PX,
                 thickness=14,
                 line=dict(color="#666", width=0.5),
-                customdata=[[stage_name(s, lang), f] for (s, _), f in zip(nodes, full)],
-                hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{value}<extra></extra>",
+                customdata=[[stage_name(s, lang), f, a] for (s, _), f, a in zip(nodes, full, amount)],
+                hovertemplate="%{customdata[0]}: %{customdata[1]}<br>%{customdata[2]}<extra></extra>",
             ),
             link=dict(
                 source=src,
@@ -139,10 +143,15 @@ def sankey(
                 value=values,
                 color=link_colour,
                 customdata=[
-                    [full[a], full[b], node_name(colour_stage, c, lang) if has_colour else ""]
-                    for a, b, c in zip(src, tgt, cat)
+                    [
+                        full[a],
+                        full[b],
+                        node_name(colour_stage, c, lang) if has_colour else "",
+                        f"{number(v, lang)} {unit_word(unit, v, lang)}",
+                    ]
+                    for a, b, c, v in zip(src, tgt, cat, values)
                 ],
-                hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}: %{value}<extra></extra>",
+                hovertemplate="%{customdata[0]} → %{customdata[1]}<br>%{customdata[2]}: %{customdata[3]}<extra></extra>",
             ),
         )
     )
@@ -184,14 +193,18 @@ def sankey(
     return fig
 
 
-def _place(fig, nodes, stages, src, tgt, values, plot_h: int) -> None:
-    """x by stage, y in node order, as plotly would size them (one scale for every stage)."""
-    size = [0.0] * len(nodes)
-    into, out = [0.0] * len(nodes), [0.0] * len(nodes)
+def _node_sizes(n: int, src, tgt, values) -> list[float]:
+    """Each node's value as plotly sizes it: the larger of what flows in and what flows out."""
+    into, out = [0.0] * n, [0.0] * n
     for a, b, v in zip(src, tgt, values):
         out[a] += v
         into[b] += v
-    size = [max(i, o) for i, o in zip(into, out)]
+    return [max(i, o) for i, o in zip(into, out)]
+
+
+def _place(fig, nodes, stages, src, tgt, values, plot_h: int) -> None:
+    """x by stage, y in node order, as plotly would size them (one scale for every stage)."""
+    size = _node_sizes(len(nodes), src, tgt, values)
     cols = {s: [i for i, (st, _) in enumerate(nodes) if st == s] for s in stages}
     scale = min(
         (plot_h - PAD_PX * (len(ix) - 1)) / max(sum(size[i] for i in ix), 1e-9) for ix in cols.values() if ix

@@ -5,8 +5,44 @@
 // On a narrow container (a phone) the map takes the full width and the legend and colour bar go below it.
 const NARROW = 640;
 
+// Plain text (the figure's meta) -> lines of at most `chars` characters, escaped for plotly's HTML subset.
+function wrapText(text, chars) {
+  const esc = (w) => w.replace(/&/g, "&amp;").replace(/</g, "&lt;").replace(/>/g, "&gt;");
+  const lines = [];
+  let cur = "";
+  for (const w of String(text || "").split(/\s+/).filter(Boolean)) {
+    if (cur && (cur + " " + w).length > chars) {
+      lines.push(cur);
+      cur = w;
+    } else cur = cur ? cur + " " + w : w;
+  }
+  if (cur) lines.push(cur);
+  return lines.map(esc);
+}
+
+// On a narrow screen the title, subtitle and source line are wrapped again to the width (they were wrapped for a
+// laptop column and ran off the right edge of a phone), and the margins grow to hold them.
+function rewrapTexts(layout, width) {
+  const meta = layout.meta || {};
+  if (meta.title === undefined) return layout;
+  const per = (px, em = 0.58) => Math.max(12, Math.floor((width - 16) / (px * em)));
+  const title = wrapText(meta.title, per(20, 0.66)); // bold, and plotly draws the title larger than the body
+  const sub = wrapText(meta.subtitle, per(12));
+  const src = wrapText(meta.source, per(11));
+  const text = `<b>${title.join("<br>")}</b>` + (sub.length ? `<br><span style='font-size:12px;color:#555'>${sub.join("<br>")}</span>` : "");
+  const annotations = (layout.annotations || []).map((a) => (a.name === "source" ? { ...a, text: src.join("<br>") } : a));
+  const t = 44 + 22 * title.length + 17 * sub.length;
+  return {
+    ...layout,
+    title: { ...(layout.title || {}), text, y: 1, yref: "container", yanchor: "top", pad: { t: 30 } }, // anchored by its first line: room for its glyphs
+    annotations,
+    margin: { ...(layout.margin || {}), t, b: 22 + 15 * src.length },
+  };
+}
+
 function fitToWidth(layout, data, width) {
   if (!width || width >= NARROW || layout.sliders || layout.updatemenus) return layout; // animated maps keep theirs
+  layout = rewrapTexts(layout, width);
   const legendRows = data.filter((t) => t.showlegend !== false && t.name).length;
   const below = 34 + 22 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 64 : 0);
   const top = (layout.margin && layout.margin.t) || 60;
@@ -114,6 +150,68 @@ function bindPlaces(el) {
   );
 }
 
+// A reader's zoom or pan of a map whose figure asks for it (layout.meta.url_view, the flow map): the visible extent
+// goes into the URL as view=lon0,lon1,lat0,lat1 and a rerun draws the same extent on the server, so the PNG/SVG
+// export, the permalink and the citation show what the screen shows. A view of (nearly) the whole world clears it.
+function visibleExtent(el) {
+  const fl = el._fullLayout;
+  const sp = fl && fl.geo && fl.geo._subplot;
+  if (!sp || !sp.projection || !sp.projection.invert) return null;
+  const s = fl._size, d = fl.geo.domain;
+  const x0 = s.l + s.w * d.x[0], x1 = s.l + s.w * d.x[1];
+  const y0 = s.t + s.h * (1 - d.y[1]), y1 = s.t + s.h * (1 - d.y[0]);
+  const c = -sp.projection.rotate()[0]; // the longitude at the centre
+  const lons = [], lats = [];
+  for (let i = 0; i <= 16; i++) {
+    for (let j = 0; j <= 16; j++) {
+      const p = [x0 + ((x1 - x0) * i) / 16, y0 + ((y1 - y0) * j) / 16];
+      const q = sp.projection.invert(p);
+      if (!q || !isFinite(q[0]) || !isFinite(q[1])) continue;
+      const back = sp.projection(q); // a point off the globe inverts to somewhere else
+      if (!back || Math.hypot(back[0] - p[0], back[1] - p[1]) > 1) continue;
+      lons.push(((q[0] - c + 540) % 360) - 180);
+      lats.push(q[1]);
+    }
+  }
+  if (lons.length < 4) return null;
+  const lo = Math.min(...lons) + c, hi = Math.max(...lons) + c;
+  if (hi - lo > 300) return "";
+  const west = ((lo + 540) % 360) - 180;
+  const r = (v) => String(Math.round(v * 100) / 100);
+  return [west, west + (hi - lo), Math.max(-89, Math.min(...lats)), Math.min(89, Math.max(...lats))].map(r).join(",");
+}
+
+function bindView(el) {
+  el.removeAllListeners("plotly_relayout");
+  const meta = el.layout && el.layout.meta;
+  if (!meta || !meta.url_view) return;
+  el.on("plotly_relayout", (e) => {
+    if (!Object.keys(e || {}).some((k) => k.startsWith("geo"))) return;
+    clearTimeout(el._coopViewTimer);
+    el._coopViewTimer = setTimeout(() => {
+      const text = visibleExtent(el);
+      if (text === null) return;
+      const url = new URL(window.location.href);
+      if ((url.searchParams.get(meta.url_view) || "") === text) return;
+      if (text) url.searchParams.set(meta.url_view, text);
+      else url.searchParams.delete(meta.url_view);
+      window.history.replaceState(window.history.state, "", url); // the next run reads the URL
+      el._coopSent = text;
+      el._coop.setStateValue("view", text);
+    }, 400);
+  });
+}
+
+// The run that follows a zoom draws the zoomed extent for the export and the permalink; the screen already shows it,
+// so the reader's own zoom stays as it is (redrawn from the fitted ranges the map jumped, and a hover was lost).
+function keepReadersView(el, layout) {
+  const key = layout.meta && layout.meta.url_view;
+  const g = el.layout && el.layout.geo;
+  if (!key || !el._coopSent || !g) return;
+  if ((new URL(window.location.href).searchParams.get(key) || "") !== el._coopSent) return;
+  layout.geo = { ...layout.geo, projection: g.projection, center: g.center, lonaxis: g.lonaxis, lataxis: g.lataxis };
+}
+
 export default function ({ parentElement, data, setStateValue }) {
   let el = parentElement.querySelector("div.coop-geo-chart");
   if (!el) {
@@ -124,12 +222,14 @@ export default function ({ parentElement, data, setStateValue }) {
   }
   const draw = () => {
     const fig = JSON.parse(data.spec);
+    keepReadersView(el, fig.layout);
     const width = el.clientWidth || parentElement.clientWidth;
     const layout = fitToWidth(fig.layout, fig.data, width);
     window.Plotly.react(el, { data: fig.data, layout, frames: fig.frames || [], config: data.config }).then(() => {
       hideCollidingLabels(el);
       el._coop = { select: data.select, setStateValue };
       bindPlaces(el);
+      bindView(el);
       // Plotly.react may replot from scratch and drop listeners: bind again after every draw.
       el.removeAllListeners("plotly_click");
       el.removeAllListeners("plotly_doubleclick");

@@ -1,0 +1,190 @@
+"""Charts as a person uses them in Chromium (issue 14 leftovers): a zoom on the map is what the export and the
+permalink show; the Sankey on a phone; the map's source line on a phone.
+
+Server and browser fixtures come from test_browser.py (one streamlit per module).
+"""
+
+import re
+
+from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
+
+ZOOM_JS = """() => window.Plotly.relayout(document.querySelector('.coop-geo-chart'),
+  {'geo.projection.scale': 4, 'geo.center.lon': 10, 'geo.center.lat': 48})"""
+RANGE_JS = "() => document.querySelector('.coop-geo-chart').layout.geo.lonaxis.range"
+SCALE_JS = "() => document.querySelector('.coop-geo-chart')._fullLayout.geo.projection.scale"
+LABELS_JS = (
+    "() => Array.from(document.querySelectorAll('.coop-geo-chart g.trace.scattergeo text'))"
+    ".filter(e => e.style.display !== 'none').map(e => e.textContent)"
+)
+
+
+def open_at(browser, url: str, size: tuple[int, int]):  # noqa: F811
+    """A page at that viewport (a phone below 500 px wide), opened at url."""
+    ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500)
+    page = ctx.new_page()
+    page.goto(url)
+    return ctx, page
+
+
+def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server, browser):  # noqa: F811
+    """Zoomed to Europe on screen, the SVG export was still the whole world (issue 14: exports ignored any zoom)."""
+    ctx, page, w = open_page(browser, f"{server}/map")
+    try:
+        wait_charts(page)
+        world = page.evaluate(RANGE_JS)
+        assert world == [-180, 180], world
+        page.evaluate(ZOOM_JS)  # what a scroll-zoom and a drag do: plotly_relayout of the geo
+        page.wait_for_function("location.search.includes('view=')", timeout=30000)
+        page.get_by_text("Zoomed view: longitude").wait_for(
+            timeout=60000
+        )  # the server drew the zoomed extent
+        idle(page)
+        view = re.search(r"view=([^&]+)", page.url).group(1).replace("%2C", ",")
+        lon0, lon1, lat0, lat1 = (float(x) for x in view.split(","))
+        assert -60 < lon0 < 10 < lon1 < 80 and 20 < lat0 < 48 < lat1 < 80, (
+            view
+        )  # Europe and around, not the world
+        # the screen keeps the reader's own zoom (no jump), now named for it: places in view only
+        assert page.evaluate(SCALE_JS) == 4
+        labels = page.evaluate(LABELS_JS)
+        assert "Cologne" in labels and "Harbin" not in labels, labels
+        # the permalink under the downloads carries the view
+        link = page.locator("a[href*='view=']").first
+        link.wait_for(timeout=30000)
+        assert "/map?" in link.get_attribute("href")
+        # the SVG export shows the same part of the world: European names, none of China's
+        button = page.get_by_role("button", name="SVG", exact=True).first
+        with page.expect_download(timeout=120000) as dl:
+            button.click()
+        svg = open(dl.value.path(), encoding="utf-8").read()
+        names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
+        texts = set(re.findall(r">([^<>]+)</text>", svg))
+        assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
+        # back to the whole map: the view leaves the URL
+        page.get_by_role("button", name="Whole map").click()
+        page.wait_for_function("!location.search.includes('view=')", timeout=30000)
+        page.wait_for_function(f"({RANGE_JS})()[0] === -180 && ({SCALE_JS})() === 1", timeout=60000)
+        assert w.errors == [] and w.external == []
+    finally:
+        ctx.close()
+
+
+def test_a_malformed_view_is_dropped_with_a_warning(server, browser):  # noqa: F811
+    ctx, page, w = open_page(browser, f"{server}/map?view=1,2,zz")
+    try:
+        page.get_by_text("Ignored the map view '1,2,zz'").wait_for(timeout=60000)
+        wait_charts(page)
+        assert page.evaluate(RANGE_JS) == [-180, 180]
+    finally:
+        ctx.close()
+
+
+TEXTS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' text')).filter(e => e.textContent.trim() &&
+  e.getBoundingClientRect().width > 0 && e.style.display !== 'none' && !e.closest('.scattergeo'))
+  .map(e => { const r = e.getBoundingClientRect(), c = e.closest('.main-svg').getBoundingClientRect();
+              return {text: e.textContent, x0: r.left, x1: r.right, above: c.top - r.top}; })"""
+
+
+def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server, browser):  # noqa: F811
+    """The source line ran off the right edge at 390 px ("… (links in the table and")."""
+    ctx, page = open_at(browser, f"{server}/map?lang=fr", (390, 844))
+    try:
+        page.wait_for_function(
+            "document.querySelector('.coop-geo-chart') && document.querySelector('.coop-geo-chart')._fullLayout",
+            timeout=90000,
+        )
+        idle(page)
+        texts = page.evaluate(TEXTS_JS, ".coop-geo-chart")
+        assert any(x["text"].startswith("Sources") for x in texts), texts
+        out = [
+            x for x in texts if x["x0"] < 0 or x["x1"] > 390 or x["above"] > 1
+        ]  # the title's top was cut too
+        assert out == [], out
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.locator(".coop-geo-chart").screenshot(path=str(SHOTS / "map-phone-source.png"))
+    finally:
+        ctx.close()
+
+
+def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser):  # noqa: F811
+    """On a laptop the colour bar sat over the end of the legend's rows (French names are longer)."""
+    ctx, page = open_at(browser, f"{server}/map?lang=fr", (1280, 720))
+    try:
+        page.wait_for_function("document.querySelector('.coop-geo-chart .colorbar')", timeout=90000)
+        idle(page)
+        boxes = page.evaluate(
+            "() => ['.coop-geo-chart .colorbar', '.coop-geo-chart g.legend'].map(s =>"
+            " document.querySelector(s).getBoundingClientRect().toJSON())"
+        )
+        bar, legend = boxes
+        assert bar["bottom"] <= legend["top"] + 1, boxes  # the bar's band ends where the legend's begins
+    finally:
+        ctx.close()
+
+
+SANKEY_JS = """() => {
+  const box = document.querySelector('.st-key-sankey_box');
+  const rect = (e) => e.getBoundingClientRect().toJSON();
+  const labels = Array.from(document.querySelectorAll('.js-plotly-plot .node-label')).filter(e => e.textContent.trim()).map(rect);
+  const legend = document.querySelector('.js-plotly-plot g.legend');
+  const hint = document.querySelector('.coop-swipe');
+  return {scroll: box.scrollWidth, client: box.clientWidth, page: document.documentElement.scrollWidth,
+          chart: rect(document.querySelector('.js-plotly-plot')), labels, legend: legend ? rect(legend) : null,
+          hint: hint ? hint.getBoundingClientRect().height : 0};
+}"""
+
+
+def _overlap(a, b) -> bool:
+    return (
+        min(a["right"], b["right"]) - max(a["left"], b["left"]) > 1
+        and min(a["bottom"], b["bottom"]) - max(a["top"], b["top"]) > 1
+    )
+
+
+def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(server, browser):  # noqa: F811
+    """At 390 px the node labels overlapped and the colour key covered the right column: the diagram now keeps a
+    laptop's width in a box the reader swipes, with a hint saying so; the page itself does not scroll sideways."""
+    ctx, page = open_at(browser, f"{server}/sankey", (390, 844))
+    try:
+        page.wait_for_function("document.querySelector('.js-plotly-plot .node-label')", timeout=90000)
+        idle(page)
+        m = page.evaluate(SANKEY_JS)
+        assert m["client"] <= 390 < 800 <= m["scroll"] and m["page"] <= 390, m
+        assert m["chart"]["width"] >= 800 and m["hint"] > 0, m
+        labels = m["labels"]
+        clashes = [(a, b) for i, a in enumerate(labels) for b in labels[i + 1 :] if _overlap(a, b)]
+        assert len(labels) >= 10 and clashes == [], clashes
+        assert not any(_overlap(m["legend"], x) for x in labels), m["legend"]
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "sankey-phone.png"))
+    finally:
+        ctx.close()
+    ctx, page, w = open_page(browser, f"{server}/sankey")  # a laptop: no hint, no sideways box
+    try:
+        page.wait_for_function("document.querySelector('.js-plotly-plot .node-label')", timeout=90000)
+        m = page.evaluate(SANKEY_JS)
+        assert m["hint"] == 0 and m["scroll"] <= m["client"] + 1, m
+    finally:
+        ctx.close()
+
+
+def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, browser):  # noqa: F811
+    """At 1366 x 768 the x labels ran into each other ("China → partnerPartner → China")."""
+    ctx, page = open_at(browser, f"{server}/answers", (1366, 768))
+    try:
+        question = "What does the North/South scheme change?"
+        page.get_by_text(question, exact=True).click()
+        page.get_by_role("heading", name=question).wait_for(timeout=60000)
+        page.wait_for_function("document.querySelector('.js-plotly-plot .xtick text')", timeout=60000)
+        idle(page)
+        boxes = page.evaluate(
+            "() => Array.from(document.querySelectorAll('.js-plotly-plot .xtick text, .js-plotly-plot .annotation'))"
+            ".map(e => ({text: e.textContent, ...e.getBoundingClientRect().toJSON()}))"
+        )
+        assert len(boxes) >= 8, boxes
+        clashes = [
+            (a["text"], b["text"]) for i, a in enumerate(boxes) for b in boxes[i + 1 :] if _overlap(a, b)
+        ]
+        assert clashes == [], clashes
+    finally:
+        ctx.close()
