@@ -6,7 +6,7 @@ Server and browser fixtures come from test_browser.py (one streamlit per module)
 
 import re
 
-from test_browser import SHOTS, browser, idle, open_page, server, wait_charts  # noqa: F401 (fixtures)
+from conftest import SHOTS, idle, open_page, wait_charts
 
 ZOOM_JS = """() => window.Plotly.relayout(document.querySelector('.coop-geo-chart'),
   {'geo.projection.scale': 4, 'geo.center.lon': 10, 'geo.center.lat': 48})"""
@@ -18,7 +18,7 @@ LABELS_JS = (
 )
 
 
-def open_at(browser, url: str, size: tuple[int, int]):  # noqa: F811
+def open_at(browser, url: str, size: tuple[int, int]):
     """A page at that viewport (a phone below 500 px wide), opened at url."""
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500)
     page = ctx.new_page()
@@ -26,7 +26,7 @@ def open_at(browser, url: str, size: tuple[int, int]):  # noqa: F811
     return ctx, page
 
 
-def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server, browser):  # noqa: F811
+def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server, browser):
     """Zoomed to Europe on screen, the SVG export was still the whole world (issue 14: exports ignored any zoom)."""
     ctx, page, w = open_page(browser, f"{server}/map")
     try:
@@ -69,7 +69,7 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         ctx.close()
 
 
-def test_a_malformed_view_is_dropped_with_a_warning(server, browser):  # noqa: F811
+def test_a_malformed_view_is_dropped_with_a_warning(server, browser):
     ctx, page, w = open_page(browser, f"{server}/map?view=1,2,zz")
     try:
         page.get_by_text("Ignored the map view '1,2,zz'").wait_for(timeout=60000)
@@ -85,7 +85,7 @@ TEXTS_JS = """(sel) => Array.from(document.querySelectorAll(sel + ' text')).filt
               return {text: e.textContent, x0: r.left, x1: r.right, above: c.top - r.top}; })"""
 
 
-def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server, browser):  # noqa: F811
+def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server, browser):
     """The source line ran off the right edge at 390 px ("… (links in the table and")."""
     ctx, page = open_at(browser, f"{server}/map?lang=fr", (390, 844))
     try:
@@ -106,7 +106,7 @@ def test_on_a_phone_the_maps_title_and_source_line_wrap_inside_the_screen(server
         ctx.close()
 
 
-def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser):  # noqa: F811
+def test_the_colour_bar_sits_beside_the_map_clear_of_the_legend(server, browser):
     """On a laptop the colour bar sat over the end of the legend's rows (French names are longer)."""
     ctx, page = open_at(browser, f"{server}/map?lang=fr", (1280, 720))
     try:
@@ -141,7 +141,7 @@ def _overlap(a, b) -> bool:
     )
 
 
-def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(server, browser):  # noqa: F811
+def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(server, browser):
     """At 390 px the node labels overlapped and the colour key covered the right column: the diagram now keeps a
     laptop's width in a box the reader swipes, with a hint saying so; the page itself does not scroll sideways."""
     ctx, page = open_at(browser, f"{server}/sankey", (390, 844))
@@ -168,7 +168,7 @@ def test_the_sankey_on_a_phone_keeps_its_labels_apart_and_scrolls_sideways(serve
         ctx.close()
 
 
-def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, browser):  # noqa: F811
+def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, browser):
     """At 1366 x 768 the x labels ran into each other ("China → partnerPartner → China")."""
     ctx, page = open_at(browser, f"{server}/answers", (1366, 768))
     try:

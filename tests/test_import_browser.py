@@ -1,11 +1,10 @@
 """The import page in French, in a real browser: the check report of a bad file names row and column, in French."""
 
-from test_browser import SHOTS, browser, open_page, server  # noqa: F401  (pytest fixtures)
-
+from conftest import SHOTS, open_page
 from coop_data import i18n
 
 
-def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, browser, tmp_path):  # noqa: F811
+def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, browser, tmp_path):
     from test_import import HEADER, NEWSROOM, csv_bytes
 
     f = tmp_path / "dons.csv"
