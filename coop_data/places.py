@@ -127,6 +127,48 @@ def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
     return hits.assign(country_iso3=hits["cc"].astype(str).map(iso2to3)).reset_index(drop=True)
 
 
+@functools.lru_cache(maxsize=1)
+def _columns() -> tuple[np.ndarray, ...]:
+    """The gazetteer's columns as plain arrays: taking a few rows from them is cheap, unlike Arrow-backed text."""
+    g = gazetteer()
+    return tuple(
+        g[c].to_numpy(dtype=object) if c in ("name", "cc", "admin1") else g[c].to_numpy()
+        for c in ("geonameid", "name", "cc", "admin1", "population", "lat", "lon", "primary")
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def candidate_rows(name: str, iso3: str) -> tuple[dict, ...]:
+    """`candidates(name, iso3)` as plain records, cached: what the place rule reads for each distinct name."""
+    keys, order, starts = _key_index()
+    try:
+        i = keys.get_loc(norm(name))
+    except KeyError:
+        return ()
+    gid, nm, cc, a1, pop, lat, lon, prim = _columns()
+    at = order[starts[i] : starts[i + 1]]
+    at = at[cc[at] == iso3_to_iso2().get(iso3, "??")]
+    seen, out = set(), []
+    for j in sorted(at.tolist(), key=lambda j: (not prim[j], -pop[j])):  # stable: as `candidates` sorts
+        if gid[j] in seen:
+            continue
+        seen.add(gid[j])
+        out.append(
+            {
+                "geonameid": int(gid[j]),
+                "name": nm[j],
+                "cc": cc[j],
+                "admin1": a1[j],
+                "population": int(pop[j]),
+                "lat": float(lat[j]),
+                "lon": float(lon[j]),
+                "primary": bool(prim[j]),
+                "country_iso3": iso3,
+            }
+        )
+    return tuple(out)
+
+
 def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     """Place many (name, country) pairs at once.
 
@@ -201,23 +243,42 @@ def admin1_named(text: str, iso3: str, besides: str = "") -> set[str]:
 
     Words of the place name `besides` are not read as a province ('Kansas City' does not name Kansas).
     """
+    return set(_admin1_named(text, iso3, besides))
+
+
+@functools.lru_cache(maxsize=65536)
+def _admin1_named(text: str, iso3: str, besides: str) -> frozenset[str]:
+    if not iso3 or not _admin1_patterns(iso3):  # most countries have no province names to find
+        return frozenset()
     t = norm(text)
     if besides and norm(besides):
         t = re.sub(r"(?<![a-z0-9])" + re.escape(norm(besides)) + r"(?![a-z0-9])", " ", t)
-    if not t or not iso3:
-        return set()
-    return {code for code, pat in _admin1_patterns(iso3) if pat.search(t)}
+    if not t:
+        return frozenset()
+    return frozenset(code for code, pat in _admin1_patterns(iso3) if pat.search(t))
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_names() -> dict[tuple[str, str], str]:
+    t = admin1_table()
+    return dict(reversed(list(zip(zip(t["country_iso3"], t["admin1_code"]), t["name"]))))  # first row wins
 
 
 def admin1_name(iso3: str, code: str) -> str:
     """Readable name of an admin1 code; the bare code where the table has no name for it."""
-    t = admin1_table()
-    hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code)]
-    return str(hit["name"].iloc[0]) if len(hit) else f"admin1 {code}"
+    name = _admin1_names().get((iso3, code))
+    return str(name) if name is not None else f"admin1 {code}"
 
 
+@functools.lru_cache(maxsize=1)
+def capital_ids() -> frozenset[int]:
+    """GeoNames ids of the provincial capitals `admin1.csv` names."""
+    return frozenset(int(x) for x in admin1_table()["capital_geonameid"].dropna())
+
+
+@functools.lru_cache(maxsize=4096)
 def admin1_capital(iso3: str, code: str) -> pd.Series | None:
-    """The gazetteer row (geonameid, name, lat, lon) of a province's capital, or None when unknown."""
+    """The gazetteer row (geonameid, name, lat, lon) of a province's capital, or None when unknown (read-only)."""
     t = admin1_table()
     hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code) & t["capital_geonameid"].notna()]
     if hit.empty:
