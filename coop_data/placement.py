@@ -65,14 +65,9 @@ def split_qualifier(city: str) -> tuple[str, str]:
     A name the gazetteer knows with its bracket ('Halle (Saale)') is kept whole.
     """
     m = _QUALIFIER.search(city or "")
-    if not m or not city[: m.start()].strip() or places.norm(city) in _known_keys():
+    if not m or not city[: m.start()].strip() or places.is_key(places.norm(city)):
         return (city or "").strip(), ""
     return city[: m.start()].strip(), m.group(1).strip()
-
-
-@functools.cache
-def _known_keys() -> frozenset[str]:
-    return frozenset(places.gazetteer()["key"].astype(str))
 
 
 def _km(a, b) -> float:
