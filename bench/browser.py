@@ -216,7 +216,8 @@ def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, f
     return {"load": statistics.median(loads), "change": statistics.median(changes)}
 
 
-async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> tuple[float, bool]:
+async def _map_with_option(browser, url: str, label: str):
+    """A new tab on the map at `url`, loaded and idle, with the Direction list open on option `label`."""
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
     await page.goto(url)
@@ -227,6 +228,11 @@ async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> t
     await page.get_by_label("Direction").first.click()
     opt = page.get_by_role("option", name=label).first
     await opt.wait_for(timeout=60000)
+    return ctx, page, opt
+
+
+async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> tuple[float, bool]:
+    ctx, page, opt = await _map_with_option(browser, url, label)
     await asyncio.wait_for(barrier.wait(), 300)  # every session loaded: all click at the same moment
     t = time.perf_counter()
     await opt.click()
@@ -273,16 +279,7 @@ async def _mixed_round(
 ) -> tuple[float, list[tuple[float, bool]]]:
     from wsclient import Session
 
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await ctx.new_page()
-    await page.goto(f"{server.url}/map")
-    await page.wait_for_selector(ARCS, timeout=180000)
-    await page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000
-    )
-    await page.get_by_label("Direction").first.click()
-    opt = page.get_by_role("option", name=label).first
-    await opt.wait_for(timeout=60000)
+    ctx, page, opt = await _map_with_option(browser, f"{server.url}/map", label)
     sessions = [Session(server.url) for _ in range(n_protocol)]
     for s in sessions:
         await s.__aenter__()
