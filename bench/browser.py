@@ -325,3 +325,41 @@ def concurrent_mixed(server: Server, n: int = 10, rounds: int = 5) -> dict:
         "correct": sum(ok for _, ps in res for _, ok in ps),
         "sessions": sum(len(ps) for _, ps in res),
     }
+
+
+# Whether the page showed a progress bar at any moment: noted by the page itself, as the bar may come and go between
+# two checks from here.
+_PROGRESS_SEEN = """
+window.__coopProgress = false;
+new MutationObserver(() => {
+  if (document.querySelector('[data-testid="stProgress"]')) window.__coopProgress = true;
+}).observe(document.documentElement, {childList: true, subtree: true});
+"""
+
+
+def page_import(server: Server, csv: Path, timeout_s: float = 600) -> dict:
+    """Upload `csv` on the import page in a new browser: seconds until the check report (or a refusal) is shown,
+    whether a progress bar was shown meanwhile, and the refusal's text if the file was refused."""
+    from playwright.sync_api import sync_playwright
+
+    report, alert = "4. Check report", "[data-testid='stAlert']"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"{server.url}/import")
+        upload = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        upload.wait_for(state="attached", timeout=120000)
+        page.evaluate(_PROGRESS_SEEN)
+        t = time.perf_counter()
+        upload.set_input_files(str(csv))
+        page.wait_for_function(
+            f"document.body.innerText.includes({report!r}) || !!document.querySelector({alert!r})",
+            timeout=timeout_s * 1000,
+        )
+        seconds = time.perf_counter() - t
+        refused = "" if page.get_by_text(report).count() else page.locator(alert).first.inner_text()
+        out = {"seconds": seconds, "progress": page.evaluate("window.__coopProgress"), "refused": refused}
+        ctx.close()
+        b.close()
+    return out
