@@ -219,7 +219,9 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     want = uniq["cc"].map(cc_code).fillna(-2).to_numpy(dtype=np.int64)
     ok = cc[pos] == want[qi]
     qi, pos = qi[ok], pos[ok]
-    o = np.lexsort((-pop[pos], ~prim[pos], qi))  # stable: ties keep the gazetteer's order, as a sorted join did
+    o = np.lexsort(
+        (-pop[pos], ~prim[pos], qi)
+    )  # stable: ties keep the gazetteer's order, as a sorted join did
     qi, pos = qi[o], pos[o]
     first = np.r_[True, qi[1:] != qi[:-1]] if len(qi) else np.zeros(0, bool)
     g = gazetteer()
