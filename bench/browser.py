@@ -353,12 +353,21 @@ def page_import(server: Server, csv: Path, timeout_s: float = 600) -> dict:
         page.evaluate(_PROGRESS_SEEN)
         t = time.perf_counter()
         upload.set_input_files(str(csv))
+        # The report; the app's refusal (an alert); or the uploader's own ("File must be 200.0MB or smaller.").
+        too_large = "or smaller."
         page.wait_for_function(
-            f"document.body.innerText.includes({report!r}) || !!document.querySelector({alert!r})",
+            f"document.body.innerText.includes({report!r}) || !!document.querySelector({alert!r})"
+            f" || document.body.innerText.includes({too_large!r})",
             timeout=timeout_s * 1000,
         )
         seconds = time.perf_counter() - t
-        refused = "" if page.get_by_text(report).count() else page.locator(alert).first.inner_text()
+        refused = ""
+        if not page.get_by_text(report).count():
+            refused = (
+                page.locator(alert).first.inner_text()
+                if page.locator(alert).count()
+                else page.get_by_text(too_large).first.inner_text()
+            )
         out = {"seconds": seconds, "progress": page.evaluate("window.__coopProgress"), "refused": refused}
         ctx.close()
         b.close()

@@ -533,7 +533,7 @@ def bench_big_browser(big: dict[int, str], bundled_load: float) -> None:
             up = browser.page_import(server, synthetic_csv(n, CSV_FOLDER))
             if up["refused"]:
                 print(f"  refused: {up['refused'][:200]}")
-                states = "limit" in up["refused"]
+                states = "limit" in up["refused"] or "or smaller" in up["refused"]
                 record("browser: page import refused, limit stated", n, float(states), "yes", 1, "higher")
                 record("browser: page import, upload to refusal shown", n, up["seconds"], "s")
             else:
