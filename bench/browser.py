@@ -216,7 +216,8 @@ def single_user(server: Server, repeat: int = 5, query: str = "") -> dict[str, f
     return {"load": statistics.median(loads), "change": statistics.median(changes)}
 
 
-async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> tuple[float, bool]:
+async def _map_with_option(browser, url: str, label: str):
+    """A new tab on the map at `url`, loaded and idle, with the Direction list open on option `label`."""
     ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
     page = await ctx.new_page()
     await page.goto(url)
@@ -227,6 +228,11 @@ async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> t
     await page.get_by_label("Direction").first.click()
     opt = page.get_by_role("option", name=label).first
     await opt.wait_for(timeout=60000)
+    return ctx, page, opt
+
+
+async def _session(browser, url: str, label: str, barrier: asyncio.Barrier) -> tuple[float, bool]:
+    ctx, page, opt = await _map_with_option(browser, url, label)
     await asyncio.wait_for(barrier.wait(), 300)  # every session loaded: all click at the same moment
     t = time.perf_counter()
     await opt.click()
@@ -273,16 +279,7 @@ async def _mixed_round(
 ) -> tuple[float, list[tuple[float, bool]]]:
     from wsclient import Session
 
-    ctx = await browser.new_context(viewport={"width": 1280, "height": 900})
-    page = await ctx.new_page()
-    await page.goto(f"{server.url}/map")
-    await page.wait_for_selector(ARCS, timeout=180000)
-    await page.wait_for_function(
-        "!document.querySelector('[data-testid=\"stStatusWidget\"]')", timeout=180000
-    )
-    await page.get_by_label("Direction").first.click()
-    opt = page.get_by_role("option", name=label).first
-    await opt.wait_for(timeout=60000)
+    ctx, page, opt = await _map_with_option(browser, f"{server.url}/map", label)
     sessions = [Session(server.url) for _ in range(n_protocol)]
     for s in sessions:
         await s.__aenter__()
@@ -328,3 +325,50 @@ def concurrent_mixed(server: Server, n: int = 10, rounds: int = 5) -> dict:
         "correct": sum(ok for _, ps in res for _, ok in ps),
         "sessions": sum(len(ps) for _, ps in res),
     }
+
+
+# Whether the page showed a progress bar at any moment: noted by the page itself, as the bar may come and go between
+# two checks from here.
+_PROGRESS_SEEN = """
+window.__coopProgress = false;
+new MutationObserver(() => {
+  if (document.querySelector('[data-testid="stProgress"]')) window.__coopProgress = true;
+}).observe(document.documentElement, {childList: true, subtree: true});
+"""
+
+
+def page_import(server: Server, csv: Path, timeout_s: float = 600) -> dict:
+    """Upload `csv` on the import page in a new browser: seconds until the check report (or a refusal) is shown,
+    whether a progress bar was shown meanwhile, and the refusal's text if the file was refused."""
+    from playwright.sync_api import sync_playwright
+
+    report, alert = "4. Check report", "[data-testid='stAlert']"
+    with sync_playwright() as p:
+        b = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        ctx = b.new_context(viewport={"width": 1280, "height": 900})
+        page = ctx.new_page()
+        page.goto(f"{server.url}/import")
+        upload = page.locator("[data-testid='stFileUploaderDropzoneInput']")
+        upload.wait_for(state="attached", timeout=120000)
+        page.evaluate(_PROGRESS_SEEN)
+        t = time.perf_counter()
+        upload.set_input_files(str(csv))
+        # The report; the app's refusal (an alert); or the uploader's own ("File must be 200.0MB or smaller.").
+        too_large = "or smaller."
+        page.wait_for_function(
+            f"document.body.innerText.includes({report!r}) || !!document.querySelector({alert!r})"
+            f" || document.body.innerText.includes({too_large!r})",
+            timeout=timeout_s * 1000,
+        )
+        seconds = time.perf_counter() - t
+        refused = ""
+        if not page.get_by_text(report).count():
+            refused = (
+                page.locator(alert).first.inner_text()
+                if page.locator(alert).count()
+                else page.get_by_text(too_large).first.inner_text()
+            )
+        out = {"seconds": seconds, "progress": page.evaluate("window.__coopProgress"), "refused": refused}
+        ctx.close()
+        b.close()
+    return out

@@ -17,22 +17,13 @@ from dataclasses import replace
 import pandas as pd
 
 from . import importer
-from .load import DATA, Bundle, load_bundle, read_table
+from .load import CATEGORICAL, DATA, Bundle, load_bundle, read_table
 from .messages import stored_frame
 from .schema import TABLES
 from .store import Dataset, Store
 from .store import frame_from as store_frame
 
 SCOPES = ("bundled", "imported", "both")
-CATEGORICAL = (
-    "direction",
-    "aid_kind",
-    "status",
-    "donor_level",
-    "recipient_level",
-    "donor_region",
-    "recipient_region",
-)
 
 
 def clean_name(name: str, fallback: str = "Imported dataset") -> str:
@@ -110,7 +101,8 @@ def _build(ds: Dataset, base: Bundle) -> dict[str, pd.DataFrame]:
 
 def built_parts(ds: Dataset, base: Bundle | None = None, tables: dict | None = None) -> dict[str, bytes]:
     """The built tables of a dataset as stored parts (Parquet bytes, dtypes kept) plus their fingerprint."""
-    base = base or load_bundle()
+    # Flows are built with the reference tables alone (the bundled flows need not be enriched for that).
+    base = base or (reference_tables() if ds.kind == "flows" else load_bundle())
     tables = tables or _build(ds, base)
     out = {}
     for name in BUILT:
@@ -240,7 +232,12 @@ def open_bundle(
 def reference_tables() -> Bundle:
     """The bundled tables as read, without enriching the bundled flows: what a flows dataset alone is opened with
     (countries, exchange rates, income lists, and the other tables' columns for the empty ones)."""
-    own = ("flows", "actors", "partnerships", "sources")  # the dataset's own, from its stored tables
+    own = (
+        "flows",
+        "actors",
+        "sources",
+    )  # the dataset's own, from its stored tables (partnerships: small, and
+    # building a flows dataset takes its empty table's columns from them)
     t = {name: read_table(table, DATA / table.path) for name, table in TABLES.items() if name not in own}
     return Bundle(**t, **{name: pd.DataFrame() for name in own}, meta={})
 

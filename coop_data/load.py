@@ -19,6 +19,16 @@ from . import aggregate, classify, dates, money
 from .schema import TABLES, Table
 
 DATA = Path(__file__).parent / "data"
+# Flow columns with few distinct values, kept as categories (a tenth of the memory; grouping by them is fast).
+CATEGORICAL = (
+    "direction",
+    "aid_kind",
+    "status",
+    "donor_level",
+    "recipient_level",
+    "donor_region",
+    "recipient_region",
+)
 
 
 def read_table(table: Table, path: Path | None = None) -> pd.DataFrame:
@@ -105,34 +115,37 @@ def enrich(
     f = flows.copy()
     for col in ("research_area", "research_note"):  # second-round fields; empty for other data
         f[col] = f[col].fillna("") if col in f else ""
-    reg = countries.set_index("iso3")
-    a = actors.set_index("actor_id")
+    reg = countries.set_index("iso3")[["name", "region", "subregion"]]
+    a = actors.set_index("actor_id")[["latitude", "longitude", "placement"]]
     for side in ("donor", "recipient"):
         iso = f[f"{side}_country_iso3"]
-        f[f"{side}_country"] = iso.map(reg["name"]).fillna(iso.replace("", "unknown"))
-        f[f"{side}_region"] = iso.map(reg["region"]).fillna("unknown")
-        f[f"{side}_subregion"] = iso.map(reg["subregion"]).fillna("unknown")
-        ids = f[f"{side}_actor_id"]
-        f[f"{side}_lat"] = ids.map(a["latitude"])
-        f[f"{side}_lon"] = ids.map(a["longitude"])
-        f[f"{side}_placement"] = ids.map(a["placement"]).fillna("unplaced")
+        c = _lookup(iso, reg)
+        f[f"{side}_country"] = c["name"].fillna(iso.replace("", "unknown"))
+        f[f"{side}_region"] = c["region"].fillna("unknown")
+        f[f"{side}_subregion"] = c["subregion"].fillna("unknown")
+        p = _lookup(f[f"{side}_actor_id"], a)
+        f[f"{side}_lat"] = p["latitude"]
+        f[f"{side}_lon"] = p["longitude"]
+        f[f"{side}_placement"] = p["placement"].fillna("unplaced")
         f[f"{side}_label"] = np.where(f[f"{side}_city"] != "", f[f"{side}_city"], f[f"{side}_name"])
     f = add_direction(f, countries, scheme, wb)
-    f["date_start"], f["date_end"] = dates.bounds(f["date"])
-    f["date_label"] = dates.display_series(f["date"])
+    # A million flows have a few hundred distinct dates: each is read once.
+    codes, uniq = pd.factorize(f["date"], use_na_sentinel=False)
+    u = pd.Series(uniq, dtype=f["date"].dtype)
+    start, end = dates.bounds(u)
+    f["date_start"], f["date_end"] = (x.iloc[codes].set_axis(f.index) for x in (start, end))
+    f["date_label"] = dates.display_series(u).iloc[codes].set_axis(f.index)
     f = pd.concat([f, money.convert(f["amount"], f["currency"], f["date"], fx)], axis=1)
     f = aggregate.add_counting(f)  # counted, overlaps_details, rest of programme: one rule for every view
-    for col in (
-        "direction",
-        "aid_kind",
-        "status",
-        "donor_level",
-        "recipient_level",
-        "donor_region",
-        "recipient_region",
-    ):
+    for col in CATEGORICAL:
         f[col] = f[col].astype("category")
     return f
+
+
+def _lookup(keys: pd.Series, table: pd.DataFrame) -> pd.DataFrame:
+    """`keys.map(table[c])` for every column of `table` (unique index) at once, each distinct key looked up once."""
+    codes, uniq = pd.factorize(keys, use_na_sentinel=False)
+    return table.reindex(pd.Index(uniq)).iloc[codes].set_axis(keys.index)
 
 
 def read_bundle(folder: Path = DATA) -> Bundle:

@@ -24,7 +24,7 @@ import functools
 import hashlib
 import math
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 
 import numpy as np
 import pandas as pd
@@ -53,7 +53,7 @@ class Choice:
     """Outcome of `choose`: a gazetteer place (or a province capital), or ambiguous with the reason."""
 
     kind: str  # place | admin1_capital | ambiguous | none
-    row: pd.Series | None = None
+    row: dict | pd.Series | None = None  # the gazetteer record chosen (read-only: shared by cached choices)
     how: str = ""
     n: int = 0
     extra: dict = field(default_factory=dict)
@@ -65,36 +65,80 @@ def split_qualifier(city: str) -> tuple[str, str]:
     A name the gazetteer knows with its bracket ('Halle (Saale)') is kept whole.
     """
     m = _QUALIFIER.search(city or "")
-    if not m or not city[: m.start()].strip() or places.norm(city) in _known_keys():
+    if not m or not city[: m.start()].strip() or places.is_key(places.norm(city)):
         return (city or "").strip(), ""
     return city[: m.start()].strip(), m.group(1).strip()
 
 
-@functools.cache
-def _known_keys() -> frozenset[str]:
-    return frozenset(places.gazetteer()["key"].astype(str))
-
-
-def _km(a: pd.Series, b: pd.Series) -> float:
+def _km(a, b) -> float:
     la1, lo1, la2, lo2 = map(math.radians, (a["lat"], a["lon"], b["lat"], b["lon"]))
     h = math.sin((la2 - la1) / 2) ** 2 + math.cos(la1) * math.cos(la2) * math.sin((lo2 - lo1) / 2) ** 2
     return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
-def _merge_near(c: pd.DataFrame) -> pd.DataFrame:
+def _merge_near(c: tuple[dict, ...]) -> tuple[dict, ...]:
     """One row per distinct place: a candidate within NEAR_KM of a better one in the same province is dropped."""
     keep = []
-    for _, r in c.iterrows():
+    for r in c:
         if not any(r["admin1"] == k["admin1"] and _km(r, k) < NEAR_KM for k in keep):
             keep.append(r)
-    return pd.DataFrame(keep)
+    return tuple(keep)
 
 
-def _where(c: pd.DataFrame, iso3: str) -> str:
+def _where(c: tuple[dict, ...], iso3: str) -> str:
     return "; ".join(
         f"{r['name']} ({places.admin1_name(iso3, str(r['admin1']))}, {r['lat']:.2f}, {r['lon']:.2f})"
-        for _, r in c.head(6).iterrows()
+        for r in c[:6]
     ) + ("; …" if len(c) > 6 else "")
+
+
+@functools.lru_cache(maxsize=65536)
+def _candidates(base: str, iso3: str, reject: tuple[int, ...]) -> tuple[tuple[dict, ...], str, Choice | None]:
+    """The candidates of one (name, country) as plain records, the country they were found in (Réunion for a
+    French name only found there), and the choice when nothing in the record decides (None below two candidates).
+
+    Cached: a large import asks for the same names again and again (the report's questions, then placing)."""
+    c = places.candidate_rows(base, iso3) if base and iso3 else ()
+    if not c and iso3 == "FRA" and base:
+        c, iso3 = places.candidate_rows(base, "REU"), "REU"
+    c = tuple(r for r in c if r["geonameid"] not in reject)
+    return c, iso3, (_without_evidence(c, iso3) if len(c) > 1 else None)
+
+
+def _without_evidence(c: tuple[dict, ...], iso3: str) -> Choice:
+    """Among several candidates with no province named: the only distinct place, the one provincial capital,
+    the largest by far, or ambiguous."""
+    n = len(c)
+    pool = tuple(r for r in c if r["primary"]) or c
+    distinct = _merge_near(pool)
+    if len(distinct) == 1:
+        alias = n - len(pool)
+        return Choice(
+            "place",
+            distinct[0],
+            "the only place of that name"
+            + (f" ({alias} other place(s) carry it only as an alternate name)" if alias else "")
+            + (f" ({len(pool) - 1} near-duplicate entries merged)" if len(pool) > 1 else ""),
+            n,
+        )
+    caps = [r for r in distinct if r["geonameid"] in places.capital_ids()]
+    if len(caps) == 1:
+        prov = places.admin1_name(iso3, str(caps[0]["admin1"]))
+        return Choice("place", caps[0], f"the capital of {prov}; the others are not provincial capitals", n)
+    pops = sorted((r["population"] for r in distinct), reverse=True)
+    if pops[0] >= DOMINANCE * max(pops[1], 1):
+        top = next(r for r in distinct if r["population"] == pops[0])  # the first of the largest
+        return Choice(
+            "place",
+            top,
+            f"the largest of {len(distinct)} places of that name, over {DOMINANCE} times the next",
+            n,
+        )
+    return Choice(
+        "ambiguous",
+        how=f"no province named by the record or its partnership rows; candidates: {_where(distinct, iso3)}",
+        n=n,
+    )
 
 
 def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint | None = None) -> Choice:
@@ -102,16 +146,14 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
 
     `stated` is the actor's own name and city (a province there is the actor's own);
     `context` is the other text of its records and partnership rows, which only chooses
-    among the candidates. Coordinates always come from the gazetteer row chosen.
+    among the candidates. Coordinates always come from the gazetteer row chosen (`row`: its
+    geonameid, name, admin1, population, lat, lon).
     """
     hint = hint or Hint()
     base, qual = split_qualifier(city)
     record_text = " ".join((stated, qual))
     stated = " ".join((record_text, hint.admin1))
-    c = places.candidates(base, iso3) if base and iso3 else places.candidates("")
-    if c.empty and iso3 == "FRA" and base:
-        c, iso3 = places.candidates(base, "REU"), "REU"
-    c = c[~c["geonameid"].isin(hint.reject)]
+    c, iso3, fallback = _candidates(base, iso3, tuple(hint.reject))
     n = len(c)
     if hint.ambiguous:
         return Choice(
@@ -121,15 +163,15 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
     if len(own) == 1:
         code = next(iter(own))
         prov = places.admin1_name(iso3, code)
-        inside = c[c["admin1"] == code]
-        if len(inside):
+        inside = [r for r in c if r["admin1"] == code]
+        if inside:
             by_hint = hint.admin1 and code not in places.admin1_named(record_text, iso3, base)
             why = (
                 f"in {prov}, by a curated hint: {hint.basis}"
                 if by_hint
                 else f"in {prov}, which the record names" + (f" ({hint.basis})" if hint.basis else "")
             )
-            return Choice("place", inside.iloc[0], why if n > 1 else "", n)
+            return Choice("place", inside[0], why if n > 1 else "", n)
         cap = places.admin1_capital(iso3, code)
         if cap is not None and base:
             gone = f"; {len(hint.reject)} same-named place(s) set aside: {hint.basis}" if hint.reject else ""
@@ -143,49 +185,17 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
     if n == 0:
         return Choice("none", n=0)
     if n == 1:
-        return Choice("place", c.iloc[0], "", 1)
-    hinted = places.admin1_named(context, iso3, base) & set(c["admin1"].astype(str))
+        return Choice("place", c[0], "", 1)
+    hinted = places.admin1_named(context, iso3, base) & {str(r["admin1"]) for r in c}
     if len(hinted) == 1:
         code = next(iter(hinted))
         prov = places.admin1_name(iso3, code)
-        return Choice(
-            "place", c[c["admin1"] == code].iloc[0], f"in {prov}, named by the record or its partnership", n
-        )
+        row = next(r for r in c if r["admin1"] == code)
+        return Choice("place", row, f"in {prov}, named by the record or its partnership", n)
     if len(hinted) > 1:
         names = " and ".join(sorted(places.admin1_name(iso3, h) for h in hinted))
         return Choice("ambiguous", how=f"the records name both {names}; candidates: {_where(c, iso3)}", n=n)
-    pool = c[c["primary"]] if c["primary"].any() else c
-    distinct = _merge_near(pool)
-    if len(distinct) == 1:
-        alias = n - len(pool)
-        return Choice(
-            "place",
-            distinct.iloc[0],
-            "the only place of that name"
-            + (f" ({alias} other place(s) carry it only as an alternate name)" if alias else "")
-            + (f" ({len(pool) - 1} near-duplicate entries merged)" if len(pool) > 1 else ""),
-            n,
-        )
-    caps = distinct[distinct["geonameid"].isin(set(places.admin1_table()["capital_geonameid"].dropna()))]
-    if len(caps) == 1:
-        prov = places.admin1_name(iso3, str(caps.iloc[0]["admin1"]))
-        return Choice(
-            "place", caps.iloc[0], f"the capital of {prov}; the others are not provincial capitals", n
-        )
-    pops = distinct["population"].sort_values(ascending=False).to_numpy()
-    if pops[0] >= DOMINANCE * max(pops[1], 1):
-        top = distinct.loc[distinct["population"].idxmax()]
-        return Choice(
-            "place",
-            top,
-            f"the largest of {len(distinct)} places of that name, over {DOMINANCE} times the next",
-            n,
-        )
-    return Choice(
-        "ambiguous",
-        how=f"no province named by the record or its partnership rows; candidates: {_where(distinct, iso3)}",
-        n=n,
-    )
+    return replace(fallback)
 
 
 def actor_id(name: str, level: str, city: str, country: str) -> str:
@@ -253,6 +263,10 @@ def place_actors(
         | (base.eq("") & a["level"].isin(PROVINCE_LEVELS) & iso.ne(""))
         | (base.ne("") & res["n_candidates"].eq(0) & iso.ne(""))
     )
+    # Decided one actor at a time (`choose` is cached per name), written back in one go: setting cells one by one
+    # costs milliseconds each on a large table.
+    placed, unplaced, said = {}, {}, {}  # label -> (row, n) / n / (kind, how)
+    n_now = res["n_candidates"]
     for i in a.index[todo]:
         aid = ids[i]
         stated = f"{a.at[i, 'name']} {city[i]}"
@@ -261,22 +275,29 @@ def place_actors(
             cap = places.admin1_capital(iso[i], next(iter(own))) if len(own) == 1 else None
             if cap is not None:
                 prov = places.admin1_name(iso[i], next(iter(own)))
-                _set(res, i, cap, 1)
-                kind[i] = "admin1_capital"
-                how[i] = f"no city named: drawn at the capital of {prov} ({cap['name']}), precision: province"
+                placed[i] = (cap, 1)
+                how_i = f"no city named: drawn at the capital of {prov} ({cap['name']}), precision: province"
+                said[i] = ("admin1_capital", how_i)
             continue
         ch = choose(city[i], iso[i], stated, context.get(aid, ""), hints.get(aid))
         if ch.kind == "none":
             continue
-        res.at[i, "n_candidates"] = max(ch.n, int(res.at[i, "n_candidates"]))
+        n_i = max(ch.n, int(n_now[i]))
         if ch.kind == "ambiguous":
-            res.loc[i, ["latitude", "longitude"]] = np.nan
-            res.at[i, "geonameid"] = pd.NA
-            kind[i], how[i] = "ambiguous", ch.how
+            unplaced[i] = n_i
+            said[i] = ("ambiguous", ch.how)
         else:
-            _set(res, i, ch.row, res.at[i, "n_candidates"])
-            kind[i] = "admin1_capital" if ch.kind == "admin1_capital" else ""
-            how[i] = ch.how
+            placed[i] = (ch.row, n_i)
+            said[i] = ("admin1_capital" if ch.kind == "admin1_capital" else "", ch.how)
+    _set_many(res, placed)
+    if unplaced:
+        at = list(unplaced)
+        res.loc[at, ["latitude", "longitude"]] = np.nan
+        res.loc[at, "geonameid"] = pd.NA
+        res.loc[at, "n_candidates"] = list(unplaced.values())
+    if said:
+        kind.loc[list(said)] = [k for k, _ in said.values()]
+        how.loc[list(said)] = [h for _, h in said.values()]
     found = base.ne("") & res["n_candidates"].gt(0) & kind.ne("ambiguous")
     capital = kind.eq("admin1_capital")
     cpt = countries.set_index("iso3")[["lat", "lon"]]
@@ -342,6 +363,18 @@ def _set(res: pd.DataFrame, i, row: pd.Series, n) -> None:
         float(row["lon"]),
     ]
     res.at[i, "n_candidates"] = max(int(n), 1)
+
+
+def _set_many(res: pd.DataFrame, placed: dict) -> None:
+    """`_set` for many rows at once (label -> (gazetteer row, number of candidates))."""
+    if not placed:
+        return
+    at, rows = list(placed), [r for r, _ in placed.values()]
+    res.loc[at, "geonameid"] = pd.array([int(r["geonameid"]) for r in rows], dtype="Int64")
+    res.loc[at, "gazetteer_name"] = [str(r["name"]) for r in rows]
+    res.loc[at, "latitude"] = [float(r["lat"]) for r in rows]
+    res.loc[at, "longitude"] = [float(r["lon"]) for r in rows]
+    res.loc[at, "n_candidates"] = [max(int(n), 1) for _, n in placed.values()]
 
 
 def _apply_choices(a, city, iso, res, choices) -> pd.Series:

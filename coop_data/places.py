@@ -127,6 +127,68 @@ def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
     return hits.assign(country_iso3=hits["cc"].astype(str).map(iso2to3)).reset_index(drop=True)
 
 
+def is_key(key: str) -> bool:
+    """Whether some gazetteer place has this name key (a hash lookup, once the key index is built)."""
+    return key in _key_index()[0]
+
+
+@functools.lru_cache(maxsize=1)
+def _columns() -> tuple:
+    """The gazetteer's columns for reading a few rows at a time: numbers as NumPy arrays, text as single-chunk
+    Arrow arrays (taking rows from the chunked text columns costs a millisecond a call; turning a million names
+    into Python strings costs half a second)."""
+    import pyarrow as pa
+
+    g = gazetteer()
+    text = {c: pa.array(g[c].array) for c in ("name", "admin1")}
+    text = {c: a.combine_chunks() if isinstance(a, pa.ChunkedArray) else a for c, a in text.items()}
+    cc = g["cc"].cat
+    return (
+        g["geonameid"].to_numpy(),
+        text["name"],
+        cc.codes.to_numpy(),
+        {str(v): i for i, v in enumerate(cc.categories)},
+        text["admin1"],
+        g["population"].to_numpy(),
+        g["lat"].to_numpy(),
+        g["lon"].to_numpy(),
+        g["primary"].to_numpy(),
+    )
+
+
+@functools.lru_cache(maxsize=65536)
+def candidate_rows(name: str, iso3: str) -> tuple[dict, ...]:
+    """`candidates(name, iso3)` as plain records, cached: what the place rule reads for each distinct name."""
+    keys, order, starts = _key_index()
+    try:
+        i = keys.get_loc(norm(name))
+    except KeyError:
+        return ()
+    gid, nm, cc, cc_code, a1, pop, lat, lon, prim = _columns()
+    iso2 = iso3_to_iso2().get(iso3, "??")
+    at = order[starts[i] : starts[i + 1]]
+    at = at[cc[at] == cc_code.get(iso2, -2)]
+    seen, out = set(), []
+    for j in sorted(at.tolist(), key=lambda j: (not prim[j], -pop[j])):  # stable: as `candidates` sorts
+        if gid[j] in seen:
+            continue
+        seen.add(gid[j])
+        out.append(
+            {
+                "geonameid": int(gid[j]),
+                "name": nm[j].as_py(),
+                "cc": iso2,
+                "admin1": a1[j].as_py(),
+                "population": int(pop[j]),
+                "lat": float(lat[j]),
+                "lon": float(lon[j]),
+                "primary": bool(prim[j]),
+                "country_iso3": iso3,
+            }
+        )
+    return tuple(out)
+
+
 def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     """Place many (name, country) pairs at once.
 
@@ -145,12 +207,27 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     q["cc"] = q["cc"].astype("string")
     uniq = q.drop_duplicates().dropna()
     uniq = uniq[uniq["key"] != ""]
+    # Each distinct (key, country) reads its rows through the key index: no scan or join of the whole gazetteer.
+    keys, order, starts = _key_index()
+    code = keys.get_indexer(uniq["key"].to_numpy(dtype=object))
+    uniq, code = uniq[code >= 0], code[code >= 0]
+    gid, _, cc, cc_code, _, pop, _, _, prim = _columns()
+    lens = starts[code + 1] - starts[code]
+    qi = np.repeat(np.arange(len(uniq)), lens)
+    within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+    pos = order[np.repeat(starts[code], lens) + within]
+    want = uniq["cc"].map(cc_code).fillna(-2).to_numpy(dtype=np.int64)
+    ok = cc[pos] == want[qi]
+    qi, pos = qi[ok], pos[ok]
+    o = np.lexsort(
+        (-pop[pos], ~prim[pos], qi)
+    )  # stable: ties keep the gazetteer's order, as a sorted join did
+    qi, pos = qi[o], pos[o]
+    first = np.r_[True, qi[1:] != qi[:-1]] if len(qi) else np.zeros(0, bool)
     g = gazetteer()
-    g = g[g["key"].isin(set(uniq["key"]))]
-    m = uniq.merge(g.astype({"cc": "string"}), on=["key", "cc"], how="inner")
-    m = m.sort_values(["key", "cc", "primary", "population"], ascending=[True, True, False, False])
-    n = m.drop_duplicates(["key", "cc", "geonameid"]).groupby(["key", "cc"]).size().rename("n_candidates")
-    best = m.drop_duplicates(["key", "cc"]).set_index(["key", "cc"]).join(n)
+    best = g.iloc[pos[first]][["geonameid", "name", "lat", "lon", "population"]]
+    best.index = pd.MultiIndex.from_frame(uniq.iloc[qi[first]][["key", "cc"]])
+    best["n_candidates"] = np.bincount(qi, minlength=len(uniq))[qi[first]]  # (key, place) is unique
     best = best.rename(columns={"name": "gazetteer_name", "lat": "latitude", "lon": "longitude"})
     out = q.join(best[cols], on=["key", "cc"])[cols]
     out["n_candidates"] = out["n_candidates"].fillna(0).astype(int)
@@ -201,23 +278,42 @@ def admin1_named(text: str, iso3: str, besides: str = "") -> set[str]:
 
     Words of the place name `besides` are not read as a province ('Kansas City' does not name Kansas).
     """
+    return set(_admin1_named(text, iso3, besides))
+
+
+@functools.lru_cache(maxsize=65536)
+def _admin1_named(text: str, iso3: str, besides: str) -> frozenset[str]:
+    if not iso3 or not _admin1_patterns(iso3):  # most countries have no province names to find
+        return frozenset()
     t = norm(text)
     if besides and norm(besides):
         t = re.sub(r"(?<![a-z0-9])" + re.escape(norm(besides)) + r"(?![a-z0-9])", " ", t)
-    if not t or not iso3:
-        return set()
-    return {code for code, pat in _admin1_patterns(iso3) if pat.search(t)}
+    if not t:
+        return frozenset()
+    return frozenset(code for code, pat in _admin1_patterns(iso3) if pat.search(t))
+
+
+@functools.lru_cache(maxsize=1)
+def _admin1_names() -> dict[tuple[str, str], str]:
+    t = admin1_table()
+    return dict(reversed(list(zip(zip(t["country_iso3"], t["admin1_code"]), t["name"]))))  # first row wins
 
 
 def admin1_name(iso3: str, code: str) -> str:
     """Readable name of an admin1 code; the bare code where the table has no name for it."""
-    t = admin1_table()
-    hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code)]
-    return str(hit["name"].iloc[0]) if len(hit) else f"admin1 {code}"
+    name = _admin1_names().get((iso3, code))
+    return str(name) if name is not None else f"admin1 {code}"
 
 
+@functools.lru_cache(maxsize=1)
+def capital_ids() -> frozenset[int]:
+    """GeoNames ids of the provincial capitals `admin1.csv` names."""
+    return frozenset(int(x) for x in admin1_table()["capital_geonameid"].dropna())
+
+
+@functools.lru_cache(maxsize=4096)
 def admin1_capital(iso3: str, code: str) -> pd.Series | None:
-    """The gazetteer row (geonameid, name, lat, lon) of a province's capital, or None when unknown."""
+    """The gazetteer row (geonameid, name, lat, lon) of a province's capital, or None when unknown (read-only)."""
     t = admin1_table()
     hit = t[(t["country_iso3"] == iso3) & (t["admin1_code"] == code) & t["capital_geonameid"].notna()]
     if hit.empty:

@@ -360,23 +360,19 @@ class Store:
 
     def story_key_ok(self, story_id: str, key: str) -> bool:
         """Whether `key` is this story's edit key (what opens its editor; the key itself is not kept)."""
-        if not isinstance(story_id, str) or not ID_PATTERN.match(story_id) or not key:
-            return False
-        with self._tx() as c:
-            row = c.execute(
-                "SELECT 1 FROM stories WHERE id=? AND edit_key_hash=?", (story_id, _hash(key.strip()))
-            ).fetchone()
-        return row is not None
+        return bool(self._with_edit_key("SELECT 1 FROM stories", story_id, key))
 
     def delete_story(self, story_id: str, key: str) -> bool:
         """Delete a story with its edit key; False when the id or the key is wrong."""
+        return self._with_edit_key("DELETE FROM stories", story_id, key) == 1
+
+    def _with_edit_key(self, sql: str, story_id: str, key: str) -> int:
+        """Run `sql` on the story with this id and edit key: rows found (SELECT) or changed; 0 for a malformed id."""
         if not isinstance(story_id, str) or not ID_PATTERN.match(story_id) or not key:
-            return False
+            return 0
         with self._tx() as c:
-            cur = c.execute(
-                "DELETE FROM stories WHERE id=? AND edit_key_hash=?", (story_id, _hash(key.strip()))
-            )
-            return cur.rowcount == 1
+            cur = c.execute(sql + " WHERE id=? AND edit_key_hash=?", (story_id, _hash(key.strip())))
+            return len(cur.fetchall()) if sql.startswith("SELECT") else cur.rowcount
 
     def load_story(self, story_id: str) -> dict | None:
         if not isinstance(story_id, str) or not ID_PATTERN.match(story_id):

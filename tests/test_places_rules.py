@@ -237,3 +237,40 @@ def test_methods_page_explains_place_choice_and_lists_ambiguous_names(lang, head
     amb = listed[listed["placement"] == "ambiguous"]
     assert listed["placement"].iloc[0] == "ambiguous"  # listed first
     assert set(amb["city"]) == {"Chuanshan", "Sayama"}
+
+
+NAMES = [
+    ("Taizhou", "CHN"),
+    ("Kumano", "JPN"),
+    ("Kashima", "JPN"),
+    ("Springfield", "USA"),
+    ("Saint-Denis", "FRA"),
+]
+
+
+@pytest.mark.parametrize("name,iso3", NAMES)
+def test_the_rule_reads_the_same_candidates_as_the_table(name, iso3):
+    """The place rule reads cached plain records (issue 18): the same places, in the same order, as `candidates`."""
+    table = places.candidates(name, iso3)
+    rows = places.candidate_rows(name, iso3)
+    assert len(rows) == len(table) > 1
+    cols = ["geonameid", "name", "admin1", "population", "lat", "lon", "primary"]
+    assert [tuple(r[c] for c in cols) for r in rows] == list(table[cols].itertuples(index=False, name=None))
+
+
+def test_resolve_through_the_key_index_counts_and_picks_as_the_candidates():
+    names = pd.Series([n for n, _ in NAMES] + ["Taizhou", "Nowhere-on-earth", ""])
+    iso = pd.Series([i for _, i in NAMES] + ["", "DEU", "FRA"])
+    res = places.resolve(names, iso.where(iso != ""))
+    for i, (name, iso3) in enumerate(NAMES):
+        c = places.candidates(name, iso3)
+        assert res.at[i, "n_candidates"] == len(c) and res.at[i, "geonameid"] == c.at[0, "geonameid"]
+    assert res["n_candidates"].tail(3).tolist() == [0, 0, 0] and res["latitude"].tail(3).isna().all()
+
+
+def test_a_cached_choice_is_a_fresh_answer_each_time():
+    """The no-evidence choice is cached per name; changing one answer does not change the next."""
+    first = placement.choose("Taizhou", "CHN")
+    first.how = "changed by a caller"
+    again = placement.choose("Taizhou", "CHN")
+    assert again.kind == "ambiguous" and again.how.startswith("no province named") and again is not first
