@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from test_answers import country, gap_country, kitakyushu_dalian, most_received
 
-from conftest import SHOTS, open_page
+from conftest import SHOTS, idle, open_page
 from coop_data import answers, filters
 
 QUESTIONS = {
@@ -29,12 +29,14 @@ def answers_page(browser, server, query: str = ""):
 def ask(page, section: str) -> None:
     page.get_by_text(QUESTIONS[section], exact=True).click()
     page.get_by_role("heading", name=QUESTIONS[section]).wait_for(timeout=60000)
+    idle(page)  # the run that drew the heading is over: its buttons are not replaced under the click
 
 
 def table_csv(page, n: int = 0) -> pd.DataFrame:
     """Click the n-th "This table (CSV)" button and read what the reader gets."""
     button = page.get_by_role("button", name="This table (CSV)").nth(n)
     button.wait_for(timeout=60000)
+    idle(page)
     with page.expect_download(timeout=60000) as dl:
         button.click()
     return pd.read_csv(io.BytesIO(open(dl.value.path(), "rb").read()), keep_default_na=False)
