@@ -118,6 +118,12 @@ def _print_summary(s: dict) -> None:
         print(f"  {u['name'][:70]} [{u['country'] or '?'}]: {u['why']}")
 
 
+def report_lang(parser) -> None:
+    parser.add_argument(
+        "--lang", choices=list(i18n.LANGS), default=i18n.DEFAULT, help="language of the report's messages"
+    )
+
+
 def main(argv=None) -> int:
     ap = argparse.ArgumentParser(prog="python -m coop_data", description="City Solidarity Flows data library")
     sub = ap.add_subparsers(dest="cmd", required=True)
@@ -126,12 +132,7 @@ def main(argv=None) -> int:
     v = sub.add_parser("validate", help="check a flows CSV in the interchange (dossier) layout")
     v.add_argument("file")
     v.add_argument("--json", action="store_true")
-    v.add_argument(
-        "--lang",
-        choices=["en", "fr", "es"],
-        default="en",
-        help="language of the report's messages (default: en)",
-    )
+    report_lang(v)
     im = sub.add_parser(
         "import",
         help="check a flows or partnerships file (CSV/XLSX) and store the valid rows as a private dataset",
@@ -140,12 +141,7 @@ def main(argv=None) -> int:
     )
     im.add_argument("file")
     im.add_argument("--json", action="store_true")
-    im.add_argument(
-        "--lang",
-        choices=["en", "fr", "es"],
-        default="en",
-        help="language of the report's messages (default: en)",
-    )
+    report_lang(im)
     im.add_argument("--kind", choices=["flows", "partnerships"], help="default: detected from the headers")
     im.add_argument(
         "--name", default="", help="dataset name shown in captions and citations (default: the file name)"
