@@ -43,7 +43,21 @@ def lang_of(value) -> str:
     return value if value in LANGS else DEFAULT
 
 
+def singular_one(value, lang: str) -> bool:
+    """Whether a count takes the singular: 1 in English and Spanish; 0 and 1 in French ("0 flux", "1 masque").
+    A count already written as text ("1") counts too."""
+    if isinstance(value, str):
+        value = {"0": 0, "1": 1}.get(value.strip())
+    if value is None or isinstance(value, bool):
+        return False
+    return value == 1 or (lang == "fr" and value == 0)
+
+
 def t(key: str, lang: str = DEFAULT, **kw) -> str:
+    """The string `key` in `lang`, formatted with `kw`; a count `n` that takes the singular picks `key_one`
+    when the catalog has it ("1 flow.", not "1 flows.")."""
+    if "n" in kw and f"{key}_one" in CATALOG and singular_one(kw["n"], lang_of(lang)):
+        key = f"{key}_one"
     entry = CATALOG.get(key)
     if entry is None:
         if os.environ.get("COOP_I18N_STRICT") == "1":

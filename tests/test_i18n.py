@@ -476,3 +476,16 @@ def test_a_flow_without_a_date_says_so_in_the_language(lang):
     assert "date unknown" not in table.astype(str).to_numpy().ravel().tolist()
     label = i18n.t("data.bundled", lang, version=export.VERSION)
     assert story.data_label(load.load_bundle(), lang) == label and label in export.citation("x", lang=lang)
+
+
+def test_a_count_of_one_reads_in_the_singular_in_every_language():
+    """'1 flows.' read wrong (issue 14): a count `n` picks the `_one` string where the catalog has one; French takes
+    the singular for 0 and 1, English and Spanish for 1 only; a count written as text counts too."""
+    assert i18n.t("explorer.head", "en", n="1", filter="", data="d").startswith("**1 flow.**")
+    assert i18n.t("explorer.head", "en", n=0, filter="", data="d").startswith("**0 flows.**")
+    assert i18n.t("explorer.head", "es", n=1, filter="", data="d").startswith("**1 flujo.**")
+    assert i18n.t("explorer.head", "fr", n="0", filter="", data="d").startswith("**0 flux.**")
+    assert i18n.t("ans.single_note", "fr", n=1).startswith("1 lieu a reçu")
+    assert i18n.t("ans.single_note", "en", n="1,234").startswith("1,234 places")
+    for key in [k for k in i18n.CATALOG if k.endswith("_one")]:
+        assert key[: -len("_one")] in i18n.CATALOG, f"{key} has no plural form"

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import plotly.graph_objects as go
 
-from ..i18n import CATALOG, t
+from ..i18n import CATALOG, singular_one, t
 from ..vocab import MEASURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -23,11 +23,6 @@ FONT_FILES = {
 }  # the first family of FONT, measured with Pillow
 FONT_DIRS = (Path("/usr/share/fonts/truetype/dejavu"), Path("/usr/share/fonts/dejavu"))
 CARTESIAN = ("bar", "scatter", "histogram")
-
-
-def singular_one(value: float, lang: str) -> bool:
-    """Whether a count takes the singular: 1 in English and Spanish; 0 and 1 in French ("0 flux", "1 masque")."""
-    return value == 1 or (lang == "fr" and value == 0)
 
 
 def unit_word(unit: str, value: float, lang: str = "en") -> str:
