@@ -425,6 +425,12 @@ def node_table(
     return out
 
 
+def place_pairs(pairs: pd.DataFrame) -> int:
+    """Pairs of places that helped each other, from reciprocity_pairs (pairs of a gift and a gift back): two
+    places that exchanged several gifts are one pair of places."""
+    return len({frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])})
+
+
 def reciprocity_pairs(flows: pd.DataFrame) -> pd.DataFrame:
     """Places that helped each other: both legs, first leg first.
 

@@ -111,7 +111,9 @@ def shipped(b, lang: str = "en") -> list[Scene]:
         m1, m2 = month_long(to_cn.idxmax(), lang), month_long(from_cn.idxmax(), lang)
         scenes.append(scene(3, "timeline", {}, m1=m1, n1=int(to_cn.max()), m2=m2, n2=int(from_cn.max())))
 
-    pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",))
+    # North–North, as the title says: transfers within one country (Brazil's states to Manaus) are not "across a
+    # border", so the map and the caption leave them out (a fresh-eyes test found Brazil listed as an origin).
+    pat_f = filters.Filter(aid_kind=("patients_treated",), status=("delivered",), direction=("north_north",))
     pat = pat_f.apply(f)
     # transfers with a patient count; a head count on one day (WD-0084) or a programme total is not a transfer
     moved = pat[pat["counted"] & (aggregate.unit_family(pat["quantity_unit"]) == "patients")]
@@ -160,8 +162,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
             for i in (1, 2)
         }
         legs |= {f"d{i}": when(ex[f"date_label_{i}"], ex[f"date_start_{i}"]) for i in (1, 2)}
-        # places, not gifts: two places that exchanged several gifts are one pair
-        n_pairs = len({frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])})
+        n_pairs = aggregate.place_pairs(pairs)  # places, not gifts (the Answers page names both)
         scenes.append(scene(5, "map", {"city": a}, highlight=f"{a}; {b_}", pairs=n_pairs, a=a, b=b_, **legs))
 
     cur = network_funds(b.funds)

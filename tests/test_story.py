@@ -46,7 +46,7 @@ def test_shipped_captions_are_the_library_figures(scenes, bundle):
         scenes[1].caption.startswith(f"{hr['counted_flows']} flows from mainland Chinese")
         and f"{hr['masks']:,.0f} masks" in scenes[1].caption
     )
-    pat = filters.Filter(aid_kind=("patients_treated",), status=("delivered",)).apply(f)
+    pat = scenes[3].filter().apply(f)  # North–North patients: Brazil's domestic transfers are not in it
     # the caption's patients are the map's patients (WD-0084, a head count on one day, is in neither)
     assert scenes[3].caption.startswith(f"{aggregate.headline(pat)['patients']:,.0f} patients")
     # distinct pairs of places (33 pairs of gifts are 28 pairs of places; v0.1 said 33 pairs of places)
@@ -406,8 +406,12 @@ def test_a_batch_that_fails_is_drawn_again_figure_by_figure(scenes, bundle, monk
 
 
 def test_projector_map_takes_the_shape_of_the_screen(scenes, bundle):
-    """Issue 16: a map fitted to its places (scene 4: Brazil to Germany) kept its tall shape on a wide projector."""
+    """Issue 16: a map fitted to its places (patients, Brazil to Germany) kept its tall shape on a wide projector.
+    Scene 4 now shows North–North transfers only (Europe): the tall map is every delivered patient transfer."""
     sc = next(s for s in scenes if s.measure == "patients")
+    sc = story.Scene(
+        sc.title, sc.caption, "map", {"aid_kind": "patients_treated", "status": "delivered"}, sc.measure
+    )
     fig = story.scene_figure(sc, bundle)[0]
     lon0, lat0 = list(fig.layout.geo.lonaxis.range), list(fig.layout.geo.lataxis.range)
     h = story.present_height(sc)
