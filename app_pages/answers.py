@@ -121,6 +121,17 @@ if place:
         )
     )
     st.caption(T("ans.panel_filter", filter=ui.md_escape(where)))
+    shared = A.shared_marker(view, *place)
+    if shared:  # the map's marker counts every actor drawn at this point (Wuhan and Hubei: 5 out, not 4)
+        st.caption(
+            T(
+                "ans.panel_marker",
+                place=ui.md_escape(place[0]),
+                others=ui.md_escape("; ".join(shared["others"])),
+                out=num(shared["out"]),
+                into=num(shared["in"]),
+            )
+        )
     cols = ["date_label", "donor_label", "recipient_label", "aid_kind", "quantity", "quantity_unit"]
     cols += ["amount", "currency", "status", "source_url"]
     mine = pd.concat([panel["out"], panel["into"]])[cols]
@@ -277,7 +288,14 @@ elif section == "recip":
         st.info(T("pa.recip_none"))
     else:
         with_ratio = pairs[pairs["return_ratio"].notna()]
-        st.markdown(T("ans.recip_answer", n=num(len(pairs)), k=num(len(with_ratio))))
+        st.markdown(
+            T(
+                "ans.recip_answer",
+                places=num(aggregate.place_pairs(pairs)),
+                n=num(len(pairs)),
+                k=num(len(with_ratio)),
+            )
+        )
         st.caption(f"{where} {T('ans.recip_note')} {T('ans.ratio_note')}")
         table = pairs.assign(
             ratio=[A.ratio_text(r, lg) for r in pairs.itertuples()],
@@ -322,7 +340,7 @@ elif section == "schemes":
     }
     counts = A.scheme_counts(by_scheme)
     changes = A.scheme_changes(by_scheme, b.countries, lg)
-    st.markdown(T("ans.schemes_answer", n=num(len(changes)), total=num(len(view))))
+    st.markdown(T("ans.schemes_answer", n=num(len(changes)), total=num(len(A.flows_only(view)))))
     sub = f"{where} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))}"
     fig = A.scheme_chart(counts, T("ans.schemes_title"), sub, ui.source_line(view), lg)
     ui.chart(fig, "answers-schemes", alt=A.scheme_alt(counts, changes, lg))

@@ -285,6 +285,20 @@ def place_panel(flows: pd.DataFrame, partnerships: pd.DataFrame, place: str, iso
     return {"out": out, "into": into, "partnerships": mine, "sources": sources.reset_index(drop=True)}
 
 
+def shared_marker(flows: pd.DataFrame, place: str, iso3: str) -> dict | None:
+    """The map's marker of a place when other actors are drawn at the same point (a province at its capital:
+    "Wuhan / Hubei Provincial Government"), so the panel can say why the map counts more flows out or in than
+    the place's own rows; None when the place has its marker to itself or is not drawn."""
+    from .figures.flowmap import place_markers
+
+    pts = place_markers(flows)
+    for _, r in pts[pts["exact"] & (pts["country"] == iso3)].iterrows():
+        members = r["members"].split("\n")
+        if place in members and len(members) > 1:
+            return {"others": [m for m in members if m != place], "out": int(r["out"]), "in": int(r["in"])}
+    return None
+
+
 # ---- less-connected places --------------------------------------------------------------------------------------
 
 
@@ -441,10 +455,16 @@ def ratio_text(r, lang: str = "en") -> str:
 # ---- scheme comparison ------------------------------------------------------------------------------------------
 
 
+def flows_only(flows: pd.DataFrame) -> pd.DataFrame:
+    """The flows of a view: its records but the programme totals whose details are listed (aggregate.headline)."""
+    return flows[~flows["overlaps_details"]] if len(flows) else flows
+
+
 def scheme_counts(by_scheme: dict[str, pd.DataFrame]) -> pd.DataFrame:
-    """Flows per direction under each scheme (the same rows, classified twice)."""
+    """Flows per direction under each scheme (the same rows, classified twice). Flows as everywhere in the app
+    (aggregate.by_direction): a programme total whose details are listed is a record, not a flow."""
     cols = {
-        s: f["direction"].astype(str).value_counts().reindex(list(vocab.DIRECTIONS)).fillna(0)
+        s: flows_only(f)["direction"].astype(str).value_counts().reindex(list(vocab.DIRECTIONS)).fillna(0)
         for s, f in by_scheme.items()
     }
     out = pd.DataFrame(cols).astype(int)
@@ -456,8 +476,10 @@ def scheme_counts(by_scheme: dict[str, pd.DataFrame]) -> pd.DataFrame:
 def scheme_changes(
     by_scheme: dict[str, pd.DataFrame], countries: pd.DataFrame, lang: str = "en"
 ) -> pd.DataFrame:
-    """Flows whose direction differs between the schemes, with the reason: each side's class under each scheme."""
+    """Flows whose direction differs between the schemes, with the reason: each side's class under each scheme
+    (programme totals whose details are listed are not flows: their details are)."""
     (s1, f1), (s2, f2) = list(by_scheme.items())[:2]
+    f1 = flows_only(f1)
     d1, d2 = f1["direction"].astype(str), f2["direction"].reindex(f1.index).astype(str)
     ch = f1[d1 != d2]
     cols = [

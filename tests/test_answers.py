@@ -12,7 +12,7 @@ import pytest
 from test_app import app
 from test_i18n import _english_fragments, _page_text
 
-from coop_data import aggregate, alttext, answers, classify, filters, i18n
+from coop_data import aggregate, alttext, answers, classify, filters, i18n, story
 
 SECTIONS = ("rank", "gaps", "recip", "schemes", "networks")
 
@@ -173,14 +173,31 @@ def test_reciprocity_ratio_for_dalian_and_kitakyushu(flows):
 def test_scheme_comparison_lists_the_flows_that_change_and_why(bundle):
     by = {s: bundle.with_scheme(s) for s in ("income", "economy")}
     counts = answers.scheme_counts(by)
+    # flows as Home counts them: records but the programme totals whose details are listed (a fresh-eyes test read
+    # "583 flows" and China → partner 232 here against 574 and 225 on Home)
     for s, f in by.items():
-        assert counts[s].sum() == len(f)
+        fl = f[~f["overlaps_details"]]
+        assert counts[s].sum() == len(fl) == aggregate.headline(f)["flows"] < len(f)
         assert {d: n for d, n in zip(counts["direction"], counts[s]) if n} == {
-            k: v for k, v in f["direction"].astype(str).value_counts().items() if v
+            k: v for k, v in fl["direction"].astype(str).value_counts().items() if v
         }
+    home = dict(
+        zip(
+            aggregate.by_direction(by["income"])["direction"].astype(str),
+            aggregate.by_direction(by["income"])["flows"],
+        )
+    )
+    assert {d: n for d, n in zip(counts["direction"], counts["income"]) if n} == {
+        k: v for k, v in home.items() if v
+    }
+    assert (
+        home["china_to_partner"] == 225
+    )  # today's data: 232 records, 7 of them programme totals with details
     changes = answers.scheme_changes(by, bundle.countries)
     differ = by["income"]["direction"].astype(str) != by["economy"]["direction"].astype(str)
-    assert set(changes["record_id"]) == set(by["income"].loc[differ, "record_id"])
+    assert set(changes["record_id"]) == set(
+        by["income"].loc[differ & ~by["income"]["overlaps_details"], "record_id"]
+    )
     c = bundle.countries.set_index("iso3")
     wb = classify.income_table()
     for r in changes.itertuples():  # the reason names each moved side's class under both schemes
@@ -430,3 +447,34 @@ def test_answer_tables_write_numbers_as_the_language_does(bundle):
     )
     years = at.dataframe[1].value["since_year"].dropna()
     assert len(years) and all(y.isdigit() and len(y) == 4 for y in years)
+
+
+def test_place_panel_says_what_the_map_marker_adds(bundle):
+    """A fresh-eyes test read "given: 4" for Wuhan here and "5 out" on the map: Hubei Provincial Government is drawn
+    at Wuhan's point. The panel says so with the map's own numbers."""
+    f = bundle.flows
+    at_wuhan = (f["donor_lat"].round(4) == 30.5833) & (f["donor_lon"].round(4) == 114.2667)
+    own = int((f["donor_label"] == "Wuhan").sum())
+    assert (own, int(at_wuhan.sum())) == (4, 5)  # today's data
+    assert answers.shared_marker(f, "Wuhan", "CHN") == {
+        "others": ["Hubei Provincial Government"],
+        "out": 5,
+        "in": 7,
+    }
+    assert answers.shared_marker(f, "Dalian", "CHN") is None  # a place with its marker to itself
+    at = answers_page({"place": "Wuhan"}, "rank")
+    assert "given: **4**" in at.markdown[0].value
+    note = [c.value for c in at.caption if "marker also counts" in c.value]
+    assert note and "Hubei Provincial Government" in note[0] and "5 out and 7 in" in note[0]
+
+
+def test_reciprocity_names_pairs_of_places_and_pairs_of_flows(bundle):
+    """Answers said "34 pairs of flows", the story "29 pairs of places": both are said here, each named."""
+    pairs = aggregate.reciprocity_pairs(bundle.flows)
+    places = {frozenset(ab) for ab in zip(pairs["first_giver"], pairs["first_receiver"])}
+    assert (aggregate.place_pairs(pairs), len(pairs)) == (len(places), 34) == (29, 34)
+    at = answers_page({}, "recip")
+    text = " ".join(m.value for m in at.markdown)
+    assert "**29** pairs of places helped each other" in text and "**34** pairs of flows" in text
+    scene5 = story.shipped(bundle)[4].caption
+    assert scene5.startswith("29 pairs of places")
