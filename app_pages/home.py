@@ -34,14 +34,21 @@ kpis.metric(
     T("home.flows"),
     num(h["flows"]),
     help=T(
-        "home.flows_help",
+        "home.flows_help" if h["programme_totals"] else "home.flows_help_flows",  # no "0 programme totals"
         **nums(records="records", flows="flows", totals="programme_totals", counted="counted_flows"),
         other=num(h["not_counted"]),
     ),
     width="content",
 )
 kpis.metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"), width="content")
-kpis.metric(T("home.countries"), num(h["countries"]), width="content")
+kpis.metric(
+    T("home.countries"),
+    num(h["countries"]),
+    help=T(
+        "home.countries_help", all=num(h["countries_all"])
+    ),  # the map's text counts every record's countries
+    width="content",
+)
 kpis.metric(
     T("home.cash"),
     ui.compact(h["eur_cash"]),
@@ -67,23 +74,27 @@ def pct(share: float) -> str:
     return f"{num(100 * share, 1)} %"
 
 
-notes = [
-    T(
-        "home.records_line",
-        records=num(h["records"]),
-        flows=num(h["flows"]),
-        totals=num(h["programme_totals"]),
-    )
-]
-if h["eur_delivered"] > 0:
-    notes.append(
+# clauses that are zero are left out ("63 records, of which 63 flows (0 programme totals…)", "EUR 0 (0.0 %)…")
+if h["programme_totals"]:
+    notes = [
         T(
-            "home.money_line",
-            **nums(eur="eur_delivered", rows="rows_with_money", cash="eur_cash", in_kind="eur_in_kind"),
-            mirror=num(h["eur_mirror"]),
-            mirror_share=pct(h["eur_mirror"] / h["eur_delivered"]),
+            "home.records_line",
+            records=num(h["records"]),
+            flows=num(h["flows"]),
+            totals=num(h["programme_totals"]),
         )
+    ]
+else:
+    notes = [T("home.records_line_flows", n=num(h["flows"]))]
+if h["eur_delivered"] > 0:
+    money = T(
+        "home.money_line",
+        **nums(eur="eur_delivered", rows="rows_with_money", cash="eur_cash", in_kind="eur_in_kind"),
     )
+    if h["eur_mirror"] > 0:
+        mirror_share = pct(h["eur_mirror"] / h["eur_delivered"])
+        money += " " + T("home.money_mirror", mirror=num(h["eur_mirror"]), mirror_share=mirror_share)
+    notes.append(money)
 for measure, big in h["largest"].items():
     if big and big["dominant"]:
         notes.append(
@@ -152,5 +163,6 @@ with st.expander(T("ui.numbers_behind")):
     )
 
 st.subheader(T("home.covers"))
-st.markdown(T("home.covers_text"))
+# counted from the whole data (the filter aside), so the box can never state the numbers of an older version
+st.markdown(T("home.covers_text", **{k: num(v) for k, v in aggregate.covers(b.flows, mirror).items()}))
 ui.downloads(view, flt, "home")

@@ -153,6 +153,8 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
     ).drop_duplicates()
     countries = set(c["donor_country_iso3"]) | set(c["recipient_country_iso3"])
     countries.discard("")
+    # every country of the view's records, as the map's text alternative counts them (announced, cancelled… too)
+    every = (set(flows["donor_country_iso3"]) | set(flows["recipient_country_iso3"])) - {""}
     eur = measure_values(flows, "eur")
     masks = measure_values(flows, "masks")
     cash = money.is_cash(flows["aid_kind"])
@@ -168,6 +170,7 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
         "rest_of_programme_rows": int(rest.sum()),
         "cities": int(len(places)),
         "countries": int(len(countries)),
+        "countries_all": int(len(every)),
         "eur_delivered": float(eur.sum()),
         "rows_with_money": int(flows["counted_eur"].notna().sum()),
         "eur_cash": float(eur[cash].sum()),
@@ -180,6 +183,24 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
         "patients": float(measure_values(flows, "patients").sum()),
         "largest": {m: largest(flows, m) for m in ("eur", "masks", "patients")},
         "undated": int(flows["date_start"].isna().sum()),
+    }
+
+
+def covers(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
+    """The numbers Home's "What the data covers" box states, counted from the data so they cannot go stale
+    (it said "274 of 393 flows" long after the data grew): flows, those with mainland China on one side,
+    South–South, dated 2021, undated, and those resting on a mirror copy (`mirror`: mirror_ids)."""
+    from .classify import MAINLAND_CHINA
+
+    f = flows[~flows["overlaps_details"]]
+    china = (f["donor_country_iso3"] == MAINLAND_CHINA) | (f["recipient_country_iso3"] == MAINLAND_CHINA)
+    return {
+        "flows": int(len(f)),
+        "china": int(china.sum()),
+        "south": int((f["direction"].astype(str) == "south_south").sum()),
+        "y2021": int((f["date_start"].dt.year == 2021).sum()),
+        "undated": int(f["date_start"].isna().sum()),
+        "mirror": int(f["source_id"].isin(set(mirror)).sum()),
     }
 
 

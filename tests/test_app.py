@@ -90,6 +90,61 @@ def test_home_numbers_follow_filter(bundle):
     assert "31 of 583 records match" in at.sidebar.caption[0].value
 
 
+def test_home_covers_box_counts_from_the_data():
+    """The "What the data covers" box stated "274 of 393 flows", "about 30 records", "34 world records" long after
+    the data grew: its numbers are counted from the bundled flows, here again with plain pandas, in every language."""
+    from coop_data import i18n, load_bundle
+
+    b = load_bundle()
+    f = b.flows[~b.flows["overlaps_details"]]  # flows: not the programme totals whose details are listed
+    mirror = set(b.sources.loc[b.sources["reliability"] == "mirror_copy", "source_id"])
+    china = ((f["donor_country_iso3"] == "CHN") | (f["recipient_country_iso3"] == "CHN")).sum()
+    expected = {
+        "china": china,
+        "flows": len(f),
+        "south": (f["direction"].astype(str) == "south_south").sum(),
+        "y2021": (f["date_start"].dt.year == 2021).sum(),
+        "undated": f["date_start"].isna().sum(),
+        "mirror": f["source_id"].isin(mirror).sum(),
+    }
+    assert tuple(expected.values()) == (310, 574, 23, 83, 53, 48)  # today's data
+    for lang in ("en", "fr", "es"):
+        at = app(
+            "app_pages/home.py", {"lang": lang, "direction": "north_south"}
+        )  # a filter does not change it
+        box = at.markdown[-1].value
+        assert box == i18n.t(
+            "home.covers_text", lang, **{k: i18n.number(v, lang) for k, v in expected.items()}
+        )
+        assert "274" not in box and "393" not in box
+        assert {"en": "310 of the 574 flows", "fr": "310 des 574 flux", "es": "310 de los 574 flujos"}[
+            lang
+        ] in box
+
+
+def test_home_leaves_out_clauses_that_are_zero(bundle):
+    """Under a filter without programme totals or mirror copies, Home read "63 records, of which 63 flows (0
+    programme totals…)" and "EUR 0 (0.0 %) rests on mirror copies"."""
+    at = app("app_pages/home.py", {"direction": "north_south", "donor_country": "DEU"})
+    text = " ".join(m.value for m in at.markdown)
+    assert (
+        "31 flows (no programme total" in text and "of which" not in text and "0 programme totals" not in text
+    )
+    assert "mirror copies of wire stories" not in text and "EUR 0 (" not in text
+    assert at.metric[0].help.startswith("31 flows; ")
+    # the whole data has both: they are said
+    at = app("app_pages/home.py", {})
+    text = " ".join(m.value for m in at.markdown)
+    assert "583 records, of which 574 flows (9 programme totals" in text and "rests on mirror copies" in text
+    # Countries: delivered flows' countries; its help names the map's count of every record's countries
+    from coop_data import aggregate, alttext
+
+    h = aggregate.headline(bundle.flows)
+    countries = next(m for m in at.metric if m.label == "Countries")
+    assert (countries.value, h["countries_all"]) == ("93", 95) and "name 95 countries" in countries.help
+    assert "95 countries" in alttext.flows_summary(bundle.flows)  # the map's text alternative
+
+
 def test_flow_map_arcs_and_legend():
     from coop_data.figures.flowmap import LANE_POINTS
 
