@@ -110,7 +110,7 @@ def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, br
             assert 0 <= m["top"] - m["capBottom"] < 80, (sc.title, m)  # the chart follows the caption
             assert m["bottom"] <= 1080 and m["height"] >= 600 and m["width"] >= 1700, (sc.title, m)
             if sc.chart in ("map", "animated", "partnerships"):
-                # the map itself fills the space under the caption: scene 4's (Brazil to Germany, fitted to its
+                # the map itself fills the space under the caption: scene 4's (fitted to its
                 # places) was drawn 535 px wide in an 1824 px chart (issue 16)
                 assert m["mapWidth"] >= 1200 and m["mapHeight"] >= 550, (sc.title, m)
                 if sc.measure == "patients":
