@@ -30,6 +30,12 @@ def norm(name) -> str:
     """Accent-, case- and punctuation-insensitive key: 'Bátonyterenye' == 'batonyterenye'."""
     if not isinstance(name, str):
         return ""
+    return _norm(name)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _norm(name: str) -> str:
+    """Cached: an import normalises the same names for its questions, then again for placing them."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = (
@@ -287,10 +293,28 @@ def _admin1_named(text: str, iso3: str, besides: str) -> frozenset[str]:
         return frozenset()
     t = norm(text)
     if besides and norm(besides):
-        t = re.sub(r"(?<![a-z0-9])" + re.escape(norm(besides)) + r"(?![a-z0-9])", " ", t)
+        t = _blank_word(t, norm(besides))
     if not t:
         return frozenset()
     return frozenset(code for code, pat in _admin1_patterns(iso3) if pat.search(t))
+
+
+def _blank_word(t: str, w: str) -> str:
+    """`t` with each whole-word `w` (not inside a longer a-z0-9 word) replaced by a space, as
+    re.sub(r"(?<![a-z0-9])w(?![a-z0-9])", " ", t) does, without compiling a pattern per name."""
+    out, pos, at = [], 0, 0
+    while (i := t.find(w, pos)) >= 0:
+        j = i + len(w)
+        if (i == 0 or not _word_char(t[i - 1])) and (j == len(t) or not _word_char(t[j])):
+            out += [t[at:i], " "]
+            pos = at = j
+        else:
+            pos = i + 1
+    return "".join(out) + t[at:] if out else t
+
+
+def _word_char(ch: str) -> bool:
+    return "a" <= ch <= "z" or "0" <= ch <= "9"
 
 
 @functools.lru_cache(maxsize=1)
