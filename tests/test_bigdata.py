@@ -82,7 +82,7 @@ def test_an_import_reports_each_step_with_its_counts(tmp_path):
 def test_the_page_refuses_a_million_row_file_stating_its_limits(server, browser, tmp_path):
     """A file of a million flows (~200 MB, beyond Streamlit's default upload size) reaches the app's own refusal,
     in the viewer's language, with every limit; the limits are stated before any file is chosen."""
-    from conftest import open_page
+    from conftest import SHOTS, open_page
     from coop_data import i18n
 
     limits = i18n.t("imp.limits", "fr", mb=20, rows=i18n.number(interchange.MAX_ROWS, "fr"), cols=200)
@@ -100,6 +100,8 @@ def test_the_page_refuses_a_million_row_file_stating_its_limits(server, browser,
         text = alert.inner_text()
         assert text.strip() == f"million.csv: {refusal}. {limits}", text
         assert "or smaller" not in page.inner_text("body")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "import-refused-million-fr.png"))
         assert w.errors == []
     finally:
         ctx.close()
