@@ -525,12 +525,15 @@ def build_flows(
     sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed
 
-    ft = typed(f, FLOWS).drop(
-        columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
-        errors="ignore",
-    )
+    typed_flows = [
+        typed(f, FLOWS).drop(
+            columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
+            errors="ignore",
+        )
+    ]
     del f  # a million rows: the text copy goes before enrichment makes the wide one
-    flows = enrich(ft, actors, countries, fx)
+    # Handed over (popped, so no name here still holds it): enrichment widens it in place instead of copying it.
+    flows = enrich(typed_flows.pop(), actors, countries, fx, copy=False)
     flows["dataset"] = dataset
     return flows, actors, sources
 
