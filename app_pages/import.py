@@ -12,25 +12,23 @@ from coop_data import columns, datasets, export, i18n, importer, interchange, pi
 from coop_data.messages import render, render_frame
 from coop_data.vocab import AID_KINDS, LEVELS
 
-# Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the
-# viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS).
-UPLOAD_CEILING_MB = 200
+# Streamlit refuses larger files itself, in English; up to this size the reader does, with the limits in the
+# viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS). 1 GB: a million flows
+# in the interchange layout (about 200 MB) still reach the app's own refusal, which states the limits.
+UPLOAD_CEILING_MB = 1024
 # None in a column's choices: "(not imported)"; in a value for every row: "(as in the file)" (labels in the locale).
 
 ui.current()
 T, num = ui.T, ui.num
 LG = ui.lang()
 st.title(T("nav.import"))
-st.caption(
-    T(
-        "imp.limits",
-        mb=interchange.MAX_BYTES // 2**20,
-        rows=num(interchange.MAX_ROWS),
-        cols=interchange.MAX_COLUMNS,
-    )
-    + " "
-    + T("imp.privacy")
+LIMITS = T(
+    "imp.limits",
+    mb=interchange.MAX_BYTES // 2**20,
+    rows=num(interchange.MAX_ROWS),
+    cols=interchange.MAX_COLUMNS,
 )
+st.caption(LIMITS + " " + T("imp.privacy"))
 
 
 @st.cache_data(show_spinner=False, max_entries=4)
@@ -242,7 +240,11 @@ c2.download_button(
 )
 c3.download_button(T("imp.dictionary"), dd, file_name=f"data-dictionary-{kind}.csv", mime="text/csv")
 up = st.file_uploader(
-    T("imp.file"), type=["csv", "tsv", "txt", "xlsx"], key="imp_file", max_upload_size=UPLOAD_CEILING_MB
+    T("imp.file"),
+    type=["csv", "tsv", "txt", "xlsx"],
+    key="imp_file",
+    max_upload_size=UPLOAD_CEILING_MB,
+    help=LIMITS,
 )
 if up is None:
     ui.stop()
@@ -250,7 +252,8 @@ data = up.getvalue()
 try:
     raw = _read(up.name, data)
 except interchange.InputError as err:
-    st.error(f"{up.name}: {err.message.text(LG)}")
+    over = err.message.key in ("msg.too_big", "msg.too_many_rows", "msg.too_many_cols", "msg.sheet_cols")
+    st.error(f"{up.name}: {err.message.text(LG)}" + (f". {LIMITS}" if over else ""))  # restates every limit
     ui.stop()
 headers = list(raw.data.columns)
 if raw.data.empty:

@@ -420,16 +420,28 @@ def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
         )
     if len(amb_df):
         # One question per key: "Benito Juárez" and "Benito Juarez" in one country are the same name to the gazetteer.
-        amb_df = amb_df.groupby("key", as_index=False, sort=False).agg(
-            name=("name", "first"),
-            country=("country", "first"),
-            n_candidates=("n_candidates", "first"),
-            rows=("row", lambda r: sorted(set(r))),
-            # The place choice rule's pick, where every row of the name gets the same one (else none: ambiguous).
-            rule_pick=("rule_pick", lambda p: p.iloc[0] if p.notna().all() and p.nunique() == 1 else None),
-        )
-        amb_df["rule_pick"] = pd.Series(
-            [None if pd.isna(x) else int(x) for x in amb_df["rule_pick"]], index=amb_df.index, dtype=object
+        # Whole-column group operations, no Python call per key (a million rows ask thousands of questions).
+        by = amb_df.groupby("key", sort=False)
+        pick = pd.to_numeric(amb_df["rule_pick"], errors="coerce")
+        first = by.first()  # NaN-skipping, as "first" was; a key with a missing pick is cleared below
+        one_pick = pick.groupby(amb_df["key"], sort=False).agg(["count", "size", "nunique", "first"])
+        rows = amb_df[["key", "row"]].drop_duplicates().sort_values(["key", "row"])
+        rows = rows.groupby("key", sort=False)["row"].agg(list)
+        keys = by.size().index
+        # The place choice rule's pick, where every row of the name gets the same one (else none: ambiguous).
+        same = (one_pick["count"].eq(one_pick["size"]) & one_pick["nunique"].eq(1)).reindex(keys)
+        amb_df = pd.DataFrame(
+            {
+                "key": keys,
+                "name": first["name"].reindex(keys).to_numpy(),
+                "country": first["country"].reindex(keys).to_numpy(),
+                "n_candidates": first["n_candidates"].reindex(keys).to_numpy(),
+                "rows": rows.reindex(keys).to_numpy(),
+                "rule_pick": pd.Series(
+                    [int(x) if ok else None for x, ok in zip(one_pick["first"].reindex(keys), same)],
+                    dtype=object,
+                ),
+            }
         )
         amb_df = amb_df.sort_values(["n_candidates", "name"], ascending=[False, True]).reset_index(drop=True)
     else:
@@ -513,12 +525,15 @@ def build_flows(
     sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed
 
-    ft = typed(f, FLOWS).drop(
-        columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
-        errors="ignore",
-    )
+    typed_flows = [
+        typed(f, FLOWS).drop(
+            columns=["donor_latitude", "donor_longitude", "recipient_latitude", "recipient_longitude"],
+            errors="ignore",
+        )
+    ]
     del f  # a million rows: the text copy goes before enrichment makes the wide one
-    flows = enrich(ft, actors, countries, fx)
+    # Handed over (popped, so no name here still holds it): enrichment widens it in place instead of copying it.
+    flows = enrich(typed_flows.pop(), actors, countries, fx, copy=False)
     flows["dataset"] = dataset
     return flows, actors, sources
 

@@ -111,8 +111,12 @@ def enrich(
     fx: pd.DataFrame,
     scheme: str = classify.DEFAULT_SCHEME,
     wb: pd.DataFrame | None = None,
+    copy: bool = True,
 ) -> pd.DataFrame:
-    f = flows.copy()
+    """Flows with countries, regions, coordinates, directions, dates and money added. `copy=False`: the caller hands
+    over a frame it no longer holds (an import's million rows), which is widened in place instead of copied."""
+    f = flows.copy() if copy else flows
+    del flows  # with copy=False the only reference left is `f`: each copy below replaces it
     for col in ("research_area", "research_note"):  # second-round fields; empty for other data
         f[col] = f[col].fillna("") if col in f else ""
     reg = countries.set_index("iso3")[["name", "region", "subregion"]]

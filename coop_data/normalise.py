@@ -354,13 +354,16 @@ _STATUS = {
 def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: Message) -> Result:
     """Values of a controlled list, in any language's usual words; `what` names the list in messages."""
     raw = _strings(s)
-    key = _per_value(raw, lambda v: places.norm(v.replace("_", " ")))
-    direct = raw.str.lower().where(raw.str.lower().isin(allowed))
-    out = direct.fillna(key.map(synonyms)).fillna(
+    # Each distinct value is read once (a million rows hold a handful), then spread back to its rows by code.
+    codes, uniq = pd.factorize(raw, use_na_sentinel=False)
+    u = pd.Series(uniq, dtype=raw.dtype)
+    key = _per_value(u, lambda v: places.norm(v.replace("_", " ")))
+    direct = u.str.lower().where(u.str.lower().isin(allowed))
+    out_u = direct.fillna(key.map(synonyms)).fillna(
         key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))
     )
-    bad = raw.ne("") & out.isna()
-    out = out.fillna(raw).where(raw.ne(""), "")
+    bad = (u.ne("") & out_u.isna()).iloc[codes].set_axis(raw.index)
+    out = out_u.fillna(u).where(u.ne(""), "").iloc[codes].set_axis(raw.index)
     changed = int((~bad & out.ne(raw)).sum())
     why = _why(
         raw,

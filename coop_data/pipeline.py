@@ -76,6 +76,13 @@ def propose_mapping(raw: RawTable, kind: str | None, store: Store, owner: str) -
 check = importer.prepare
 
 
+def release_memory() -> None:
+    """Between the import's stages: the memory Arrow's allocator kept from the last one goes back to the system."""
+    from .places import _release_arrow
+
+    _release_arrow()
+
+
 def refusal(prep: importer.Prepared) -> Message | None:
     """Why nothing of this file can be stored, or None when at least one row can."""
     if prep.raw.data.empty:
@@ -106,7 +113,9 @@ def save(
     n = prep.counts()["imported"]
     progress("build", n)
     ds = to_dataset(prep, choices, name or filename, filename, data)
+    release_memory()
     ds.parts = built_parts(ds)  # placed and enriched once, here, so that opening only reads them
+    release_memory()
     progress("store", n)
     ds_id, key = store.save(ds)
     progress("done", n)

