@@ -13,9 +13,10 @@ from coop_data.messages import render, render_frame
 from coop_data.vocab import AID_KINDS, LEVELS
 
 # Streamlit refuses larger files itself, in English; up to this size the reader does, with the limits in the
-# viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS). 1 GB: a million flows
-# in the interchange layout (about 200 MB) still reach the app's own refusal, which states the limits.
-UPLOAD_CEILING_MB = 1024
+# viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS). 256 MB: a million flows
+# in the interchange layout (about 205 MB) still reach the app's own refusal, which states the limits; not higher,
+# because the server holds an upload in memory before anyone can refuse it.
+UPLOAD_CEILING_MB = 256
 # None in a column's choices: "(not imported)"; in a value for every row: "(as in the file)" (labels in the locale).
 
 ui.current()

@@ -192,7 +192,7 @@ def test_size_and_row_limits_are_stated():
     # message in the viewer's language, a million flows (about 200 MB) included
     server_mb = int(re.search(r"^maxUploadSize = (\d+)$", cfg, re.M).group(1))
     widget_mb = int(re.search(r"^UPLOAD_CEILING_MB = (\d+)$", page, re.M).group(1))
-    assert server_mb == widget_mb == 1024
+    assert server_mb == widget_mb == 256
 
 
 def test_long_cells_html_and_formulas_are_plain_text_and_exports_neutralise(tmp_path, bundle):
