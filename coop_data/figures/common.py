@@ -41,6 +41,14 @@ def measure_name(measure: str, lang: str = "en") -> str:
     return f"{t('measure.' + measure, lang)} ({t('unit.' + MEASURES[measure], lang)})"
 
 
+def measure_words(label: str, unit: str, lang: str = "en") -> str:
+    """ "Measure: number of flows." The unit in brackets only when the label does not already say it: "number of
+    flows (flows)" said it twice, "cash (EUR)" needs it."""
+    if unit.lower() in label.lower():
+        return t("chart.measure_plain", lang, label=label)
+    return t("chart.measure", lang, label=label, unit=unit)
+
+
 def count_key(key: str, n: float, lang: str = "en") -> str:
     """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
     ("1 flow has an end …" instead of "1 flows have …"), else key."""
@@ -49,7 +57,8 @@ def count_key(key: str, n: float, lang: str = "en") -> str:
 
 def geo_config() -> dict:
     """Plotly config for every geo chart: world outline from the app's own static folder."""
-    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}
+    # No scroll-zoom: the wheel over a map scrolled the map, not the page; zoom stays on the buttons and a drag.
+    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True, "scrollZoom": False}
 
 
 # The world as every map of the app draws it: Natural Earth, light land, grey borders, no coast, ocean nor frame.
