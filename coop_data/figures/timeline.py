@@ -16,22 +16,20 @@ def _period_ticks(t: pd.DataFrame, lang: str) -> dict:
     Left to itself plotly put ticks every half month under a few months' bars and labelled two of them "Mar 2020",
     so every bar after the first read one month early."""
     periods = pd.Series(pd.to_datetime(t["period"].unique())).sort_values()
-    n = max(1, len(periods))
+    if periods.empty:
+        return {}
+    first, last = periods.iloc[0], periods.iloc[-1]
     weekly = len(periods) > 1 and periods.diff().dt.days.min() < 20
-    step = max(1, -(-n // MAX_TICKS))
     if weekly:
+        step = max(1, -(-len(periods) // MAX_TICKS))
         fmt = "%d %b<br>%Y" if lang == "en" else "%d/%m<br>%Y"
-        return dict(tickformat=fmt, dtick=7 * 86_400_000 * step, tick0=periods.iloc[0] if n else None)
-    fmt = "%b<br>%Y" if lang == "en" else "%m<br>%Y"
-    months = (
-        (periods.iloc[-1].year - periods.iloc[0].year) * 12
-        + periods.iloc[-1].month
-        - periods.iloc[0].month
-        + 1
-    )
-    return dict(
-        tickformat=fmt, dtick=f"M{max(1, -(-months // MAX_TICKS))}", tick0=periods.iloc[0] if n else None
-    )
+        vals = pd.date_range(first, last, freq=f"{7 * step}D")
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        fmt = "%b<br>%Y" if lang == "en" else "%m<br>%Y"
+        vals = pd.date_range(first, last, freq=f"{max(1, -(-months // MAX_TICKS))}MS")
+    # Listed, not stepped: the axis is padded (_padded), and stepped ticks went on into months without bars.
+    return dict(tickformat=fmt, tickmode="array", tickvals=list(vals))
 
 
 # Labels on two lines ("Mar" over "2020"), at most 8, upright: 12 one-line labels turned on end on a phone and the
