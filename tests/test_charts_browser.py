@@ -60,6 +60,8 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
         texts = set(re.findall(r">([^<>]+)</text>", svg))
         assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
+        words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+        assert "Zoomed view." in words, "the export's subtitle names the zoom"
         # back to the whole map: the view leaves the URL
         page.get_by_role("button", name="Whole map").click()
         page.wait_for_function("!location.search.includes('view=')", timeout=30000)

@@ -271,10 +271,24 @@ def test_a_zoomed_view_is_the_extent_of_the_map_and_of_its_export():
         tuple(laid.layout.geo.lonaxis.range) == europe[0]
         and tuple(laid.layout.geo.lataxis.range) == europe[1]
     )
+    # the export's list of the busiest places ranks the places in view only (it listed Manaus and Guangzhou)
+    ranked = " ".join(fig.layout.meta["export_table"][1:])
+    assert "Cologne" in ranked and not {"Manaus", "Guangzhou", "Wuhan"} & set(ranked.split()), ranked
     world, wnote = flow_map(b.flows, "flows", "t", "s", "src")
     assert (
         "url_view" not in world.layout.meta and "Harbin" in wnote["labels"]
     )  # the fitted world map as before
+    assert "Wuhan" in " ".join(world.layout.meta["export_table"])
+
+
+def test_a_measure_says_its_unit_once_and_maps_never_scroll_zoom():
+    """ "Measure: number of flows (flows)" said the unit twice; a wheel over a map zoomed it, not the page."""
+    from coop_data.figures.common import geo_config, measure_words
+
+    assert measure_words("number of flows", t("unit.flows", "en")) == "Measure: number of flows."
+    assert measure_words("nombre de flux", t("unit.flows", "fr"), "fr") == "Mesure : nombre de flux."
+    assert measure_words("donations", "EUR") == "Measure: donations (EUR)."
+    assert geo_config()["scrollZoom"] is False
 
 
 def test_the_readme_shows_the_docs_screenshots_small_and_made_by_the_script():
