@@ -219,12 +219,13 @@ def test_layout_check_catches_the_timeline_export_before_issue_14(page):
 
 
 def test_layout_check_catches_text_off_the_canvas_and_the_old_margins(page, kaleido_server):
-    """Control: the on-screen timeline figure rendered as it stands (its margins made for a browser column) at
-    social size: its source line falls below the canvas; a title forced past the right edge is reported too."""
+    """Control: the on-screen timeline figure, not laid out again, at social size, with its source line forced
+    below the canvas (as the old margins put it) and its title past the right edge: both are reported."""
     import plotly.io as pio
 
     fig = go.Figure(figure("timeline", "en"))
     fig.update_layout(title=dict(x=0.9))
+    fig.update_annotations(selector=dict(name="source"), yshift=-1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         svg = pio.to_image(fig, format="svg", width=1200, height=675)
