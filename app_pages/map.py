@@ -5,7 +5,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
-from coop_data.figures.common import count_key, measure_name
+from coop_data.figures.common import count_key, measure_name, measure_words
 from coop_data.figures.flowmap import map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
@@ -59,9 +59,11 @@ if view.empty:
     ui.empty_notice(flt)
     ui.stop()
 label, unit = T(f"measure.{measure}"), T(f"unit.{vocab.MEASURES[measure]}")
-sub = f"{flt.describe(b.countries, lg)} {T('chart.measure', label=label.lower(), unit=unit)}" + (
+sub = f"{flt.describe(b.countries, lg)} {measure_words(label.lower(), unit, lg)}" + (
     " " + T("map.delivered_only") if measure != "flows" else ""
 )
+if zoom:  # an export of a zoom says so: its title alone read like the whole world's
+    sub += " " + T("map.view") + "."
 fig, note = ui.per_view(
     flow_map,
     measure,

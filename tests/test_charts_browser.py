@@ -60,6 +60,8 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
         texts = set(re.findall(r">([^<>]+)</text>", svg))
         assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
+        words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
+        assert "Zoomed view." in words, "the export's subtitle names the zoom"
         # back to the whole map: the view leaves the URL
         page.get_by_role("button", name="Whole map").click()
         page.wait_for_function("!location.search.includes('view=')", timeout=30000)
@@ -188,3 +190,74 @@ def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, b
         assert clashes == [], clashes
     finally:
         ctx.close()
+
+
+# Every text of one on-screen chart (found by its title), with its role, and the chart's own box.
+CHART_TEXTS_JS = """(title) => {
+  const plot = Array.from(document.querySelectorAll('.js-plotly-plot'))
+    .find(p => (p.querySelector('.g-gtitle') || {}).textContent?.startsWith(title));
+  if (!plot || !plot._fullLayout) return null;
+  const role = (el) => {
+    if (el.closest('.legend')) return 'legend';
+    if (el.closest('.g-gtitle')) return 'title';
+    if ((el.getAttribute('class') || '').match(/\\b[xy]\\d*title\\b/)) return 'axis title';
+    const ann = el.closest('.annotation');
+    if (ann) return el.textContent.startsWith('Sources') ? 'source' : 'annotation';
+    if (el.closest('.xtick, .ytick')) return 'axis tick';
+    return 'data label';
+  };
+  const c = plot.querySelector('.main-svg').getBoundingClientRect();
+  const boxes = Array.from(plot.querySelectorAll('.main-svg text')).filter(e => e.textContent.trim())
+    .map(e => ({role: role(e), text: e.textContent.slice(0, 40), ...e.getBoundingClientRect().toJSON()}))
+    .filter(b => b.width > 0 && b.height > 0);
+  return {chart: c.toJSON(), boxes, plot: plot.querySelector('.nsewdrag').getBoundingClientRect().toJSON()};
+}"""
+
+
+def text_problems(m: dict, screen_w: int) -> list[str]:
+    """Texts of different roles that overlap, and texts outside the chart or the screen (1 px tolerance)."""
+    c, boxes, out = m["chart"], m["boxes"], []
+    for b in boxes:
+        if b["left"] < c["left"] - 1 or b["right"] > min(c["right"], screen_w) + 1 or b["top"] < c["top"] - 1:
+            out.append(f"outside: {b['role']} {b['text']!r} ({b['left']:.0f}-{b['right']:.0f})")
+        if b["bottom"] > c["bottom"] + 1:
+            out.append(f"below the chart: {b['role']} {b['text']!r}")
+    for i, a in enumerate(boxes):
+        for b in boxes[i + 1 :]:
+            w = min(a["right"], b["right"]) - max(a["left"], b["left"])
+            h = min(a["bottom"], b["bottom"]) - max(a["top"], b["top"])
+            if a["role"] != b["role"] and w > 1 and h > 1:
+                out.append(f"overlap: {a['role']} {a['text']!r} / {b['role']} {b['text']!r}")
+    return out
+
+
+def test_the_timeline_and_home_bars_keep_their_texts_apart_and_inside_on_a_phone_and_a_projector(
+    server, browser
+):
+    """At 390 px the timeline's legend sat on the month labels and the source line on "Domestic (one country)";
+    Home's source line crossed the bars' axis and ran off the screen, the longest bar's "225" read "2"."""
+    for size in ((390, 844), (1920, 1080)):
+        for path, title, value in (
+            ("/timeline", "Flows per month", None),
+            ("/", "Flows by direction", "225"),
+        ):
+            ctx, page = open_at(browser, server + path, size)
+            try:
+                page.wait_for_function(f"({CHART_TEXTS_JS})({title!r}) !== null", timeout=90000)
+                idle(page)
+                m = page.evaluate(CHART_TEXTS_JS, title)
+                roles = {b["role"] for b in m["boxes"]}
+                assert {"title", "source", "axis tick"} <= roles, roles
+                assert text_problems(m, size[0]) == [], (size, path, text_problems(m, size[0]))
+                if value:  # the whole count beside the longest bar
+                    assert value in [b["text"] for b in m["boxes"] if b["role"] == "data label"], m["boxes"]
+                else:  # the bars use the height: more than half of the chart, no empty band above the source
+                    assert m["plot"]["height"] > 0.5 * m["chart"]["height"] or size[0] < 500, m
+                    src = min(b["top"] for b in m["boxes"] if b["role"] == "source")
+                    assert src - m["plot"]["bottom"] < 60, (src, m["plot"])
+                    assert any(b["role"] == "legend" for b in m["boxes"])
+                SHOTS.mkdir(parents=True, exist_ok=True)
+                name = f"onscreen-{path.strip('/') or 'home'}-{size[0]}.png"
+                page.locator(".js-plotly-plot", has_text=title).first.screenshot(path=str(SHOTS / name))
+            finally:
+                ctx.close()

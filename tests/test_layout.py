@@ -219,12 +219,13 @@ def test_layout_check_catches_the_timeline_export_before_issue_14(page):
 
 
 def test_layout_check_catches_text_off_the_canvas_and_the_old_margins(page, kaleido_server):
-    """Control: the on-screen timeline figure rendered as it stands (its margins made for a browser column) at
-    social size: its source line falls below the canvas; a title forced past the right edge is reported too."""
+    """Control: the on-screen timeline figure, not laid out again, at social size, with its source line forced
+    below the canvas (as the old margins put it) and its title past the right edge: both are reported."""
     import plotly.io as pio
 
     fig = go.Figure(figure("timeline", "en"))
     fig.update_layout(title=dict(x=0.9))
+    fig.update_annotations(selector=dict(name="source"), yshift=-1000)
     with warnings.catch_warnings():
         warnings.simplefilter("ignore")
         svg = pio.to_image(fig, format="svg", width=1200, height=675)
@@ -271,10 +272,24 @@ def test_a_zoomed_view_is_the_extent_of_the_map_and_of_its_export():
         tuple(laid.layout.geo.lonaxis.range) == europe[0]
         and tuple(laid.layout.geo.lataxis.range) == europe[1]
     )
+    # the export's list of the busiest places ranks the places in view only (it listed Manaus and Guangzhou)
+    ranked = " ".join(fig.layout.meta["export_table"][1:])
+    assert "Cologne" in ranked and not {"Manaus", "Guangzhou", "Wuhan"} & set(ranked.split()), ranked
     world, wnote = flow_map(b.flows, "flows", "t", "s", "src")
     assert (
         "url_view" not in world.layout.meta and "Harbin" in wnote["labels"]
     )  # the fitted world map as before
+    assert "Wuhan" in " ".join(world.layout.meta["export_table"])
+
+
+def test_a_measure_says_its_unit_once_and_maps_never_scroll_zoom():
+    """ "Measure: number of flows (flows)" said the unit twice; a wheel over a map zoomed it, not the page."""
+    from coop_data.figures.common import geo_config, measure_words
+
+    assert measure_words("number of flows", t("unit.flows", "en")) == "Measure: number of flows."
+    assert measure_words("nombre de flux", t("unit.flows", "fr"), "fr") == "Mesure : nombre de flux."
+    assert measure_words("donations", "EUR") == "Measure: donations (EUR)."
+    assert geo_config()["scrollZoom"] is False
 
 
 def test_the_readme_shows_the_docs_screenshots_small_and_made_by_the_script():

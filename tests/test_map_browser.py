@@ -63,6 +63,18 @@ AIM_JS = """(name, kind = 'place') => {
 }"""
 
 
+# Zoom in on a place as the zoom button and a drag do: a larger scale, the place in the centre.
+ZOOM_ON_JS = """(name) => {
+  const gd = document.querySelector('.js-plotly-plot');
+  const tr = gd._fullData.find(t => t.type === 'scattergeo' && t.customdata && t.customdata.length
+    && Array.isArray(t.customdata[0]) && t.customdata[0].length === 4);
+  const j = tr.customdata.findIndex(c => c[0] === name && c[2] === 'place');
+  const s = gd._fullLayout.geo.projection.scale;
+  return window.Plotly.relayout(gd, {'geo.center.lon': tr.lon[j], 'geo.center.lat': tr.lat[j],
+    'geo.projection.scale': s * 1.6}).then(() => true);
+}"""
+
+
 def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):
     names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
     markers = place_markers(bundle.flows)
@@ -73,6 +85,8 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
         wait_charts(page)
         idle(page)
         page.locator(".js-plotly-plot").first.scroll_into_view_if_needed()
+        # a wheel over the map scrolls the page: no scroll-zoom (zoom stays on the buttons and a drag)
+        assert page.evaluate("document.querySelector('.js-plotly-plot')._context.scrollZoom") is False
         label = page.locator(".hoverlayer .hovertext")
         failures = []
         zoomed = []
@@ -82,9 +96,18 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
             for _ in range(8):  # covered by its neighbours at this scale: zoom in on it, as a person would
                 if aim["clear"] > 1:
                     break
-                page.mouse.move(aim["x"], aim["y"])
-                page.mouse.wheel(0, -250)
-                page.wait_for_timeout(250)
+                before = page.url
+                page.evaluate(ZOOM_ON_JS, name)  # the wheel no longer zooms (it scrolls the page)
+                page.wait_for_function(  # near the whole world (scale < 2) the URL keeps no view
+                    "(u) => location.href !== u || document.querySelector('.js-plotly-plot')"
+                    "._fullLayout.geo.projection.scale < 2",
+                    arg=before,
+                    timeout=10000,
+                )
+                idle(page)  # the zoom went into the URL and the run that draws its extent is over
+                page.wait_for_function(  # and the redrawn marker has its size again
+                    f"(n) => {{ const a = ({AIM_JS})(n); return a && a.clear !== undefined; }}", arg=name
+                )
                 aim = page.evaluate(AIM_JS, name)
             if aim["clear"] <= 1:
                 failures.append(f"{name}: hidden under other markers even zoomed in ({aim})")

@@ -41,6 +41,14 @@ def measure_name(measure: str, lang: str = "en") -> str:
     return f"{t('measure.' + measure, lang)} ({t('unit.' + MEASURES[measure], lang)})"
 
 
+def measure_words(label: str, unit: str, lang: str = "en") -> str:
+    """ "Measure: number of flows." The unit in brackets only when the label does not already say it: "number of
+    flows (flows)" said it twice, "cash (EUR)" needs it."""
+    if unit.lower() in label.lower():
+        return t("chart.measure_plain", lang, label=label)
+    return t("chart.measure", lang, label=label, unit=unit)
+
+
 def count_key(key: str, n: float, lang: str = "en") -> str:
     """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
     ("1 flow has an end …" instead of "1 flows have …"), else key."""
@@ -49,7 +57,8 @@ def count_key(key: str, n: float, lang: str = "en") -> str:
 
 def geo_config() -> dict:
     """Plotly config for every geo chart: world outline from the app's own static folder."""
-    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True}
+    # No scroll-zoom: the wheel over a map scrolled the map, not the page; zoom stays on the buttons and a drag.
+    return {"topojsonURL": TOPOJSON_URL, "displaylogo": False, "responsive": True, "scrollZoom": False}
 
 
 # The world as every map of the app draws it: Natural Earth, light land, grey borders, no coast, ocean nor frame.
@@ -65,19 +74,28 @@ GEO_STYLE = dict(
 )
 
 
-def title_block(title: str, subtitle: str) -> dict:
-    sub = "<br>".join(escape_text(line) for line in wrap_words(subtitle))
+# Width in px that a chart's on-screen texts wrap to when they must fit a phone (390 px screen, 358 px of chart):
+# plotly never wraps a title or an annotation itself, and the server does not know the screen's width.
+PHONE_TEXT_PX = 290
+
+
+def title_block(title: str, subtitle: str, width_px: float | None = None) -> dict:
+    lines = wrap_px(subtitle, 12, width_px) if width_px else wrap_words(subtitle)
+    sub = "<br>".join(escape_text(line) for line in lines)
+    head = "<br>".join(escape_text(x) for x in wrap_px(title, 17, width_px, bold=True)) if width_px else title
     return dict(
-        text=f"<b>{escape_text(title)}</b><br><span style='font-size:12px;color:#555'>{sub}</span>",
+        text=f"<b>{head if width_px else escape_text(title)}</b><br>"
+        f"<span style='font-size:12px;color:#555'>{sub}</span>",
         x=0.01,
         xanchor="left",
     )
 
 
-def source_annotation(text: str) -> dict:
+def source_annotation(text: str, width_px: float | None = None) -> dict:
+    lines = wrap_px(text, 11, width_px) if width_px else wrap_words(text, 140)
     return dict(
         name="source",
-        text="<br>".join(escape_text(line) for line in wrap_words(text, 140)),
+        text="<br>".join(escape_text(line) for line in lines),
         showarrow=False,
         align="left",
         xref="paper",
@@ -110,6 +128,33 @@ def base_layout(fig: go.Figure, title: str, subtitle: str, source: str, height: 
         legend=dict(bgcolor="rgba(255,255,255,0.85)", bordercolor="#ccc", borderwidth=1),
     )
     return fig
+
+
+def phone_texts(fig: go.Figure, below_plot_px: int) -> tuple[int, int]:
+    """Title, subtitle and source line wrapped to a phone's width (PHONE_TEXT_PX), the source line put
+    `below_plot_px` under the plot area whatever its height. Returns (top, bottom) margins these texts need.
+
+    For the charts drawn by st.plotly_chart (no script of ours wraps them again, as geo_chart.js does for maps):
+    wrapped for a laptop, the source line ran off a phone's screen and over the legend."""
+    meta = fig.layout.meta
+    head = wrap_px(meta["title"], 17, PHONE_TEXT_PX, bold=True)
+    sub = wrap_px(meta["subtitle"], 12, PHONE_TEXT_PX)
+    src = source_annotation(meta["source"], PHONE_TEXT_PX) | dict(x=0, y=0, yshift=-below_plot_px)
+    fig.update_layout(
+        title=dict(
+            text="<br>".join(f"<b>{escape_text(x)}</b>" for x in head),
+            subtitle=dict(text="<br>".join(escape_text(x) for x in sub), font=dict(size=12, color="#555")),
+            x=0.01,
+            xanchor="left",
+            yref="container",
+            y=1,
+            yanchor="top",
+            pad=dict(t=10),
+        )
+    )
+    fig.layout.annotations = [a for a in fig.layout.annotations if a.name != "source"] + [src]
+    top = 10 + 24 * len(head) + 16 * len(sub) + 14
+    return top, below_plot_px + 15 * len(wrap_px(meta["source"], 11, PHONE_TEXT_PX)) + 8
 
 
 def map_legend(title: str) -> dict:

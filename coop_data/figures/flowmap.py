@@ -597,11 +597,11 @@ def flow_map(
                 )
             )
     labelled = []
+    (lon0, lon1), (lat0, lat1) = ext  # named and ranked: places inside the drawn extent (a zoom shows fewer)
+    east = (pts["lon"].to_numpy(float) - lon0) % 360
+    inside = (east <= lon1 - lon0) & pts["lat"].between(lat0, lat1).to_numpy()
     if len(pts):
         _add_markers(fig, pts, mr, rollup, lang)
-        (lon0, lon1), (lat0, lat1) = ext  # named: exact places inside the drawn extent (a zoom shows fewer)
-        east = (pts["lon"].to_numpy(float) - lon0) % 360
-        inside = (east <= lon1 - lon0) & pts["lat"].between(lat0, lat1).to_numpy()
         cand = np.where(pts["exact"].to_numpy() & inside)[0]
         # a shared marker is named on the map by its busiest place ("Wuhan"); its hover lists all ("Wuhan / Hubei …")
         names = [_short(s.split(" / ")[0]) for s in pts["name"].iloc[cand]]
@@ -638,7 +638,8 @@ def flow_map(
     # The colour bar beside the map, above the legend's band: at y=0 it sat over the legend's last entries.
     fig.update_traces(colorbar=dict(y=split + 0.02, yanchor="bottom"), selector=dict(type="choropleth"))
     # The largest places as a short table: an export with room under the map prints it there (figures.render).
-    top = pts[pts["exact"]].head(30)
+    # Ranked among the places in view: a zoom on Europe listed Manaus and Guangzhou.
+    top = pts[pts["exact"].to_numpy(bool) & inside].head(30)
     cnames = dict(zip(f["donor_country_iso3"].astype(str), f["donor_country"].astype(str)))
     cnames.update(zip(f["recipient_country_iso3"].astype(str), f["recipient_country"].astype(str)))
     fig.layout.meta = {

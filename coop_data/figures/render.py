@@ -616,7 +616,10 @@ def render(
         f = with_citation(fig, cite, lang) if cite else fig
         topo = TOPOJSON_DIR.as_uri() + "/"
         page = pio.to_html(
-            f, include_plotlyjs=True, full_html=True, config={"topojsonURL": topo, "displaylogo": False}
+            f,
+            include_plotlyjs=True,
+            full_html=True,
+            config={"topojsonURL": topo, "displaylogo": False, "scrollZoom": False},
         )
         page = page.replace("<html>", f"<html lang='{lang}'>", 1)
         # The world outline travels inside the page (plotly.js reads window.PlotlyGeoAssets first): it opens anywhere, offline.

@@ -7,7 +7,7 @@ import plotly.graph_objects as go
 
 from .. import vocab
 from ..i18n import t as tr
-from .common import base_layout, escape_text
+from .common import base_layout, escape_text, phone_texts
 
 
 def _period_ticks(t: pd.DataFrame, lang: str) -> dict:
@@ -16,24 +16,30 @@ def _period_ticks(t: pd.DataFrame, lang: str) -> dict:
     Left to itself plotly put ticks every half month under a few months' bars and labelled two of them "Mar 2020",
     so every bar after the first read one month early."""
     periods = pd.Series(pd.to_datetime(t["period"].unique())).sort_values()
-    n = max(1, len(periods))
+    if periods.empty:
+        return {}
+    first, last = periods.iloc[0], periods.iloc[-1]
     weekly = len(periods) > 1 and periods.diff().dt.days.min() < 20
-    step = max(1, -(-n // 12))  # at most about 12 labels
     if weekly:
-        fmt = "%d %b %Y" if lang == "en" else "%d/%m/%Y"
-        return dict(tickformat=fmt, dtick=7 * 86_400_000 * step, tick0=periods.iloc[0] if n else None)
-    fmt = "%b %Y" if lang == "en" else "%m/%Y"
-    months = (
-        (periods.iloc[-1].year - periods.iloc[0].year) * 12
-        + periods.iloc[-1].month
-        - periods.iloc[0].month
-        + 1
-    )
-    return dict(tickformat=fmt, dtick=f"M{max(1, -(-months // 12))}", tick0=periods.iloc[0] if n else None)
+        step = max(1, -(-len(periods) // MAX_TICKS))
+        fmt = "%d %b<br>%Y" if lang == "en" else "%d/%m<br>%Y"
+        vals = pd.date_range(first, last, freq=f"{7 * step}D")
+    else:
+        months = (last.year - first.year) * 12 + last.month - first.month + 1
+        fmt = "%b<br>%Y" if lang == "en" else "%m<br>%Y"
+        vals = pd.date_range(first, last, freq=f"{max(1, -(-months // MAX_TICKS))}MS")
+    # Listed, not stepped: the axis is padded (_padded), and stepped ticks went on into months without bars.
+    return dict(tickformat=fmt, tickmode="array", tickvals=list(vals))
+
+
+# Labels on two lines ("Mar" over "2020"), at most 8, upright: 12 one-line labels turned on end on a phone and the
+# legend below them sat on them. Upright labels keep a height known here, so the source line can go right under.
+MAX_TICKS = 8
+TICKS_PX = 44
 
 
 def timeline_chart(
-    t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 520, lang: str = "en"
+    t: pd.DataFrame, title: str, subtitle: str, source: str, height: int = 640, lang: str = "en"
 ) -> go.Figure:
     fig = go.Figure()
     not_delivered, flows_word = tr("tl.not_delivered", lang), tr("unit.flows", lang)
@@ -74,12 +80,43 @@ def timeline_chart(
             )
             shown = True
     base_layout(fig, title, subtitle, source, height=height)
+    top, bottom = phone_texts(fig, TICKS_PX)
     fig.update_layout(
         barmode="stack",
-        xaxis=dict(title="", gridcolor="#eee", **_period_ticks(t, lang)),
+        xaxis=dict(
+            title="",
+            gridcolor="#eee",
+            tickangle=0,
+            tickfont=dict(size=12),
+            range=_padded(t),
+            **_period_ticks(t, lang),
+        ),
         yaxis=dict(title=tr("tl.yaxis", lang), gridcolor="#eee"),
-        legend=dict(orientation="h", x=0, y=-0.12, yanchor="top", font=dict(size=11)),
-        margin=dict(l=10, r=10, t=90, b=190),
+        # Under the subtitle, over the bars: a legend at the container's top pushes the plot down by its own
+        # height, however many rows it wraps to (one entry a row on a phone, two on a laptop). Below the bars it
+        # sat on the month labels and the source line.
+        legend=dict(
+            orientation="h",
+            x=0,
+            xanchor="left",
+            yref="container",
+            y=1 - top / height,
+            yanchor="top",
+            font=dict(size=11),
+            bgcolor="rgba(0,0,0,0)",
+            borderwidth=0,
+        ),
+        margin=dict(l=10, r=10, t=top, b=bottom),
     )
-    fig.layout.annotations[0].update(y=-0.62)
     return fig
+
+
+def _padded(t: pd.DataFrame) -> list | None:
+    """The period axis with room on both sides: the first month's label, centred on its bar, no longer reaches
+    into the count labels of the y axis."""
+    periods = pd.to_datetime(t["period"])
+    if periods.empty:
+        return None
+    first, last = periods.min(), periods.max()
+    pad = max(pd.Timedelta(days=20), (last - first) * 0.06)
+    return [first - pad, last + pad]
