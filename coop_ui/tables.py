@@ -32,7 +32,7 @@ def table(data, **kwargs):
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "—")
     if isinstance(data, pd.DataFrame):
-        cfg = dict(kwargs.get("column_config") or {})
+        cfg = headers(data, **dict(kwargs.get("column_config") or {}))  # no raw field name as a header
         for c in data.columns[data.isna().any().to_numpy()]:
             if c not in cfg or cfg[c] is not None:  # None hides a column
                 cfg[c] = {**_column_config(cfg.get(c)), "help": T("ui.not_stated")}
@@ -60,13 +60,28 @@ def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].astype(object).map(lambda v, p=p: word(p, v)) for c, p in keys.items()})
 
 
+def header_key(column) -> str | None:
+    """The locale key of a field's header: the data dictionary's (`field.*`), else a page column's (`col.*`)."""
+    for key in (f"field.{column}", f"col.{column}"):
+        if key in i18n.CATALOG:
+            return key
+    return None
+
+
+def header_words(df: pd.DataFrame) -> pd.DataFrame:
+    """A table with its headers in the interface language, for a static table (st.table takes no column_config)."""
+    return df.rename(columns={c: T(k) for c in df.columns if (k := header_key(c)) is not None})
+
+
 def headers(df: pd.DataFrame, **config) -> dict:
-    """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml).
+    """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml,
+    else a page column's `col.*` header).
     The data keeps its field names, so downloads still match the data dictionary; config adds per-column settings."""
     out = dict(config)
     for c in df.columns:
-        if f"field.{c}" in i18n.CATALOG:
-            label = T(f"field.{c}")
+        key = header_key(c)
+        if key is not None:
+            label = T(key)
             if c not in out or out[c] is not None:
                 given = _column_config(out.get(c))
                 out[c] = {**given, "label": given.get("label") or label}
