@@ -15,6 +15,9 @@ from coop_data.vocab import AID_KINDS, LEVELS
 # Streamlit refuses larger files itself, in English; up to this size the reader does, with the limit in the
 # viewer's language (interchange.MAX_BYTES; the CLI has its own, interchange.CLI_LIMITS).
 UPLOAD_CEILING_MB = 200
+WRAPPED_ROWS = (
+    200  # a check report up to this long is a static table whose messages wrap; a longer one scrolls
+)
 # None in a column's choices: "(not imported)"; in a value for every row: "(as in the file)" (labels in the locale).
 
 ui.current()
@@ -378,7 +381,10 @@ for n in prep.notes:
     st.text("• " + n.text(LG))
 probs = render_frame(prep.problem_table(), LG)
 if len(probs):
-    ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
+    if len(probs) <= WRAPPED_ROWS:  # read in full, long messages wrapped
+        ui.wrapped(probs, height=None if len(probs) <= 12 else 480)
+    else:
+        ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
     st.download_button(
         T("imp.dl_report"),
         export.neutralise(probs).to_csv(index=False).encode("utf-8"),

@@ -9,7 +9,7 @@ import streamlit as st
 
 from coop_data import columns, i18n
 from coop_ui.state import lang
-from coop_ui.text import T
+from coop_ui.text import T, md_escape
 
 
 def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
@@ -71,6 +71,27 @@ def header_key(column) -> str | None:
 def header_words(df: pd.DataFrame) -> pd.DataFrame:
     """A table with its headers in the interface language, for a static table (st.table takes no column_config)."""
     return df.rename(columns={c: T(k) for c in df.columns if (k := header_key(c)) is not None})
+
+
+def plain(value) -> str:
+    """A cell as literal text in a static table, whose cells are Markdown: never a link (bare web addresses
+    included: their colon is escaped too), emphasis or HTML."""
+    return (
+        "—"
+        if value is None or (isinstance(value, float) and pd.isna(value))
+        else md_escape(value).replace(":", "\\:")
+    )
+
+
+def wrapped(df: pd.DataFrame, height: int | None = None):
+    """A table whose long texts wrap and are read in full (st.dataframe cuts them at the column's edge): headers in
+    the interface language, every cell literal text. For short tables (a check report's first rows)."""
+    shown = header_words(df)
+    return st.table(
+        shown.astype(object).map(plain).rename(columns=plain),
+        hide_index=True,
+        height=height if height is not None else "content",
+    )
 
 
 def headers(df: pd.DataFrame, **config) -> dict:
