@@ -36,6 +36,10 @@ def table(data, **kwargs):
         for c in data.columns[data.isna().any().to_numpy()]:
             if c not in cfg or cfg[c] is not None:  # None hides a column
                 cfg[c] = {**_column_config(cfg.get(c)), "help": T("ui.not_stated")}
+        for c in data.columns:
+            if c not in cfg or cfg[c] is not None:
+                given = _column_config(cfg.get(c))
+                cfg[c] = {**given, "label": _header(given.get("label") or str(c))}
         kwargs["column_config"] = cfg
     return st.dataframe(data, **kwargs)
 
@@ -68,9 +72,16 @@ def header_key(column) -> str | None:
     return None
 
 
+def _header(label: str) -> str:
+    """A header as a header: a field name without a locale key is at least written in words ('source_url' ->
+    'Source url'), and every header starts with a capital ('source' -> 'Source')."""
+    label = label.replace("_", " ") if re.fullmatch(r"[a-z0-9_]+", label) else label
+    return label[:1].upper() + label[1:]
+
+
 def header_words(df: pd.DataFrame) -> pd.DataFrame:
     """A table with its headers in the interface language, for a static table (st.table takes no column_config)."""
-    return df.rename(columns={c: T(k) for c in df.columns if (k := header_key(c)) is not None})
+    return df.rename(columns={c: _header(T(k) if (k := header_key(c)) else str(c)) for c in df.columns})
 
 
 def plain(value) -> str:
