@@ -65,8 +65,9 @@ def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
 
 
 def header_key(column) -> str | None:
-    """The locale key of a field's header: the data dictionary's (`field.*`), else a page column's (`col.*`)."""
-    for key in (f"field.{column}", f"col.{column}"):
+    """The locale key of a field's header: the data dictionary's (`field.*`), else a page column's (`col.*`), else
+    the filter's name of that dimension (`stage.*`: 'recipient_country')."""
+    for key in (f"field.{column}", f"col.{column}", f"stage.{column}"):
         if key in i18n.CATALOG:
             return key
     return None
