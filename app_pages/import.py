@@ -17,6 +17,9 @@ from coop_data.vocab import AID_KINDS, LEVELS
 # in the interchange layout (about 205 MB) still reach the app's own refusal, which states the limits; not higher,
 # because the server holds an upload in memory before anyone can refuse it.
 UPLOAD_CEILING_MB = 256
+WRAPPED_ROWS = (
+    200  # a check report up to this long is a static table whose messages wrap; a longer one scrolls
+)
 # None in a column's choices: "(not imported)"; in a value for every row: "(as in the file)" (labels in the locale).
 
 ui.current()
@@ -382,7 +385,10 @@ for n in prep.notes:
     st.text("• " + n.text(LG))
 probs = render_frame(prep.problem_table(), LG)
 if len(probs):
-    ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
+    if len(probs) <= WRAPPED_ROWS:  # read in full, long messages wrapped
+        ui.wrapped(probs, height=None if len(probs) <= 12 else 480)
+    else:
+        ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
     st.download_button(
         T("imp.dl_report"),
         export.neutralise(probs).to_csv(index=False).encode("utf-8"),

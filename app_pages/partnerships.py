@@ -88,12 +88,13 @@ st.subheader(T("pa.cases_head"))
 facts = ui.base_bundle().facts
 for subj in ("Milan - Quelimane", "Montreuil - Cercle de Yélimané (Mali)", "Cercle de Yélimané", "Quelimane"):
     for row in facts[facts["subject"] == subj].itertuples():
-        val = (
-            ""
-            if pd.isna(row.value)
-            else " — **" + ui.md_escape(alttext.qualified(row.value, row.qualifier, row.unit, lg)) + "**"
-        )
-        year = row.year if not pd.isna(row.year) else "n/a"
+        if pd.isna(row.value):
+            val = ""
+        elif row.unit == "year":  # a year is a date, not a quantity: "1985", never "1,985 year"
+            val = f" — **{int(row.value)}**"
+        else:
+            val = " — **" + ui.md_escape(alttext.qualified(row.value, row.qualifier, row.unit, lg)) + "**"
+        year = int(row.year) if not pd.isna(row.year) else "n/a"
         st.markdown(
             f"- *{ui.md_escape(row.subject)}*: {ui.md_escape(row.fact)}{val} [{row.fact_id}; {T('pa.year')} {year}]"
         )

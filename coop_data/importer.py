@@ -19,6 +19,7 @@ from . import columns, normalise, placement
 from .interchange import INTERCHANGE, RawTable
 from .load import enrich
 from .messages import Message, in_column, note
+from .messages import side as msg_side
 from .schema import FLOWS, PARTNERSHIPS, Table
 from .validate import Problem, Report, check
 
@@ -207,7 +208,7 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
             by_city = t[f"{side}_city"].ne("")
             t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
             if by_city.any():
-                said = {"side": side, "n": int(by_city.sum()), "side2": side}
+                said = {"side": msg_side(side), "n": int(by_city.sum()), "side2": msg_side(side, True)}
                 notes.append(note(f"{side}_level", Message("msg.level_by_city", said)))
         lv = normalise.levels(t[f"{side}_level"])
         t[f"{side}_level"] = lv.values
@@ -220,7 +221,7 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
         fill_name = t[f"{side}_name"].eq("") & t[f"{side}_city"].ne("")
         t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
         if fill_name.any():
-            said = {"n": int(fill_name.sum()), "side": side, "side2": side}
+            said = {"n": int(fill_name.sum()), "side": msg_side(side), "side2": msg_side(side)}
             notes.append(note(f"{side}_name", Message("msg.name_from_city", said)))
         fill_city = t[f"{side}_city"].eq("") & t[f"{side}_level"].eq("city") & t[f"{side}_name"].ne("")
         t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])

@@ -45,17 +45,52 @@ class Message:
 def _word(v, lang: str):
     if isinstance(v, Message):
         return v.text(lang)
+    if isinstance(v, list | tuple):  # a list of values or messages: "masks (masques), ppe (EPI)"
+        return ", ".join(str(_word(x, lang)) for x in v)
     if isinstance(v, int) and not isinstance(v, bool):
         return i18n.number(v, lang)
     return v
 
 
 def _plain(v):
+    if isinstance(v, list | tuple):
+        return [_plain(x) for x in v]
     return v.as_dict() if isinstance(v, Message) else v
 
 
 def _revive(v):
+    if isinstance(v, list):
+        return [_revive(x) for x in v]
     return Message.from_dict(v) if isinstance(v, dict) and "key" in v else v
+
+
+def field(name: str) -> Message | str:
+    """A field of the interchange format in a sentence, in the viewer's language ('donor_level' -> 'donor level',
+    'niveau du donateur'); a field without a word of its own is written with spaces."""
+    key = f"fld.{name}"
+    return Message(key) if key in i18n.CATALOG else name.replace("_", " ")
+
+
+def side(name: str, plural: bool = False) -> Message:
+    """'donor' / 'recipient' in a sentence, in the viewer's language ('donateur', 'bénéficiaires')."""
+    return Message(f"msg.side_{name}{'s' if plural else ''}")
+
+
+# The vocabulary each "what" message names, so its allowed codes can be shown with their words.
+_VOCAB_FIELD = {"msg.what_aid_kind": "aid_kind", "msg.what_level": "level", "msg.what_status": "status"}
+
+
+def allowed(codes, of: str | Message) -> list:
+    """The allowed codes of a controlled list with their words in the viewer's language: 'masks (masques)'.
+    `of` is the field (or the "what" message naming the list); a code without a word is shown alone."""
+    name = _VOCAB_FIELD.get(of.key, "") if isinstance(of, Message) else of
+    prefix = i18n._CATEGORY_PREFIX.get(name, name)
+    return [
+        Message("msg.code_word", {"code": c, "word": Message(f"{prefix}.{c}")})
+        if f"{prefix}.{c}" in i18n.CATALOG
+        else c
+        for c in codes
+    ]
 
 
 def note(column: str, message: Message) -> Message:

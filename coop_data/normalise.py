@@ -18,7 +18,7 @@ import pandas as pd
 import pycountry
 
 from . import dates as dates_
-from . import i18n, places
+from . import i18n, messages, places
 from .messages import Message
 from .validate import _short
 from .vocab import AID_KINDS, LEVELS, STATUSES
@@ -368,7 +368,9 @@ def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str],
     why = _why(
         raw,
         bad,
-        lambda v: Message("msg.vocab_unknown", {"what": what, "v": _short(v), "allowed": ", ".join(allowed)}),
+        lambda v: Message(
+            "msg.vocab_unknown", {"what": what, "v": _short(v), "allowed": messages.allowed(allowed, what)}
+        ),
     )
     note = Message("msg.vocab_written", {"n": changed, "what": what}) if changed else None
     return Result(out, bad, why, changed, note)
@@ -390,10 +392,11 @@ def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
     out = raw.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
     changed = int((out != raw).sum())
+    seen = sorted({f"{a} → {b}" for a, b in zip(raw[out != raw], out[out != raw], strict=True)})[:3]
     return Result(
         out,
         pd.Series(False, index=s.index),
         pd.Series(None, index=s.index, dtype=object),
         changed,
-        Message("msg.currencies", {"n": changed}) if changed else None,
+        Message("msg.currencies_as", {"n": changed, "examples": ", ".join(seen)}) if changed else None,
     )

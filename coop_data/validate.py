@@ -12,7 +12,7 @@ from dataclasses import dataclass
 import pandas as pd
 import pycountry
 
-from .messages import Message
+from .messages import Message, allowed, field
 from .schema import Table
 
 _COUNTRIES = {c.alpha_3 for c in pycountry.countries}
@@ -106,7 +106,7 @@ def check(
         col = df[f.name]
         blank = _blank(col)
         if f.required:
-            add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": _words(f.name)}))
+            add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
         present = ~blank
         text = col.astype("string").str.strip()
         if f.type in ("number", "integer"):
@@ -117,7 +117,7 @@ def check(
                 add(
                     present & (num < f.minimum),
                     f.name,
-                    lambda v, f=f: Message("msg.negative", {"field": _words(f.name), "v": _short(v)}),
+                    lambda v, f=f: Message("msg.negative", {"field": field(f.name), "v": _short(v)}),
                 )
         if f.enum:
             bad = present & ~text.isin(f.enum)
@@ -126,7 +126,7 @@ def check(
                 f.name,
                 lambda v, f=f: Message(
                     "msg.vocab_unknown",
-                    {"what": _words(f.name), "v": _short(v), "allowed": ", ".join(f.enum)},
+                    {"what": field(f.name), "v": _short(v), "allowed": allowed(f.enum, f.name)},
                 ),
             )
         if f.pattern and f.type == "string":
@@ -181,11 +181,6 @@ def check(
         )
     problems.sort(key=lambda p: (p.row, p.column))
     return Report(rows=len(df), problems=problems)
-
-
-def _words(name: str) -> str:
-    """A field's name in a sentence: 'donor_name' -> 'donor name'."""
-    return name.replace("_", " ")
 
 
 def _short(v, n: int = 60) -> str:

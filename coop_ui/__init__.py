@@ -33,7 +33,14 @@ from coop_ui.data import (
 )
 from coop_ui.sidebar import MONTHS, draw_sidebar
 from coop_ui.state import STORY_EDIT, SYNC_KEY, lang, scope
-from coop_ui.tables import categories_in_language, dates_in_language, headers, partnerships_table, table
+from coop_ui.tables import (
+    categories_in_language,
+    dates_in_language,
+    headers,
+    partnerships_table,
+    table,
+    wrapped,
+)
 from coop_ui.text import T, cite_markdown, compact, md_escape, num
 from coop_ui.view import (
     MORE,
@@ -98,4 +105,5 @@ __all__ = [
     "store",
     "table",
     "with_url_highlight",
+    "wrapped",
 ]

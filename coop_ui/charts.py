@@ -15,7 +15,7 @@ from coop_data.figures.common import GEO_BUNDLE_URL
 from coop_data.figures.render import FORMATS as RENDER_FORMATS
 from coop_data.figures.render import SIZES as RENDER_SIZES
 from coop_data.figures.render import render
-from coop_ui.data import bundle
+from coop_ui.data import bundle, flowless_networks
 from coop_ui.state import FLT, lang
 from coop_ui.text import T, cite_markdown, md_escape, num
 from coop_ui.view import absolute_link, dataset_label
@@ -36,6 +36,9 @@ def source_line(view: pd.DataFrame) -> str:
 
 
 def empty_notice(flt: filters.Filter) -> None:
+    if nets := flowless_networks(flt):  # the chosen networks have no flow at all: say so, and where to look
+        st.info(T("ui.empty_network", n=len(nets), names=md_escape(" ; ".join(nets)), page=T("nav.funds")))
+        return
     st.info(T("ui.empty", filter=md_escape(flt.describe(bundle().countries, lang()))))
 
 

@@ -48,6 +48,17 @@ def options(dataset_id: str, scope: str) -> dict[str, list[str]]:
     return out
 
 
+def flowless_networks(flt: filters.Filter) -> list[str]:
+    """The names of the networks/funds the filter chose when none of them has a flow in the data (a fund known
+    from its own page only): an empty view then says why, not just "0 records"."""
+    chosen = tuple(getattr(flt, "network", ()) or ())
+    if not chosen:
+        return []
+    o = options(*scope())
+    flows, names = dict(zip(o["network"], o["network_flows"])), dict(zip(o["network"], o["network_name"]))
+    return [] if any(flows.get(v, 0) for v in chosen) else [names.get(v, v) for v in chosen]
+
+
 @st.cache_resource(show_spinner=False, max_entries=128, ttl=3600)
 def _per_view(name: str, dataset_id: str, scope_: str, flt_key: str, args_key: str, _fn, _args, _flt):
     flows = flows_for_scheme(_flt.scheme, dataset_id, scope_) if dataset_id else flows_for_scheme(_flt.scheme)

@@ -5,7 +5,7 @@ from __future__ import annotations
 import streamlit as st
 
 from coop_data import datasets, filters, i18n
-from coop_ui.data import bundle
+from coop_ui.data import bundle, flowless_networks
 from coop_ui.state import SIDEBAR, W_DATA, W_LANG, W_MORE, filter_widget
 from coop_ui.text import md_escape
 from coop_ui.view import _forget_other_controls, _reset
@@ -46,6 +46,18 @@ def draw_sidebar() -> None:
         + " "
         + md_escape(flt.describe(b.countries, lg))
     )
+    if n_view == 0 and (
+        nets := flowless_networks(flt)
+    ):  # why the view is empty, where "0 of 583" says nothing
+        sb.caption(
+            i18n.t(
+                "ui.empty_network",
+                lg,
+                n=len(nets),
+                names=md_escape(" ; ".join(nets)),
+                page=i18n.t("nav.funds", lg),
+            )
+        )
     sb.caption(i18n.t("sb.link", lg))
 
 
@@ -80,6 +92,11 @@ def _draw_dimension(sb, d: filters.Dimension, flt: filters.Filter, opts: dict, n
             return i18n.category(d.values, x, lg) if d.values else x
 
         choices = opts[d.attr]
+        if (
+            d.attr == "network"
+        ):  # networks with flows first: a typed name + Enter takes one that shows something
+            has_flow = dict(zip(opts["network"], opts["network_flows"]))
+            choices = sorted(choices, key=lambda v: not has_flow.get(v, 0))
         if d.values == "country":  # a linked country absent from this data stays choosable
             choices = sorted(set(choices) | set(getattr(flt, d.attr)), key=lambda c: names.get(c, c))
         # No "Select N matches" row: Streamlit puts it first while a search is typed, so a name + Enter chose every

@@ -9,7 +9,7 @@ import streamlit as st
 
 from coop_data import columns, i18n
 from coop_ui.state import lang
-from coop_ui.text import T
+from coop_ui.text import T, md_escape
 
 
 def dates_in_language(df: pd.DataFrame) -> pd.DataFrame:
@@ -32,10 +32,14 @@ def table(data, **kwargs):
     kwargs.setdefault("hide_index", True)
     kwargs.setdefault("placeholder", "—")
     if isinstance(data, pd.DataFrame):
-        cfg = dict(kwargs.get("column_config") or {})
+        cfg = headers(data, **dict(kwargs.get("column_config") or {}))  # no raw field name as a header
         for c in data.columns[data.isna().any().to_numpy()]:
             if c not in cfg or cfg[c] is not None:  # None hides a column
                 cfg[c] = {**_column_config(cfg.get(c)), "help": T("ui.not_stated")}
+        for c in data.columns:
+            if c not in cfg or cfg[c] is not None:
+                given = _column_config(cfg.get(c))
+                cfg[c] = {**given, "label": _header(given.get("label") or str(c))}
         kwargs["column_config"] = cfg
     return st.dataframe(data, **kwargs)
 
@@ -60,13 +64,57 @@ def categories_in_language(df: pd.DataFrame) -> pd.DataFrame:
     return df.assign(**{c: df[c].astype(object).map(lambda v, p=p: word(p, v)) for c, p in keys.items()})
 
 
+def header_key(column) -> str | None:
+    """The locale key of a field's header: the data dictionary's (`field.*`), else a page column's (`col.*`), else
+    the filter's name of that dimension (`stage.*`: 'recipient_country')."""
+    for key in (f"field.{column}", f"col.{column}", f"stage.{column}"):
+        if key in i18n.CATALOG:
+            return key
+    return None
+
+
+def _header(label: str) -> str:
+    """A header as a header: a field name without a locale key is at least written in words ('source_url' ->
+    'Source url'), and every header starts with a capital ('source' -> 'Source')."""
+    label = label.replace("_", " ") if re.fullmatch(r"[a-z0-9_]+", label) else label
+    return label[:1].upper() + label[1:]
+
+
+def header_words(df: pd.DataFrame) -> pd.DataFrame:
+    """A table with its headers in the interface language, for a static table (st.table takes no column_config)."""
+    return df.rename(columns={c: _header(T(k) if (k := header_key(c)) else str(c)) for c in df.columns})
+
+
+def plain(value) -> str:
+    """A cell as literal text in a static table, whose cells are Markdown: never a link (bare web addresses
+    included: their colon is escaped too), emphasis or HTML."""
+    return (
+        "—"
+        if value is None or (isinstance(value, float) and pd.isna(value))
+        else md_escape(value).replace(":", "\\:")
+    )
+
+
+def wrapped(df: pd.DataFrame, height: int | None = None):
+    """A table whose long texts wrap and are read in full (st.dataframe cuts them at the column's edge): headers in
+    the interface language, every cell literal text. For short tables (a check report's first rows)."""
+    shown = header_words(df)
+    return st.table(
+        shown.astype(object).map(plain).rename(columns=plain),
+        hide_index=True,
+        height=height if height is not None else "content",
+    )
+
+
 def headers(df: pd.DataFrame, **config) -> dict:
-    """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml).
+    """column_config giving a shown table's fields their headers in the interface language (locale/columns.toml,
+    else a page column's `col.*` header).
     The data keeps its field names, so downloads still match the data dictionary; config adds per-column settings."""
     out = dict(config)
     for c in df.columns:
-        if f"field.{c}" in i18n.CATALOG:
-            label = T(f"field.{c}")
+        key = header_key(c)
+        if key is not None:
+            label = T(key)
             if c not in out or out[c] is not None:
                 given = _column_config(out.get(c))
                 out[c] = {**given, "label": given.get("label") or label}

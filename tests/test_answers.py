@@ -311,7 +311,7 @@ def test_funds_page_shows_the_cross_check(bundle):
     assert not at.exception
     check = next(d for d in at.dataframe if "difference" in d.value.columns)
     cfg = json.loads(check.proto.columns)
-    assert cfg["difference"]["label"] == "difference (announced − found)"
+    assert cfg["difference"]["label"] == "Difference (announced − found)"  # a header starts with a capital
     row = check.value.set_index("fund_id").loc["NF-32"]
     f = bundle.flows
     found = f.loc[f["fund_id"] == "NF-32", "counted_eur"].sum()

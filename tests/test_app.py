@@ -413,7 +413,8 @@ def test_table_keeps_label_strings_and_hidden_columns(monkeypatch):
     coop_ui.table(df, column_config={"date_label": "Date", "gone": None})
     cfg = seen["column_config"]
     assert cfg["date_label"] == {"label": "Date", "help": "— : non précisé par la source"}
-    assert cfg["gone"] is None and "full" not in cfg and cfg["x"]["help"].startswith("— :")
+    assert cfg["gone"] is None and cfg["x"]["help"].startswith("— :")
+    assert cfg["full"] == {"label": "Full"} and cfg["x"]["label"] == "X"  # no raw field name as a header
     assert seen["placeholder"] == "—" and seen["hide_index"] is True
 
 

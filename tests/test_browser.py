@@ -12,7 +12,7 @@ import sys
 import pytest
 
 from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, opened, wait_charts
-from coop_data import answers, filters, load_bundle
+from coop_data import answers, filters, i18n, load_bundle
 from coop_data import pages as app_pages
 
 PAGES = {p.slug or "home": p.slug for p in app_pages.PAGES}
@@ -557,4 +557,10 @@ def test_typing_a_network_name_and_enter_selects_that_network_only(server, brows
         names = dict(zip(matching["value"], matching["name"]))
         shown = names.pop(chosen)
         assert tags.count(shown) == 1 and not any(n in tags for n in names.values() if n not in shown), tags
+        # Networks with flows are listed first, so Enter takes one that shows something when one matches ("AIMF",
+        # 9 flows); no UCLG network or fund has a flow in the data, so "UCLG" still selects one without flows, and
+        # the empty view now says so and where to look instead of a bare "0 records".
+        if not nets.set_index("value").loc[chosen, "flows_in_data"]:
+            said = i18n.t("ui.empty_network_one", names=shown, page=i18n.t("nav.funds"))
+            page.get_by_text(said).first.wait_for(timeout=20000)
         assert w.errors == []

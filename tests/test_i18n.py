@@ -247,7 +247,7 @@ def test_import_report_of_a_bad_file_reads_in_french_with_row_and_column():
     report = messages.render_frame(p.problem_table(), "fr")
     rows = {(r.row, r.column): r.message for r in report.itertuples()}
     assert rows[(3, "Date → date")] == "la date « 31/02/2020 » n'existe pas dans le calendrier"
-    assert rows[(6, "Type d'aide → aid_kind")].startswith("type d'aide inconnu « =HYPERLINK")
+    assert rows[(6, "Type d'aide → aid_kind")].startswith("valeur inconnue pour type d'aide : « =HYPERLINK")
     aside = messages.render_frame(messages.stored_frame(p.set_aside()), "fr").set_index("row")["problems"]
     assert aside[3] == "Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier"
     notes = [n.text("fr") for n in p.notes]

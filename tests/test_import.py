@@ -489,7 +489,7 @@ def test_cli_prints_the_report_in_the_language_asked(tmp_path):
     assert "ligne 5, colonne recipient_city : « Valencia » absent du répertoire" in r.stdout
     r = run("import", str(f), "--lang", "es", env_store=tmp_path / "s.sqlite")
     assert r.returncode == 0 and "  nota: amount: 2 números leídos con coma decimal" in r.stdout
-    assert "fila 6, columna Type d'aide → aid_kind: tipo de ayuda desconocido" in r.stdout
+    assert "fila 6, columna Type d'aide → aid_kind: valor desconocido para tipo de ayuda" in r.stdout
     r = run("validate", str(f), "--json", env_store=tmp_path / "s.sqlite")
     first = json.loads(r.stdout)["errors"][0]
     assert first == {
