@@ -10,6 +10,7 @@ import coop_ui as ui
 from coop_data import aggregate, alttext, classify, export, filters, i18n, vocab
 from coop_data import answers as A
 from coop_data.figures import flow_map
+from coop_data.figures.common import measure_words
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -317,7 +318,7 @@ elif section == "recip":
             pairs.drop(columns=["date_start_1", "date_start_2", "date_end_1", "date_end_2"]), "answers-recip"
         )
         legs = A.reciprocity_flows(view, pairs)
-        sub = f"{where} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('ans.recip_map_note')}"
+        sub = f"{where} {measure_words(T('measure.flows').lower(), T('unit.flows'), lg)} {T('ans.recip_map_note')}"
         fig, _ = flow_map(
             legs,
             "flows",
@@ -341,7 +342,7 @@ elif section == "schemes":
     counts = A.scheme_counts(by_scheme)
     changes = A.scheme_changes(by_scheme, b.countries, lg)
     st.markdown(T("ans.schemes_answer", n=num(len(changes)), total=num(len(A.flows_only(view)))))
-    sub = f"{where} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))}"
+    sub = f"{where} {measure_words(T('measure.flows').lower(), T('unit.flows'), lg)}"
     fig = A.scheme_chart(counts, T("ans.schemes_title"), sub, ui.source_line(view), lg)
     ui.chart(fig, "answers-schemes", alt=A.scheme_alt(counts, changes, lg))
     shown(

@@ -7,6 +7,7 @@ import coop_ui as ui
 from coop_data import aggregate, alttext, export, i18n
 from coop_data import answers as A
 from coop_data.figures import flow_map
+from coop_data.figures.common import measure_words
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -146,7 +147,7 @@ else:
         linked,
         "flows",
         T("funds.map_title"),
-        f"{flt.describe(b.countries, lg)} {T('chart.measure', label=T('measure.flows').lower(), unit=T('unit.flows'))} {T('funds.map_note')}",
+        f"{flt.describe(b.countries, lg)} {measure_words(T('measure.flows').lower(), T('unit.flows'), lg)} {T('funds.map_note')}",
         ui.source_line(linked),
         choropleth="received",
         height=480,

@@ -6,6 +6,7 @@ import coop_ui as ui
 from coop_data import aggregate, alttext
 from coop_data.figures import flow_map
 from coop_data.figures.bars import direction_bars
+from coop_data.figures.common import measure_words
 
 T, num = ui.T, ui.num
 flt, view = ui.current()
@@ -121,7 +122,7 @@ with st.expander(T("home.by_unit")):
         hide_index=True,
     )
 
-measure_txt = T("chart.measure", label=T("measure.flows").lower(), unit=T("unit.flows"))
+measure_txt = measure_words(T("measure.flows").lower(), T("unit.flows"), lg)
 fig, note = ui.per_view(
     flow_map,
     "flows",

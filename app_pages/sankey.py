@@ -7,7 +7,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import aggregate, alttext, filters, vocab
 from coop_data.figures import sankey
-from coop_data.figures.common import measure_name
+from coop_data.figures.common import measure_name, measure_words
 from coop_data.figures.sankey import node_name, stage_name
 
 CTL = filters.CONTROLS["sankey"]
@@ -82,7 +82,7 @@ if links.empty:
     ui.stop()
 notes = [
     flt.describe(b.countries, lg),
-    T("chart.measure", label=label.lower(), unit=unit),
+    measure_words(label.lower(), unit, lg),
     T("ctl.sankey_colour_note", stage=stage_name(colour, lg).lower()),
 ]
 if any(aggregate.foldable(s) for s in stages):

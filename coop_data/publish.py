@@ -18,7 +18,7 @@ import plotly.graph_objects as go
 import plotly.io as pio
 
 from . import aggregate, alttext, export, filters, story, vocab
-from .figures.common import TOPOJSON_DIR
+from .figures.common import TOPOJSON_DIR, measure_words
 from .i18n import LANGS, t
 
 STATIC_JS = Path(__file__).resolve().parents[1] / "static" / "js"
@@ -58,8 +58,8 @@ def _sankey(b, lang):
     links = aggregate.node_table(b.flows, stages, "flows", 0, ctl["colour"].default, b.funds)
     unit = t("unit.flows", lang)
     title = f"{t('measure.flows', lang)}: {' → '.join(stage_name(x, lang) for x in stages)}"
-    sub = f"{filters.Filter().describe(b.countries, lang)} " + t(
-        "chart.measure", lang, label=t("measure.flows", lang).lower(), unit=unit
+    sub = f"{filters.Filter().describe(b.countries, lang)} " + measure_words(
+        t("measure.flows", lang).lower(), unit, lang
     )
     label = story.data_label(b, lang)
     source = t("chart.source", lang, n=b.flows["source_url"].nunique(), m=len(b.flows), data=label)

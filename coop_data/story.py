@@ -19,7 +19,7 @@ import pandas as pd
 
 from . import aggregate, alttext, export, filters, vocab
 from .figures import flow_map, timeline_chart
-from .figures.common import base_layout
+from .figures.common import base_layout, measure_words
 
 CHARTS = ("map", "animated", "timeline", "funds", "partnerships")
 PAGE_OF_CHART = {
@@ -211,12 +211,7 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     sub = flt.describe(b.countries, lang)
 
     def measure_text(m: str) -> str:
-        return t(
-            "chart.measure",
-            lang,
-            label=t(f"measure.{m}", lang).lower(),
-            unit=t(f"unit.{vocab.MEASURES[m]}", lang),
-        )
+        return measure_words(t(f"measure.{m}", lang).lower(), t(f"unit.{vocab.MEASURES[m]}", lang), lang)
 
     from .figures import highlight
 
