@@ -156,7 +156,7 @@ def test_a_direction_is_a_vocab_row_a_rule_and_its_label(copy):
         assert "Nord → Chine" in {tr.name for tr in fig.data}
         at = page("app_pages/home.py", {"lang": "es"})
         bars = [c for c in charts(at) if c["data"][0]["type"] == "bar"][0]["data"][0]
-        assert "Norte → China" in bars["y"] and "#117733" in bars["marker"]["color"]
+        assert "Norte → China" in bars["hovertext"] and "#117733" in bars["marker"]["color"]
         print(n)
         """,
     )
