@@ -5,7 +5,7 @@ import streamlit as st
 import coop_ui as ui
 from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
-from coop_data.figures.common import count_key, measure_name, measure_words
+from coop_data.figures.common import measure_name, measure_words
 from coop_data.figures.flowmap import map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
@@ -94,9 +94,7 @@ msg = T(
     unplaced=num(note["not_drawn_unplaced"]),
 )
 if note["not_drawn_same"]:
-    msg += " " + T(
-        count_key(f"map.note_same_{rollup}", note["not_drawn_same"], lg), n=num(note["not_drawn_same"])
-    )
+    msg += " " + T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"]))
 if note["not_drawn_cap"]:
     msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))
 if note["places_not_drawn"]:

@@ -8,7 +8,7 @@ from __future__ import annotations
 import pandas as pd
 
 from . import aggregate, vocab
-from .figures.common import count_key, unit_word
+from .figures.common import unit_word
 from .i18n import CATALOG, category, month, number, t
 
 t_ = t  # `t` is also the usual name of a timeline table
@@ -72,7 +72,7 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang
         parts.append(t("alt.share", lang, list=share))
     unplaced = int((view["donor_lat"].isna() | view["recipient_lat"].isna()).sum())
     if unplaced:
-        parts.append(t(count_key("alt.unplaced", unplaced, lang), lang, n=number(unplaced, lang)))
+        parts.append(t("alt.unplaced", lang, n=number(unplaced, lang)))
     return " ".join(parts)
 
 

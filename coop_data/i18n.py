@@ -53,11 +53,16 @@ def singular_one(value, lang: str) -> bool:
     return value == 1 or (lang == "fr" and value == 0)
 
 
+def plural_key(key: str, n, lang: str = DEFAULT) -> str:
+    """`key_one` when the count n takes the singular and the catalog has that form, else `key`."""
+    return f"{key}_one" if singular_one(n, lang) and f"{key}_one" in CATALOG else key
+
+
 def t(key: str, lang: str = DEFAULT, **kw) -> str:
     """The string `key` in `lang`, formatted with `kw`; a count `n` that takes the singular picks `key_one`
     when the catalog has it ("1 flow.", not "1 flows.")."""
-    if "n" in kw and f"{key}_one" in CATALOG and singular_one(kw["n"], lang_of(lang)):
-        key = f"{key}_one"
+    if "n" in kw:
+        key = plural_key(key, kw["n"], lang_of(lang))
     entry = CATALOG.get(key)
     if entry is None:
         if os.environ.get("COOP_I18N_STRICT") == "1":

@@ -8,6 +8,7 @@ from pathlib import Path
 import plotly.graph_objects as go
 
 from ..i18n import CATALOG, singular_one, t
+from ..i18n import plural_key as count_key  # noqa: F401  (the figures' name for it)
 from ..vocab import MEASURES
 
 ROOT = Path(__file__).resolve().parents[2]
@@ -47,12 +48,6 @@ def measure_words(label: str, unit: str, lang: str = "en") -> str:
     if unit.lower() in label.lower():
         return t("chart.measure_plain", lang, label=label)
     return t("chart.measure", lang, label=label, unit=unit)
-
-
-def count_key(key: str, n: float, lang: str = "en") -> str:
-    """The locale key of a sentence about n things: key + "_one" when n takes the singular and that key exists
-    ("1 flow has an end …" instead of "1 flows have …"), else key."""
-    return f"{key}_one" if singular_one(n, lang) and f"{key}_one" in CATALOG else key
 
 
 def geo_config() -> dict:
