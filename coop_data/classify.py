@@ -102,8 +102,20 @@ def groups(
     return pd.Series(np.where(sch["north"](col), "North", "South"), index=countries["iso3"].values)
 
 
+def _per_distinct(s: pd.Series, fn):
+    """fn on the distinct values of `s` only, spread back to every row (a million flows have a few hundred dates)."""
+    codes, uniq = pd.factorize(s.fillna("").astype(str))
+    out = fn(pd.Series(uniq, dtype=object))
+    spread = [x.iloc[codes].set_axis(s.index) for x in (out if isinstance(out, tuple) else (out,))]
+    return tuple(spread) if isinstance(out, tuple) else spread[0]
+
+
 def fiscal_range(date: pd.Series) -> tuple[pd.Series, pd.Series]:
     """First and last World Bank fiscal year a (possibly partial or empty) date can fall in."""
+    return _per_distinct(date, _fiscal_range)
+
+
+def _fiscal_range(date: pd.Series) -> tuple[pd.Series, pd.Series]:
     start, end = dates.bounds(date)
     start = start.fillna(pd.Timestamp(SCOPE[0]))
     end = end.fillna(pd.Timestamp(SCOPE[1]))
@@ -125,8 +137,20 @@ def dated_groups(
     iso = iso3.fillna("").astype(str)
     if scheme != "income":
         return iso.map(groups(countries, scheme))
+    # Each distinct (country, date) once: a million flows have a few thousand.
+    ci, ui = pd.factorize(iso)
+    cd, ud = pd.factorize(date.fillna("").astype(str))
+    codes, pairs = pd.factorize(ci * max(len(ud), 1) + cd)
+    if not len(pairs):
+        return pd.Series(pd.NA, index=iso.index, dtype="object")
+    iso_u = pd.Series(np.asarray(ui, dtype=object)[pairs // max(len(ud), 1)], dtype=object)
+    date_u = pd.Series(np.asarray(ud, dtype=object)[pairs % max(len(ud), 1)], dtype=object)
+    return _dated_groups(iso_u, date_u, wb).iloc[codes].set_axis(iso.index)
+
+
+def _dated_groups(iso: pd.Series, date: pd.Series, wb: pd.DataFrame | None) -> pd.Series:
     wb = income_table() if wb is None else wb
-    lo, hi = fiscal_range(date)
+    lo, hi = _fiscal_range(date)
     north = wb.assign(g=np.where(wb["income_group"].eq("High income"), "North", "South"))
     table = north.pivot_table(index="iso3", columns="fiscal_year", values="g", aggfunc="first")
     out = pd.Series(pd.NA, index=iso.index, dtype="object")
@@ -144,7 +168,11 @@ def dated_groups(
 
 def fiscal_label(date: pd.Series) -> pd.Series:
     """'FY2021' or 'FY2020–FY2021': the World Bank lists a flow's direction rests on."""
-    lo, hi = fiscal_range(date)
+    return _per_distinct(date, _fiscal_label)
+
+
+def _fiscal_label(date: pd.Series) -> pd.Series:
+    lo, hi = _fiscal_range(date)
     return ("FY" + lo.astype(str)).where(lo == hi, "FY" + lo.astype(str) + "–FY" + hi.astype(str))
 
 
