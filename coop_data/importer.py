@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns, normalise, placement
+from .distinct import per_value
 from .interchange import INTERCHANGE, RawTable
 from .load import enrich
 from .messages import Message, in_column, note
@@ -517,7 +518,7 @@ def build_flows(
             f[c] = ""
     f["slice"] = "user"
     f["is_aggregate"] = f["is_aggregate"].astype(str).str.lower().isin(["true", "1", "yes"])
-    f["source_id"] = _per_value(f["source_url"], _sid)
+    f["source_id"] = per_value(f["source_url"], _sid, str)
     if choices:
         choices = _country_from_choices(f, choices)
     actors = placement.place_actors(placement.actors_of(f), countries, choices)
@@ -537,12 +538,6 @@ def build_flows(
     flows = enrich(typed_flows.pop(), actors, countries, fx, copy=False)
     flows["dataset"] = dataset
     return flows, actors, sources
-
-
-def _per_value(s: pd.Series, fn) -> pd.Series:
-    """fn once per distinct value, spread back to every row."""
-    codes, uniques = pd.factorize(s)
-    return pd.Series(np.array([fn(v) for v in uniques], dtype=object)[codes], index=s.index, dtype=str)
 
 
 def _country_from_choices(f: pd.DataFrame, choices: dict[str, int]) -> dict[str, int]:

@@ -30,6 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import places
+from .distinct import per_value
 
 SIDE_COLUMNS = ("name", "level", "city", "country_iso3")
 PROVINCE_LEVELS = ("province", "state", "region")
@@ -142,6 +143,21 @@ def _without_evidence(c: tuple[dict, ...], iso3: str) -> Choice:
 
 
 def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint | None = None) -> Choice:
+    """Pick the place a (city, country) means, or say why it cannot be picked (see `_choose`).
+
+    Without a curated hint the choice depends on the four texts alone and is cached: an import decides each
+    ambiguous name once for its report and again when it places the actors."""
+    if hint is None:
+        return _choose_plain(city, iso3, stated, context)
+    return _choose(city, iso3, stated, context, hint)
+
+
+@functools.lru_cache(maxsize=1 << 17)
+def _choose_plain(city: str, iso3: str, stated: str, context: str) -> Choice:
+    return _choose(city, iso3, stated, context, None)
+
+
+def _choose(city: str, iso3: str, stated: str, context: str, hint: Hint | None) -> Choice:
     """Pick the place a (city, country) means, or say why it cannot be picked.
 
     `stated` is the actor's own name and city (a province there is the actor's own);
@@ -215,16 +231,25 @@ def actors_of(flows: pd.DataFrame) -> pd.DataFrame:
         s.columns = list(SIDE_COLUMNS)
         sides.append(s)
     actors = pd.concat(sides).astype(str).drop_duplicates().reset_index(drop=True)
-    actors.insert(0, "actor_id", [actor_id(*r) for r in actors[list(SIDE_COLUMNS)].itertuples(index=False)])
+    actors.insert(0, "actor_id", _ids(actors[list(SIDE_COLUMNS)]))
     return actors
+
+
+def _ids(sides: pd.DataFrame) -> pd.Series:
+    """`actor_id` of each row of (name, level, city, country) columns, hashed once per distinct actor."""
+    text = [sides[c].astype(str) for c in sides.columns]
+    joined = text[0].str.cat(text[1:], sep="|")
+    return per_value(joined, lambda k: "A-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10], str).set_axis(
+        sides.index
+    )
 
 
 def link_actor_ids(flows: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     out = flows.copy()
-    key = actors.set_index(list(SIDE_COLUMNS))["actor_id"]
+    known = set(actors["actor_id"])
     for side in ("donor", "recipient"):
-        idx = pd.MultiIndex.from_frame(out[[f"{side}_{c}" for c in SIDE_COLUMNS]].astype(str))
-        out[f"{side}_actor_id"] = key.reindex(idx).to_numpy()
+        ids = _ids(out[[f"{side}_{c}" for c in SIDE_COLUMNS]])
+        out[f"{side}_actor_id"] = ids.where(ids.isin(known)).to_numpy()
     return out
 
 
@@ -243,7 +268,7 @@ def place_actors(
     context, hints = context or {}, hints or {}
     a = actors.copy()
     city, iso = a["city"].fillna("").astype(str), a["country_iso3"].fillna("").astype(str)
-    base = city.map(lambda c: split_qualifier(c)[0])
+    base = per_value(city, lambda c: split_qualifier(c)[0], city.dtype)
     res = places.resolve(base, iso.where(iso != ""))
     # GeoNames files Réunion towns under RE; sources (and the dossier) often code them FRA.
     miss = res["n_candidates"].eq(0) & iso.eq("FRA") & base.ne("")
@@ -266,23 +291,24 @@ def place_actors(
     # Decided one actor at a time (`choose` is cached per name), written back in one go: setting cells one by one
     # costs milliseconds each on a large table.
     placed, unplaced, said = {}, {}, {}  # label -> (row, n) / n / (kind, how)
-    n_now = res["n_candidates"]
-    for i in a.index[todo]:
-        aid = ids[i]
-        stated = f"{a.at[i, 'name']} {city[i]}"
-        if base[i] == "":
-            own = places.admin1_named(str(a.at[i, "name"]), iso[i])
-            cap = places.admin1_capital(iso[i], next(iter(own))) if len(own) == 1 else None
+    # Plain lists: reading a pandas cell costs microseconds, a list item nanoseconds (tens of thousands of actors).
+    at = np.flatnonzero(todo.to_numpy())
+    labels = a.index[at].tolist()
+    cols = [s.iloc[at].tolist() for s in (ids, a["name"].astype(str), city, iso, base, res["n_candidates"])]
+    for i, aid, name_i, city_i, iso_i, base_i, n_now in zip(labels, *cols):
+        if base_i == "":
+            own = places.admin1_named(name_i, iso_i)
+            cap = places.admin1_capital(iso_i, next(iter(own))) if len(own) == 1 else None
             if cap is not None:
-                prov = places.admin1_name(iso[i], next(iter(own)))
+                prov = places.admin1_name(iso_i, next(iter(own)))
                 placed[i] = (cap, 1)
                 how_i = f"no city named: drawn at the capital of {prov} ({cap['name']}), precision: province"
                 said[i] = ("admin1_capital", how_i)
             continue
-        ch = choose(city[i], iso[i], stated, context.get(aid, ""), hints.get(aid))
+        ch = choose(city_i, iso_i, f"{name_i} {city_i}", context.get(aid, ""), hints.get(aid))
         if ch.kind == "none":
             continue
-        n_i = max(ch.n, int(n_now[i]))
+        n_i = max(ch.n, int(n_now))
         if ch.kind == "ambiguous":
             unplaced[i] = n_i
             said[i] = ("ambiguous", ch.how)

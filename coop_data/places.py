@@ -36,6 +36,8 @@ def norm(name) -> str:
 @functools.lru_cache(maxsize=1 << 18)
 def _norm(name: str) -> str:
     """Cached: an import normalises the same names for its questions, then again for placing them."""
+    if name.isascii():  # no accents to strip and none of the letters replaced below: the same key, sooner
+        return _PUNCT.sub(" ", name.lower()).strip()
     s = unicodedata.normalize("NFKD", name)
     s = "".join(ch for ch in s if not unicodedata.combining(ch))
     s = (
@@ -276,17 +278,20 @@ def admin1_table() -> pd.DataFrame:
     return t
 
 
-@functools.cache
 def _admin1_patterns(iso3: str) -> tuple[tuple[str, re.Pattern], ...]:
-    t = admin1_table()
-    out = []
-    for r in t[t["country_iso3"] == iso3].itertuples(index=False):
+    return _all_admin1_patterns().get(iso3, ())
+
+
+@functools.lru_cache(maxsize=1)
+def _all_admin1_patterns() -> dict[str, tuple[tuple[str, re.Pattern], ...]]:
+    """Each country's province patterns, built in one pass (an import asks for a hundred countries)."""
+    out: dict[str, list] = {}
+    for r in admin1_table().itertuples(index=False):
         names = [r.name, *[a for a in r.aliases.split(";") if a]]
         keys = sorted({norm(n) for n in names if norm(n)}, key=len, reverse=True)
-        out.append(
-            (r.admin1_code, re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])"))
-        )
-    return tuple(out)
+        pat = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
+        out.setdefault(r.country_iso3, []).append((r.admin1_code, pat))
+    return {k: tuple(v) for k, v in out.items()}
 
 
 def admin1_named(text: str, iso3: str, besides: str = "") -> set[str]:
