@@ -148,7 +148,7 @@ def choose(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint
     Without a curated hint the choice depends on the four texts alone and is cached: an import decides each
     ambiguous name once for its report and again when it places the actors."""
     if hint is None:
-        return _choose_plain(city, iso3, stated, context)
+        return replace(_choose_plain(city, iso3, stated, context))  # a copy: callers may change theirs
     return _choose(city, iso3, stated, context, hint)
 
 
