@@ -9,5 +9,6 @@ import pandas as pd
 def per_value(s: pd.Series, fn, dtype=object) -> pd.Series:
     """fn applied once per distinct value of `s`, spread back to every row (a missing value gives "")."""
     codes, uniques = pd.factorize(s)
-    done = np.array([fn(v) for v in uniques] + [""], dtype=object)  # code -1 (a missing value) -> ""
+    values = uniques.tolist() if hasattr(uniques, "tolist") else list(uniques)  # iterating Arrow text is slow
+    done = np.array([fn(v) for v in values] + [""], dtype=object)  # code -1 (a missing value) -> ""
     return pd.Series(done[codes], index=s.index, dtype=dtype)

@@ -521,8 +521,10 @@ def build_flows(
     f["source_id"] = per_value(f["source_url"], _sid, str)
     if choices:
         choices = _country_from_choices(f, choices)
-    actors = placement.place_actors(placement.actors_of(f), countries, choices)
-    f = placement.link_actor_ids(f, actors)  # once: the ids do not change when coordinates do
+    actors, donor_at, recipient_at = placement.actor_table(f)
+    actors = placement.place_actors(actors, countries, choices)
+    ids = actors["actor_id"].to_numpy(dtype=object)
+    f["donor_actor_id"], f["recipient_actor_id"] = ids[donor_at], ids[recipient_at]
     actors.update(_own_coordinates(f, actors))
     sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed

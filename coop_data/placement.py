@@ -225,31 +225,40 @@ def choice_key(city: str, iso3: str) -> str:
 
 def actors_of(flows: pd.DataFrame) -> pd.DataFrame:
     """Distinct donor and recipient actors of a flows table, with stable ids."""
+    return actor_table(flows)[0]
+
+
+def actor_table(flows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarray]:
+    """(distinct actors as `actors_of` gives them, each flow's donor row in it, each flow's recipient row)."""
     sides = []
     for side in ("donor", "recipient"):
         s = flows[[f"{side}_{c}" for c in SIDE_COLUMNS]]
         s.columns = list(SIDE_COLUMNS)
         sides.append(s)
-    actors = pd.concat(sides).astype(str).drop_duplicates().reset_index(drop=True)
-    actors.insert(0, "actor_id", _ids(actors[list(SIDE_COLUMNS)]))
-    return actors
+    both = pd.concat(sides).astype(str)
+    code, first = _distinct_rows(both)
+    actors = both.iloc[first].reset_index(drop=True)
+    text = zip(*(actors[c].tolist() for c in SIDE_COLUMNS))
+    actors.insert(0, "actor_id", [actor_id(*r) for r in text])
+    return actors, code[: len(flows)], code[len(flows) :]
 
 
-def _ids(sides: pd.DataFrame) -> pd.Series:
-    """`actor_id` of each row of (name, level, city, country) columns, hashed once per distinct actor."""
-    text = [sides[c].astype(str) for c in sides.columns]
-    joined = text[0].str.cat(text[1:], sep="|")
-    return per_value(joined, lambda k: "A-" + hashlib.sha1(k.encode("utf-8")).hexdigest()[:10], str).set_axis(
-        sides.index
-    )
+def _distinct_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
+    """(each row's number among the distinct rows, numbered in order of first appearance; where each first
+    appears), comparing whole rows through integer codes instead of joined text."""
+    code = np.zeros(len(df), np.int64)
+    for c in df.columns:
+        cc, uniq = pd.factorize(df[c])
+        code, _ = pd.factorize(code * (len(uniq) + 1) + cc + 1)
+    return code, np.unique(code, return_index=True)[1]
 
 
 def link_actor_ids(flows: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
     out = flows.copy()
-    known = set(actors["actor_id"])
+    key = actors.set_index(list(SIDE_COLUMNS))["actor_id"]
     for side in ("donor", "recipient"):
-        ids = _ids(out[[f"{side}_{c}" for c in SIDE_COLUMNS]])
-        out[f"{side}_actor_id"] = ids.where(ids.isin(known)).to_numpy()
+        idx = pd.MultiIndex.from_frame(out[[f"{side}_{c}" for c in SIDE_COLUMNS]].astype(str))
+        out[f"{side}_actor_id"] = key.reindex(idx).to_numpy()
     return out
 
 
