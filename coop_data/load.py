@@ -43,7 +43,9 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     for f in table.fields:
         if f.name not in out:
             continue
-        col = out[f.name].astype("string").str.strip()
+        col = out[f.name]
+        # Text already held as Arrow-backed `str` is trimmed as it is (a round trip through "string" copies it).
+        col = col.str.strip() if col.dtype == "str" else col.astype("string").str.strip()
         if f.type == "number":
             out[f.name] = pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype("float64")
         elif f.type == "integer":

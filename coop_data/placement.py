@@ -246,10 +246,14 @@ def actor_table(flows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarr
 def _distinct_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
     """(each row's number among the distinct rows, numbered in order of first appearance; where each first
     appears), comparing whole rows through integer codes instead of joined text."""
-    code = np.zeros(len(df), np.int64)
+    code, size = np.zeros(len(df), np.int64), 1
     for c in df.columns:
         cc, uniq = pd.factorize(df[c])
-        code, _ = pd.factorize(code * (len(uniq) + 1) + cc + 1)
+        if size * (len(uniq) + 1) >= 1 << 62:  # renumber before the mixed-radix number could overflow
+            code, seen = pd.factorize(code)
+            size = len(seen)
+        code, size = code * (len(uniq) + 1) + cc + 1, size * (len(uniq) + 1)
+    code, _ = pd.factorize(code)
     return code, np.unique(code, return_index=True)[1]
 
 
