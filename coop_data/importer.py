@@ -377,7 +377,9 @@ def place_questions(
         a = q[q["n"].gt(1)]
         ncol = ccol.replace("city", "name")  # donor_city -> donor_name (partnerships have none: "")
         actor = t.loc[a.index, ncol].astype(str) if ncol in t else pd.Series("", index=a.index)
-        triples = list(zip(a["city"], a["iso"], actor))
+        triples = list(zip(a["city"].tolist(), a["iso"].tolist(), actor.tolist()))
+        asked = dict.fromkeys((placement.split_qualifier(c)[0], i) for c, i, _ in triples)
+        places.prefetch_candidates([c for c, _ in asked], [i for _, i in asked])
         picks = {k: _rule_pick(*k) for k in set(triples)}  # the place choice rule, once per distinct triple
         amb.append(
             pd.DataFrame(

@@ -308,6 +308,7 @@ def place_actors(
     at = np.flatnonzero(todo.to_numpy())
     labels = a.index[at].tolist()
     cols = [s.iloc[at].tolist() for s in (ids, a["name"].astype(str), city, iso, base, res["n_candidates"])]
+    places.prefetch_candidates(cols[4], cols[3])
     for i, aid, name_i, city_i, iso_i, base_i, n_now in zip(labels, *cols):
         if base_i == "":
             own = places.admin1_named(name_i, iso_i)

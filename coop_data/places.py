@@ -244,37 +244,75 @@ def _columns() -> tuple:
     )
 
 
-@functools.lru_cache(maxsize=65536)
+_CANDIDATE_ROWS: dict[tuple[str, str], tuple[dict, ...]] = {}
+
+
 def candidate_rows(name: str, iso3: str) -> tuple[dict, ...]:
     """`candidates(name, iso3)` as plain records, cached: what the place rule reads for each distinct name."""
-    ix = _key_index()
-    i = ix.code(norm(name))
-    if i < 0:
-        return ()
-    order, starts = ix.order, ix.starts
-    gid, nm, cc, cc_code, a1, pop, lat, lon, prim = _columns()
-    iso2 = iso3_to_iso2().get(iso3, "??")
-    at = order[starts[i] : starts[i + 1]]
-    at = at[cc[at] == cc_code.get(iso2, -2)]
-    seen, out = set(), []
-    for j in sorted(at.tolist(), key=lambda j: (not prim[j], -pop[j])):  # stable: as `candidates` sorts
-        if gid[j] in seen:
-            continue
-        seen.add(gid[j])
-        out.append(
+    got = _CANDIDATE_ROWS.get((name, iso3))
+    if got is None:
+        prefetch_candidates([name], [iso3])
+        got = _CANDIDATE_ROWS[(name, iso3)]
+    return got
+
+
+def prefetch_candidates(names, iso3s) -> None:
+    """Read the candidate records of many (name, country) pairs in one pass (an import asks about thousands)."""
+    todo = [(n, i) for n, i in dict.fromkeys(zip(names, iso3s)) if (n, i) not in _CANDIDATE_ROWS]
+    if not todo:
+        return
+    if len(_CANDIDATE_ROWS) > 1 << 18:
+        _CANDIDATE_ROWS.clear()
+    iso2 = iso3_to_iso2()
+    keys = np.array([norm(n) for n, _ in todo], dtype=object)
+    qi, pos = _positions(keys, np.array([iso2.get(i, "??") for _, i in todo], dtype=object))
+    gid, nm, _, _, a1, pop, lat, lon, prim = _columns()
+    rows = [[] for _ in todo]
+    text = zip(nm.take(pos).to_pylist(), a1.take(pos).to_pylist())
+    for q, g_, (name_j, a1_j), pop_j, lat_j, lon_j, prim_j in zip(
+        qi.tolist(),
+        gid[pos].tolist(),
+        text,
+        pop[pos].tolist(),
+        lat[pos].tolist(),
+        lon[pos].tolist(),
+        prim[pos],
+    ):
+        rows[q].append(
             {
-                "geonameid": int(gid[j]),
-                "name": nm[j].as_py(),
-                "cc": iso2,
-                "admin1": a1[j].as_py(),
-                "population": int(pop[j]),
-                "lat": float(lat[j]),
-                "lon": float(lon[j]),
-                "primary": bool(prim[j]),
-                "country_iso3": iso3,
+                "geonameid": g_,
+                "name": name_j,
+                "cc": iso2.get(todo[q][1], "??"),
+                "admin1": a1_j,
+                "population": pop_j,
+                "lat": lat_j,
+                "lon": lon_j,
+                "primary": bool(prim_j),
+                "country_iso3": todo[q][1],
             }
         )
-    return tuple(out)
+    for pair, r in zip(todo, rows):
+        _CANDIDATE_ROWS[pair] = tuple(r)
+
+
+def _positions(keys: np.ndarray, cc2: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """Gazetteer rows of each (name key, ISO2 country) asked: (which pair, which row), each pair's rows in the
+    order `candidates` gives (primary names first, then by population; ties in the gazetteer's order)."""
+    ix = _key_index()
+    order, starts = ix.order, ix.starts
+    gid, _, cc, cc_code, _, pop, _, _, prim = _columns()
+    code = ix.codes(keys)
+    at = np.flatnonzero(code >= 0)
+    code = code[at]
+    lens = starts[code + 1] - starts[code]
+    qi = np.repeat(at, lens)
+    within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
+    pos = order[np.repeat(starts[code], lens) + within]
+    want = np.array([cc_code.get(c, -2) if isinstance(c, str) else -2 for c in cc2], dtype=np.int64)
+    ok = cc[pos] == want[qi]
+    qi, pos = qi[ok], pos[ok]
+    o = np.lexsort((-pop[pos], ~prim[pos], qi))  # stable: ties keep the gazetteer's order
+    return qi[o], pos[o]
 
 
 def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
@@ -296,22 +334,7 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     uniq = q.drop_duplicates().dropna()
     uniq = uniq[uniq["key"] != ""]
     # Each distinct (key, country) reads its rows through the key index: no scan or join of the whole gazetteer.
-    ix = _key_index()
-    order, starts = ix.order, ix.starts
-    code = ix.codes(uniq["key"].to_numpy(dtype=object))
-    uniq, code = uniq[code >= 0], code[code >= 0]
-    gid, _, cc, cc_code, _, pop, _, _, prim = _columns()
-    lens = starts[code + 1] - starts[code]
-    qi = np.repeat(np.arange(len(uniq)), lens)
-    within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
-    pos = order[np.repeat(starts[code], lens) + within]
-    want = uniq["cc"].map(cc_code).fillna(-2).to_numpy(dtype=np.int64)
-    ok = cc[pos] == want[qi]
-    qi, pos = qi[ok], pos[ok]
-    o = np.lexsort(
-        (-pop[pos], ~prim[pos], qi)
-    )  # stable: ties keep the gazetteer's order, as a sorted join did
-    qi, pos = qi[o], pos[o]
+    qi, pos = _positions(uniq["key"].to_numpy(dtype=object), uniq["cc"].to_numpy(dtype=object))
     first = np.r_[True, qi[1:] != qi[:-1]] if len(qi) else np.zeros(0, bool)
     g = gazetteer()
     best = g.iloc[pos[first]][["geonameid", "name", "lat", "lon", "population"]]
