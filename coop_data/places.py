@@ -103,7 +103,7 @@ def gazetteer() -> pd.DataFrame:
         _build_cache(table, keys)
     import pyarrow as pa
 
-    return pa.ipc.open_file(pa.memory_map(str(table))).read_all().to_pandas()
+    return pa.ipc.open_file(pa.memory_map(str(table))).read_all().to_pandas(split_blocks=True)  # no copies
 
 
 def _build_cache(table: Path, keys: Path) -> None:
