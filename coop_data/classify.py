@@ -153,17 +153,22 @@ def _dated_groups(iso: pd.Series, date: pd.Series, wb: pd.DataFrame | None) -> p
     lo, hi = _fiscal_range(date)
     north = wb.assign(g=np.where(wb["income_group"].eq("High income"), "North", "South"))
     table = north.pivot_table(index="iso3", columns="fiscal_year", values="g", aggfunc="first")
-    out = pd.Series(pd.NA, index=iso.index, dtype="object")
-    seen = pd.Series("", index=iso.index)
-    bad = pd.Series(False, index=iso.index)
-    for fy in range(int(lo.min()), int(hi.max()) + 1):
-        in_range = (lo <= fy) & (hi >= fy)
-        v = iso.map(table[fy]) if fy in table.columns else pd.Series(np.nan, index=iso.index)
-        bad |= in_range & v.isna()
-        bad |= in_range & seen.ne("") & v.notna() & seen.ne(v.fillna(""))
-        seen = seen.where(~(in_range & seen.eq("") & v.notna()), v.fillna(""))
-    out[~bad & seen.ne("")] = seen[~bad & seen.ne("")]
-    return out
+    years = list(range(int(lo.min()), int(hi.max()) + 1))
+    # Group of each country in each fiscal year as a small integer grid (0: not listed, 1: North, 2: South).
+    grid = table.reindex(columns=years).replace({"North": 1, "South": 2}).fillna(0).astype(np.int8)
+    row = grid.index.get_indexer(iso.to_numpy(dtype=object))
+    cells = np.vstack([grid.to_numpy(), np.zeros((1, len(years)), np.int8)])[row]  # row -1: unknown country
+    lo_, hi_ = lo.to_numpy(), hi.to_numpy()
+    seen = np.zeros(len(iso), np.int8)
+    bad = np.zeros(len(iso), bool)
+    for j, fy in enumerate(years):
+        in_range = (lo_ <= fy) & (hi_ >= fy)
+        v = cells[:, j]
+        bad |= in_range & (v == 0)
+        bad |= in_range & (seen != 0) & (v != 0) & (seen != v)
+        seen = np.where(in_range & (seen == 0) & (v != 0), v, seen)
+    words = np.array([pd.NA, "North", "South"], dtype=object)
+    return pd.Series(np.where(~bad & (seen != 0), words[seen], pd.NA), index=iso.index, dtype="object")
 
 
 def fiscal_label(date: pd.Series) -> pd.Series:
