@@ -10,13 +10,12 @@ from __future__ import annotations
 
 import functools
 import hashlib
-import io
 import json
 from dataclasses import replace
 
 import pandas as pd
 
-from . import importer
+from . import importer, parquet
 from .load import CATEGORICAL, DATA, Bundle, load_bundle, read_table
 from .messages import stored_frame
 from .schema import TABLES
@@ -106,9 +105,7 @@ def built_parts(ds: Dataset, base: Bundle | None = None, tables: dict | None = N
     tables = tables or _build(ds, base)
     out = {}
     for name in BUILT:
-        buf = io.BytesIO()
-        tables[name].reset_index(drop=True).to_parquet(buf, index=False)
-        out[f"built:{name}"] = buf.getvalue()
+        out[f"built:{name}"] = parquet.to_bytes(tables[name])
     # Parquet reads text columns back as pandas' string dtype: the columns that were `object` are named so that
     # opening gives exactly the frames building gives.
     objects = {
@@ -141,7 +138,7 @@ def _stored_tables(ds: Dataset, base: Bundle) -> dict[str, pd.DataFrame] | None:
         return None
     out = {}
     for n in BUILT:
-        t = pd.read_parquet(io.BytesIO(ds.parts[f"built:{n}"]))
+        t = parquet.from_bytes(ds.parts[f"built:{n}"])
         for c, kind in key.get("object", {}).get(n, {}).items():
             values = t[c].to_numpy(dtype=object, na_value=MISSING[kind])
             t[c] = pd.Series(values, index=t.index, dtype=object)
