@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import columns, normalise, placement
-from .distinct import per_value
+from .distinct import per_value, row_codes
 from .interchange import INTERCHANGE, RawTable
 from .load import enrich
 from .messages import Message, in_column, note
@@ -327,41 +327,55 @@ def place_questions(
     sides = [(ccol, icol) for _s, ccol, icol in _sides(kind) if ccol in t and icol in t and not t.empty]
     if not sides:
         return _questions([], [])
-    pairs = (
-        pd.concat([t[[c, i]].astype(str).set_axis(["city", "iso"], axis=1) for c, i in sides])
-        .drop_duplicates()
-        .reset_index(drop=True)
+    both = pd.concat(
+        [t[[c, i]].astype(str).set_axis(["city", "iso"], axis=1) for c, i in sides], ignore_index=True
     )
-    pairs = pairs[pairs["city"].ne("")].reset_index(drop=True)
-    res = places.resolve(pairs["city"], pairs["iso"].where(pairs["iso"] != ""))
-    reu = res["n_candidates"].eq(0) & pairs["iso"].eq("FRA")
+    code, first = row_codes(both)  # each row side's (name, country) pair, as a number
+    pairs = both.iloc[first].reset_index(drop=True)
+    named = pairs[pairs["city"].ne("")]
+    res = places.resolve(named["city"], named["iso"].where(named["iso"] != ""))
+    reu = res["n_candidates"].eq(0) & named["iso"].eq("FRA")
     if reu.any():
-        res.loc[reu] = places.resolve(pairs["city"][reu], pd.Series("REU", index=pairs.index[reu])).values
-    pairs["n"] = res["n_candidates"].astype(int).to_numpy()
+        res.loc[reu] = places.resolve(named["city"][reu], pd.Series("REU", index=named.index[reu])).values
+    n_cand = np.zeros(len(pairs), np.int64)
+    n_cand[named.index] = res["n_candidates"].astype(int).to_numpy()
     # Choice keys for the names a question is asked about; world-wide candidates for names given without country.
-    asked = pairs[pairs["n"].gt(1) | pairs["iso"].eq("")]
-    names = asked["city"].drop_duplicates()
-    keys = places.norm_series(names)
-    g = places.gazetteer()
-    nocountry = set(keys[names.isin(set(asked.loc[asked["iso"].eq(""), "city"])).to_numpy()])
-    world_n = g[g["key"].isin(nocountry)].groupby("key")["geonameid"].nunique()
-    pairs["world"] = pairs["city"].map(dict(zip(names, keys.map(world_n).fillna(0)))).fillna(0).astype(int)
-    key_of = dict(zip(names, keys))
-    pairs["key"] = pairs["city"].map(lambda c: key_of.get(c, "")) + "|" + pairs["iso"]
-    lookup = pairs.set_index(["city", "iso"])
+    asked = n_cand > 1
+    asked[named.index] |= named["iso"].eq("").to_numpy()
+    key = np.full(len(pairs), "", dtype=object)
+    world = np.zeros(len(pairs), np.int64)
+    at = np.flatnonzero(asked)
+    city_l, iso_l = pairs["city"].to_numpy(dtype=object)[at], pairs["iso"].to_numpy(dtype=object)[at]
+    name_key = np.array([places.norm(c) for c in city_l], dtype=object)
+    key[at] = name_key + "|" + iso_l
+    nocountry = iso_l == ""
+    ix = places._key_index()
+    c = ix.codes(name_key[nocountry])
+    world[at[nocountry]] = np.where(c >= 0, ix.starts[c + 1] - ix.starts[c], 0)  # (key, place) is unique
+    world = _by_name(world, pairs, asked)
     amb, miss = [], []
-    for ccol, icol in sides:
+    for k, (ccol, icol) in enumerate(sides):
+        side_code = code[k * len(t) : (k + 1) * len(t)]
         city, iso = t[ccol].astype(str), t[icol].astype(str)
-        named = city.ne("")
-        q = lookup.reindex(pd.MultiIndex.from_arrays([city[named], iso[named]]))
-        q.index = city.index[named]
-        q = q.assign(city=city[named], iso=iso[named], row=rown[named].astype(int))
+        on = city.ne("").to_numpy()
+        pc = side_code[on]
+        q = pd.DataFrame(
+            {
+                "n": n_cand[pc],
+                "world": world[pc],
+                "key": key[pc],
+                "city": city[on],
+                "iso": iso[on],
+                "row": rown[on].astype(int),
+            },
+            index=city.index[on],
+        )
         m = q[q["n"].eq(0)]
         why = [
             Message("msg.not_in_gazetteer_for", {"country": iso})
             if iso
             else Message("msg.choose_place" if world > 0 else "msg.not_in_gazetteer")
-            for iso, world in zip(m["iso"], m["world"])
+            for iso, world in zip(m["iso"].tolist(), m["world"].tolist())
         ]
         miss.append(
             pd.DataFrame(
@@ -378,8 +392,8 @@ def place_questions(
         ncol = ccol.replace("city", "name")  # donor_city -> donor_name (partnerships have none: "")
         actor = t.loc[a.index, ncol].astype(str) if ncol in t else pd.Series("", index=a.index)
         triples = list(zip(a["city"].tolist(), a["iso"].tolist(), actor.tolist()))
-        asked = dict.fromkeys((placement.split_qualifier(c)[0], i) for c, i, _ in triples)
-        places.prefetch_candidates([c for c, _ in asked], [i for _, i in asked])
+        asked_pairs = dict.fromkeys((placement.split_qualifier(c)[0], i) for c, i, _ in triples)
+        places.prefetch_candidates([c for c, _ in asked_pairs], [i for _, i in asked_pairs])
         picks = {k: _rule_pick(*k) for k in set(triples)}  # the place choice rule, once per distinct triple
         amb.append(
             pd.DataFrame(
@@ -407,6 +421,14 @@ def place_questions(
             )
         )
     return _questions(amb, miss)
+
+
+def _by_name(world: np.ndarray, pairs: pd.DataFrame, asked: np.ndarray) -> np.ndarray:
+    """World-wide counts found for a name given without country, for every asked pair of that name."""
+    out = np.zeros(len(pairs), np.int64)
+    count = pd.Series(world[asked], index=pairs["city"][asked]).groupby(level=0).max()
+    out[asked] = pairs["city"][asked].map(count).fillna(0).astype(int).to_numpy()
+    return out
 
 
 def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:

@@ -30,7 +30,7 @@ import numpy as np
 import pandas as pd
 
 from . import places
-from .distinct import per_value
+from .distinct import per_value, row_codes
 
 SIDE_COLUMNS = ("name", "level", "city", "country_iso3")
 PROVINCE_LEVELS = ("province", "state", "region")
@@ -236,25 +236,11 @@ def actor_table(flows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarr
         s.columns = list(SIDE_COLUMNS)
         sides.append(s)
     both = pd.concat(sides).astype(str)
-    code, first = _distinct_rows(both)
+    code, first = row_codes(both)
     actors = both.iloc[first].reset_index(drop=True)
     text = zip(*(actors[c].tolist() for c in SIDE_COLUMNS))
     actors.insert(0, "actor_id", [actor_id(*r) for r in text])
     return actors, code[: len(flows)], code[len(flows) :]
-
-
-def _distinct_rows(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
-    """(each row's number among the distinct rows, numbered in order of first appearance; where each first
-    appears), comparing whole rows through integer codes instead of joined text."""
-    code, size = np.zeros(len(df), np.int64), 1
-    for c in df.columns:
-        cc, uniq = pd.factorize(df[c])
-        if size * (len(uniq) + 1) >= 1 << 62:  # renumber before the mixed-radix number could overflow
-            code, seen = pd.factorize(code)
-            size = len(seen)
-        code, size = code * (len(uniq) + 1) + cc + 1, size * (len(uniq) + 1)
-    code, _ = pd.factorize(code)
-    return code, np.unique(code, return_index=True)[1]
 
 
 def link_actor_ids(flows: pd.DataFrame, actors: pd.DataFrame) -> pd.DataFrame:
