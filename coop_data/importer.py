@@ -452,7 +452,9 @@ def _questions(amb: list, miss: list) -> tuple[pd.DataFrame, pd.DataFrame]:
         first = by.first()  # NaN-skipping, as "first" was; a key with a missing pick is cleared below
         one_pick = pick.groupby(amb_df["key"], sort=False).agg(["count", "size", "nunique", "first"])
         rows = amb_df[["key", "row"]].drop_duplicates().sort_values(["key", "row"])
-        rows = rows.groupby("key", sort=False)["row"].agg(list)
+        k, r = rows["key"].to_numpy(dtype=object), rows["row"].to_numpy()
+        cut = np.flatnonzero(k[1:] != k[:-1]) + 1  # sorted by key: each key's rows are one run
+        rows = pd.Series([a.tolist() for a in np.split(r, cut)], index=k[np.r_[0, cut]] if len(k) else k)
         keys = by.size().index
         # The place choice rule's pick, where every row of the name gets the same one (else none: ambiguous).
         same = (one_pick["count"].eq(one_pick["size"]) & one_pick["nunique"].eq(1)).reindex(keys)

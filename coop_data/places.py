@@ -373,19 +373,26 @@ def admin1_table() -> pd.DataFrame:
 
 
 def _admin1_patterns(iso3: str) -> tuple[tuple[str, re.Pattern], ...]:
-    return _all_admin1_patterns().get(iso3, ())
+    return _all_admin1_patterns().get(iso3, ((), None))[0]
+
+
+def _word_pattern(keys) -> re.Pattern:
+    keys = sorted(set(keys), key=len, reverse=True)
+    return re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
 
 
 @functools.lru_cache(maxsize=1)
-def _all_admin1_patterns() -> dict[str, tuple[tuple[str, re.Pattern], ...]]:
-    """Each country's province patterns, built in one pass (an import asks for a hundred countries)."""
+def _all_admin1_patterns() -> dict[str, tuple[tuple[tuple[str, re.Pattern], ...], re.Pattern]]:
+    """Each country's province patterns, built in one pass (an import asks for a hundred countries), and one
+    pattern that matches where any of its provinces is named."""
     out: dict[str, list] = {}
+    words: dict[str, set] = {}
     for r in admin1_table().itertuples(index=False):
         names = [r.name, *[a for a in r.aliases.split(";") if a]]
-        keys = sorted({norm(n) for n in names if norm(n)}, key=len, reverse=True)
-        pat = re.compile(r"(?<![a-z0-9])(" + "|".join(map(re.escape, keys)) + r")(?![a-z0-9])")
-        out.setdefault(r.country_iso3, []).append((r.admin1_code, pat))
-    return {k: tuple(v) for k, v in out.items()}
+        keys = {norm(n) for n in names if norm(n)}
+        out.setdefault(r.country_iso3, []).append((r.admin1_code, _word_pattern(keys)))
+        words.setdefault(r.country_iso3, set()).update(keys)
+    return {k: (tuple(v), _word_pattern(words[k])) for k, v in out.items()}
 
 
 def admin1_named(text: str, iso3: str, besides: str = "") -> set[str]:
@@ -403,7 +410,7 @@ def _admin1_named(text: str, iso3: str, besides: str) -> frozenset[str]:
     t = norm(text)
     if besides and norm(besides):
         t = _blank_word(t, norm(besides))
-    if not t:
+    if not t or not _all_admin1_patterns()[iso3][1].search(t):  # one pass for the usual "none named"
         return frozenset()
     return frozenset(code for code, pat in _admin1_patterns(iso3) if pat.search(t))
 
