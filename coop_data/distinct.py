@@ -25,4 +25,6 @@ def row_codes(df: pd.DataFrame) -> tuple[np.ndarray, np.ndarray]:
             size = len(seen)
         code, size = code * (len(uniq) + 1) + cc + 1, size * (len(uniq) + 1)
     code, _ = pd.factorize(code)
-    return code, np.unique(code, return_index=True)[1]
+    # Numbered in order of first appearance: a row is a first where its number exceeds every number before it.
+    before = np.maximum.accumulate(np.r_[-1, code[:-1]]) if len(code) else code
+    return code, np.flatnonzero(code > before)

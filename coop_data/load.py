@@ -16,6 +16,7 @@ import numpy as np
 import pandas as pd
 
 from . import aggregate, classify, dates, money
+from .distinct import row_codes
 from .schema import TABLES, Table
 
 DATA = Path(__file__).parent / "data"
@@ -47,9 +48,9 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
         # Text already held as Arrow-backed `str` is trimmed as it is (a round trip through "string" copies it).
         col = col.str.strip() if col.dtype == "str" else col.astype("string").str.strip()
         if f.type == "number":
-            out[f.name] = pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype("float64")
+            out[f.name] = _number(col, "float64")
         elif f.type == "integer":
-            out[f.name] = pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype("Int64")
+            out[f.name] = _number(col, "Int64")
         elif f.type == "boolean":
             out[f.name] = col.str.lower().isin(["true", "1", "yes"])
         else:
@@ -57,6 +58,22 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
                 "str"
             )  # Arrow-backed: a tenth of the memory of Python objects
     return out
+
+
+def _number(col: pd.Series, dtype: str) -> pd.Series:
+    """Text as numbers, blank and unreadable cells missing. Arrow parses a column of plain numbers (what a
+    checked import holds) in one pass; a column it cannot parse whole goes through pandas, cell by cell."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        text = pa.array(col.array)
+        text = pc.if_else(pc.equal(text, ""), pa.scalar(None, text.type), text)
+        arrow = pa.float64() if dtype == "float64" else pa.int64()
+        got = pc.cast(text, arrow).to_pandas(types_mapper={pa.int64(): pd.Int64Dtype()}.get)
+        return pd.Series(got.to_numpy() if dtype == "float64" else got.array, index=col.index, dtype=dtype)
+    except (pa.ArrowInvalid, pa.ArrowNotImplementedError, pa.ArrowTypeError):
+        return pd.to_numeric(col.replace("", pd.NA), errors="coerce").astype(dtype)
 
 
 # Bundle.name of the bundled data: compared, never shown (its label is the locale key data.bundled, story.data_label).
@@ -87,22 +104,34 @@ class Bundle:
 
 
 def add_direction(
-    flows: pd.DataFrame, countries: pd.DataFrame, scheme: str, wb: pd.DataFrame | None = None
+    flows: pd.DataFrame,
+    countries: pd.DataFrame,
+    scheme: str,
+    wb: pd.DataFrame | None = None,
+    copy: bool = True,
 ) -> pd.DataFrame:
-    """North/South of each side (for `income`: the World Bank list in force at the flow's date) and direction."""
-    out = flows.copy()
+    """North/South of each side (for `income`: the World Bank list in force at the flow's date) and direction.
+    `copy=False`: widen `flows` itself (enrichment's own frame, a million rows wide)."""
+    out = flows.copy() if copy else flows
     for side in ("donor", "recipient"):
         out[f"{side}_group"] = classify.dated_groups(
             out[f"{side}_country_iso3"], out["date"], countries, scheme, wb
         )
     out["group_basis"] = classify.fiscal_label(out["date"]) if scheme == "income" else "Natural Earth ECONOMY"
-    out["direction"] = classify.direction(
-        out["donor_country_iso3"],
-        out["recipient_country_iso3"],
-        out["donor_level"],
-        donor_group=out["donor_group"],
-        recipient_group=out["recipient_group"],
+    # The rules read five columns: each distinct combination (a few thousand in a million flows) is decided once.
+    sides = out[
+        ["donor_country_iso3", "recipient_country_iso3", "donor_level", "donor_group", "recipient_group"]
+    ]
+    code, first = row_codes(sides)
+    u = sides.iloc[first]
+    decided = classify.direction(
+        u["donor_country_iso3"],
+        u["recipient_country_iso3"],
+        u["donor_level"],
+        donor_group=u["donor_group"],
+        recipient_group=u["recipient_group"],
     )
+    out["direction"] = pd.Series(decided.to_numpy()[code], index=out.index)
     return out
 
 
@@ -134,7 +163,7 @@ def enrich(
         f[f"{side}_lon"] = p["longitude"]
         f[f"{side}_placement"] = p["placement"].fillna("unplaced")
         f[f"{side}_label"] = np.where(f[f"{side}_city"] != "", f[f"{side}_city"], f[f"{side}_name"])
-    f = add_direction(f, countries, scheme, wb)
+    f = add_direction(f, countries, scheme, wb, copy=False)
     # A million flows have a few hundred distinct dates: each is read once.
     codes, uniq = pd.factorize(f["date"], use_na_sentinel=False)
     u = pd.Series(uniq, dtype=f["date"].dtype)
