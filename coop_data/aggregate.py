@@ -24,8 +24,13 @@ from .i18n import CATALOG, t
 
 
 def unit_family(unit: pd.Series) -> pd.Series:
-    """Group free-text units into comparable families; others keep their own text."""
-    u = unit.fillna("").astype(str).str.strip().str.lower()
+    """Group free-text units into comparable families; others keep their own text (each distinct unit once)."""
+    codes, uniq = pd.factorize(unit.fillna("").astype(str), use_na_sentinel=False)
+    return _unit_family(pd.Series(uniq, dtype=str)).iloc[codes].set_axis(unit.index)
+
+
+def _unit_family(unit: pd.Series) -> pd.Series:
+    u = unit.str.strip().str.lower()
     fam = u.copy()
     fam[u.str.contains(r"\bmasks?\b") & ~u.str.contains("gloves|and")] = "masks"
     fam[u.str.match(r"^patients?$|^patients treated") | u.str.startswith("patients in")] = "patients"
@@ -49,7 +54,7 @@ def add_counting(flows: pd.DataFrame) -> pd.DataFrame:
     The rest is a property of the whole data, so a filtered view adds a total's rest and its
     details without counting anything twice.
     """
-    f = flows.copy()
+    f = flows.copy(deep=False)  # copy-on-write: the new columns are this frame's alone, nothing is copied
     parent = f["parent_id"].fillna("").astype(str)
     delivered = f["status"].astype(str).eq("delivered")
     f["overlaps_details"] = f["is_aggregate"].astype(bool) & f["record_id"].isin(set(parent[parent != ""]))

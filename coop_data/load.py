@@ -12,7 +12,6 @@ import json
 from dataclasses import dataclass, field
 from pathlib import Path
 
-import numpy as np
 import pandas as pd
 
 from . import aggregate, classify, dates, money
@@ -162,7 +161,7 @@ def enrich(
         f[f"{side}_lat"] = p["latitude"]
         f[f"{side}_lon"] = p["longitude"]
         f[f"{side}_placement"] = p["placement"].fillna("unplaced")
-        f[f"{side}_label"] = np.where(f[f"{side}_city"] != "", f[f"{side}_city"], f[f"{side}_name"])
+        f[f"{side}_label"] = f[f"{side}_city"].where(f[f"{side}_city"] != "", f[f"{side}_name"])
     f = add_direction(f, countries, scheme, wb, copy=False)
     # A million flows have a few hundred distinct dates: each is read once.
     codes, uniq = pd.factorize(f["date"], use_na_sentinel=False)
