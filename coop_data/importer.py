@@ -538,7 +538,7 @@ def build_flows(
     dataset: str = "imported",
 ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Accepted interchange rows -> (enriched flows, placed actors, sources), exactly as the bundled data is built."""
-    f = rows.reset_index(drop=True).copy()
+    f = rows.reset_index(drop=True)  # copy-on-write: changing f leaves the caller's rows as they are
     for c in FLOWS.columns:
         if c not in f:
             f[c] = ""
@@ -549,8 +549,9 @@ def build_flows(
         choices = _country_from_choices(f, choices)
     actors, donor_at, recipient_at = placement.actor_table(f)
     actors = placement.place_actors(actors, countries, choices)
-    ids = actors["actor_id"].to_numpy(dtype=object)
-    f["donor_actor_id"], f["recipient_actor_id"] = ids[donor_at], ids[recipient_at]
+    ids = actors["actor_id"].astype(str)  # taken as Arrow text: no million Python strings to convert
+    f["donor_actor_id"] = ids.iloc[donor_at].set_axis(f.index)
+    f["recipient_actor_id"] = ids.iloc[recipient_at].set_axis(f.index)
     actors.update(_own_coordinates(f, actors))
     sources = _sources(f[["source_url", "source_publisher", "source_date"]])
     from .load import typed

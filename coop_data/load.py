@@ -39,7 +39,7 @@ def read_table(table: Table, path: Path | None = None) -> pd.DataFrame:
 
 def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     """Cast string columns to the schema's types; empty strings become missing."""
-    out = df.copy()
+    out = df.copy(deep=False)  # copy-on-write: each cast column is replaced, `df` keeps its own
     for f in table.fields:
         if f.name not in out:
             continue
