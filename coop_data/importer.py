@@ -516,7 +516,7 @@ def template(kind: str, bundle) -> tuple[bytes, bytes]:
 @functools.lru_cache(maxsize=4096)
 def _rule_pick(city: str, iso3: str, actor_name: str) -> int | None:
     """GeoNames id the place choice rule gives a row's name (placement.choose), or None where it stays ambiguous."""
-    ch = placement.choose(city, iso3, f"{actor_name} {city}")
+    ch = placement.decided(city, iso3, f"{actor_name} {city}")
     return int(ch.row["geonameid"]) if ch.kind == "place" else None
 
 

@@ -157,6 +157,15 @@ def _choose_plain(city: str, iso3: str, stated: str, context: str) -> Choice:
     return _choose(city, iso3, stated, context, None)
 
 
+def decided(city: str, iso3: str, stated: str = "", context: str = "", hint: Hint | None = None) -> Choice:
+    """`choose` for callers that only read the answer: the cached Choice itself, not a copy (do not change it)."""
+    return (
+        _choose_plain(city, iso3, stated, context)
+        if hint is None
+        else _choose(city, iso3, stated, context, hint)
+    )
+
+
 def _choose(city: str, iso3: str, stated: str, context: str, hint: Hint | None) -> Choice:
     """Pick the place a (city, country) means, or say why it cannot be picked.
 
@@ -305,7 +314,7 @@ def place_actors(
                 how_i = f"no city named: drawn at the capital of {prov} ({cap['name']}), precision: province"
                 said[i] = ("admin1_capital", how_i)
             continue
-        ch = choose(city_i, iso_i, f"{name_i} {city_i}", context.get(aid, ""), hints.get(aid))
+        ch = decided(city_i, iso_i, f"{name_i} {city_i}", context.get(aid, ""), hints.get(aid))
         if ch.kind == "none":
             continue
         n_i = max(ch.n, int(n_now))
