@@ -430,6 +430,7 @@ def _import(args) -> int:
             choices=choices,
             name=args.name,
             progress=progress,
+            release_input=True,
         )
     except pipeline.NothingToStore as err:
         _print_problems(prep, args.json, args.lang)

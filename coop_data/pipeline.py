@@ -104,15 +104,19 @@ def save(
     choices: dict[str, int] | None = None,
     name: str = "",
     progress=no_progress,
+    release_input: bool = False,
 ) -> tuple[str, str]:
     """Store the accepted rows with their built tables (one transaction) and remember the mapping for this owner.
-    Returns (id, key)."""
+    Returns (id, key). `release_input`: the caller no longer needs the file's cells as read (the command line), so
+    they are let go before the wide tables are built (at a million rows, a third of a gigabyte)."""
     why = refusal(prep)
     if why is not None:
         raise NothingToStore(why)
     n = prep.counts()["imported"]
     progress("build", n)
     ds = to_dataset(prep, choices, name or filename, filename, data)
+    if release_input:
+        prep.raw.data = prep.raw.data.iloc[0:0]  # the headers stay: the mapping is remembered by them
     release_memory()
     ds.parts = built_parts(ds)  # placed and enriched once, here, so that opening only reads them
     release_memory()
