@@ -411,9 +411,10 @@ def _import(args) -> int:
     )
     progress("check", len(raw.data))
     prep = pipeline.check(raw, kind, mapping, opts)
+    c = prep.counts()  # before the store lets go of the checked table
     report = {
         "kind": kind,
-        **prep.counts(),
+        **c,
         "mapping": prep.mapping,
         "notes": [n.text(args.lang) for n in prep.notes],
         "problems": [p.as_dict(args.lang) for p in prep.report.problems],
@@ -435,7 +436,6 @@ def _import(args) -> int:
     except pipeline.NothingToStore as err:
         _print_problems(prep, args.json, args.lang)
         return _refused({**fail, **report, "error": err.message.text(args.lang)}, args.json, 3)
-    c = prep.counts()
     res = {
         "dataset": ds_id,
         "delete_key": key,

@@ -43,9 +43,7 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
     for f in table.fields:
         if f.name not in out:
             continue
-        col = out[f.name]
-        # Text already held as Arrow-backed `str` is trimmed as it is (a round trip through "string" copies it).
-        col = col.str.strip() if col.dtype == "str" else col.astype("string").str.strip()
+        col = _stripped(out[f.name])
         if f.type == "number":
             out[f.name] = _number(col, "float64")
         elif f.type == "integer":
@@ -57,6 +55,16 @@ def typed(df: pd.DataFrame, table: Table) -> pd.DataFrame:
                 "str"
             )  # Arrow-backed: a tenth of the memory of Python objects
     return out
+
+
+def _stripped(col: pd.Series) -> pd.Series:
+    """The column trimmed. Arrow-backed `str` text that has nothing to trim is the column itself (a checked
+    import's million rows are already trimmed: no second copy of them while the wide table is built)."""
+    if col.dtype != "str":
+        return col.astype("string").str.strip()
+    trimmed = col.str.strip()
+    lengths = trimmed.str.len().fillna(0).to_numpy() != col.str.len().fillna(0).to_numpy()
+    return trimmed if lengths.any() else col
 
 
 def _number(col: pd.Series, dtype: str) -> pd.Series:
