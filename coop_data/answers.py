@@ -20,25 +20,8 @@ import plotly.graph_objects as go
 from . import aggregate, classify, money, vocab
 from .figures.common import base_layout, escape_text, wrap_words
 from .i18n import country_name, number, t
+from .vocab import ENTITIES, NETWORK_MEASURES, PLACE_MEASURES, QUESTIONS  # noqa: F401 (declared in vocab)
 
-# Ranking columns: (key, side) with side "given"/"received" for places and countries.
-PLACE_MEASURES = (
-    "flows_given",
-    "flows_received",
-    "partners_helped",
-    "helped_by",
-    "cash_eur_given",
-    "cash_eur_received",
-    "in_kind_eur_given",
-    "in_kind_eur_received",
-    "masks_given",
-    "masks_received",
-    "patients_given",
-    "patients_received",
-)
-NETWORK_MEASURES = ("flows", "places_helped", "donors", "cash_eur", "in_kind_eur", "masks", "patients")
-ENTITIES = ("place", "country", "network")
-QUESTIONS = ("rank", "gaps", "recip", "schemes", "networks")  # the page's sections, in the URL as `question`
 FAR_BELOW = 0.5  # "far below the region's median": less than half of it
 
 

@@ -18,10 +18,20 @@ from dataclasses import dataclass, field, make_dataclass, replace
 import pandas as pd
 
 from . import aggregate, classify, vocab
-from .answers import ENTITIES, NETWORK_MEASURES, PLACE_MEASURES, QUESTIONS
 from .i18n import category, country_name, month, t
 from .messages import Message
-from .vocab import AID_KINDS, LEVELS, MAP_LABELS, ROLLUPS, SHADES, STATUSES
+from .vocab import (
+    AID_KINDS,
+    ENTITIES,
+    LEVELS,
+    MAP_LABELS,
+    NETWORK_MEASURES,
+    PLACE_MEASURES,
+    QUESTIONS,
+    ROLLUPS,
+    SHADES,
+    STATUSES,
+)
 
 _DATE = re.compile(r"^\d{4}-(0[1-9]|1[0-2])(-(0[1-9]|[12]\d|3[01]))?$")
 _ISO3 = re.compile(r"^[A-Z]{3}$")

@@ -113,3 +113,21 @@ ROLLUPS = ("place", "country", "region")
 MAP_LABELS = 8
 # Country shading of the flow map; labels `map.shade_<value>`.
 SHADES = ("given", "received", "none")
+# Answers page: ranking measures (key_side, side "given"/"received") of places and countries.
+PLACE_MEASURES = (
+    "flows_given",
+    "flows_received",
+    "partners_helped",
+    "helped_by",
+    "cash_eur_given",
+    "cash_eur_received",
+    "in_kind_eur_given",
+    "in_kind_eur_received",
+    "masks_given",
+    "masks_received",
+    "patients_given",
+    "patients_received",
+)
+NETWORK_MEASURES = ("flows", "places_helped", "donors", "cash_eur", "in_kind_eur", "masks", "patients")
+ENTITIES = ("place", "country", "network")
+QUESTIONS = ("rank", "gaps", "recip", "schemes", "networks")  # the page's sections, in the URL as `question`
