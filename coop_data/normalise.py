@@ -34,7 +34,59 @@ class Result:
 
 
 def _strings(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.strip()
+    """The cells as stripped text: the column itself (its memory shared) when no cell has spaces to strip."""
+    s = s.fillna("").astype(str)
+    stripped = s.str.strip()
+    return s if _same_lengths(s, stripped) else stripped
+
+
+def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
+    """Whether stripping `a` into `b` left every cell as long in bytes as it was, i.e. stripped nothing (Arrow
+    reads the lengths from the offsets, without scanning the text)."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        la, lb = (pc.binary_length(pa.chunked_array(x.array._pa_array)) for x in (a, b))
+    except AttributeError:  # text not kept by Arrow
+        return bool(a.eq(b).all())
+    return pc.all(pc.equal(la, lb)).as_py() is not False
+
+
+def longest(s: pd.Series) -> int:
+    """The longest cell's length in bytes (at least its length in characters), read from Arrow's offsets."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        n = pc.max(pc.binary_length(pa.chunked_array(s.array._pa_array))).as_py()
+    except AttributeError:  # text not kept by Arrow
+        return int(s.astype(str).str.len().max()) if len(s) else 0
+    return n or 0
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each cell's code and the distinct values in order of first appearance: a million rows hold a few thousand
+    dates, names or amounts, so each is read once and the result spread back by code."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    return codes, pd.Series(uniques, dtype=raw.dtype)
+
+
+def _spread(u: pd.Series, codes: np.ndarray, raw: pd.Series, diff: pd.Series, name=None) -> pd.Series:
+    """Per-distinct values `u` on every row of `raw`; `raw` itself (its memory shared) when none differs."""
+    if not diff.any() and u.dtype == raw.dtype:
+        return raw.rename(name)
+    return pd.Series(u.array.take(codes), index=raw.index, name=name)
+
+
+def _rows(mask: pd.Series, codes: np.ndarray, raw: pd.Series, name=None) -> pd.Series:
+    """A per-distinct-value mask on every row of `raw`."""
+    return pd.Series(mask.to_numpy(dtype=bool)[codes], index=raw.index, name=name)
+
+
+def _count(mask: pd.Series, codes: np.ndarray) -> int:
+    """How many rows have a distinct value where `mask` holds."""
+    return int(np.bincount(codes, minlength=len(mask))[mask.to_numpy(dtype=bool)].sum())
 
 
 def _why(raw: pd.Series, bad: pd.Series, make) -> pd.Series:
@@ -59,16 +111,19 @@ _PLAIN = re.compile(r"^[+]?\d+([.,]\d+)?$")
 def numbers(s: pd.Series, decimal: str = ".") -> Result:
     """'1.234,5' (decimal=',') or '1,234.5' (decimal='.') -> '1234.5'; spaces as thousands separators are dropped."""
     raw = _strings(s)
-    t = raw.str.replace(_SPACES, "", regex=True)
+    codes, u = _distinct(raw)
+    t = u.str.replace(_SPACES, "", regex=True)
     if decimal == ",":
         t = t.where(~t.str.match(_EURO_THOUSANDS), t.str.replace(".", "", regex=False))
         t = t.where(~t.str.match(_PLAIN), t.str.replace(",", ".", regex=False))
     else:
         t = t.where(~t.str.match(_EN_THOUSANDS), t.str.replace(",", "", regex=False))
     ok = t.eq("") | pd.to_numeric(t, errors="coerce").notna()
-    out = t.where(ok, raw)
-    changed = int((out != raw).sum())
-    bad = ~ok
+    out_u = t.where(ok, u)
+    diff = out_u != u
+    changed = _count(diff, codes)
+    out = _spread(out_u, codes, raw, diff, raw.name)
+    bad = _rows(~ok, codes, raw, raw.name)
     why = _why(
         raw, bad, lambda v: Message("msg.nan_comma" if decimal == "," else "msg.not_number", {"v": _short(v)})
     )
@@ -143,18 +198,20 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
 def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     """Dates in the usual spreadsheet forms -> ISO at the precision written; returns (result, precision)."""
     raw = _strings(s)
-    codes, uniques = pd.factorize(raw)
-    parts = [_one_date(v, day_first) for v in uniques] + [("", "", "")]
-    iso, prec, problem = (
-        pd.Series(np.array([p[k] for p in parts], dtype=object)[codes], index=raw.index, dtype=str)
-        for k in range(3)
-    )
-    bad = problem.ne("")
-    out = iso.where(~bad, raw)
-    changed = int((~bad & out.ne(raw)).sum())
+    codes, u = _distinct(raw)
+    parts = [_one_date(v, day_first) for v in u]
+    iso, prec_u, problem = (pd.Series([p[k] for p in parts], dtype=str) for k in range(3))
+    bad_u = problem.ne("")
+    out_u = iso.where(~bad_u, u)
+    diff = out_u.ne(u)
+    changed = _count(~bad_u & diff, codes)
+    out = _spread(out_u, codes, raw, diff)
+    prec = pd.Series(prec_u.array.take(codes), index=raw.index)
+    bad = _rows(bad_u, codes, raw)
+    at = np.flatnonzero(bad.to_numpy())
     why = pd.Series(
-        [Message(problem[i], {"v": _short(raw[i])}) for i in bad[bad].index],
-        index=bad[bad].index,
+        [Message(problem.iat[codes[i]], {"v": _short(raw.iat[i])}) for i in at],
+        index=raw.index[at],
         dtype=object,
     ).reindex(bad.index)
     note = Message("msg.dates_dmy" if day_first else "msg.dates_mdy", {"n": changed}) if changed else None
@@ -186,18 +243,21 @@ def countries(s: pd.Series) -> Result:
     """ISO3 as is; ISO2 and country names (en/fr/es/de, exact) -> ISO3; unknown left as written."""
     raw = _strings(s)
     names = _country_names()
-    up = raw.str.upper()
-    keys = _per_value(raw, places.norm)
+    codes, u = _distinct(raw)
+    up = u.str.upper()
+    keys = _per_value(u, places.norm)
     conv = keys.map(names)
     out = up.where(conv.isna() | up.str.fullmatch(r"[A-Z]{3}"), conv)
-    out = out.where(raw.ne(""), "")
-    bad = raw.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-    out = out.where(~bad, raw)
-    changed = int((out != raw).sum())
+    out = out.where(u.ne(""), "")
+    bad_u = u.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
+    out = out.where(~bad_u, u)
+    diff = out != u
+    changed = _count(diff, codes)
+    bad = _rows(bad_u, codes, raw, raw.name)
     why = _why(raw, bad, lambda v: Message("msg.country_unknown_name", {"v": _short(v)}))
-    examples = ", ".join(
-        f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3]
-    )
+    # distinct values come in the order of their first row, as the rows' examples did
+    examples = ", ".join(f"{a} → {b}" for a, b in list(zip(u[diff], out[diff]))[:3])
+    out = _spread(out, codes, raw, diff, raw.name)
     note = Message("msg.countries_written", {"n": changed, "examples": examples}) if changed else None
     return Result(out, bad, why, changed, note)
 
@@ -354,17 +414,18 @@ _STATUS = {
 def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: Message) -> Result:
     """Values of a controlled list, in any language's usual words; `what` names the list in messages."""
     raw = _strings(s)
-    # Each distinct value is read once (a million rows hold a handful), then spread back to its rows by code.
-    codes, uniq = pd.factorize(raw, use_na_sentinel=False)
-    u = pd.Series(uniq, dtype=raw.dtype)
+    codes, u = _distinct(raw)
     key = _per_value(u, lambda v: places.norm(v.replace("_", " ")))
     direct = u.str.lower().where(u.str.lower().isin(allowed))
     out_u = direct.fillna(key.map(synonyms)).fillna(
         key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))
     )
-    bad = (u.ne("") & out_u.isna()).iloc[codes].set_axis(raw.index)
-    out = out_u.fillna(u).where(u.ne(""), "").iloc[codes].set_axis(raw.index)
-    changed = int((~bad & out.ne(raw)).sum())
+    bad_u = u.ne("") & out_u.isna()
+    out_u = out_u.fillna(u).where(u.ne(""), "")
+    diff = out_u.ne(u)
+    changed = _count(~bad_u & diff, codes)
+    bad = _rows(bad_u, codes, raw)
+    out = _spread(out_u, codes, raw, diff)
     why = _why(
         raw,
         bad,
@@ -390,11 +451,13 @@ def statuses(s: pd.Series) -> Result:
 
 def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
-    out = raw.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
-    changed = int((out != raw).sum())
-    seen = sorted({f"{a} → {b}" for a, b in zip(raw[out != raw], out[out != raw], strict=True)})[:3]
+    codes, u = _distinct(raw)
+    out = u.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
+    diff = out != u
+    changed = _count(diff, codes)
+    seen = sorted({f"{a} → {b}" for a, b in zip(u[diff], out[diff], strict=True)})[:3]
     return Result(
-        out,
+        _spread(out, codes, raw, diff, raw.name),
         pd.Series(False, index=s.index),
         pd.Series(None, index=s.index, dtype=object),
         changed,

@@ -7,6 +7,7 @@ about a second.
 
 from __future__ import annotations
 
+import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -100,30 +101,41 @@ def check(
                 Problem(int(rownum[idx]), column, make(df.at[idx, column] if column in df else None))
             )
 
+    distinct: dict[str, _Distinct] = {}
+
+    def values(name: str) -> _Distinct:
+        if name not in distinct:
+            distinct[name] = _Distinct(df[name])
+        return distinct[name]
+
     for f in table.fields:
         if f.name not in df.columns:
             continue
-        col = df[f.name]
-        blank = _blank(col)
+        # Each check is per cell: it runs once per distinct value, and `flag` spreads its mask to the rows.
+        d = values(f.name)
+        col = d.values
+
+        def flag(mask: pd.Series, make, d=d, f=f) -> None:
+            add(d.rows(mask), f.name, make)
+
+        blank = d.blank
         if f.required:
-            add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
+            flag(blank, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
         present = ~blank
         text = col.astype("string").str.strip()
         if f.type in ("number", "integer"):
             num = parse_number(col)
             bad = present & num.isna()
-            add(bad, f.name, lambda v: Message("msg.not_number", {"v": _short(v)}))
+            flag(bad, lambda v: Message("msg.not_number", {"v": _short(v)}))
             if f.minimum is not None:
-                add(
+                flag(
                     present & (num < f.minimum),
-                    f.name,
                     lambda v, f=f: Message("msg.negative", {"field": field(f.name), "v": _short(v)}),
                 )
         if f.enum:
             bad = present & ~text.isin(f.enum)
-            add(
+            flag(
                 bad,
-                f.name,
                 lambda v, f=f: Message(
                     "msg.vocab_unknown",
                     {"what": field(f.name), "v": _short(v), "allowed": allowed(f.enum, f.name)},
@@ -132,55 +144,89 @@ def check(
         if f.pattern and f.type == "string":
             ok = text.str.match(f.pattern).fillna(False).astype(bool)
             if f.name.endswith("iso3") or f.name == "iso3":
-                add(present & ~ok, f.name, lambda v: Message("msg.not_iso3", {"v": _short(v)}))
-                add(
+                flag(present & ~ok, lambda v: Message("msg.not_iso3", {"v": _short(v)}))
+                flag(
                     present & ok & ~text.isin(_COUNTRIES),
-                    f.name,
                     lambda v: Message("msg.unknown_code", {"v": _short(v)}),
                 )
             elif f.name == "currency":
-                add(
+                flag(
                     present & ~(ok & text.isin(_CURRENCIES)),
-                    f.name,
                     lambda v: Message("msg.not_currency", {"v": _short(v)}),
                 )
             elif f.pattern.startswith(r"^\d{4}"):
-                add(present & ~ok, f.name, lambda v: Message("msg.date_form", {"v": _short(v)}))
-                add(
+                flag(present & ~ok, lambda v: Message("msg.date_form", {"v": _short(v)}))
+                flag(
                     present & ok & ~date_is_real(col),
-                    f.name,
                     lambda v: Message("msg.date_calendar", {"v": _short(v)}),
                 )
             else:
-                add(
-                    present & ~ok,
-                    f.name,
-                    lambda v: Message("msg.not_url", {"v": _short(v)}),
-                )
+                flag(present & ~ok, lambda v: Message("msg.not_url", {"v": _short(v)}))
+
+    def blank_rows(name: str) -> pd.Series:
+        return values(name).rows(values(name).blank)
+
     if "date" in df.columns and "date_precision" in df.columns:
-        length = df["date"].astype("string").str.strip().str.len()
-        expected = length.map({4: "year", 7: "month", 10: "day"})
-        prec = df["date_precision"].astype("string").str.strip()
-        bad = ~_blank(df["date"]) & ~_blank(df["date_precision"]) & expected.notna() & (expected != prec)
+        date, precision = values("date"), values("date_precision")
+        length = date.values.astype("string").str.strip().str.len()
+        expected = date.rows_of(length.map({4: "year", 7: "month", 10: "day"}))
+        prec = precision.rows_of(precision.values.astype("string").str.strip())
+        bad = ~blank_rows("date") & ~blank_rows("date_precision") & expected.notna() & (expected != prec)
         add(bad, "date_precision", lambda v: Message("msg.precision", {"v": _short(v)}))
     if table.primary_key and table.primary_key in df.columns:
-        key = df[table.primary_key].astype("string").str.strip()
-        dup = key.duplicated(keep="first") & ~_blank(df[table.primary_key])
+        # equal keys have equal codes: duplicates are found among numbers, not a million strings hashed again
+        ids = values(table.primary_key)
+        key = ids.rows_of(ids.values.astype("string").str.strip(), codes=True)
+        dup = key.duplicated(keep="first") & ~blank_rows(table.primary_key)
         add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
     if {"quantity", "quantity_unit"} <= set(df.columns):
         add(
-            ~_blank(df["quantity"]) & _blank(df["quantity_unit"]),
+            ~blank_rows("quantity") & blank_rows("quantity_unit"),
             "quantity_unit",
             lambda v: Message("msg.no_unit"),
         )
     if {"amount", "currency"} <= set(df.columns):
         add(
-            ~_blank(df["amount"]) & _blank(df["currency"]),
+            ~blank_rows("amount") & blank_rows("currency"),
             "currency",
             lambda v: Message("msg.no_currency"),
         )
     problems.sort(key=lambda p: (p.row, p.column))
     return Report(rows=len(df), problems=problems)
+
+
+class _Distinct:
+    """A text column as its distinct values (`values`) and each row's code, so that a per-cell check runs once per
+    value; a column of other cells (numbers, objects) is kept as it is, each row its own value."""
+
+    def __init__(self, col: pd.Series):
+        self.col = col
+        self.codes = None
+        if isinstance(col.dtype, pd.StringDtype):
+            self.codes, uniques = pd.factorize(col, use_na_sentinel=False)
+            self.values = pd.Series(uniques, dtype=col.dtype)
+        else:
+            self.values = col
+
+    @functools.cached_property
+    def blank(self) -> pd.Series:
+        return _blank(self.values)
+
+    def rows(self, mask: pd.Series) -> pd.Series:
+        """A mask of the distinct values, on the column's rows."""
+        if self.codes is None:
+            return mask
+        # a missing answer (NA: a comparison with a blank cell) is no problem, as `mask[mask]` took it
+        return pd.Series(mask.to_numpy(dtype=bool, na_value=False)[self.codes], index=self.col.index)
+
+    def rows_of(self, s: pd.Series, codes: bool = False) -> pd.Series:
+        """Values computed per distinct value, on the column's rows; with `codes`, a number per distinct result
+        instead (equal results, equal numbers)."""
+        if self.codes is None:
+            return s
+        if codes:
+            return pd.Series(pd.factorize(s, use_na_sentinel=False)[0][self.codes], index=self.col.index)
+        return pd.Series(s.array.take(self.codes), index=self.col.index)
 
 
 def _short(v, n: int = 60) -> str:
