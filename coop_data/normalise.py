@@ -65,6 +65,12 @@ def longest(s: pd.Series) -> int:
     return n or 0
 
 
+def _only(raw: pd.Series, pattern: str) -> bool:
+    """Whether every cell matches `pattern` whole: the usual column, already written as it should be, is seen in one
+    vectorised pass."""
+    return bool(raw.str.fullmatch(pattern).all())
+
+
 def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
     """Each cell's code and the distinct values in order of first appearance: a million rows hold a few thousand
     dates, names or amounts, so each is read once and the result spread back by code."""
@@ -111,6 +117,9 @@ _PLAIN = re.compile(r"^[+]?\d+([.,]\d+)?$")
 def numbers(s: pd.Series, decimal: str = ".") -> Result:
     """'1.234,5' (decimal=',') or '1,234.5' (decimal='.') -> '1234.5'; spaces as thousands separators are dropped."""
     raw = _strings(s)
+    if _only(raw, "[0-9]*"):  # whole numbers as digits: nothing to rewrite, nothing unreadable
+        bad = pd.Series(False, index=raw.index, name=raw.name)
+        return Result(raw, bad, _why(raw, bad, str))
     codes, u = _distinct(raw)
     t = u.str.replace(_SPACES, "", regex=True)
     if decimal == ",":
@@ -242,6 +251,9 @@ def _country_names() -> dict[str, str]:
 def countries(s: pd.Series) -> Result:
     """ISO3 as is; ISO2 and country names (en/fr/es/de, exact) -> ISO3; unknown left as written."""
     raw = _strings(s)
+    if _only(raw, "([A-Z]{3})?"):  # ISO3 codes already (a code that names no country is validate's to report)
+        bad = pd.Series(False, index=raw.index, name=raw.name)
+        return Result(raw, bad, _why(raw, bad, str))
     names = _country_names()
     codes, u = _distinct(raw)
     up = u.str.upper()
@@ -414,6 +426,9 @@ _STATUS = {
 def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: Message) -> Result:
     """Values of a controlled list, in any language's usual words; `what` names the list in messages."""
     raw = _strings(s)
+    if raw.isin([*(a for a in allowed if a == a.lower()), ""]).all():  # the list's own codes already
+        bad = pd.Series(False, index=raw.index)
+        return Result(raw.rename(None), bad, _why(raw, bad, str))
     codes, u = _distinct(raw)
     key = _per_value(u, lambda v: places.norm(v.replace("_", " ")))
     direct = u.str.lower().where(u.str.lower().isin(allowed))
@@ -451,6 +466,8 @@ def statuses(s: pd.Series) -> Result:
 
 def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
+    if _only(raw, "([A-Z]{3})?"):  # codes already
+        return Result(raw, pd.Series(False, index=s.index), pd.Series(None, index=s.index, dtype=object))
     codes, u = _distinct(raw)
     out = u.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
     diff = out != u

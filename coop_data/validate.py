@@ -7,7 +7,6 @@ about a second.
 
 from __future__ import annotations
 
-import functools
 from dataclasses import dataclass
 
 import pandas as pd
@@ -101,41 +100,48 @@ def check(
                 Problem(int(rownum[idx]), column, make(df.at[idx, column] if column in df else None))
             )
 
-    distinct: dict[str, _Distinct] = {}
+    texts: dict[str, pd.Series] = {}
+    blanks: dict[str, pd.Series] = {}
 
-    def values(name: str) -> _Distinct:
-        if name not in distinct:
-            distinct[name] = _Distinct(df[name])
-        return distinct[name]
+    def text_of(name: str) -> pd.Series:
+        """A column's cells stripped, computed once however many checks read them."""
+        if name not in texts:
+            texts[name] = df[name].astype("string").str.strip()
+        return texts[name]
+
+    def blank_of(name: str) -> pd.Series:
+        if name not in blanks:
+            blanks[name] = df[name].isna() | (text_of(name) == "")
+        return blanks[name]
 
     for f in table.fields:
-        if f.name not in df.columns:
-            continue
-        # Each check is per cell: it runs once per distinct value, and `flag` spreads its mask to the rows.
-        d = values(f.name)
-        col = d.values
-
-        def flag(mask: pd.Series, make, d=d, f=f) -> None:
-            add(d.rows(mask), f.name, make)
-
-        blank = d.blank
+        number = f.type in ("number", "integer")
+        if f.name not in df.columns or not (
+            f.required or number or f.enum or f.pattern and f.type == "string"
+        ):
+            continue  # a free text column: nothing in it can be wrong
+        col = df[f.name]
+        blank = blank_of(f.name)
         if f.required:
-            flag(blank, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
+            add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
         present = ~blank
-        text = col.astype("string").str.strip()
-        if f.type in ("number", "integer"):
-            num = parse_number(col)
-            bad = present & num.isna()
-            flag(bad, lambda v: Message("msg.not_number", {"v": _short(v)}))
+        if not present.any():
+            continue  # every other check is of the cells written
+        text = text_of(f.name)
+        if number:
+            bad, below = _number_problems(col, text, present, f.minimum)
+            add(bad, f.name, lambda v: Message("msg.not_number", {"v": _short(v)}))
             if f.minimum is not None:
-                flag(
-                    present & (num < f.minimum),
+                add(
+                    below,
+                    f.name,
                     lambda v, f=f: Message("msg.negative", {"field": field(f.name), "v": _short(v)}),
                 )
         if f.enum:
             bad = present & ~text.isin(f.enum)
-            flag(
+            add(
                 bad,
+                f.name,
                 lambda v, f=f: Message(
                     "msg.vocab_unknown",
                     {"what": field(f.name), "v": _short(v), "allowed": allowed(f.enum, f.name)},
@@ -144,50 +150,50 @@ def check(
         if f.pattern and f.type == "string":
             ok = text.str.match(f.pattern).fillna(False).astype(bool)
             if f.name.endswith("iso3") or f.name == "iso3":
-                flag(present & ~ok, lambda v: Message("msg.not_iso3", {"v": _short(v)}))
-                flag(
+                add(present & ~ok, f.name, lambda v: Message("msg.not_iso3", {"v": _short(v)}))
+                add(
                     present & ok & ~text.isin(_COUNTRIES),
+                    f.name,
                     lambda v: Message("msg.unknown_code", {"v": _short(v)}),
                 )
             elif f.name == "currency":
-                flag(
+                add(
                     present & ~(ok & text.isin(_CURRENCIES)),
+                    f.name,
                     lambda v: Message("msg.not_currency", {"v": _short(v)}),
                 )
             elif f.pattern.startswith(r"^\d{4}"):
-                flag(present & ~ok, lambda v: Message("msg.date_form", {"v": _short(v)}))
-                flag(
+                add(present & ~ok, f.name, lambda v: Message("msg.date_form", {"v": _short(v)}))
+                add(
                     present & ok & ~date_is_real(col),
+                    f.name,
                     lambda v: Message("msg.date_calendar", {"v": _short(v)}),
                 )
             else:
-                flag(present & ~ok, lambda v: Message("msg.not_url", {"v": _short(v)}))
-
-    def blank_rows(name: str) -> pd.Series:
-        return values(name).rows(values(name).blank)
-
+                add(
+                    present & ~ok,
+                    f.name,
+                    lambda v: Message("msg.not_url", {"v": _short(v)}),
+                )
     if "date" in df.columns and "date_precision" in df.columns:
-        date, precision = values("date"), values("date_precision")
-        length = date.values.astype("string").str.strip().str.len()
-        expected = date.rows_of(length.map({4: "year", 7: "month", 10: "day"}))
-        prec = precision.rows_of(precision.values.astype("string").str.strip())
-        bad = ~blank_rows("date") & ~blank_rows("date_precision") & expected.notna() & (expected != prec)
+        length = text_of("date").str.len()
+        expected = length.map({4: "year", 7: "month", 10: "day"})
+        prec = text_of("date_precision")
+        bad = ~blank_of("date") & ~blank_of("date_precision") & expected.notna() & (expected != prec)
         add(bad, "date_precision", lambda v: Message("msg.precision", {"v": _short(v)}))
     if table.primary_key and table.primary_key in df.columns:
-        # equal keys have equal codes: duplicates are found among numbers, not a million strings hashed again
-        ids = values(table.primary_key)
-        key = ids.rows_of(ids.values.astype("string").str.strip(), codes=True)
-        dup = key.duplicated(keep="first") & ~blank_rows(table.primary_key)
+        key = text_of(table.primary_key)
+        dup = key.duplicated(keep="first") & ~blank_of(table.primary_key)
         add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
     if {"quantity", "quantity_unit"} <= set(df.columns):
         add(
-            ~blank_rows("quantity") & blank_rows("quantity_unit"),
+            ~blank_of("quantity") & blank_of("quantity_unit"),
             "quantity_unit",
             lambda v: Message("msg.no_unit"),
         )
     if {"amount", "currency"} <= set(df.columns):
         add(
-            ~blank_rows("amount") & blank_rows("currency"),
+            ~blank_of("amount") & blank_of("currency"),
             "currency",
             lambda v: Message("msg.no_currency"),
         )
@@ -195,38 +201,22 @@ def check(
     return Report(rows=len(df), problems=problems)
 
 
-class _Distinct:
-    """A text column as its distinct values (`values`) and each row's code, so that a per-cell check runs once per
-    value; a column of other cells (numbers, objects) is kept as it is, each row its own value."""
-
-    def __init__(self, col: pd.Series):
-        self.col = col
-        self.codes = None
-        if isinstance(col.dtype, pd.StringDtype):
-            self.codes, uniques = pd.factorize(col, use_na_sentinel=False)
-            self.values = pd.Series(uniques, dtype=col.dtype)
-        else:
-            self.values = col
-
-    @functools.cached_property
-    def blank(self) -> pd.Series:
-        return _blank(self.values)
-
-    def rows(self, mask: pd.Series) -> pd.Series:
-        """A mask of the distinct values, on the column's rows."""
-        if self.codes is None:
-            return mask
-        # a missing answer (NA: a comparison with a blank cell) is no problem, as `mask[mask]` took it
-        return pd.Series(mask.to_numpy(dtype=bool, na_value=False)[self.codes], index=self.col.index)
-
-    def rows_of(self, s: pd.Series, codes: bool = False) -> pd.Series:
-        """Values computed per distinct value, on the column's rows; with `codes`, a number per distinct result
-        instead (equal results, equal numbers)."""
-        if self.codes is None:
-            return s
-        if codes:
-            return pd.Series(pd.factorize(s, use_na_sentinel=False)[0][self.codes], index=self.col.index)
-        return pd.Series(s.array.take(self.codes), index=self.col.index)
+def _number_problems(
+    col: pd.Series, text: pd.Series, present: pd.Series, minimum: float | None
+) -> tuple[pd.Series, pd.Series]:
+    """(not a number, below the minimum) of the cells written. Plain digits are numbers, never below zero: only
+    the other cells (a few, if any) are parsed."""
+    plain = text.str.fullmatch(r"\+?[0-9]+(\.[0-9]+)?").fillna(False).astype(bool)
+    if minimum is not None and minimum > 0:
+        plain &= False
+    rest = present & ~plain
+    bad, below = pd.Series(False, index=col.index), pd.Series(False, index=col.index)
+    if rest.any():
+        num = parse_number(col[rest])
+        bad[rest] = num.isna().to_numpy(dtype=bool)
+        if minimum is not None:
+            below[rest] = (num < minimum).fillna(False).to_numpy(dtype=bool)
+    return bad, below
 
 
 def _short(v, n: int = 60) -> str:
