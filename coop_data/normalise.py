@@ -20,7 +20,7 @@ import pycountry
 from . import dates as dates_
 from . import i18n, messages, places
 from .messages import Message
-from .validate import _short
+from .validate import _short, stripped
 from .vocab import AID_KINDS, LEVELS, STATUSES
 
 
@@ -35,22 +35,7 @@ class Result:
 
 def _strings(s: pd.Series) -> pd.Series:
     """The cells as stripped text: the column itself (its memory shared) when no cell has spaces to strip."""
-    s = s.fillna("").astype(str)
-    stripped = s.str.strip()
-    return s if _same_lengths(s, stripped) else stripped
-
-
-def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
-    """Whether stripping `a` into `b` left every cell as long in bytes as it was, i.e. stripped nothing (Arrow
-    reads the lengths from the offsets, without scanning the text)."""
-    import pyarrow as pa
-    import pyarrow.compute as pc
-
-    try:
-        la, lb = (pc.binary_length(pa.chunked_array(x.array._pa_array)) for x in (a, b))
-    except AttributeError:  # text not kept by Arrow
-        return bool(a.eq(b).all())
-    return pc.all(pc.equal(la, lb)).as_py() is not False
+    return stripped(s.fillna("").astype(str))
 
 
 def longest(s: pd.Series) -> int:

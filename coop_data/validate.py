@@ -66,6 +66,25 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | (s.astype("string").str.strip() == "")
 
 
+def stripped(s: pd.Series) -> pd.Series:
+    """s.str.strip(), or s itself (its memory shared, not copied) when no cell has spaces to strip."""
+    out = s.str.strip()
+    return s if _same_lengths(s, out) else out
+
+
+def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
+    """Whether every cell of b is as long in bytes as a's: stripping `a` into `b` stripped nothing. Arrow reads the
+    lengths from the offsets, without scanning the text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        la, lb = (pc.binary_length(pa.chunked_array(x.array._pa_array)) for x in (a, b))
+    except AttributeError:  # text not kept by Arrow
+        return bool(a.eq(b).all())
+    return pc.all(pc.equal(la, lb)).as_py() is not False
+
+
 def parse_number(s: pd.Series) -> pd.Series:
     """Numbers as written in the interchange format: digits, optional decimal point."""
     return pd.to_numeric(s.astype("string").str.strip().str.replace(r"^\+", "", regex=True), errors="coerce")
@@ -106,7 +125,7 @@ def check(
     def text_of(name: str) -> pd.Series:
         """A column's cells stripped, computed once however many checks read them."""
         if name not in texts:
-            texts[name] = df[name].astype("string").str.strip()
+            texts[name] = stripped(df[name].astype("string"))
         return texts[name]
 
     def blank_of(name: str) -> pd.Series:
