@@ -82,8 +82,15 @@ def _count(mask: pd.Series, codes: np.ndarray) -> int:
 
 def _why(raw: pd.Series, bad: pd.Series, make) -> pd.Series:
     """A Message for each cell that cannot be read (made for those only: a million good cells need none)."""
-    idx = bad[bad].index
-    return pd.Series([make(v) for v in raw[idx]], index=idx, dtype=object).reindex(bad.index)
+    at = np.flatnonzero(bad.to_numpy(dtype=bool))
+    return _at(bad.index, at, [make(v) for v in raw.iloc[at]])
+
+
+def _at(index: pd.Index, at: np.ndarray, values: list) -> pd.Series:
+    """`values` at positions `at`, NaN elsewhere (as a reindex gives, without looking up a million labels)."""
+    out = np.full(len(index), np.nan, dtype=object)
+    out[at] = pd.Series(values, dtype=object).to_numpy()
+    return pd.Series(out, index=index, dtype=object)
 
 
 def _per_value(raw: pd.Series, fn) -> pd.Series:
@@ -203,11 +210,7 @@ def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     prec = pd.Series(prec_u.array.take(codes), index=raw.index)
     bad = _rows(bad_u, codes, raw)
     at = np.flatnonzero(bad.to_numpy())
-    why = pd.Series(
-        [Message(problem.iat[codes[i]], {"v": _short(raw.iat[i])}) for i in at],
-        index=raw.index[at],
-        dtype=object,
-    ).reindex(bad.index)
+    why = _at(bad.index, at, [Message(problem.iat[codes[i]], {"v": _short(raw.iat[i])}) for i in at])
     note = Message("msg.dates_dmy" if day_first else "msg.dates_mdy", {"n": changed}) if changed else None
     return Result(out, bad, why, changed, note), prec
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -68,8 +69,47 @@ def _blank(s: pd.Series) -> pd.Series:
 
 def stripped(s: pd.Series) -> pd.Series:
     """s.str.strip(), or s itself (its memory shared, not copied) when no cell has spaces to strip."""
+    ends = _end_bytes(s)
+    if ends is not None:
+        # Every space (ASCII or not) is written with bytes outside the printable ASCII range: a cell that starts
+        # and ends with a printable ASCII byte has none to strip. Only the other cells (a few names ending in
+        # an accent, say) are stripped to see whether any changes.
+        first, last = ends
+        maybe = np.flatnonzero((first < 0x21) | (first > 0x7E) | (last < 0x21) | (last > 0x7E))
+        if not len(maybe):
+            return s
+        some = s.iloc[maybe]
+        if _same_lengths(some, some.str.strip()):
+            return s
     out = s.str.strip()
     return s if _same_lengths(s, out) else out
+
+
+def _end_bytes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first and last byte of every cell of Arrow-backed text ("A" for an empty one), read from its buffers
+    without copying the text; None for other columns."""
+    import pyarrow as pa
+
+    try:
+        chunks = pa.chunked_array(s.array._pa_array).chunks
+    except AttributeError:
+        return None
+    firsts, lasts = [np.zeros(0, np.uint8)], [np.zeros(0, np.uint8)]
+    for c in chunks:
+        if not (pa.types.is_large_string(c.type) or pa.types.is_string(c.type)):
+            return None
+        width = np.dtype(np.int64 if pa.types.is_large_string(c.type) else np.int32)
+        _, offsets, text = c.buffers()
+        if not len(c):
+            continue
+        at = np.frombuffer(offsets, dtype=width, count=len(c) + 1, offset=c.offset * width.itemsize)
+        data = np.frombuffer(text, dtype=np.uint8) if text is not None else np.zeros(0, np.uint8)
+        full = at[1:] > at[:-1]
+        first, last = np.full(len(c), ord("A"), np.uint8), np.full(len(c), ord("A"), np.uint8)
+        first[full], last[full] = data[at[:-1][full]], data[at[1:][full] - 1]
+        firsts.append(first)
+        lasts.append(last)
+    return np.concatenate(firsts), np.concatenate(lasts)
 
 
 def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
