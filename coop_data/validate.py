@@ -86,8 +86,8 @@ def stripped(s: pd.Series) -> pd.Series:
 
 
 def _end_bytes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
-    """The first and last byte of every cell of Arrow-backed text ("A" for an empty one), read from its buffers
-    without copying the text; None for other columns."""
+    """The first and last byte of every non-empty cell of Arrow-backed text (an empty cell gets a neighbour's:
+    it has nothing to strip anyway), read from its buffers without copying the text; None for other columns."""
     import pyarrow as pa
 
     try:
@@ -103,13 +103,28 @@ def _end_bytes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
         if not len(c):
             continue
         at = np.frombuffer(offsets, dtype=width, count=len(c) + 1, offset=c.offset * width.itemsize)
-        data = np.frombuffer(text, dtype=np.uint8) if text is not None else np.zeros(0, np.uint8)
-        full = at[1:] > at[:-1]
-        first, last = np.full(len(c), ord("A"), np.uint8), np.full(len(c), ord("A"), np.uint8)
-        first[full], last[full] = data[at[:-1][full]], data[at[1:][full] - 1]
-        firsts.append(first)
-        lasts.append(last)
+        if text is None or not text.size:  # every cell empty
+            firsts.append(np.full(len(c), ord("A"), np.uint8))
+            lasts.append(firsts[-1])
+            continue
+        data = np.frombuffer(text, dtype=np.uint8)
+        firsts.append(data.take(at[:-1], mode="clip"))
+        lasts.append(data.take(at[1:] - 1, mode="clip"))
     return np.concatenate(firsts), np.concatenate(lasts)
+
+
+def _increasing(s: pd.Series) -> bool:
+    """Whether the Arrow-backed text `s` has no missing cell and each cell sorts after the one before."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        a = pa.chunked_array(s.array._pa_array)
+    except AttributeError:
+        return False
+    if len(a) < 2 or a.null_count:
+        return len(a) < 2 and not a.null_count
+    return pc.all(pc.less(a.slice(0, len(a) - 1), a.slice(1))).as_py() is True
 
 
 def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
@@ -242,8 +257,11 @@ def check(
         add(bad, "date_precision", lambda v: Message("msg.precision", {"v": _short(v)}))
     if table.primary_key and table.primary_key in df.columns:
         key = text_of(table.primary_key)
-        dup = key.duplicated(keep="first") & ~blank_of(table.primary_key)
-        add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
+        if not _increasing(
+            key
+        ):  # keys in strictly increasing order (the usual numbered rows) have no duplicates
+            dup = key.duplicated(keep="first") & ~blank_of(table.primary_key)
+            add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
     if {"quantity", "quantity_unit"} <= set(df.columns):
         add(
             ~blank_of("quantity") & blank_of("quantity_unit"),
