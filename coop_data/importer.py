@@ -137,8 +137,8 @@ def prepare(
     label = {f: f"{h} → {f}" if h != f else f for h, f in mapping.items() if f}
     t = pd.DataFrame(index=raw.data.index)
     for h, f in mapping.items():
-        if f:
-            t[f] = raw.data[h].fillna("").astype(str).str.strip()
+        if f:  # the file's column itself (shared, not copied) unless a cell has spaces to strip
+            t[f] = normalise._strings(raw.data[h])
     unmapped = [h for h in headers if not mapping.get(h)]
     if unmapped:
         notes.append(Message("msg.unmapped", {"cols": ", ".join(unmapped)}))
@@ -152,6 +152,8 @@ def prepare(
 
     long = pd.Series(False, index=t.index)
     for f in t.columns:
+        if normalise.longest(t[f]) <= MAX_CELL:  # no cell longer in bytes, so none longer in characters
+            continue
         too = t[f].str.len() > MAX_CELL
         if too.any():
             flag(too, Message("msg.too_long", {"n": MAX_CELL}), f)
@@ -208,8 +210,8 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
                 t[f"{side}_{c}"] = ""
         if not (t[f"{side}_level"] != "").any() and f"{side}_level" not in opt.constants:
             by_city = t[f"{side}_city"].ne("")
-            t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
             if by_city.any():
+                t[f"{side}_level"] = t[f"{side}_level"].where(~by_city, "city")
                 said = {"side": msg_side(side), "n": int(by_city.sum()), "side2": msg_side(side, True)}
                 notes.append(note(f"{side}_level", Message("msg.level_by_city", said)))
         lv = normalise.levels(t[f"{side}_level"])
@@ -221,13 +223,13 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
         flag(co.bad, co.why, f"{side}_country_iso3")
         _note(notes, f"{side}_country_iso3", co)
         fill_name = t[f"{side}_name"].eq("") & t[f"{side}_city"].ne("")
-        t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
         if fill_name.any():
+            t[f"{side}_name"] = t[f"{side}_name"].where(~fill_name, t[f"{side}_city"])
             said = {"n": int(fill_name.sum()), "side": msg_side(side), "side2": msg_side(side)}
             notes.append(note(f"{side}_name", Message("msg.name_from_city", said)))
         fill_city = t[f"{side}_city"].eq("") & t[f"{side}_level"].eq("city") & t[f"{side}_name"].ne("")
-        t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])
         if fill_city.any():
+            t[f"{side}_city"] = t[f"{side}_city"].where(~fill_city, t[f"{side}_name"])
             notes.append(note(f"{side}_city", Message("msg.city_from_name", {"n": int(fill_city.sum())})))
     if "record_id" not in t:
         t["record_id"] = "R" + raw.rows.astype(str)
@@ -275,9 +277,10 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
     else:
         t["status"] = ""
     blank = t["status"].eq("")
-    t["status_basis"] = np.where(blank, STATUS_BASIS_DEFAULT, "status given in the file")
-    t["status"] = t["status"].where(~blank, "delivered")
+    basis = pd.array(["status given in the file", STATUS_BASIS_DEFAULT], dtype="str")
+    t["status_basis"] = pd.Series(basis.take(blank.to_numpy(dtype=np.intp)), index=t.index)
     if blank.any():
+        t["status"] = t["status"].where(~blank, "delivered")
         notes.append(note("status", Message("msg.no_status", {"n": int(blank.sum())})))
 
 

@@ -9,10 +9,12 @@ raises `InputError`, whose message is meant for the user.
 from __future__ import annotations
 
 import io
+import re
 import zipfile
 from dataclasses import dataclass, field
 from pathlib import Path
 
+import numpy as np
 import pandas as pd
 
 from . import columns
@@ -65,7 +67,10 @@ def _limit_rows(n: int, limit: int = MAX_ROWS) -> None:
 def _arrow_csv(data: bytes, sep: str, max_rows: int) -> pd.DataFrame | None:
     """Read a well-formed UTF-8 CSV with pyarrow's multithreaded reader, every cell as text (as pandas with
     dtype=str, keep_default_na=False). None when the file has what only pandas reads the way this tool always has:
-    blank lines (they keep their row numbers), ragged rows, empty or repeated header names."""
+    blank lines (they keep their row numbers), ragged rows, empty or repeated header names.
+
+    Arrow skips one UTF-8 BOM itself. Cells are read as large_string, the type pandas keeps its text in, so the
+    table becomes a DataFrame without a copy."""
     import pyarrow as pa
     from pyarrow import csv as pacsv
 
@@ -73,11 +78,11 @@ def _arrow_csv(data: bytes, sep: str, max_rows: int) -> pd.DataFrame | None:
         return None
     try:
         t = pacsv.read_csv(
-            io.BytesIO(data),
+            pa.BufferReader(data),
             read_options=pacsv.ReadOptions(autogenerate_column_names=True),
             parse_options=pacsv.ParseOptions(delimiter=sep, newlines_in_values=True),
             convert_options=pacsv.ConvertOptions(
-                column_types={f"f{i}": pa.string() for i in range(MAX_COLUMNS + 1)},
+                column_types={f"f{i}": pa.large_string() for i in range(MAX_COLUMNS + 1)},
                 strings_can_be_null=False,
                 quoted_strings_can_be_null=False,
             ),
@@ -98,42 +103,40 @@ def _arrow_csv(data: bytes, sep: str, max_rows: int) -> pd.DataFrame | None:
 def read_csv(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> RawTable:
     if len(data) > max_bytes:
         raise too_big(data, max_bytes)
-    if not data.strip():
+    if not data or data.isspace():  # as `not data.strip()`, without a copy of the file
         raise InputError("msg.empty")
     if data[:2] == b"PK":
         raise InputError("msg.zip_as_csv")
     if b"\x00" in data[:4096]:
         raise InputError("msg.binary")
-    text, used = None, ""
-    bom = data[:3] == b"\xef\xbb\xbf"
-    body = data[3:] if bom else data
-    for enc in ("utf-8", "cp1252", "latin-1"):
-        try:
-            text = body.decode(enc)
-            used = enc
-            break
-        except UnicodeDecodeError:
-            continue
-    first = text.lstrip("\ufeff").splitlines()[0] if text else ""
-    sep = max([",", ";", "\t"], key=first.count)
-    df = _arrow_csv(body if used == "utf-8" else text.encode("utf-8"), sep, max_rows)
+    bom = data[:3] == _BOM
+    start = 3 if bom else 0
+    used, text = _encoding(data, start)
+    if text is None:  # UTF-8: only the header line is decoded here, arrow reads the bytes themselves
+        ends = [i for i in (data.find(b"\n", start), data.find(b"\r", start)) if i >= 0]
+        first = _first_line(data[start : min(ends, default=len(data))].decode("utf-8"))
+        # one BOM is skipped by arrow; a second one stays in the header, as it did when the first was cut off
+        df = _arrow_csv(data[3:] if bom and data[3:6] == _BOM else data, sep := _separator(first), max_rows)
+    else:
+        df = _arrow_csv(text.encode("utf-8"), sep := _separator(_first_line(text)), max_rows)
     if df is None:  # a file the fast reader does not take exactly as pandas does: pandas reads it
         try:
             df = pd.read_csv(
-                io.StringIO(text), dtype=str, keep_default_na=False, sep=sep, skip_blank_lines=False
+                io.StringIO(data[start:].decode("utf-8") if text is None else text),
+                dtype=str,
+                keep_default_na=False,
+                sep=sep,
+                skip_blank_lines=False,
             )
         except (pd.errors.ParserError, pd.errors.EmptyDataError) as e:
             raise InputError("msg.csv_error", error=str(e).splitlines()[0]) from None
+    del text
     _limit_rows(len(df), max_rows)
     if len(df.columns) > MAX_COLUMNS:
         raise InputError("msg.too_many_cols", n=len(df.columns), limit=MAX_COLUMNS)
     df.columns = [str(c).strip() for c in df.columns]
     rows = pd.Series(range(2, len(df) + 2), index=df.index)
-    keep = (
-        df.apply(lambda c: c.str.strip().ne("")).any(axis=1)
-        if len(df.columns)
-        else pd.Series(False, index=df.index)
-    )
+    keep = _not_blank(df)
     enc_name = {"utf-8": "UTF-8", "cp1252": "Windows-1252", "latin-1": "Latin-1"}[used] + (
         " with BOM" if bom else ""
     )
@@ -142,7 +145,61 @@ def read_csv(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) 
         "separator": {",": "comma", ";": "semicolon", "\t": "tab"}[sep],
         "blank_rows": int((~keep).sum()),
     }
+    if keep.all():  # the usual file: the table as read, not a filtered copy of it
+        return RawTable(df, rows, "csv", details)
     return RawTable(df[keep], rows[keep], "csv", details)
+
+
+_BOM = b"\xef\xbb\xbf"
+# Where str.splitlines() ends a line.
+_LINE_END = re.compile("[\n\r\v\f\x1c\x1d\x1e\x85\u2028\u2029]")
+
+
+def _encoding(data: bytes, start: int) -> tuple[str, str | None]:
+    """The first of UTF-8, Windows-1252 and Latin-1 that decodes data[start:], with the text except for UTF-8
+    (a million rows are not held a second time as text)."""
+    if data.isascii() or _is_utf8(data, start):
+        return "utf-8", None
+    try:
+        return "cp1252", data[start:].decode("cp1252")
+    except UnicodeDecodeError:
+        return "latin-1", data[start:].decode("latin-1")
+
+
+def _is_utf8(data: bytes, start: int) -> bool:
+    """Checked by Arrow on the bytes in place (no decoded copy), as strictly as Python's decoder."""
+    import pyarrow as pa
+
+    ends = pa.array([start, len(data)], pa.int64()).buffers()[1]
+    try:
+        pa.Array.from_buffers(pa.large_binary(), 1, [None, ends, pa.py_buffer(data)]).cast(pa.large_string())
+    except pa.ArrowInvalid:
+        return False
+    return True
+
+
+def _first_line(text: str) -> str:
+    """The header line as text.lstrip("\ufeff").splitlines()[0] gives it, without splitting the whole file."""
+    text = text.lstrip("\ufeff")
+    end = _LINE_END.search(text)
+    return text[: end.start()] if end else text
+
+
+def _separator(first_line: str) -> str:
+    return max([",", ";", "\t"], key=first_line.count)
+
+
+def _not_blank(df: pd.DataFrame) -> pd.Series:
+    """Rows with a cell that is not blank. A column is looked at only for the rows the columns before it left
+    blank: in most files the first column settles every row."""
+    keep = np.zeros(len(df), dtype=bool)
+    for c in range(len(df.columns)):
+        todo = np.flatnonzero(~keep)
+        if not len(todo):
+            break
+        col = df.iloc[:, c]
+        keep[todo] = (col if len(todo) == len(df) else col.iloc[todo]).str.strip().ne("").to_numpy(bool)
+    return pd.Series(keep, index=df.index)
 
 
 def read_xlsx(data: bytes, max_bytes: int = MAX_BYTES, max_rows: int = MAX_ROWS) -> RawTable:

@@ -20,7 +20,7 @@ import pycountry
 from . import dates as dates_
 from . import i18n, messages, places
 from .messages import Message
-from .validate import _short
+from .validate import _short, stripped
 from .vocab import AID_KINDS, LEVELS, STATUSES
 
 
@@ -34,13 +34,63 @@ class Result:
 
 
 def _strings(s: pd.Series) -> pd.Series:
-    return s.fillna("").astype(str).str.strip()
+    """The cells as stripped text: the column itself (its memory shared) when no cell has spaces to strip."""
+    return stripped(s.fillna("").astype(str))
+
+
+def longest(s: pd.Series) -> int:
+    """The longest cell's length in bytes (at least its length in characters), read from Arrow's offsets."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        n = pc.max(pc.binary_length(pa.chunked_array(s.array._pa_array))).as_py()
+    except AttributeError:  # text not kept by Arrow
+        return int(s.astype(str).str.len().max()) if len(s) else 0
+    return n or 0
+
+
+def _only(raw: pd.Series, pattern: str) -> bool:
+    """Whether every cell matches `pattern` whole: the usual column, already written as it should be, is seen in one
+    vectorised pass."""
+    return bool(raw.str.fullmatch(pattern).all())
+
+
+def _distinct(raw: pd.Series) -> tuple[np.ndarray, pd.Series]:
+    """Each cell's code and the distinct values in order of first appearance: a million rows hold a few thousand
+    dates, names or amounts, so each is read once and the result spread back by code."""
+    codes, uniques = pd.factorize(raw, use_na_sentinel=False)
+    return codes, pd.Series(uniques, dtype=raw.dtype)
+
+
+def _spread(u: pd.Series, codes: np.ndarray, raw: pd.Series, diff: pd.Series, name=None) -> pd.Series:
+    """Per-distinct values `u` on every row of `raw`; `raw` itself (its memory shared) when none differs."""
+    if not diff.any() and u.dtype == raw.dtype:
+        return raw.rename(name)
+    return pd.Series(u.array.take(codes), index=raw.index, name=name)
+
+
+def _rows(mask: pd.Series, codes: np.ndarray, raw: pd.Series, name=None) -> pd.Series:
+    """A per-distinct-value mask on every row of `raw`."""
+    return pd.Series(mask.to_numpy(dtype=bool)[codes], index=raw.index, name=name)
+
+
+def _count(mask: pd.Series, codes: np.ndarray) -> int:
+    """How many rows have a distinct value where `mask` holds."""
+    return int(np.bincount(codes, minlength=len(mask))[mask.to_numpy(dtype=bool)].sum())
 
 
 def _why(raw: pd.Series, bad: pd.Series, make) -> pd.Series:
     """A Message for each cell that cannot be read (made for those only: a million good cells need none)."""
-    idx = bad[bad].index
-    return pd.Series([make(v) for v in raw[idx]], index=idx, dtype=object).reindex(bad.index)
+    at = np.flatnonzero(bad.to_numpy(dtype=bool))
+    return _at(bad.index, at, [make(v) for v in raw.iloc[at]])
+
+
+def _at(index: pd.Index, at: np.ndarray, values: list) -> pd.Series:
+    """`values` at positions `at`, NaN elsewhere (as a reindex gives, without looking up a million labels)."""
+    out = np.full(len(index), np.nan, dtype=object)
+    out[at] = pd.Series(values, dtype=object).to_numpy()
+    return pd.Series(out, index=index, dtype=object)
 
 
 def _per_value(raw: pd.Series, fn) -> pd.Series:
@@ -59,16 +109,22 @@ _PLAIN = re.compile(r"^[+]?\d+([.,]\d+)?$")
 def numbers(s: pd.Series, decimal: str = ".") -> Result:
     """'1.234,5' (decimal=',') or '1,234.5' (decimal='.') -> '1234.5'; spaces as thousands separators are dropped."""
     raw = _strings(s)
-    t = raw.str.replace(_SPACES, "", regex=True)
+    if _only(raw, "[0-9]*"):  # whole numbers as digits: nothing to rewrite, nothing unreadable
+        bad = pd.Series(False, index=raw.index, name=raw.name)
+        return Result(raw, bad, _why(raw, bad, str))
+    codes, u = _distinct(raw)
+    t = u.str.replace(_SPACES, "", regex=True)
     if decimal == ",":
         t = t.where(~t.str.match(_EURO_THOUSANDS), t.str.replace(".", "", regex=False))
         t = t.where(~t.str.match(_PLAIN), t.str.replace(",", ".", regex=False))
     else:
         t = t.where(~t.str.match(_EN_THOUSANDS), t.str.replace(",", "", regex=False))
     ok = t.eq("") | pd.to_numeric(t, errors="coerce").notna()
-    out = t.where(ok, raw)
-    changed = int((out != raw).sum())
-    bad = ~ok
+    out_u = t.where(ok, u)
+    diff = out_u != u
+    changed = _count(diff, codes)
+    out = _spread(out_u, codes, raw, diff, raw.name)
+    bad = _rows(~ok, codes, raw, raw.name)
     why = _why(
         raw, bad, lambda v: Message("msg.nan_comma" if decimal == "," else "msg.not_number", {"v": _short(v)})
     )
@@ -143,20 +199,18 @@ def _one_date(text: str, day_first: bool) -> tuple[str, str, str]:
 def dates(s: pd.Series, day_first: bool = True) -> tuple[Result, pd.Series]:
     """Dates in the usual spreadsheet forms -> ISO at the precision written; returns (result, precision)."""
     raw = _strings(s)
-    codes, uniques = pd.factorize(raw)
-    parts = [_one_date(v, day_first) for v in uniques] + [("", "", "")]
-    iso, prec, problem = (
-        pd.Series(np.array([p[k] for p in parts], dtype=object)[codes], index=raw.index, dtype=str)
-        for k in range(3)
-    )
-    bad = problem.ne("")
-    out = iso.where(~bad, raw)
-    changed = int((~bad & out.ne(raw)).sum())
-    why = pd.Series(
-        [Message(problem[i], {"v": _short(raw[i])}) for i in bad[bad].index],
-        index=bad[bad].index,
-        dtype=object,
-    ).reindex(bad.index)
+    codes, u = _distinct(raw)
+    parts = [_one_date(v, day_first) for v in u]
+    iso, prec_u, problem = (pd.Series([p[k] for p in parts], dtype=str) for k in range(3))
+    bad_u = problem.ne("")
+    out_u = iso.where(~bad_u, u)
+    diff = out_u.ne(u)
+    changed = _count(~bad_u & diff, codes)
+    out = _spread(out_u, codes, raw, diff)
+    prec = pd.Series(prec_u.array.take(codes), index=raw.index)
+    bad = _rows(bad_u, codes, raw)
+    at = np.flatnonzero(bad.to_numpy())
+    why = _at(bad.index, at, [Message(problem.iat[codes[i]], {"v": _short(raw.iat[i])}) for i in at])
     note = Message("msg.dates_dmy" if day_first else "msg.dates_mdy", {"n": changed}) if changed else None
     return Result(out, bad, why, changed, note), prec
 
@@ -185,19 +239,25 @@ def _country_names() -> dict[str, str]:
 def countries(s: pd.Series) -> Result:
     """ISO3 as is; ISO2 and country names (en/fr/es/de, exact) -> ISO3; unknown left as written."""
     raw = _strings(s)
+    if _only(raw, "([A-Z]{3})?"):  # ISO3 codes already (a code that names no country is validate's to report)
+        bad = pd.Series(False, index=raw.index, name=raw.name)
+        return Result(raw, bad, _why(raw, bad, str))
     names = _country_names()
-    up = raw.str.upper()
-    keys = _per_value(raw, places.norm)
+    codes, u = _distinct(raw)
+    up = u.str.upper()
+    keys = _per_value(u, places.norm)
     conv = keys.map(names)
     out = up.where(conv.isna() | up.str.fullmatch(r"[A-Z]{3}"), conv)
-    out = out.where(raw.ne(""), "")
-    bad = raw.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
-    out = out.where(~bad, raw)
-    changed = int((out != raw).sum())
+    out = out.where(u.ne(""), "")
+    bad_u = u.ne("") & ~out.str.fullmatch(r"[A-Z]{3}").fillna(False).astype(bool)
+    out = out.where(~bad_u, u)
+    diff = out != u
+    changed = _count(diff, codes)
+    bad = _rows(bad_u, codes, raw, raw.name)
     why = _why(raw, bad, lambda v: Message("msg.country_unknown_name", {"v": _short(v)}))
-    examples = ", ".join(
-        f"{a} → {b}" for a, b in list(dict.fromkeys(zip(raw[out != raw], out[out != raw])))[:3]
-    )
+    # distinct values come in the order of their first row, as the rows' examples did
+    examples = ", ".join(f"{a} → {b}" for a, b in list(zip(u[diff], out[diff]))[:3])
+    out = _spread(out, codes, raw, diff, raw.name)
     note = Message("msg.countries_written", {"n": changed, "examples": examples}) if changed else None
     return Result(out, bad, why, changed, note)
 
@@ -354,17 +414,21 @@ _STATUS = {
 def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str], what: Message) -> Result:
     """Values of a controlled list, in any language's usual words; `what` names the list in messages."""
     raw = _strings(s)
-    # Each distinct value is read once (a million rows hold a handful), then spread back to its rows by code.
-    codes, uniq = pd.factorize(raw, use_na_sentinel=False)
-    u = pd.Series(uniq, dtype=raw.dtype)
+    if raw.isin([*(a for a in allowed if a == a.lower()), ""]).all():  # the list's own codes already
+        bad = pd.Series(False, index=raw.index)
+        return Result(raw.rename(None), bad, _why(raw, bad, str))
+    codes, u = _distinct(raw)
     key = _per_value(u, lambda v: places.norm(v.replace("_", " ")))
     direct = u.str.lower().where(u.str.lower().isin(allowed))
     out_u = direct.fillna(key.map(synonyms)).fillna(
         key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))
     )
-    bad = (u.ne("") & out_u.isna()).iloc[codes].set_axis(raw.index)
-    out = out_u.fillna(u).where(u.ne(""), "").iloc[codes].set_axis(raw.index)
-    changed = int((~bad & out.ne(raw)).sum())
+    bad_u = u.ne("") & out_u.isna()
+    out_u = out_u.fillna(u).where(u.ne(""), "")
+    diff = out_u.ne(u)
+    changed = _count(~bad_u & diff, codes)
+    bad = _rows(bad_u, codes, raw)
+    out = _spread(out_u, codes, raw, diff)
     why = _why(
         raw,
         bad,
@@ -390,11 +454,15 @@ def statuses(s: pd.Series) -> Result:
 
 def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
-    out = raw.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
-    changed = int((out != raw).sum())
-    seen = sorted({f"{a} → {b}" for a, b in zip(raw[out != raw], out[out != raw], strict=True)})[:3]
+    if _only(raw, "([A-Z]{3})?"):  # codes already
+        return Result(raw, pd.Series(False, index=s.index), pd.Series(None, index=s.index, dtype=object))
+    codes, u = _distinct(raw)
+    out = u.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
+    diff = out != u
+    changed = _count(diff, codes)
+    seen = sorted({f"{a} → {b}" for a, b in zip(u[diff], out[diff], strict=True)})[:3]
     return Result(
-        out,
+        _spread(out, codes, raw, diff, raw.name),
         pd.Series(False, index=s.index),
         pd.Series(None, index=s.index, dtype=object),
         changed,

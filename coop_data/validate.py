@@ -9,6 +9,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+import numpy as np
 import pandas as pd
 import pycountry
 
@@ -66,6 +67,79 @@ def _blank(s: pd.Series) -> pd.Series:
     return s.isna() | (s.astype("string").str.strip() == "")
 
 
+def stripped(s: pd.Series) -> pd.Series:
+    """s.str.strip(), or s itself (its memory shared, not copied) when no cell has spaces to strip."""
+    ends = _end_bytes(s)
+    if ends is not None:
+        # Every space (ASCII or not) is written with bytes outside the printable ASCII range: a cell that starts
+        # and ends with a printable ASCII byte has none to strip. Only the other cells (a few names ending in
+        # an accent, say) are stripped to see whether any changes.
+        first, last = ends
+        maybe = np.flatnonzero((first < 0x21) | (first > 0x7E) | (last < 0x21) | (last > 0x7E))
+        if not len(maybe):
+            return s
+        some = s.iloc[maybe]
+        if _same_lengths(some, some.str.strip()):
+            return s
+    out = s.str.strip()
+    return s if _same_lengths(s, out) else out
+
+
+def _end_bytes(s: pd.Series) -> tuple[np.ndarray, np.ndarray] | None:
+    """The first and last byte of every non-empty cell of Arrow-backed text (an empty cell gets a neighbour's:
+    it has nothing to strip anyway), read from its buffers without copying the text; None for other columns."""
+    import pyarrow as pa
+
+    try:
+        chunks = pa.chunked_array(s.array._pa_array).chunks
+    except AttributeError:
+        return None
+    firsts, lasts = [np.zeros(0, np.uint8)], [np.zeros(0, np.uint8)]
+    for c in chunks:
+        if not (pa.types.is_large_string(c.type) or pa.types.is_string(c.type)):
+            return None
+        width = np.dtype(np.int64 if pa.types.is_large_string(c.type) else np.int32)
+        _, offsets, text = c.buffers()
+        if not len(c):
+            continue
+        at = np.frombuffer(offsets, dtype=width, count=len(c) + 1, offset=c.offset * width.itemsize)
+        if text is None or not text.size:  # every cell empty
+            firsts.append(np.full(len(c), ord("A"), np.uint8))
+            lasts.append(firsts[-1])
+            continue
+        data = np.frombuffer(text, dtype=np.uint8)
+        firsts.append(data.take(at[:-1], mode="clip"))
+        lasts.append(data.take(at[1:] - 1, mode="clip"))
+    return np.concatenate(firsts), np.concatenate(lasts)
+
+
+def _increasing(s: pd.Series) -> bool:
+    """Whether the Arrow-backed text `s` has no missing cell and each cell sorts after the one before."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        a = pa.chunked_array(s.array._pa_array)
+    except AttributeError:
+        return False
+    if len(a) < 2 or a.null_count:
+        return len(a) < 2 and not a.null_count
+    return pc.all(pc.less(a.slice(0, len(a) - 1), a.slice(1))).as_py() is True
+
+
+def _same_lengths(a: pd.Series, b: pd.Series) -> bool:
+    """Whether every cell of b is as long in bytes as a's: stripping `a` into `b` stripped nothing. Arrow reads the
+    lengths from the offsets, without scanning the text."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    try:
+        la, lb = (pc.binary_length(pa.chunked_array(x.array._pa_array)) for x in (a, b))
+    except AttributeError:  # text not kept by Arrow
+        return bool(a.eq(b).all())
+    return pc.all(pc.equal(la, lb)).as_py() is not False
+
+
 def parse_number(s: pd.Series) -> pd.Series:
     """Numbers as written in the interchange format: digits, optional decimal point."""
     return pd.to_numeric(s.astype("string").str.strip().str.replace(r"^\+", "", regex=True), errors="coerce")
@@ -100,22 +174,40 @@ def check(
                 Problem(int(rownum[idx]), column, make(df.at[idx, column] if column in df else None))
             )
 
+    texts: dict[str, pd.Series] = {}
+    blanks: dict[str, pd.Series] = {}
+
+    def text_of(name: str) -> pd.Series:
+        """A column's cells stripped, computed once however many checks read them."""
+        if name not in texts:
+            texts[name] = stripped(df[name].astype("string"))
+        return texts[name]
+
+    def blank_of(name: str) -> pd.Series:
+        if name not in blanks:
+            blanks[name] = df[name].isna() | (text_of(name) == "")
+        return blanks[name]
+
     for f in table.fields:
-        if f.name not in df.columns:
-            continue
+        number = f.type in ("number", "integer")
+        if f.name not in df.columns or not (
+            f.required or number or f.enum or f.pattern and f.type == "string"
+        ):
+            continue  # a free text column: nothing in it can be wrong
         col = df[f.name]
-        blank = _blank(col)
+        blank = blank_of(f.name)
         if f.required:
             add(blank, f.name, lambda v, f=f: Message("msg.missing", {"field": field(f.name)}))
         present = ~blank
-        text = col.astype("string").str.strip()
-        if f.type in ("number", "integer"):
-            num = parse_number(col)
-            bad = present & num.isna()
+        if not present.any():
+            continue  # every other check is of the cells written
+        text = text_of(f.name)
+        if number:
+            bad, below = _number_problems(col, text, present, f.minimum)
             add(bad, f.name, lambda v: Message("msg.not_number", {"v": _short(v)}))
             if f.minimum is not None:
                 add(
-                    present & (num < f.minimum),
+                    below,
                     f.name,
                     lambda v, f=f: Message("msg.negative", {"field": field(f.name), "v": _short(v)}),
                 )
@@ -158,29 +250,50 @@ def check(
                     lambda v: Message("msg.not_url", {"v": _short(v)}),
                 )
     if "date" in df.columns and "date_precision" in df.columns:
-        length = df["date"].astype("string").str.strip().str.len()
+        length = text_of("date").str.len()
         expected = length.map({4: "year", 7: "month", 10: "day"})
-        prec = df["date_precision"].astype("string").str.strip()
-        bad = ~_blank(df["date"]) & ~_blank(df["date_precision"]) & expected.notna() & (expected != prec)
+        prec = text_of("date_precision")
+        bad = ~blank_of("date") & ~blank_of("date_precision") & expected.notna() & (expected != prec)
         add(bad, "date_precision", lambda v: Message("msg.precision", {"v": _short(v)}))
     if table.primary_key and table.primary_key in df.columns:
-        key = df[table.primary_key].astype("string").str.strip()
-        dup = key.duplicated(keep="first") & ~_blank(df[table.primary_key])
-        add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
+        key = text_of(table.primary_key)
+        if not _increasing(
+            key
+        ):  # keys in strictly increasing order (the usual numbered rows) have no duplicates
+            dup = key.duplicated(keep="first") & ~blank_of(table.primary_key)
+            add(dup, table.primary_key, lambda v: Message("msg.duplicate", {"v": _short(v)}))
     if {"quantity", "quantity_unit"} <= set(df.columns):
         add(
-            ~_blank(df["quantity"]) & _blank(df["quantity_unit"]),
+            ~blank_of("quantity") & blank_of("quantity_unit"),
             "quantity_unit",
             lambda v: Message("msg.no_unit"),
         )
     if {"amount", "currency"} <= set(df.columns):
         add(
-            ~_blank(df["amount"]) & _blank(df["currency"]),
+            ~blank_of("amount") & blank_of("currency"),
             "currency",
             lambda v: Message("msg.no_currency"),
         )
     problems.sort(key=lambda p: (p.row, p.column))
     return Report(rows=len(df), problems=problems)
+
+
+def _number_problems(
+    col: pd.Series, text: pd.Series, present: pd.Series, minimum: float | None
+) -> tuple[pd.Series, pd.Series]:
+    """(not a number, below the minimum) of the cells written. Plain digits are numbers, never below zero: only
+    the other cells (a few, if any) are parsed."""
+    plain = text.str.fullmatch(r"\+?[0-9]+(\.[0-9]+)?").fillna(False).astype(bool)
+    if minimum is not None and minimum > 0:
+        plain &= False
+    rest = present & ~plain
+    bad, below = pd.Series(False, index=col.index), pd.Series(False, index=col.index)
+    if rest.any():
+        num = parse_number(col[rest])
+        bad[rest] = num.isna().to_numpy(dtype=bool)
+        if minimum is not None:
+            below[rest] = (num < minimum).fillna(False).to_numpy(dtype=bool)
+    return bad, below
 
 
 def _short(v, n: int = 60) -> str:

@@ -7,7 +7,7 @@ import pandas as pd
 import pytest
 
 from conftest import HEADER, NEWSROOM, csv_bytes
-from coop_data import interchange, pipeline
+from coop_data import importer, interchange, pipeline
 
 SAMPLES = {
     "newsroom, semicolon, cp1252 with BOM": csv_bytes(HEADER, NEWSROOM),
@@ -36,6 +36,28 @@ def test_cells_are_kept_as_written():
     assert raw.data.to_dict("records") == [{"a": "007", "b": "NA"}, {"a": "1e3", "b": "null"}]
     assert list(raw.rows) == [2, 3]
     assert list(interchange.read_csv(SAMPLES["blank lines keep their row numbers"]).rows) == [2, 4]
+
+
+def test_the_encoding_is_read_from_the_whole_file():
+    """One Windows-1252 byte in the last row makes the file Windows-1252, however much UTF-8-looking text is above
+    it; a UTF-8 file keeps its accents; a header line is found whatever ends it."""
+    rows = "".join(f"SYNTHETIC Córdoba {i},ESP\n" for i in range(50_000))
+    late = ("city,country\n" + rows).encode() + "Besançon,FRA\n".encode("cp1252")
+    raw = interchange.read_csv(late, max_bytes=2**30, max_rows=10**6)
+    assert raw.details["encoding"] == "Windows-1252" and raw.data.iloc[-1, 0] == "Besançon"
+    assert raw.data.iloc[0, 0] == "SYNTHETIC CÃ³rdoba 0"  # UTF-8 bytes read as Windows-1252, as before
+    utf8 = interchange.read_csv(("city;country\r" + rows.replace(",", ";").replace("\n", "\r")).encode())
+    assert utf8.details == {"encoding": "UTF-8", "separator": "semicolon", "blank_rows": 0}
+    assert utf8.data.iloc[-1].tolist() == ["SYNTHETIC Córdoba 49999", "ESP"]
+
+
+def test_spaces_are_stripped_whatever_their_bytes():
+    """Cells are stripped of ASCII and other spaces (no-break, ideographic) and only of them: names ending in an
+    accent or starting with a non-Latin letter stay as written."""
+    cells = ["\u00a0Lyon", "Bogotá", "Zürich\u3000", " São Paulo ", "Łódź", "東京"]
+    text = "record_id,donor_city\n" + "".join(f"R{i},{c}\n" for i, c in enumerate(cells))
+    p = importer.prepare(interchange.read_csv(text.encode()), "flows")
+    assert p.table["donor_city"].tolist() == ["Lyon", "Bogotá", "Zürich", "São Paulo", "Łódź", "東京"]
 
 
 def test_the_cli_reads_files_above_the_upload_limits():
