@@ -115,12 +115,17 @@ BLOB_PIECE = 4 * 2**20
 
 
 def _parts(ds: Dataset):
-    """A dataset's parts, each made when it is written."""
-    yield "rows", frame_bytes(ds.rows)
-    yield "set_aside", frame_bytes(ds.set_aside)
-    yield "problems", frame_bytes(ds.problems)
-    yield "original", ds.original
-    yield from ds.parts.items() if isinstance(ds.parts, dict) else ds.parts
+    """A dataset's parts, each made when it is written; a base part already made (in `ds.parts`) is taken as is."""
+    made = ds.parts if isinstance(ds.parts, dict) else {}
+    for name, make in (
+        ("rows", lambda: frame_bytes(ds.rows)),
+        ("set_aside", lambda: frame_bytes(ds.set_aside)),
+        ("problems", lambda: frame_bytes(ds.problems)),
+        ("original", lambda: ds.original),
+    ):
+        yield name, made[name] if name in made else make()
+    rest = made.items() if isinstance(ds.parts, dict) else ds.parts
+    yield from ((name, data) for name, data in rest if name not in BASE_PARTS)
 
 
 @dataclass
