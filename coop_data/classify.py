@@ -150,7 +150,7 @@ def dated_groups(
 
 def _dated_groups(iso: pd.Series, date: pd.Series, wb: pd.DataFrame | None) -> pd.Series:
     wb = income_table() if wb is None else wb
-    lo, hi = _fiscal_range(date)
+    lo, hi = fiscal_range(date)
     north = wb.assign(g=np.where(wb["income_group"].eq("High income"), "North", "South"))
     table = north.pivot_table(index="iso3", columns="fiscal_year", values="g", aggfunc="first")
     years = list(range(int(lo.min()), int(hi.max()) + 1))

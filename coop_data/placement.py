@@ -276,7 +276,12 @@ def place_actors(
     context, hints = context or {}, hints or {}
     a = actors.copy()
     city, iso = a["city"].fillna("").astype(str), a["country_iso3"].fillna("").astype(str)
-    base = per_value(city, lambda c: split_qualifier(c)[0], city.dtype)
+    # A name that starts and ends with a printable ASCII character other than ")" has no qualifier and nothing
+    # to trim: it is its own base. Only the others go through `split_qualifier`, one call per distinct name.
+    plain = city.str.fullmatch(r"(?s)[!-~](.*[!-(*-~])?").fillna(False).to_numpy(dtype=bool)
+    base = city.copy()
+    if not plain.all():
+        base[~plain] = per_value(city[~plain], lambda c: split_qualifier(c)[0], city.dtype)
     res = places.resolve(base, iso.where(iso != ""))
     # GeoNames files Réunion towns under RE; sources (and the dossier) often code them FRA.
     miss = res["n_candidates"].eq(0) & iso.eq("FRA") & base.ne("")
