@@ -84,7 +84,7 @@ event = ui.chart(
     "map",
     geo=True,
     on_select=True,
-    alt=ui.per_view(alttext.flows_summary, measure, lang=lg),
+    alt=lambda: ui.per_view(alttext.flows_summary, measure, lang=lg),
 )
 msg = T(
     "map.note",
