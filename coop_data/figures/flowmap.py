@@ -485,11 +485,11 @@ def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 3.0) -> np.ndarra
     middle: over a marker the place answers (geo_chart.js), so such an arc answers once zoomed in."""
     order = [4, 3, 5, 2, 6, 1, 7] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
     px, py = screen(lon[:, order], lat[:, order])
-    ok = _clear_of_markers(px.ravel(), py.ravel(), mx, my, mr, clear).reshape(px.shape)
+    ok = clear_of_markers(px.ravel(), py.ravel(), mx, my, mr, clear).reshape(px.shape)
     return np.where(ok.any(axis=1), np.asarray(order)[ok.argmax(axis=1)], order[0])
 
 
-def _clear_of_markers(px, py, mx, my, mr, clear: float, cell_pairs: int = 2_000_000) -> np.ndarray:
+def clear_of_markers(px, py, mx, my, mr, clear: float, cell_pairs: int = 2_000_000) -> np.ndarray:
     """Per point, whether every marker's edge is more than `clear` px away: hypot(point - centre) - radius > clear.
 
     Only markers in the point's and the 8 neighbouring grid cells (cells as wide as the largest radius plus
