@@ -586,8 +586,15 @@ def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 3.0) -> np.ndarra
     middle: over a marker the place answers (geo_chart.js), so such an arc answers once zoomed in."""
     order = [4, 3, 5, 2, 6, 1, 7] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
     px, py = screen(lon[:, order], lat[:, order])
-    ok = clear_of_markers(px.ravel(), py.ravel(), mx, my, mr, clear).reshape(px.shape)
-    return np.where(ok.any(axis=1), np.asarray(order)[ok.argmax(axis=1)], order[0])
+    out = np.full(len(lat), order[0])
+    pending = np.arange(len(lat))
+    for j, pos in enumerate(order):  # the next point only for arcs whose earlier points were all covered
+        if not len(pending):
+            break
+        ok = clear_of_markers(px[pending, j], py[pending, j], mx, my, mr, clear)
+        out[pending[ok]] = pos
+        pending = pending[~ok]
+    return out
 
 
 def clear_of_markers(px, py, mx, my, mr, clear: float, cell_pairs: int = 2_000_000) -> np.ndarray:
@@ -711,6 +718,8 @@ def flow_map(
         heads = bearing(lat[:, n - 2], lon[:, n - 2], lat[:, n - 1], lon[:, n - 1])
         at = _hover_points(lat, lon, screen, mx, my, mr)
         rec = t("map.records", lang)
+        amounts: dict[float, str] = {}
+        counts: dict[int, str] = {}
         lists = behind(f, measure, lang) if rollup != "place" else None
         for direction in vocab.DIRECTIONS:
             sel = np.where(dirs == direction)[0]
@@ -744,8 +753,12 @@ def flow_map(
             for a, b, v, cnt, ids in zip(
                 sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
             ):
-                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit_word(unit, v, lang)}"
-                recs = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
+                if v not in amounts:  # most arcs share a few values: each formatted once (10,000 arcs)
+                    amounts[v] = f"{number(v, lang)} {unit_word(unit, v, lang)}"
+                if cnt not in counts:
+                    counts[cnt] = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
+                head = f"{escape_text(a)} → {escape_text(b)}: {amounts[v]}"
+                recs = counts[cnt]
                 if lists is None:
                     tips.append(f"{head} ({recs}: {ids})")
                 else:
