@@ -771,7 +771,7 @@ def flow_map(
                     marker=dict(size=12, color="rgba(0,0,0,0)"),
                     legendgroup=direction,
                     showlegend=False,
-                    hovertext=tips,
+                    hovertext=np.array(tips),  # plotly checks a list's texts one by one, an array's at once
                     hoverinfo="text",
                     hoverlabel=dict(bgcolor=color),
                     name=dir_name[direction],
@@ -901,7 +901,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                 symbol=np.where(exact, "circle", "circle-open"),
             ),
             customdata=np.c_[pts["label"], pts["country"], kind, pts["members"]].astype(object),
-            hovertext=hover,
+            hovertext=np.array(hover),
             hoverinfo="text",
         )
     )
