@@ -267,3 +267,19 @@ def test_a_shared_marker_lists_its_places_busiest_first(flows):
         assert row["label"] == members[0] and row["name"] == " / ".join(members)
         n = [(-sum(placed_count(flows, s, m) for s in ("donor", "recipient")), m) for m in members]
         assert n == sorted(n), row["label"]  # by flows drawn there, then by name
+
+
+def test_country_names_are_those_of_the_last_row_recipients_after_donors():
+    import pandas as pd
+
+    from coop_data.figures.flowmap import country_names
+
+    f = pd.DataFrame(
+        {
+            "donor_country_iso3": ["DEU", "ITA", "DEU", "ESP"],
+            "donor_country": ["Germany", "Italy", "Deutschland", "?"],
+            "recipient_country_iso3": ["ITA", "ITA", "FRA", "FRA"],
+            "recipient_country": ["Italia", "Italy", "France", "La France"],
+        }
+    )
+    assert country_names(f) == {"DEU": "Deutschland", "ITA": "Italy", "ESP": "?", "FRA": "La France"}
