@@ -117,7 +117,12 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str | 
     return event
 
 
-def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
+def downloads(
+    view: pd.DataFrame,
+    flt: filters.Filter,
+    key: str,
+    table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+) -> None:
     """Exactly the filtered rows: a clean CSV (header and rows only), the same CSV in a ZIP with datapackage.json
     and a README carrying the citation and filter (as Our World in Data does), and XLSX/JSON/GeoJSON with the
     citation inside them. File names say what the file is: city-solidarity-flows_flows_north-south_2020.csv."""
@@ -150,7 +155,9 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     if table is not None:
         row.download_button(
             T("dl.numbers"),
-            data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
+            data=lambda: (
+                export.neutralise(table() if callable(table) else table).to_csv(index=False).encode("utf-8")
+            ),
             file_name=export.file_name(f"{key}-numbers", params, "csv"),
             mime="text/csv",
             key=f"{key}-numbers",

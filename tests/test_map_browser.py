@@ -312,3 +312,25 @@ def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):
         assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
     finally:
         ctx.close()
+
+
+def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bundle, tmp_path):
+    """The numbers' file is built when its button is clicked (not on every run): it holds the map's arcs of the view
+    and roll-up in the link, largest first, as the library computes them."""
+    from coop_data import export, filters
+    from coop_data.figures.flowmap import map_table
+
+    ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&rollup=country")
+    try:
+        wait_charts(page)
+        with page.expect_download(timeout=120000) as dl:
+            page.locator("[data-testid='stDownloadButton']").filter(has_text="Chart numbers").first.click()
+        path = tmp_path / "numbers.csv"
+        dl.value.save_as(path)
+        view = filters.Filter(direction=("north_south",)).apply(bundle.flows)
+        table = map_table(view, "flows", bundle.countries, "country").sort_values("value", ascending=False)
+        assert path.read_bytes() == export.neutralise(table).to_csv(index=False).encode("utf-8")
+        assert dl.value.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
+        assert w.errors == []
+    finally:
+        ctx.close()

@@ -254,10 +254,10 @@ ARC_KEYS = [
 
 def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
     """One row per drawable donor→recipient pair and direction, with the measure summed."""
-    return _arcs(flows, measure)[0]
+    return ranked_arcs(flows, measure)[0]
 
 
-def _arcs(flows: pd.DataFrame, measure: str, top: int | None = None) -> tuple[pd.DataFrame, int]:
+def ranked_arcs(flows: pd.DataFrame, measure: str, top: int | None = None) -> tuple[pd.DataFrame, int]:
     """(arcs_table's rows, the number of arcs); with `top`, only the `top` largest, in the order of
     `sort_values("value", ascending=False)` on the whole table: the map draws 400 of a million arcs, so only their
     names and record ids are gathered.
@@ -682,7 +682,7 @@ def flow_map(
     unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
     dir_name = {d: t(f"dir.{d}", lang) for d in vocab.DIRECTIONS}
     f = rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows
-    arcs, n_arcs = _arcs(f, measure, top=max_arcs)
+    arcs, n_arcs = ranked_arcs(f, measure, top=max_arcs)
     capped = max(0, n_arcs - max_arcs)
     ext = view or extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
     screen = Screen(ext)
