@@ -79,6 +79,16 @@ ZOOM_ON_JS = """(name) => {
 }"""
 
 
+def aim_at(page, name: str) -> dict | None:
+    """Where to aim at a place once its marker is drawn with a size (during a redraw it has none for a moment, and
+    an aim read then had no point inside it); None when the map has no marker of that place."""
+    if page.evaluate(AIM_JS, name) is None:
+        return None
+    return page.wait_for_function(
+        f"(n) => {{ const a = ({AIM_JS})(n); return a && a.clear !== undefined ? a : null; }}", arg=name
+    ).json_value()
+
+
 def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):
     names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
     markers = place_markers(bundle.flows)
@@ -95,7 +105,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
         failures = []
         zoomed = []
         for name in SWEEP:
-            aim = page.evaluate(AIM_JS, name)
+            aim = aim_at(page, name)
             assert aim is not None, f"{name}: no marker"
             for _ in range(8):  # covered by its neighbours at this scale: zoom in on it, as a person would
                 if aim["clear"] > 1:
@@ -109,10 +119,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     timeout=10000,
                 )
                 idle(page)  # the zoom went into the URL and the run that draws its extent is over
-                page.wait_for_function(  # and the redrawn marker has its size again
-                    f"(n) => {{ const a = ({AIM_JS})(n); return a && a.clear !== undefined; }}", arg=name
-                )
-                aim = page.evaluate(AIM_JS, name)
+                aim = aim_at(page, name)  # the redrawn marker with its size again
             if aim["clear"] <= 1:
                 failures.append(f"{name}: hidden under other markers even zoomed in ({aim})")
                 continue
@@ -132,7 +139,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     break
                 except Exception:
                     idle(page)
-                    aim = page.evaluate(AIM_JS, name)
+                    aim = aim_at(page, name)
             if not shown:
                 failures.append(
                     f"{name}: hover shows {label.first.text_content() if label.count() else 'nothing'!r}"
@@ -154,7 +161,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     break
                 except Exception:
                     idle(page)
-                    aim = page.evaluate(AIM_JS, name) or aim
+                    aim = aim_at(page, name) or aim
             if not opened:
                 failures.append(f"{name}: click did not open '{heading}'")
             idle(page)
