@@ -10,7 +10,8 @@ What a reader needs to read it at a glance, on screen and in every export (the f
 - a roll-up to countries or UN regions aggregates arcs between the units' points (`rollup_flows`).
 
 Arcs are batched into one trace per (direction, width class) with gaps between arcs, so the figure has a
-handful of traces however many flows are drawn, and at most `max_arcs` arcs (the largest) are drawn; the rest
+handful of traces however many flows are drawn (added as dicts: plotly checks a trace object again when it is
+added, which doubled the time of the 1,500 markers' colours), and at most `max_arcs` arcs (the largest) are drawn; the rest
 are counted in the note, never dropped silently. Only places (markers) and invisible points along each arc
 answer hover and click: arrowheads and labels do not, so a place is what the pointer finds on a place.
 """
@@ -708,7 +709,8 @@ def flow_map(
                     continue
                 first = not any(tr.legendgroup == direction for tr in fig.data)
                 fig.add_trace(
-                    go.Scattergeo(
+                    dict(
+                        type="scattergeo",
                         lat=with_gaps(lat[sel]),
                         lon=with_gaps(lon[sel]),
                         mode="lines",
@@ -734,7 +736,8 @@ def flow_map(
                 continue
             color = vocab.DIRECTIONS[direction]
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=lat[sel, n - 2].astype(np.float32),
                     lon=lon[sel, n - 2].astype(np.float32),
                     mode="markers",
@@ -744,7 +747,7 @@ def flow_map(
                         angle=heads[sel],
                         size=9,
                         color=color,
-                        line_width=0,
+                        line=dict(width=0),
                     ),
                     legendgroup=direction,
                     showlegend=False,
@@ -771,7 +774,8 @@ def flow_map(
                 else:
                     tips.append(f"{head} ({recs})<br>{lists.get((a, b, direction), '')}")
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=lat[hs, at[hs]].astype(np.float32),
                     lon=lon[hs, at[hs]].astype(np.float32),
                     mode="markers",
@@ -798,7 +802,8 @@ def flow_map(
             rows = cand[chosen]
             labelled = [names[i] for i in chosen]
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=pts["lat"].iloc[rows].to_numpy(np.float32),
                     lon=pts["lon"].iloc[rows].to_numpy(np.float32),
                     mode="text",
@@ -896,7 +901,8 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                     text += "<br>" + t("map.and_more", lang, n=number(len(many) - 8, lang))
         hover.append(text)
     fig.add_trace(
-        go.Scattergeo(
+        dict(
+            type="scattergeo",
             lat=pts["lat"].to_numpy(np.float32),
             lon=pts["lon"].to_numpy(np.float32),
             mode="markers",
@@ -914,7 +920,8 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
     )
     if (~exact).any():
         fig.add_trace(
-            go.Scattergeo(
+            dict(
+                type="scattergeo",
                 lat=[None],
                 lon=[None],
                 mode="markers",
