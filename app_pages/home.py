@@ -135,7 +135,7 @@ fig, note = ui.per_view(
     520,
     lang=lg,
 )
-ui.chart(fig, "home-map", geo=True, alt=ui.per_view(alttext.flows_summary, "flows", lang=lg))
+ui.chart(fig, "home-map", geo=True, alt=lambda: ui.per_view(alttext.flows_summary, "flows", lang=lg))
 st.caption(
     T(
         "home.map_note",

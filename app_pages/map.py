@@ -84,7 +84,7 @@ event = ui.chart(
     "map",
     geo=True,
     on_select=True,
-    alt=ui.per_view(alttext.flows_summary, measure, lang=lg),
+    alt=lambda: ui.per_view(alttext.flows_summary, measure, lang=lg),
 )
 msg = T(
     "map.note",
@@ -168,12 +168,13 @@ if panel is not None:
     if len(parts):
         ui.partnerships_table(parts)
 
-arcs = ui.per_view(
-    map_table, measure, countries=b.countries if rollup != "place" else None, rollup=rollup, lang=lg
-).sort_values("value", ascending=False)
+countries = b.countries if rollup != "place" else None
 if st.toggle(
     T("map.numbers"), key="map_numbers"
 ):  # a toggle, not an expander: the table is only sent when asked for
+    arcs = ui.per_view(map_table, measure, countries=countries, rollup=rollup, lang=lg).sort_values(
+        "value", ascending=False
+    )
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
     ui.table(
@@ -182,4 +183,12 @@ if st.toggle(
         ),
         hide_index=True,
     )
-ui.downloads(view, flt, "map", table=arcs)
+# The numbers' file is built when its button is clicked (a million arcs at a million flows), from this run's view.
+ui.downloads(
+    view,
+    flt,
+    "map",
+    table=lambda v=view, m=measure, c=countries, r=rollup, lg=lg: map_table(v, m, c, r, lg).sort_values(
+        "value", ascending=False
+    ),
+)

@@ -3,6 +3,7 @@ downloads of the numbers behind it, each carrying the citation of this view."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from pathlib import Path
 
 import pandas as pd
@@ -72,9 +73,12 @@ def presentation_keys(key: str = "clicker") -> str | None:
     return res.get("go") if res else None
 
 
-def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = ""):
+def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str | Callable[[], str] = ""):
     """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
-    rendered on the server when clicked, each with the citation of this view."""
+    rendered on the server when clicked, each with the citation of this view.
+
+    `alt` may be a function that returns the text: it is then computed once the chart is on its way to the browser
+    (at 100,000 flows the map's summary took half a second that the chart waited for)."""
     geo = geo or any(
         tr.type in ("scattergeo", "choropleth") for tr in fig.data
     )  # never let a geo chart reach for the CDN
@@ -82,6 +86,8 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
         event = geo_chart(fig, key, on_select)
     else:
         event = st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
+    if callable(alt):
+        alt = alt()
     if alt:
         st.caption(T("alt.prefix") + " " + md_escape(alt))
     flt = st.session_state.get(FLT, filters.Filter())
@@ -111,7 +117,12 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str = 
     return event
 
 
-def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataFrame | None = None) -> None:
+def downloads(
+    view: pd.DataFrame,
+    flt: filters.Filter,
+    key: str,
+    table: pd.DataFrame | Callable[[], pd.DataFrame] | None = None,
+) -> None:
     """Exactly the filtered rows: a clean CSV (header and rows only), the same CSV in a ZIP with datapackage.json
     and a README carrying the citation and filter (as Our World in Data does), and XLSX/JSON/GeoJSON with the
     citation inside them. File names say what the file is: city-solidarity-flows_flows_north-south_2020.csv."""
@@ -144,7 +155,9 @@ def downloads(view: pd.DataFrame, flt: filters.Filter, key: str, table: pd.DataF
     if table is not None:
         row.download_button(
             T("dl.numbers"),
-            data=lambda: export.neutralise(table).to_csv(index=False).encode("utf-8"),
+            data=lambda: (
+                export.neutralise(table() if callable(table) else table).to_csv(index=False).encode("utf-8")
+            ),
             file_name=export.file_name(f"{key}-numbers", params, "csv"),
             mime="text/csv",
             key=f"{key}-numbers",

@@ -11,6 +11,7 @@ from coop_data.figures.flowmap import (
     WORLD,
     Screen,
     classes,
+    clear_of_markers,
     extent,
     flow_map,
     lanes,
@@ -228,3 +229,57 @@ def test_a_highlight_outside_the_fitted_extent_widens_it(flows, bundle):
     lo, la = fig.layout.geo.lonaxis.range, fig.layout.geo.lataxis.range
     oita = highlight.place_points(bundle, ["Oita"]).iloc[0]
     assert lo[0] < 6.95 and oita["lon"] < lo[1] and la[0] < oita["lat"] < la[1]
+
+
+def test_pointsclear_of_markers_as_comparing_every_point_with_every_marker():
+    """The grid that finds the markers near an arc's hover point answers as the all-pairs check it replaced: on
+    points exactly at a marker's edge plus the clearance, in a dense cluster, and in chunks of any size."""
+
+    def every_pair(px, py, mx, my, mr):
+        if not len(mx):
+            return np.ones(len(px), bool)
+        return ((np.hypot(px[:, None] - mx, py[:, None] - my) - mr) > 3.0).all(axis=1)
+
+    rng = np.random.default_rng(7)
+    for trial in range(120):
+        n, m, spread = int(rng.integers(0, 2000)), int(rng.integers(0, 300)), [5, 60, 800][trial % 3]
+        px, py = rng.uniform(-40, spread + 40, n), rng.uniform(-40, spread + 40, n)
+        mx, my = rng.uniform(0, spread, m), rng.uniform(0, spread, m)
+        mr = marker_size(rng.integers(1, 60, m)) / 2
+        k = min(n, m) // 2  # on the edge: clearance exactly 3 px is not clear
+        ang = rng.uniform(0, 2 * np.pi, k)
+        px[:k], py[:k] = mx[:k] + (mr[:k] + 3) * np.cos(ang), my[:k] + (mr[:k] + 3) * np.sin(ang)
+        if n and trial % 7 == 0:
+            px[-1] = np.nan
+        got = clear_of_markers(px, py, mx, my, mr, 3.0, cell_pairs=[1, 50, 2_000_000][trial % 3])
+        assert (got == every_pair(px, py, mx, my, mr)).all(), trial
+    assert not clear_of_markers(
+        np.array([0.0]), np.array([0.0]), np.array([np.nan]), np.array([0.0]), np.ones(1), 3
+    )[0]
+
+
+def test_a_shared_marker_lists_its_places_busiest_first(flows):
+    pm = place_markers(flows)
+    shared = pm[pm["exact"] & pm["members"].str.contains("\n")]
+    assert len(shared)  # Wuhan and Hubei, at least
+    for _, row in shared.iterrows():
+        members = row["members"].split("\n")
+        assert row["label"] == members[0] and row["name"] == " / ".join(members)
+        n = [(-sum(placed_count(flows, s, m) for s in ("donor", "recipient")), m) for m in members]
+        assert n == sorted(n), row["label"]  # by flows drawn there, then by name
+
+
+def test_country_names_are_those_of_the_last_row_recipients_after_donors():
+    import pandas as pd
+
+    from coop_data.figures.flowmap import country_names
+
+    f = pd.DataFrame(
+        {
+            "donor_country_iso3": ["DEU", "ITA", "DEU", "ESP"],
+            "donor_country": ["Germany", "Italy", "Deutschland", "?"],
+            "recipient_country_iso3": ["ITA", "ITA", "FRA", "FRA"],
+            "recipient_country": ["Italia", "Italy", "France", "La France"],
+        }
+    )
+    assert country_names(f) == {"DEU": "Deutschland", "ITA": "Italy", "ESP": "?", "FRA": "La France"}

@@ -79,6 +79,16 @@ ZOOM_ON_JS = """(name) => {
 }"""
 
 
+def aim_at(page, name: str) -> dict | None:
+    """Where to aim at a place once its marker is drawn with a size (during a redraw it has none for a moment, and
+    an aim read then had no point inside it); None when the map has no marker of that place."""
+    if page.evaluate(AIM_JS, name) is None:
+        return None
+    return page.wait_for_function(
+        f"(n) => {{ const a = ({AIM_JS})(n); return a && a.clear !== undefined ? a : null; }}", arg=name
+    ).json_value()
+
+
 def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bundle):
     names = dict(zip(bundle.countries["iso3"], bundle.countries["name"]))
     markers = place_markers(bundle.flows)
@@ -95,7 +105,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
         failures = []
         zoomed = []
         for name in SWEEP:
-            aim = page.evaluate(AIM_JS, name)
+            aim = aim_at(page, name)
             assert aim is not None, f"{name}: no marker"
             for _ in range(8):  # covered by its neighbours at this scale: zoom in on it, as a person would
                 if aim["clear"] > 1:
@@ -109,10 +119,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     timeout=10000,
                 )
                 idle(page)  # the zoom went into the URL and the run that draws its extent is over
-                page.wait_for_function(  # and the redrawn marker has its size again
-                    f"(n) => {{ const a = ({AIM_JS})(n); return a && a.clear !== undefined; }}", arg=name
-                )
-                aim = page.evaluate(AIM_JS, name)
+                aim = aim_at(page, name)  # the redrawn marker with its size again
             if aim["clear"] <= 1:
                 failures.append(f"{name}: hidden under other markers even zoomed in ({aim})")
                 continue
@@ -132,7 +139,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     break
                 except Exception:
                     idle(page)
-                    aim = page.evaluate(AIM_JS, name)
+                    aim = aim_at(page, name)
             if not shown:
                 failures.append(
                     f"{name}: hover shows {label.first.text_content() if label.count() else 'nothing'!r}"
@@ -154,7 +161,7 @@ def test_hover_and_click_every_named_place_opens_its_panel(server, browser, bund
                     break
                 except Exception:
                     idle(page)
-                    aim = page.evaluate(AIM_JS, name) or aim
+                    aim = aim_at(page, name) or aim
             if not opened:
                 failures.append(f"{name}: click did not open '{heading}'")
             idle(page)
@@ -310,5 +317,27 @@ def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=20000)
         page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)
         assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
+    finally:
+        ctx.close()
+
+
+def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bundle, tmp_path):
+    """The numbers' file is built when its button is clicked (not on every run): it holds the map's arcs of the view
+    and roll-up in the link, largest first, as the library computes them."""
+    from coop_data import export, filters
+    from coop_data.figures.flowmap import map_table
+
+    ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&rollup=country")
+    try:
+        wait_charts(page)
+        with page.expect_download(timeout=120000) as dl:
+            page.locator("[data-testid='stDownloadButton']").filter(has_text="Chart numbers").first.click()
+        path = tmp_path / "numbers.csv"
+        dl.value.save_as(path)
+        view = filters.Filter(direction=("north_south",)).apply(bundle.flows)
+        table = map_table(view, "flows", bundle.countries, "country").sort_values("value", ascending=False)
+        assert path.read_bytes() == export.neutralise(table).to_csv(index=False).encode("utf-8")
+        assert dl.value.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
+        assert w.errors == []
     finally:
         ctx.close()

@@ -10,7 +10,8 @@ What a reader needs to read it at a glance, on screen and in every export (the f
 - a roll-up to countries or UN regions aggregates arcs between the units' points (`rollup_flows`).
 
 Arcs are batched into one trace per (direction, width class) with gaps between arcs, so the figure has a
-handful of traces however many flows are drawn, and at most `max_arcs` arcs (the largest) are drawn; the rest
+handful of traces however many flows are drawn (added as dicts: plotly checks a trace object again when it is
+added, which doubled the time of the 1,500 markers' colours), and at most `max_arcs` arcs (the largest) are drawn; the rest
 are counted in the note, never dropped silently. Only places (markers) and invisible points along each arc
 answer hover and click: arrowheads and labels do not, so a place is what the pointer finds on a place.
 """
@@ -241,27 +242,109 @@ def classes(values, lang: str = "en") -> tuple[np.ndarray, list[str]]:
     return np.minimum(idx, len(bounds) - 1), labels
 
 
+ARC_KEYS = [
+    "donor_label",
+    "recipient_label",
+    "donor_lat",
+    "donor_lon",
+    "recipient_lat",
+    "recipient_lon",
+    "direction",
+]
+
+
 def arcs_table(flows: pd.DataFrame, measure: str) -> pd.DataFrame:
     """One row per drawable donor→recipient pair and direction, with the measure summed."""
-    keys = [
-        "donor_label",
-        "recipient_label",
-        "donor_lat",
-        "donor_lon",
-        "recipient_lat",
-        "recipient_lon",
-        "direction",
-    ]
-    f = flows[keys + ["record_id"]].assign(
-        value=aggregate.measure_values(flows, measure)
-    )  # only the columns used: no copy of the other 50
+    return ranked_arcs(flows, measure)[0]
+
+
+def ranked_arcs(flows: pd.DataFrame, measure: str, top: int | None = None) -> tuple[pd.DataFrame, int]:
+    """(arcs_table's rows, the number of arcs); with `top`, only the `top` largest, in the order of
+    `sort_values("value", ascending=False)` on the whole table: the map draws 400 of a million arcs, so only their
+    names and record ids are gathered.
+
+    Arcs are numbered as groupby(keys, sort=False) numbers them (first appearance) from integer codes of the two
+    places and the direction (combo_codes), and the measure is summed by pandas in the same row order: the same sums."""
+    value = aggregate.measure_values(flows, measure).to_numpy(float)
+    f = flows[ARC_KEYS + ["record_id"]]  # only the columns used: no copy of the other 50
     placed = f["donor_lat"].notna() & f["recipient_lat"].notna()
     same = (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
-    d = f[placed & ~same & (f["value"] > 0)]
-    g = d.groupby(keys, observed=True, sort=False)
-    out = g.agg(value=("value", "sum"), n=("record_id", "size")).reset_index()
-    out["ids"] = _first_ids(g.ngroup().to_numpy(), d["record_id"].to_numpy(), len(out))
-    return out
+    keep = (placed & ~same).to_numpy() & (value > 0) & f[ARC_KEYS].notna().all(axis=1).to_numpy()
+    rows = np.flatnonzero(keep)
+    ends = [
+        combo_codes(f, [f"{side}_label", f"{side}_lat", f"{side}_lon"])[rows]
+        for side in ("donor", "recipient")
+    ]
+    way = _codes(f["direction"])[rows]
+    gid, uniq = pd.factorize(
+        (ends[0] * (ends[1].max(initial=0) + 1) + ends[1]) * (way.max(initial=0) + 1) + way
+    )
+    n = np.bincount(gid, minlength=len(uniq))
+    v = value[rows]
+    sums = np.zeros(len(uniq))
+    one = n[gid] == 1
+    sums[gid[one]] = v[one]  # an arc of one record: its value (pandas' sum of one value is that value)
+    if not one.all():
+        part = pd.Series(v[~one]).groupby(gid[~one]).sum()
+        sums[part.index.to_numpy()] = part.to_numpy()
+    pick = np.arange(len(uniq))
+    if top is not None:
+        pick = pd.DataFrame({"value": sums}).sort_values("value", ascending=False).index.to_numpy()[:top]
+    at = np.full(len(uniq), -1)
+    at[pick] = np.arange(len(pick))
+    chosen = at[gid] >= 0
+    first = _first_rows(at[gid[chosen]], len(pick))
+    out = f[ARC_KEYS].iloc[rows[chosen][first]].reset_index(drop=True)
+    out["value"], out["n"] = sums[pick], n[pick]
+    out["ids"] = _first_ids(at[gid[chosen]], f["record_id"], len(pick), rows=rows[chosen])
+    return out, len(uniq)
+
+
+def _codes(s: pd.Series) -> np.ndarray:
+    """Integer codes of a column: equal values, equal codes; a missing value is a value of its own."""
+    if isinstance(s.dtype, pd.CategoricalDtype):
+        return s.cat.codes.to_numpy(np.int64)
+    return pd.factorize(s, sort=False, use_na_sentinel=False)[0]
+
+
+def _first_rows(codes: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, the position of its first row."""
+    first = np.full(n_groups, len(codes), np.int64)
+    np.minimum.at(first, codes, np.arange(len(codes)))
+    return first
+
+
+def combo_codes(frame: pd.DataFrame, keys: list[str]) -> np.ndarray:
+    """Per row, a code of its combination of `keys` values: equal combinations, equal codes, a missing value being a
+    value of its own (codes are not numbered in any order).
+
+    The first key (a place's label) is factorized; the others are compared with the first row of the same label,
+    and only labels whose rows differ there (one name, two points) are grouped on every key: pandas grouping a
+    million rows on seven keys factorized every key (1.5 s)."""
+    head = _codes(frame[keys[0]])
+    if not len(head):
+        return head
+    n = int(head.max()) + 1
+    at = _first_rows(head, n)[head]
+    differ = np.zeros(len(head), bool)
+    for k in keys[1:]:
+        x = frame[k]
+        if pd.api.types.is_float_dtype(x.dtype):
+            a = x.to_numpy(float)
+            b = a[at]
+            differ |= ~((a == b) | (np.isnan(a) & np.isnan(b)))
+        else:
+            c = _codes(x)
+            differ |= c != c[at]
+    if not differ.any():
+        return head
+    bad = np.zeros(n, bool)
+    bad[head[differ]] = True
+    split = np.flatnonzero(bad[head])
+    sub = frame[keys].iloc[split].groupby(keys, sort=False, dropna=False, observed=True).ngroup().to_numpy()
+    code = head.copy()
+    code[split] = n + sub
+    return code
 
 
 def map_table(
@@ -275,17 +358,25 @@ def map_table(
     return arcs_table(rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows, measure)
 
 
-def _first_ids(codes: np.ndarray, ids: np.ndarray, n_groups: int, k: int = 6) -> list[str]:
-    """The first k record ids of each group, joined; one sort instead of a Python call per group."""
+def _first_ids(codes: np.ndarray, ids: pd.Series, n_groups: int, k: int = 6, rows=None) -> list[str]:
+    """The first k record ids of each group (codes per row; the rows' positions in `ids`), joined; one sort instead
+    of a Python call per group, and only the ids shown are read (a million ids became Python strings for 400 arcs)."""
     if not len(codes):
         return [""] * n_groups
     order = np.argsort(codes, kind="stable")
-    cs, rid = codes[order], ids[order]
+    cs = codes[order]
     starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
-    out = [""] * n_groups
-    for code, a, b in zip(cs[starts], starts, np.r_[starts[1:], len(cs)]):
-        out[code] = ", ".join(rid[a : min(b, a + k)])
-    return out
+    rank = np.arange(len(cs)) - np.repeat(starts, np.diff(np.r_[starts, len(cs)]))
+    shown = rank < k
+    order, cs = order[shown], cs[shown]
+    rid = np.asarray(ids.iloc[order if rows is None else rows[order]].to_numpy(), dtype=object)
+    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
+    ends = np.r_[starts[1:], len(cs)]
+    out = np.full(n_groups, "", object)
+    out[cs[starts]] = rid[starts]
+    for i in np.flatnonzero(ends - starts > 1):  # a Python join only for arcs of more than one record
+        out[cs[starts[i]]] = ", ".join(rid[starts[i] : ends[i]])
+    return out.tolist()
 
 
 def unit_points(countries: pd.DataFrame, rollup: str) -> pd.DataFrame:
@@ -349,6 +440,37 @@ def behind(flows: pd.DataFrame, measure: str, lang: str, k: int = 5) -> pd.Serie
     return pd.Series(out, dtype=object)
 
 
+def _joined(codes: np.ndarray, labels: np.ndarray, n_groups: int) -> np.ndarray:
+    """Per group, its labels joined by newlines in their order: a Python join only for groups of more than one
+    (a pandas aggregation with a Python function walked all 45,000 places of 100,000 flows one by one)."""
+    out = np.empty(n_groups, object)
+    order = np.argsort(codes, kind="stable")
+    cs = codes[order]
+    starts = np.r_[0, np.flatnonzero(np.diff(cs)) + 1]
+    ends = np.r_[starts[1:], len(cs)]
+    out[cs[starts]] = labels[order[starts]]
+    for i in np.flatnonzero(ends - starts > 1):
+        out[cs[starts[i]]] = "\n".join(labels[order[starts[i] : ends[i]]])
+    return out
+
+
+def country_names(flows: pd.DataFrame) -> dict[str, str]:
+    """ISO3 → the country name the flows carry (the last row's, recipients after donors), read at each code's last
+    row only: zipping every row's pair took half a second at 100,000 flows."""
+    out: dict[str, str] = {}
+    for side in ("donor", "recipient"):
+        iso, name = flows[f"{side}_country_iso3"], flows[f"{side}_country"]
+        code, uniq = pd.factorize(iso, sort=False, use_na_sentinel=False)
+        keys = pd.Series(uniq, dtype=object).astype(str)
+        if keys.duplicated().any():  # two codes written alike (a missing one and "nan"): every row, in order
+            out.update(zip(iso.astype(str), name.astype(str)))
+            continue
+        last = np.full(len(uniq), -1, np.int64)
+        np.maximum.at(last, code, np.arange(len(code)))
+        out.update(zip(keys, name.iloc[last].astype(str)))
+    return out
+
+
 def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") -> pd.DataFrame:
     """One marker per place: label, name (shown), country, lat, lon, exact, out, in, total, members.
 
@@ -358,19 +480,32 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     """
     parts = []
     for side, kind in (("donor", "out"), ("recipient", "in")):
-        p = flows[flows[f"{side}_lat"].notna()]
+        where = "unit" if rollup == "region" else "country_iso3"
+        p = pd.DataFrame(
+            {
+                "label": flows[f"{side}_label"],
+                "country": flows[f"{side}_{where}"],
+                "lat": flows[f"{side}_lat"].round(4),
+                "lon": flows[f"{side}_lon"].round(4),
+                "exact": flows[f"{side}_placement"].astype(str).ne("country_point").to_numpy(),
+            }
+        )
+        # One row per distinct place of this side, with its count: the grouping below then sums counts, not
+        # a million ones (the same sums).
+        rows = np.flatnonzero(p["lat"].notna().to_numpy())
+        code, uniq = pd.factorize(combo_codes(p, list(p.columns))[rows])
+        first = rows[_first_rows(code, len(uniq))]
+        count = np.bincount(code, minlength=len(uniq))
         parts.append(
             pd.DataFrame(
                 {
-                    "label": p[f"{side}_label"].astype(str),
-                    "country": p[f"{side}_country_iso3"].astype(str)
-                    if rollup != "region"
-                    else p[f"{side}_unit"].astype(str),
-                    "lat": p[f"{side}_lat"].round(4),
-                    "lon": p[f"{side}_lon"].round(4),
-                    "exact": p[f"{side}_placement"].astype(str).ne("country_point").to_numpy(),
-                    "out": 1 if kind == "out" else 0,
-                    "in": 1 if kind == "in" else 0,
+                    "label": p["label"].iloc[first].astype(str).to_numpy(),
+                    "country": p["country"].iloc[first].astype(str).to_numpy(),
+                    "lat": p["lat"].to_numpy()[first],
+                    "lon": p["lon"].to_numpy()[first],
+                    "exact": p["exact"].to_numpy()[first],
+                    "out": count if kind == "out" else 0,
+                    "in": count if kind == "in" else 0,
                 }
             )
         )
@@ -385,9 +520,9 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     )
     per_label["n"] = per_label["out"] + per_label["in"]
     per_label = per_label.sort_values(["n", "label"], ascending=[False, True], kind="stable")
-    exact = per_label.groupby(["country", "lat", "lon"], as_index=False, sort=False).agg(
-        label=("label", "first"), out=("out", "sum"), **{"in": ("in", "sum")}, members=("label", "\n".join)
-    )
+    by_point = per_label.groupby(["country", "lat", "lon"], as_index=False, sort=False)
+    exact = by_point.agg(label=("label", "first"), out=("out", "sum"), **{"in": ("in", "sum")})
+    exact["members"] = _joined(by_point.ngroup().to_numpy(), per_label["label"].to_numpy(object), len(exact))
     exact["name"] = exact["members"].str.replace("\n", " / ", regex=False)
     exact["exact"] = True
     cp = pts[~pts["exact"]]
@@ -396,8 +531,7 @@ def place_markers(flows: pd.DataFrame, lang: str = "en", rollup: str = "place") 
     )
     n_members = g["members"].str.count("\n") + 1
     g["label"] = [m if k == 1 else m.split("\n")[0] for m, k in zip(g["members"], n_members)]
-    cnames = dict(zip(flows["donor_country_iso3"].astype(str), flows["donor_country"].astype(str)))
-    cnames.update(zip(flows["recipient_country_iso3"].astype(str), flows["recipient_country"].astype(str)))
+    cnames = country_names(flows)
     g["name"] = [
         m
         if k == 1
@@ -460,12 +594,62 @@ def _hover_points(lat, lon, screen, mx, my, mr, clear: float = 3.0) -> np.ndarra
     middle: over a marker the place answers (geo_chart.js), so such an arc answers once zoomed in."""
     order = [4, 3, 5, 2, 6, 1, 7] if lat.shape[1] == LANE_POINTS else [lat.shape[1] // 2]
     px, py = screen(lon[:, order], lat[:, order])
-    if len(mx):
-        d = np.hypot(px[..., None] - mx[None, None, :], py[..., None] - my[None, None, :]) - mr[None, None, :]
-        ok = (d > clear).all(axis=2)
-    else:
-        ok = np.ones(px.shape, bool)
-    return np.where(ok.any(axis=1), np.asarray(order)[ok.argmax(axis=1)], order[0])
+    out = np.full(len(lat), order[0])
+    pending = np.arange(len(lat))
+    for j, pos in enumerate(order):  # the next point only for arcs whose earlier points were all covered
+        if not len(pending):
+            break
+        ok = clear_of_markers(px[pending, j], py[pending, j], mx, my, mr, clear)
+        out[pending[ok]] = pos
+        pending = pending[~ok]
+    return out
+
+
+def clear_of_markers(px, py, mx, my, mr, clear: float, cell_pairs: int = 2_000_000) -> np.ndarray:
+    """Per point, whether every marker's edge is more than `clear` px away: hypot(point - centre) - radius > clear.
+
+    Only markers in the point's and the 8 neighbouring grid cells (cells as wide as the largest radius plus
+    `clear`) can be that close, so each point is compared with those only: comparing every point with every marker
+    took 3 s and 2.5 GB at 10,000 arcs and 1,500 places. The same test on the same numbers: the same answer."""
+    ok = np.ones(len(px), bool)
+    if not len(mx) or not len(px):
+        return ok
+    if not (np.isfinite(mx).all() and np.isfinite(my).all() and np.isfinite(mr).all()):
+        return ~ok  # a marker without a position: no point is known to be clear of it
+    finite = np.isfinite(px) & np.isfinite(py)
+    ok &= finite
+    size = float(mr.max()) + clear + 1.0  # any closer marker lies in a neighbouring cell
+    gx, gy = np.floor(mx / size).astype(np.int64), np.floor(my / size).astype(np.int64)
+    x0, y0, ny = gx.min() - 1, gy.min() - 1, int(gy.max() - gy.min()) + 3
+    key = (gx - x0) * ny + (gy - y0)
+    by_key = np.argsort(key, kind="stable")
+    keys = key[by_key]
+    idx = np.flatnonzero(finite)
+    cx = np.floor(px[idx] / size).astype(np.int64) - x0
+    cy = np.floor(py[idx] / size).astype(np.int64) - y0
+    nx = int(gx.max() - x0) + 2
+    for dx in (-1, 0, 1):
+        for dy in (-1, 0, 1):
+            x, y = cx + dx, cy + dy
+            inside = (x >= 0) & (x < nx) & (y >= 0) & (y < ny)
+            pts, k = idx[inside], x[inside] * ny + y[inside]
+            lo, hi = np.searchsorted(keys, k, "left"), np.searchsorted(keys, k, "right")
+            has = hi > lo
+            pts, lo, cnt = pts[has], lo[has], (hi - lo)[has]
+            # in chunks of points, so a dense cluster of markers cannot build one huge array of pairs
+            ends = np.cumsum(cnt)
+            start = 0
+            while start < len(pts):
+                stop = int(np.searchsorted(ends, (ends[start - 1] if start else 0) + cell_pairs, "right"))
+                stop = max(stop, start + 1)
+                c = cnt[start:stop]
+                first = np.repeat(lo[start:stop] - np.r_[0, np.cumsum(c)[:-1]], c)
+                m = by_key[first + np.arange(int(c.sum()))]
+                p = np.repeat(pts[start:stop], c)
+                d = np.hypot(px[p] - mx[m], py[p] - my[m]) - mr[m]
+                ok[p[~(d > clear)]] = False
+                start = stop
+    return ok
 
 
 def flow_map(
@@ -499,9 +683,8 @@ def flow_map(
     unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
     dir_name = {d: t(f"dir.{d}", lang) for d in vocab.DIRECTIONS}
     f = rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows
-    arcs = arcs_table(f, measure).sort_values("value", ascending=False)
-    capped = max(0, len(arcs) - max_arcs)
-    arcs = arcs.head(max_arcs).reset_index(drop=True)
+    arcs, n_arcs = ranked_arcs(f, measure, top=max_arcs)
+    capped = max(0, n_arcs - max_arcs)
     ext = view or extent(np.r_[f["donor_lat"], f["recipient_lat"]], np.r_[f["donor_lon"], f["recipient_lon"]])
     screen = Screen(ext)
     fig = go.Figure()
@@ -526,7 +709,8 @@ def flow_map(
                     continue
                 first = not any(tr.legendgroup == direction for tr in fig.data)
                 fig.add_trace(
-                    go.Scattergeo(
+                    dict(
+                        type="scattergeo",
                         lat=with_gaps(lat[sel]),
                         lon=with_gaps(lon[sel]),
                         mode="lines",
@@ -543,6 +727,8 @@ def flow_map(
         heads = bearing(lat[:, n - 2], lon[:, n - 2], lat[:, n - 1], lon[:, n - 1])
         at = _hover_points(lat, lon, screen, mx, my, mr)
         rec = t("map.records", lang)
+        amounts: dict[float, str] = {}
+        counts: dict[int, str] = {}
         lists = behind(f, measure, lang) if rollup != "place" else None
         for direction in vocab.DIRECTIONS:
             sel = np.where(dirs == direction)[0]
@@ -550,7 +736,8 @@ def flow_map(
                 continue
             color = vocab.DIRECTIONS[direction]
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=lat[sel, n - 2].astype(np.float32),
                     lon=lon[sel, n - 2].astype(np.float32),
                     mode="markers",
@@ -560,7 +747,7 @@ def flow_map(
                         angle=heads[sel],
                         size=9,
                         color=color,
-                        line_width=0,
+                        line=dict(width=0),
                     ),
                     legendgroup=direction,
                     showlegend=False,
@@ -576,21 +763,26 @@ def flow_map(
             for a, b, v, cnt, ids in zip(
                 sub["donor_label"], sub["recipient_label"], sub["value"], sub["n"], sub["ids"]
             ):
-                head = f"{escape_text(a)} → {escape_text(b)}: {number(v, lang)} {unit_word(unit, v, lang)}"
-                recs = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
+                if v not in amounts:  # most arcs share a few values: each formatted once (10,000 arcs)
+                    amounts[v] = f"{number(v, lang)} {unit_word(unit, v, lang)}"
+                if cnt not in counts:
+                    counts[cnt] = f"{number(cnt, lang)} {unit_word(rec, cnt, lang)}"
+                head = f"{escape_text(a)} → {escape_text(b)}: {amounts[v]}"
+                recs = counts[cnt]
                 if lists is None:
                     tips.append(f"{head} ({recs}: {ids})")
                 else:
                     tips.append(f"{head} ({recs})<br>{lists.get((a, b, direction), '')}")
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=lat[hs, at[hs]].astype(np.float32),
                     lon=lon[hs, at[hs]].astype(np.float32),
                     mode="markers",
                     marker=dict(size=12, color="rgba(0,0,0,0)"),
                     legendgroup=direction,
                     showlegend=False,
-                    hovertext=tips,
+                    hovertext=np.array(tips),  # plotly checks a list's texts one by one, an array's at once
                     hoverinfo="text",
                     hoverlabel=dict(bgcolor=color),
                     name=dir_name[direction],
@@ -610,7 +802,8 @@ def flow_map(
             rows = cand[chosen]
             labelled = [names[i] for i in chosen]
             fig.add_trace(
-                go.Scattergeo(
+                dict(
+                    type="scattergeo",
                     lat=pts["lat"].iloc[rows].to_numpy(np.float32),
                     lon=pts["lon"].iloc[rows].to_numpy(np.float32),
                     mode="text",
@@ -640,8 +833,7 @@ def flow_map(
     # The largest places as a short table: an export with room under the map prints it there (figures.render).
     # Ranked among the places in view: a zoom on Europe listed Manaus and Guangzhou.
     top = pts[pts["exact"].to_numpy(bool) & inside].head(30)
-    cnames = dict(zip(f["donor_country_iso3"].astype(str), f["donor_country"].astype(str)))
-    cnames.update(zip(f["recipient_country_iso3"].astype(str), f["recipient_country"].astype(str)))
+    cnames = country_names(f)
     fig.layout.meta = {
         **fig.layout.meta,
         "export_table": [t("map.top_places", lang)]
@@ -709,7 +901,8 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                     text += "<br>" + t("map.and_more", lang, n=number(len(many) - 8, lang))
         hover.append(text)
     fig.add_trace(
-        go.Scattergeo(
+        dict(
+            type="scattergeo",
             lat=pts["lat"].to_numpy(np.float32),
             lon=pts["lon"].to_numpy(np.float32),
             mode="markers",
@@ -721,13 +914,14 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                 symbol=np.where(exact, "circle", "circle-open"),
             ),
             customdata=np.c_[pts["label"], pts["country"], kind, pts["members"]].astype(object),
-            hovertext=hover,
+            hovertext=np.array(hover),
             hoverinfo="text",
         )
     )
     if (~exact).any():
         fig.add_trace(
-            go.Scattergeo(
+            dict(
+                type="scattergeo",
                 lat=[None],
                 lon=[None],
                 mode="markers",
