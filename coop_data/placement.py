@@ -331,13 +331,14 @@ def place_actors(
             said[i] = ("admin1_capital" if ch.kind == "admin1_capital" else "", ch.how)
     _set_many(res, placed)
     if unplaced:
-        at = list(unplaced)
-        res.loc[at, ["latitude", "longitude"]] = np.nan
-        res.loc[at, "geonameid"] = pd.NA
-        res.loc[at, "n_candidates"] = list(unplaced.values())
+        at = res.index.get_indexer(list(unplaced))
+        res.iloc[at, [res.columns.get_loc(c) for c in ("latitude", "longitude")]] = np.nan
+        res.iloc[at, res.columns.get_loc("geonameid")] = pd.NA
+        res.iloc[at, res.columns.get_loc("n_candidates")] = list(unplaced.values())
     if said:
-        kind.loc[list(said)] = [k for k, _ in said.values()]
-        how.loc[list(said)] = [h for _, h in said.values()]
+        at = a.index.get_indexer(list(said))
+        kind.iloc[at] = [k for k, _ in said.values()]
+        how.iloc[at] = [h for _, h in said.values()]
     found = base.ne("") & res["n_candidates"].gt(0) & kind.ne("ambiguous")
     capital = kind.eq("admin1_capital")
     cpt = countries.set_index("iso3")[["lat", "lon"]]
@@ -409,12 +410,16 @@ def _set_many(res: pd.DataFrame, placed: dict) -> None:
     """`_set` for many rows at once (label -> (gazetteer row, number of candidates))."""
     if not placed:
         return
-    at, rows = list(placed), [r for r, _ in placed.values()]
-    res.loc[at, "geonameid"] = pd.array([int(r["geonameid"]) for r in rows], dtype="Int64")
-    res.loc[at, "gazetteer_name"] = [str(r["name"]) for r in rows]
-    res.loc[at, "latitude"] = [float(r["lat"]) for r in rows]
-    res.loc[at, "longitude"] = [float(r["lon"]) for r in rows]
-    res.loc[at, "n_candidates"] = [max(int(n), 1) for _, n in placed.values()]
+    at, rows = (
+        res.index.get_indexer(list(placed)),
+        [r for r, _ in placed.values()],
+    )  # by position: no label lookups
+    col = res.columns.get_loc
+    res.iloc[at, col("geonameid")] = pd.array([int(r["geonameid"]) for r in rows], dtype="Int64")
+    res.iloc[at, col("gazetteer_name")] = [str(r["name"]) for r in rows]
+    res.iloc[at, col("latitude")] = [float(r["lat"]) for r in rows]
+    res.iloc[at, col("longitude")] = [float(r["lon"]) for r in rows]
+    res.iloc[at, col("n_candidates")] = [max(int(n), 1) for _, n in placed.values()]
 
 
 def _apply_choices(a, city, iso, res, choices) -> pd.Series:
