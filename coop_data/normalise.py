@@ -109,7 +109,8 @@ _PLAIN = re.compile(r"^[+]?\d+([.,]\d+)?$")
 def numbers(s: pd.Series, decimal: str = ".") -> Result:
     """'1.234,5' (decimal=',') or '1,234.5' (decimal='.') -> '1234.5'; spaces as thousands separators are dropped."""
     raw = _strings(s)
-    if _only(raw, "[0-9]*"):  # whole numbers as digits: nothing to rewrite, nothing unreadable
+    # whole numbers as digits (not thousands of them, which pandas does not read): nothing to rewrite or unreadable
+    if _only(raw, "[0-9]{0,300}"):
         bad = pd.Series(False, index=raw.index, name=raw.name)
         return Result(raw, bad, _why(raw, bad, str))
     codes, u = _distinct(raw)

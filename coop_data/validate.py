@@ -281,9 +281,9 @@ def check(
 def _number_problems(
     col: pd.Series, text: pd.Series, present: pd.Series, minimum: float | None
 ) -> tuple[pd.Series, pd.Series]:
-    """(not a number, below the minimum) of the cells written. Plain digits are numbers, never below zero: only
-    the other cells (a few, if any) are parsed."""
-    plain = text.str.fullmatch(r"\+?[0-9]+(\.[0-9]+)?").fillna(False).astype(bool)
+    """(not a number, below the minimum) of the cells written. Plain digits (up to 300) are numbers, never below
+    zero: only the other cells (a few, if any) are parsed."""
+    plain = text.str.fullmatch(r"\+?[0-9]{1,300}(\.[0-9]{1,300})?").fillna(False).astype(bool)
     if minimum is not None and minimum > 0:
         plain &= False
     rest = present & ~plain
