@@ -597,6 +597,12 @@ def bench_deck(b) -> None:
     record("story: 10-scene deck file size", "bundled", len(data) / 1e6, "MB")
 
 
+def _write_json(path: str) -> None:
+    """The figures as JSON (the folder made if missing: bench/out/ is not in the repository)."""
+    Path(path).parent.mkdir(parents=True, exist_ok=True)
+    Path(path).write_text(json.dumps({"figures": FIGS}, indent=1))
+
+
 def main(argv=None):
     ap = argparse.ArgumentParser(description=__doc__)
     ap.add_argument("--quick", action="store_true")
@@ -636,13 +642,13 @@ def main(argv=None):
         record("browser: cold load /map to arcs drawn", "bundled", bundled, "s", 2.5)
         bench_big_browser({n: synthetic_dataset(n) for n in sizes_e2e}, bundled)
         if args.json_path:
-            Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
+            _write_json(args.json_path)
         return
     if args.only_e2e:
         print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
         bench_end_to_end(sizes_e2e, Path(args.ab).resolve() if args.ab else None, args.rounds)
         if args.json_path:
-            Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
+            _write_json(args.json_path)
         return
     print(f"{'figure':<44} {'size':>9} {'value':>12} {'unit':<6} {'target':<10}")
     t0 = time.perf_counter()
@@ -675,7 +681,7 @@ def main(argv=None):
 
         load.measure(sessions=50, seconds=45.0, record=record)
     if args.json_path:
-        Path(args.json_path).write_text(json.dumps({"figures": FIGS}, indent=1))
+        _write_json(args.json_path)
         print(f"wrote {args.json_path}")
 
 
