@@ -156,10 +156,11 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
             ),
         ]
     ).drop_duplicates()
-    countries = set(c["donor_country_iso3"]) | set(c["recipient_country_iso3"])
+    # distinct values first: turning a million Arrow-backed cells into a Python set costs seconds
+    countries = set(c["donor_country_iso3"].unique()) | set(c["recipient_country_iso3"].unique())
     countries.discard("")
     # every country of the view's records, as the map's text alternative counts them (announced, cancelled… too)
-    every = (set(flows["donor_country_iso3"]) | set(flows["recipient_country_iso3"])) - {""}
+    every = (set(flows["donor_country_iso3"].unique()) | set(flows["recipient_country_iso3"].unique())) - {""}
     eur = measure_values(flows, "eur")
     masks = measure_values(flows, "masks")
     cash = money.is_cash(flows["aid_kind"])

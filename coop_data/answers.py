@@ -340,7 +340,7 @@ def partnered_without_flow(flows: pd.DataFrame, partnerships: pd.DataFrame) -> p
 
 def countries_partnered_without_flow(flows: pd.DataFrame, partnerships: pd.DataFrame) -> pd.DataFrame:
     """Countries with a stated partnership in the data that no flow of `flows` names as recipient country."""
-    got = set(flows["recipient_country_iso3"].astype(str))
+    got = set(flows["recipient_country_iso3"].astype(str).unique())
     p = partnerships
     c = pd.concat(
         [
