@@ -77,11 +77,20 @@ def _km(a, b) -> float:
     return 6371 * 2 * math.asin(math.sqrt(min(1.0, h)))
 
 
+# Degrees of latitude apart beyond which two places are surely NEAR_KM apart (a great circle is at least as long
+# as its north-south part: 6371 km x the latitude difference in radians), with a margin for rounding.
+_FAR_LAT = math.degrees(NEAR_KM / 6371) * 1.001
+
+
+def _near(a, b) -> bool:
+    return abs(a["lat"] - b["lat"]) <= _FAR_LAT and _km(a, b) < NEAR_KM
+
+
 def _merge_near(c: tuple[dict, ...]) -> tuple[dict, ...]:
     """One row per distinct place: a candidate within NEAR_KM of a better one in the same province is dropped."""
     keep = []
     for r in c:
-        if not any(r["admin1"] == k["admin1"] and _km(r, k) < NEAR_KM for k in keep):
+        if not any(r["admin1"] == k["admin1"] and _near(r, k) for k in keep):
             keep.append(r)
     return tuple(keep)
 

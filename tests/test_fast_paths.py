@@ -143,3 +143,16 @@ def test_parquet_parts_read_back_as_written(bundle):
         back = parquet.from_bytes(parquet.to_bytes(table))
         objects = [c for c in table.columns if table[c].dtype == object]
         pd.testing.assert_frame_equal(back.drop(columns=objects), table.drop(columns=objects))
+
+
+def test_the_latitude_shortcut_never_parts_near_places():
+    """Candidates further apart in latitude than 30 km are not measured; the answer is the haversine's."""
+    import random
+
+    from coop_data import placement
+
+    rng = random.Random(2)
+    for _ in range(100_000):
+        a = {"lat": rng.uniform(-89, 89), "lon": rng.uniform(-180, 180)}
+        b = {"lat": a["lat"] + rng.uniform(-0.4, 0.4), "lon": a["lon"] + rng.uniform(-0.4, 0.4)}
+        assert placement._near(a, b) == (placement._km(a, b) < placement.NEAR_KM)
