@@ -19,6 +19,7 @@ import pycountry
 
 from . import dates as dates_
 from . import i18n, messages, places
+from .distinct import per_value
 from .messages import Message
 from .validate import _short, stripped
 from .vocab import AID_KINDS, LEVELS, STATUSES
@@ -91,13 +92,6 @@ def _at(index: pd.Index, at: np.ndarray, values: list) -> pd.Series:
     out = np.full(len(index), np.nan, dtype=object)
     out[at] = pd.Series(values, dtype=object).to_numpy()
     return pd.Series(out, index=index, dtype=object)
-
-
-def _per_value(raw: pd.Series, fn) -> pd.Series:
-    """fn applied once per distinct value (a million rows hold a few thousand names or dates), spread back by code."""
-    codes, uniques = pd.factorize(raw)
-    done = np.array([fn(v) for v in uniques] + [""], dtype=object)  # code -1 (none here: no NaN) -> ""
-    return pd.Series(done[codes], index=raw.index, dtype=object)
 
 
 _SPACES = re.compile(r"[\s\u00a0\u202f']")
@@ -246,7 +240,7 @@ def countries(s: pd.Series) -> Result:
     names = _country_names()
     codes, u = _distinct(raw)
     up = u.str.upper()
-    keys = _per_value(u, places.norm)
+    keys = per_value(u, places.norm)
     conv = keys.map(names)
     out = up.where(conv.isna() | up.str.fullmatch(r"[A-Z]{3}"), conv)
     out = out.where(u.ne(""), "")
@@ -419,7 +413,7 @@ def vocabulary(s: pd.Series, allowed: tuple[str, ...], synonyms: dict[str, str],
         bad = pd.Series(False, index=raw.index)
         return Result(raw.rename(None), bad, _why(raw, bad, str))
     codes, u = _distinct(raw)
-    key = _per_value(u, lambda v: places.norm(v.replace("_", " ")))
+    key = per_value(u, lambda v: places.norm(v.replace("_", " ")))
     direct = u.str.lower().where(u.str.lower().isin(allowed))
     out_u = direct.fillna(key.map(synonyms)).fillna(
         key.str.replace(" ", "_").where(key.str.replace(" ", "_").isin(allowed))

@@ -6,9 +6,8 @@ import io
 
 import pandas as pd
 
-SAMPLE = (
-    2000  # rows looked at to tell a column of few distinct values (a dictionary pays) from many (it does not)
-)
+# Rows looked at to tell a column of few distinct values (a dictionary pays) from many (it does not).
+SAMPLE = 2000
 
 
 def to_bytes(df: pd.DataFrame) -> bytes:
