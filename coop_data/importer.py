@@ -353,9 +353,7 @@ def place_questions(
     name_key = np.array([places.norm(c) for c in city_l], dtype=object)
     key[at] = name_key + "|" + iso_l
     nocountry = iso_l == ""
-    ix = places._key_index()
-    c = ix.codes(name_key[nocountry])
-    world[at[nocountry]] = np.where(c >= 0, ix.starts[c + 1] - ix.starts[c], 0)  # (key, place) is unique
+    world[at[nocountry]] = places.places_named(name_key[nocountry])
     world = _by_name(world, pairs, asked)
     amb, miss = [], []
     for k, (ccol, icol) in enumerate(sides):

@@ -215,6 +215,13 @@ def candidates(name: str, iso3: str | None = None) -> pd.DataFrame:
     return hits.assign(country_iso3=hits["cc"].astype(str).map(iso2to3)).reset_index(drop=True)
 
 
+def places_named(keys) -> np.ndarray:
+    """How many gazetteer places, world-wide, carry each name key (0 for a name it does not know)."""
+    ix = _key_index()
+    c = ix.codes(keys)
+    return np.where(c >= 0, ix.starts[c + 1] - ix.starts[c], 0)  # (key, place) is unique in the gazetteer
+
+
 def is_key(key: str) -> bool:
     """Whether some gazetteer place has this name key (a hash lookup, once the key index is built)."""
     return _key_index().code(key) >= 0
