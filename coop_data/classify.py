@@ -40,6 +40,7 @@ import numpy as np
 import pandas as pd
 
 from . import dates, vocab
+from .distinct import row_codes
 
 WB_INCOME = Path(__file__).parent / "data" / "wb_income.csv"
 WB_SOURCE = (
@@ -138,14 +139,12 @@ def dated_groups(
     if scheme != "income":
         return iso.map(groups(countries, scheme))
     # Each distinct (country, date) once: a million flows have a few thousand.
-    ci, ui = pd.factorize(iso)
-    cd, ud = pd.factorize(date.fillna("").astype(str))
-    codes, pairs = pd.factorize(ci * max(len(ud), 1) + cd)
-    if not len(pairs):
+    pairs = pd.DataFrame({"iso": iso, "date": date.fillna("").astype(str)}).astype(object)
+    code, first = row_codes(pairs)
+    if not len(first):
         return pd.Series(pd.NA, index=iso.index, dtype="object")
-    iso_u = pd.Series(np.asarray(ui, dtype=object)[pairs // max(len(ud), 1)], dtype=object)
-    date_u = pd.Series(np.asarray(ud, dtype=object)[pairs % max(len(ud), 1)], dtype=object)
-    return _dated_groups(iso_u, date_u, wb).iloc[codes].set_axis(iso.index)
+    u = pairs.iloc[first].reset_index(drop=True)
+    return _dated_groups(u["iso"], u["date"], wb).iloc[code].set_axis(iso.index)
 
 
 def _dated_groups(iso: pd.Series, date: pd.Series, wb: pd.DataFrame | None) -> pd.Series:
