@@ -281,6 +281,8 @@ def test_a_presentation_clicker_drives_the_story(server, browser):
         )
         page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=60000)
         idle(page)
+        # the key listener is mounted with the page's components: a presenter presses once the scene is drawn
+        page.wait_for_function("() => window.__coopClicker && window.__coopClicker.bound", timeout=60000)
         # a clicker's keys go to the page, not to a button Streamlit left focused (Space would press that button)
         page.evaluate("() => document.activeElement && document.activeElement.blur()")
 
