@@ -307,7 +307,7 @@ def _positions(keys: np.ndarray, cc2: np.ndarray) -> tuple[np.ndarray, np.ndarra
     order `candidates` gives (primary names first, then by population; ties in the gazetteer's order)."""
     ix = _key_index()
     order, starts = ix.order, ix.starts
-    gid, _, cc, cc_code, _, pop, _, _, prim = _columns()
+    _, _, cc, cc_code, _, pop, _, _, prim = _columns()
     code = ix.codes(keys)
     at = np.flatnonzero(code >= 0)
     code = code[at]
