@@ -156,3 +156,24 @@ def test_the_latitude_shortcut_never_parts_near_places():
         a = {"lat": rng.uniform(-89, 89), "lon": rng.uniform(-180, 180)}
         b = {"lat": a["lat"] + rng.uniform(-0.4, 0.4), "lon": a["lon"] + rng.uniform(-0.4, 0.4)}
         assert placement._near(a, b) == (placement._km(a, b) < placement.NEAR_KM)
+
+
+def test_the_collector_is_paused_during_an_import_and_resumed_after(monkeypatch):
+    import gc
+
+    from coop_data import importer, pipeline
+
+    seen = []
+
+    def fake_prepare(*a, **k):
+        seen.append(gc.isenabled())
+        with pipeline.gc_paused():  # nested: the inner pause must not resume it early
+            pass
+        seen.append(gc.isenabled())
+        raise ValueError("bad file")
+
+    monkeypatch.setattr(importer, "prepare", fake_prepare)
+    assert gc.isenabled()
+    with pytest.raises(ValueError):
+        pipeline.check(None, "flows")
+    assert seen == [False, False] and gc.isenabled()
