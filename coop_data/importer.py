@@ -337,12 +337,12 @@ def place_questions(
     code, first = row_codes(both)  # each row side's (name, country) pair, as a number
     pairs = both.iloc[first].reset_index(drop=True)
     named = pairs[pairs["city"].ne("")]
-    res = places.resolve(named["city"], named["iso"].where(named["iso"] != ""))
-    reu = res["n_candidates"].eq(0) & named["iso"].eq("FRA")
+    n_named = places.count_candidates(named["city"], named["iso"].where(named["iso"] != ""))
+    reu = (n_named == 0) & named["iso"].eq("FRA").to_numpy()
     if reu.any():
-        res.loc[reu] = places.resolve(named["city"][reu], pd.Series("REU", index=named.index[reu])).values
+        n_named[reu] = places.count_candidates(named["city"][reu], pd.Series("REU", index=named.index[reu]))
     n_cand = np.zeros(len(pairs), np.int64)
-    n_cand[named.index] = res["n_candidates"].astype(int).to_numpy()
+    n_cand[named.index] = n_named
     # Choice keys for the names a question is asked about; world-wide candidates for names given without country.
     asked = n_cand > 1
     asked[named.index] |= named["iso"].eq("").to_numpy()
@@ -350,7 +350,7 @@ def place_questions(
     world = np.zeros(len(pairs), np.int64)
     at = np.flatnonzero(asked)
     city_l, iso_l = pairs["city"].to_numpy(dtype=object)[at], pairs["iso"].to_numpy(dtype=object)[at]
-    name_key = np.array([places.norm(c) for c in city_l], dtype=object)
+    name_key = places.norm_series(pd.Series(city_l, dtype=object)).to_numpy(dtype=object)
     key[at] = name_key + "|" + iso_l
     nocountry = iso_l == ""
     world[at[nocountry]] = places.places_named(name_key[nocountry])

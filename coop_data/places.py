@@ -23,8 +23,6 @@ import numpy as np
 import pandas as pd
 import pycountry
 
-from .distinct import per_value
-
 _PUNCT = re.compile(r"[\s\-‐‑'’`.,()/]+")
 
 
@@ -53,9 +51,28 @@ def _norm(name: str) -> str:
     return _PUNCT.sub(" ", s.casefold()).strip()
 
 
+# Printable ASCII: `norm` is lower case, runs of the punctuation `_PUNCT` names (a space is the only whitespace
+# there is) made one space, then trimmed. Arrow does that for a whole column at once.
+_PRINTABLE = r"^[ -~]*$"
+_ASCII_PUNCT = r"[ \-'`.,()/]+"
+
+
 def norm_series(s: pd.Series) -> pd.Series:
-    """`norm` of every cell, each distinct name once; a missing name gives ""."""
-    return per_value(s, norm, "str")
+    """`norm` of every cell, each distinct name once; a missing name gives "". Printable ASCII names (most) are
+    normalised by Arrow in one pass; the others through `norm`."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    codes, uniques = pd.factorize(s)
+    u = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
+    plain = pc.match_substring_regex(u, _PRINTABLE).to_numpy(zero_copy_only=False)
+    fast = pc.utf8_trim(pc.replace_substring_regex(pc.utf8_lower(u), _ASCII_PUNCT, " "), " ")
+    done = np.empty(len(u) + 1, dtype=object)
+    done[:-1] = fast.to_numpy(zero_copy_only=False)
+    done[-1] = ""  # code -1: a missing name
+    rest = np.flatnonzero(~plain)
+    done[rest] = [norm(v) for v in u.take(rest).to_pylist()]
+    return pd.Series(done[codes], index=s.index, dtype="str")
 
 
 def cache_dir() -> Path:
@@ -271,7 +288,7 @@ def prefetch_candidates(names, iso3s) -> None:
     if len(_CANDIDATE_ROWS) > 1 << 18:
         _CANDIDATE_ROWS.clear()
     iso2 = iso3_to_iso2()
-    keys = np.array([norm(n) for n, _ in todo], dtype=object)
+    keys = norm_series(pd.Series([n for n, _ in todo], dtype=object)).to_numpy(dtype=object)
     qi, pos = _positions(keys, np.array([iso2.get(i, "??") for _, i in todo], dtype=object))
     gid, nm, _, _, a1, pop, lat, lon, prim = _columns()
     rows = [[] for _ in todo]
@@ -322,6 +339,29 @@ def _positions(keys: np.ndarray, cc2: np.ndarray) -> tuple[np.ndarray, np.ndarra
     return qi[o], pos[o]
 
 
+def _asked(names: pd.Series, iso3: pd.Series) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(each name's key and ISO2 country, the distinct non-empty pairs among them)."""
+    q = pd.DataFrame(
+        {"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())},
+        index=names.index,
+    )
+    q["cc"] = q["cc"].astype("string")
+    uniq = q.drop_duplicates().dropna()
+    return q, uniq[uniq["key"] != ""]
+
+
+def count_candidates(names: pd.Series, iso3: pd.Series) -> np.ndarray:
+    """How many gazetteer places each (name, country) has: `resolve(...)["n_candidates"]`, without reading the
+    best place of each (the import report only counts)."""
+    if len(names) == 0:
+        return np.zeros(0, np.int64)
+    q, uniq = _asked(names, iso3)
+    qi, _ = _positions(uniq["key"].to_numpy(dtype=object), uniq["cc"].to_numpy(dtype=object))
+    n = pd.Series(np.bincount(qi, minlength=len(uniq)), index=pd.MultiIndex.from_frame(uniq))
+    at = n.index.get_indexer(pd.MultiIndex.from_frame(q))
+    return np.where(at >= 0, n.to_numpy()[at], 0)
+
+
 def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
     """Place many (name, country) pairs at once.
 
@@ -333,13 +373,7 @@ def resolve(names: pd.Series, iso3: pd.Series) -> pd.DataFrame:
         return pd.DataFrame({c: pd.Series(dtype="float64") for c in cols}, index=names.index).astype(
             {"n_candidates": int, "geonameid": "Int64", "gazetteer_name": object}
         )
-    q = pd.DataFrame(
-        {"key": norm_series(names.astype("string")), "cc": iso3.astype("string").map(iso3_to_iso2())},
-        index=names.index,
-    )
-    q["cc"] = q["cc"].astype("string")
-    uniq = q.drop_duplicates().dropna()
-    uniq = uniq[uniq["key"] != ""]
+    q, uniq = _asked(names, iso3)
     # Each distinct (key, country) reads its rows through the key index: no scan or join of the whole gazetteer.
     qi, pos = _positions(uniq["key"].to_numpy(dtype=object), uniq["cc"].to_numpy(dtype=object))
     first = np.r_[True, qi[1:] != qi[:-1]] if len(qi) else np.zeros(0, bool)

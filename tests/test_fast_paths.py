@@ -57,6 +57,38 @@ def test_ascii_names_normalise_as_through_unicode(gaz):
     )
 
 
+def test_a_column_of_names_normalises_as_each_name_does(gaz):
+    """`norm_series` (Arrow for printable ASCII) gives `norm`'s key for every gazetteer name and for the
+    whitespace, control characters and punctuation an imported file brings."""
+    odd = [
+        "  Halle (Saale) ",
+        "Saint-Étienne",
+        "a\tb",
+        "x\x0by",
+        "A\x1fB ",
+        " -- ",
+        "",
+        None,
+        "O'Higgins",
+        "`x`",
+    ]
+    names = pd.Series([*gaz["name"].astype(str).unique(), *odd], dtype="str")
+    got = places.norm_series(names)
+    assert got.tolist() == [places.norm(v) for v in names]
+    assert got.iloc[-len(odd) :].tolist()[:3] == ["halle saale", "saint etienne", "a b"]
+
+
+def test_candidates_are_counted_as_resolve_counts_them(bundle):
+    """The report's count of same-named places is resolve's, on the bundled actors' names and odd inputs."""
+    a = bundle.actors
+    names = pd.concat([a["city"].astype("str"), pd.Series(["Valencia", "Springfield", "", "Nowhere", None])])
+    iso = pd.concat([a["country_iso3"].astype("str"), pd.Series(["ESP", "USA", "FRA", "FRA", "DEU"])])
+    names, iso = names.reset_index(drop=True), iso.reset_index(drop=True).replace("", None)
+    counted = places.count_candidates(names, iso)
+    assert counted.tolist() == places.resolve(names, iso)["n_candidates"].tolist()
+    assert counted[-5] >= 1 and counted[-4] > 1 and (counted[-3:] == 0).all()
+
+
 def test_distinct_rows_are_numbered_as_drop_duplicates_keeps_them():
     rng = np.random.default_rng(1)
     df = pd.DataFrame(
