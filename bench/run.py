@@ -298,23 +298,42 @@ def child(args: list[str], cwd: Path, env: dict) -> tuple[float, float, int, str
     return wall, int(kb) / 1024 if kb else float("nan"), p.returncode, p.stdout.decode("utf-8", "replace")
 
 
+# Imports timed per size: a 3 s figure on a shared two-core machine swings by a few tenths from run to run, so
+# the figure at 100k is the median of three whole imports (each into a clean store); 1M is imported once.
+IMPORT_RUNS = {100_000: 3}
+
+
 def end_to_end(n: int, csv: Path, code: Path = ROOT, label: str = "") -> dict:
-    """CLI import of `csv` then a fresh-process open, with the code in folder `code` (A/B against another checkout)."""
-    store = Path(tempfile.mkdtemp(prefix="coop-bench-e2e-")) / "e2e.sqlite"
-    env = {**os.environ, "COOP_DATA_STORE": str(store), "PYTHONPATH": str(code)}
+    """CLI import of `csv` then a fresh-process open, with the code in folder `code` (A/B against another checkout).
+    The import's wall time is the median of `IMPORT_RUNS` runs, its peak memory the largest of them."""
     tag = f" [{label}]" if label else ""
-    wall, rss, rc, out = child(
-        [sys.executable, "-m", "coop_data", "import", str(csv), "--json", "--name", f"SYNTHETIC {n}"],
-        code,
-        env,
-    )
+    runs = []
+    for _ in range(IMPORT_RUNS.get(n, 1)):
+        store = Path(tempfile.mkdtemp(prefix="coop-bench-e2e-")) / "e2e.sqlite"
+        env = {**os.environ, "COOP_DATA_STORE": str(store), "PYTHONPATH": str(code)}
+        runs.append(
+            child(
+                [sys.executable, "-m", "coop_data", "import", str(csv), "--json", "--name", f"SYNTHETIC {n}"],
+                code,
+                env,
+            )
+        )
+        if runs[-1][2] != 0:
+            break
+    wall, rss, rc, out = runs[-1]
     res = {"import_s": wall, "import_mb": rss, "import_rc": rc}
     if rc != 0:
         record(f"CLI import, whole (refused: exit {rc}){tag}", n, wall, "s")
         return res
     ds_id = json.loads(out)["dataset"]
-    record(f"CLI import, whole, wall (child){tag}", n, wall, "s", 3 if n <= 100_000 else 30)
-    record(f"CLI import, peak memory (child){tag}", n, rss, "MB", 600 if n <= 100_000 else 2500)
+    walls = sorted(r[0] for r in runs)
+    wall, rss = walls[len(walls) // 2], max(r[1] for r in runs)
+    res.update(import_s=wall, import_mb=rss)
+    what = f"median of {len(runs)}" if len(runs) > 1 else "one run"
+    if len(runs) > 1:
+        print(f"  CLI import runs at {n:,}: " + ", ".join(f"{w:.2f} s" for w in walls))
+    record(f"CLI import, whole, wall ({what}){tag}", n, wall, "s", 3 if n <= 100_000 else 30)
+    record(f"CLI import, peak memory (largest){tag}", n, rss, "MB", 600 if n <= 100_000 else 2500)
     for attempt in ("first", "second"):
         wall, rss, rc, out = child([sys.executable, "-c", OPEN_CHILD, ds_id], code, env)
         got = json.loads(out.strip().splitlines()[-1]) if rc == 0 else {}
