@@ -236,6 +236,17 @@ def actor_id(name: str, level: str, city: str, country: str) -> str:
     return "A-" + hashlib.sha1("|".join((name, level, city, country)).encode("utf-8")).hexdigest()[:10]
 
 
+def actor_ids(actors: pd.DataFrame) -> list[str]:
+    """`actor_id` of each row of `actors` (text columns SIDE_COLUMNS): the texts joined by Arrow, then hashed."""
+    import pyarrow as pa
+    import pyarrow.compute as pc
+
+    cols = [pa.array(actors[c].astype(str), type=pa.large_string()) for c in SIDE_COLUMNS]
+    sha1 = hashlib.sha1
+    joined = pc.binary_join_element_wise(*cols, pa.scalar("|", pa.large_string())).to_pylist()
+    return ["A-" + sha1(t.encode("utf-8")).hexdigest()[:10] for t in joined]
+
+
 def choice_key(city: str, iso3: str) -> str:
     """Key under which a user's pick among same-named places is saved."""
     return f"{places.norm(city)}|{iso3}"
@@ -256,8 +267,7 @@ def actor_table(flows: pd.DataFrame) -> tuple[pd.DataFrame, np.ndarray, np.ndarr
     both = pd.concat(sides).astype(str)
     code, first = row_codes(both)
     actors = both.iloc[first].reset_index(drop=True)
-    text = zip(*(actors[c].tolist() for c in SIDE_COLUMNS))
-    actors.insert(0, "actor_id", [actor_id(*r) for r in text])
+    actors.insert(0, "actor_id", actor_ids(actors))
     return actors, code[: len(flows)], code[len(flows) :]
 
 

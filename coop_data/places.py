@@ -59,20 +59,26 @@ _ASCII_PUNCT = r"[ \-'`.,()/]+"
 
 def norm_series(s: pd.Series) -> pd.Series:
     """`norm` of every cell, each distinct name once; a missing name gives "". Printable ASCII names (most) are
-    normalised by Arrow in one pass; the others through `norm`."""
+    normalised by Arrow in one pass, and the column stays Arrow text; the others go through `norm`."""
     import pyarrow as pa
     import pyarrow.compute as pc
 
     codes, uniques = pd.factorize(s)
-    u = pa.array(np.asarray(uniques, dtype=object), type=pa.large_string())
-    plain = pc.match_substring_regex(u, _PRINTABLE).to_numpy(zero_copy_only=False)
-    fast = pc.utf8_trim(pc.replace_substring_regex(pc.utf8_lower(u), _ASCII_PUNCT, " "), " ")
-    done = np.empty(len(u) + 1, dtype=object)
-    done[:-1] = fast.to_numpy(zero_copy_only=False)
-    done[-1] = ""  # code -1: a missing name
-    rest = np.flatnonzero(~plain)
-    done[rest] = [norm(v) for v in u.take(rest).to_pylist()]
-    return pd.Series(done[codes], index=s.index, dtype="str")
+    if not len(uniques):
+        return pd.Series("", index=s.index, dtype="str")
+    if uniques.dtype == object:  # not text to Arrow: a cell that is not a string normalises to "", as missing
+        uniques = [v if isinstance(v, str) else None for v in uniques.tolist()]
+    u = pa.chunked_array([pa.array(uniques).cast(pa.large_string())]).combine_chunks()
+    plain = pc.match_substring_regex(u, _PRINTABLE).fill_null(True)
+    fast = pc.utf8_trim(pc.replace_substring_regex(pc.utf8_lower(u), _ASCII_PUNCT, " "), " ").fill_null("")
+    rest = np.flatnonzero(~plain.to_numpy(zero_copy_only=False))
+    if len(rest):
+        mask = pa.array(np.isin(np.arange(len(u)), rest))
+        fast = pc.replace_with_mask(
+            fast, mask, pa.array([norm(v) for v in u.take(rest).to_pylist()], fast.type)
+        )
+    keys = pa.concat_arrays([fast, pa.array([""], fast.type)]).take(np.where(codes < 0, len(u), codes))
+    return pd.Series(pd.arrays.ArrowStringArray(keys), index=s.index, dtype="str")
 
 
 def cache_dir() -> Path:
@@ -332,7 +338,11 @@ def _positions(keys: np.ndarray, cc2: np.ndarray) -> tuple[np.ndarray, np.ndarra
     qi = np.repeat(at, lens)
     within = np.arange(lens.sum()) - np.repeat(np.cumsum(lens) - lens, lens)
     pos = order[np.repeat(starts[code], lens) + within]
-    want = np.array([cc_code.get(c, -2) if isinstance(c, str) else -2 for c in cc2], dtype=np.int64)
+    cc_at, cc_uniq = pd.factorize(
+        np.asarray(cc2, dtype=object)
+    )  # a few hundred countries: each looked up once
+    per_cc = [cc_code.get(c, -2) if isinstance(c, str) else -2 for c in cc_uniq.tolist()]
+    want = np.array([*per_cc, -2], dtype=np.int64)[cc_at]  # code -1 (missing) -> the last, -2
     ok = cc[pos] == want[qi]
     qi, pos = qi[ok], pos[ok]
     o = np.lexsort((-pop[pos], ~prim[pos], qi))  # stable: ties keep the gazetteer's order

@@ -76,6 +76,8 @@ def test_a_column_of_names_normalises_as_each_name_does(gaz):
     got = places.norm_series(names)
     assert got.tolist() == [places.norm(v) for v in names]
     assert got.iloc[-len(odd) :].tolist()[:3] == ["halle saale", "saint etienne", "a b"]
+    assert places.norm_series(pd.Series(["A ", 3, None], dtype=object)).tolist() == ["a", "", ""]
+    assert places.norm_series(pd.Series([], dtype="str")).tolist() == []
 
 
 def test_candidates_are_counted_as_resolve_counts_them(bundle):
@@ -209,3 +211,20 @@ def test_the_collector_is_paused_during_an_import_and_resumed_after(monkeypatch)
     with pytest.raises(ValueError):
         pipeline.check(None, "flows")
     assert seen == [False, False] and gc.isenabled()
+
+
+def test_actor_ids_joined_by_arrow_are_the_ids_of_the_bundled_actors(bundle):
+    """Ids are stable across versions: the column-wise ids equal the curated ones and `actor_id`'s, odd text too."""
+    from coop_data import placement
+
+    a = bundle.actors
+    assert placement.actor_ids(a) == a["actor_id"].astype(str).tolist()
+    odd = pd.DataFrame(
+        {
+            "name": ["Ville de Lyon|x", "Ōita 大分"],
+            "level": ["city", ""],
+            "city": ["", "Ōita"],
+            "country_iso3": ["FRA", ""],
+        }
+    )
+    assert placement.actor_ids(odd) == [placement.actor_id(*r) for r in odd.itertuples(index=False)]
