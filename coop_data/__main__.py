@@ -445,7 +445,7 @@ def _import(args) -> int:
         **report,
     }
     if args.json:
-        print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
+        print(_import_json(res))
     else:
         print(
             f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names"
@@ -454,6 +454,12 @@ def _import(args) -> int:
         _print_problems(prep, False, args.lang)
         print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
     return 0
+
+
+def _import_json(res: dict) -> str:
+    """An import's report as JSON: indented for a person at a terminal, one line for a program (a 100k-row
+    file's report lists thousands of places, and indenting it is the slow pure-Python encoder)."""
+    return json.dumps(res, indent=1 if sys.stdout.isatty() else None, ensure_ascii=False, default=str)
 
 
 def _print_problems(prep, as_json: bool, lang: str = "en") -> None:
@@ -468,7 +474,7 @@ def _print_problems(prep, as_json: bool, lang: str = "en") -> None:
 def _refused(res: dict, as_json: bool, code: int) -> int:
     """Nothing was stored: say why on stderr (or as JSON on stdout) and exit with `code`."""
     if as_json:
-        print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
+        print(_import_json(res))
     else:
         print(f"{res['file']}: nothing stored: {res['error']}", file=sys.stderr)
     return code

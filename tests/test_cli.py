@@ -244,7 +244,7 @@ def test_validate_of_a_header_only_file_fails_with_a_message(tmp_path):
 
 def test_import_piped_into_head_ends_without_a_traceback(tmp_path):
     f = write_csv(tmp_path, [GOOD_ROW] * 40)
-    cmd = f"{sys.executable} -m coop_data import --json {f} --store {tmp_path / 's.sqlite'} | head -n 2"
+    cmd = f"{sys.executable} -m coop_data import --json {f} --store {tmp_path / 's.sqlite'} | head -c 100"
     r = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
-    assert len(r.stdout.splitlines()) == 2
+    assert len(r.stdout) == 100  # JSON to a pipe is one line: the reader stops inside it
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
