@@ -192,7 +192,9 @@ def bench_size(n: int, n_places: int, b):
         _, t_fast = timed(lambda: flow_map(sub, "flows", "t", "s", "src", max_arcs=n))
         record("naive map build, 1 trace/flow", len(sub), t_naive, "s")
         record("batched map build, all arcs", len(sub), t_fast, "s")
-        record("speed-up vs naive map", len(sub), t_naive / t_fast, "x", 10, better="higher")
+        # No target since session 8: the batched build now also makes the place markers and hover points the
+        # naive one has not, so the ratio no longer compares like with like (it went from 14x to 5x by that alone).
+        record("speed-up vs naive map (lines only vs whole map)", len(sub), t_naive / t_fast, "x")
 
 
 def bench_import(n: int):
