@@ -266,6 +266,12 @@ def test_scene_highlight_rings_a_place_and_a_flow(bundle):
     assert {t.name for t in hl} == {"Highlighted place", "Highlighted flow"}
     ring = next(t for t in hl if t.name == "Highlighted place")
     assert "Oita" in list(ring.text)
+    # Named once: the map's own label of a ringed place gives way to the highlight's (slide 6 said "Oita" twice).
+    few = story.Scene("t", "c", "map", {"city": "Oita"}, "flows", highlight="Oita")
+    fig, _, _ = story.scene_figure(few, bundle)
+    labels = [x for tr in fig.data if tr.type == "scattergeo" and tr.mode == "text" for x in tr.text]
+    ringed = [x for tr in fig.data if tr.name == "Highlighted place" for x in tr.text]
+    assert ringed == ["Oita"] and "Oita" not in labels and "Wuhan" in labels, labels
     import plotly.graph_objects as go
 
     from coop_data.figures import highlight

@@ -71,12 +71,13 @@ def lanes(lat1, lon1, lat2, lon2, bend: float = 0.16, n: int = LANE_POINTS) -> t
     return np.clip(lat, -89.5, 89.5), (lon + 180) % 360 - 180
 
 
-def bearing(lat1, lon1, lat2, lon2) -> np.ndarray:
-    """Initial compass bearing (degrees clockwise from north) from point 1 to point 2."""
-    p1, p2, dl = np.radians(lat1), np.radians(lat2), np.radians(np.asarray(lon2) - np.asarray(lon1))
-    y = np.sin(dl) * np.cos(p2)
-    x = np.cos(p1) * np.sin(p2) - np.sin(p1) * np.cos(p2) * np.cos(dl)
-    return (np.degrees(np.arctan2(y, x)) + 360) % 360
+def heading(screen, lat1, lon1, lat2, lon2) -> np.ndarray:
+    """On-screen direction (degrees clockwise from up) from point 1 to point 2 on the drawn map, for markers with
+    angleref "up". Plotly's own "north" reference is not usable: in plotly.js 4.1 it left every arrowhead of a
+    scattergeo trace pointing east (measured in Chromium), so half the arrows pointed away from their recipient."""
+    x1, y1 = screen(np.asarray(lon1, float), np.asarray(lat1, float))
+    x2, y2 = screen(np.asarray(lon2, float), np.asarray(lat2, float))
+    return (np.degrees(np.arctan2(x2 - x1, y1 - y2)) + 360) % 360
 
 
 def with_gaps(a: np.ndarray) -> np.ndarray:
@@ -724,7 +725,7 @@ def flow_map(
                 )
         # Arrowheads near the recipient end, turned along the arc; they never take the hover from a place.
         n = lat.shape[1]
-        heads = bearing(lat[:, n - 2], lon[:, n - 2], lat[:, n - 1], lon[:, n - 1])
+        heads = heading(screen, lat[:, n - 2], lon[:, n - 2], lat[:, n - 1], lon[:, n - 1])
         at = _hover_points(lat, lon, screen, mx, my, mr)
         rec = t("map.records", lang)
         amounts: dict[float, str] = {}
@@ -743,7 +744,7 @@ def flow_map(
                     mode="markers",
                     marker=dict(
                         symbol="triangle-up",
-                        angleref="north",
+                        angleref="up",
                         angle=heads[sel],
                         size=9,
                         color=color,

@@ -11,6 +11,7 @@ import pandas as pd
 import plotly.graph_objects as go
 
 from ..i18n import t
+from .common import escape_text
 from .flowmap import extent, lanes, with_gaps
 
 COLOR = "#D55E00"
@@ -91,6 +92,7 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
             )
         )
     if len(pts):
+        _unlabel(fig, set(pts["label"]))
         fig.add_trace(
             go.Scattergeo(
                 lat=pts["lat"],
@@ -106,6 +108,14 @@ def add(fig: go.Figure, b, text: str, lang: str = "en") -> list[str]:
         )
     _keep_in_view(fig, list(pts["lat"]), list(pts["lon"]))
     return _missing(names, flows, pts)
+
+
+def _unlabel(fig: go.Figure, labels: set[str]) -> None:
+    """The map's own label of a highlighted place is blanked: the highlight names it (once, in its colour)."""
+    named = labels | {escape_text(x) for x in labels}
+    for tr in fig.data:
+        if tr.type == "scattergeo" and tr.mode == "text" and tr.text is not None:
+            tr.text = ["" if x in named else x for x in tr.text]
 
 
 def _keep_in_view(fig: go.Figure, lats: list[float], lons: list[float]) -> None:
