@@ -385,12 +385,19 @@ if cnt["blank_rows_skipped"]:
     st.text(T("msg.blank_rows", n=num(cnt["blank_rows_skipped"])))
 for n in prep.notes:
     st.text("• " + n.text(LG))
+
+
+def _report_table(df: pd.DataFrame) -> None:
+    """A report table read in full, its long messages wrapped (one that is too long to read so scrolls instead)."""
+    if len(df) <= WRAPPED_ROWS:
+        ui.wrapped(df, height=None if len(df) <= 12 else 480)
+    else:
+        ui.table(df, hide_index=True, height=min(400, 40 + 35 * len(df)))
+
+
 probs = render_frame(prep.problem_table(), LG)
 if len(probs):
-    if len(probs) <= WRAPPED_ROWS:  # read in full, long messages wrapped
-        ui.wrapped(probs, height=None if len(probs) <= 12 else 480)
-    else:
-        ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
+    _report_table(probs)
     st.download_button(
         T("imp.dl_report"),
         export.neutralise(probs).to_csv(index=False).encode("utf-8"),
@@ -412,7 +419,7 @@ not_found, no_country = importer.unplaced_groups(prep.unplaced)
 for group, help_key in ((no_country, "imp.no_country_help"), (not_found, "imp.unplaced_help")):
     if len(group):  # each list under the heading its reasons agree with
         st.caption(T(help_key))
-        ui.table(render_frame(group, LG), hide_index=True, height=min(300, 40 + 35 * len(group)))
+        _report_table(render_frame(group, LG))
 
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")
