@@ -203,7 +203,8 @@ def prepare(
     prep = Prepared(kind, raw, mapping, opt, t, report, notes, unmapped, pd.DataFrame(), pd.DataFrame())
     prep.ambiguous, prep.unplaced = _places(prep)
     if len(prep.unplaced):  # the user's column, named as the check report names it, not the field's code
-        prep.unplaced["column"] = prep.unplaced["column"].map(lambda f: label.get(f, f))
+        col = prep.unplaced["column"]
+        prep.unplaced["column"] = col.map(label).fillna(col)
     return prep
 
 
@@ -232,14 +233,18 @@ def _money_in_quantity(t: pd.DataFrame, rows: pd.Series, notes: list[Message], h
     if "quantity" not in t or "quantity_unit" not in t:
         return
     unit = t["quantity_unit"]
-    cur = normalise.currencies(unit).values
-    in_cur = (
-        t["quantity"].ne("")
-        & cur.isin(_CURRENCIES)
-        & (unit.eq(cur) | unit.str.upper().isin(["€", "£", "EURO", "EUROS"]))
+    names = pd.Series(unit.unique(), dtype=object)  # a million rows hold a few units: each is read once
+    codes = names.str.upper().replace(normalise.CURRENCY_WORDS)
+    money = codes.isin(_CURRENCIES) & (
+        names.eq(codes) | names.str.upper().isin(list(normalise.CURRENCY_WORDS))
     )
+    if not money.any():
+        return
+    code_of = dict(zip(names[money], codes[money]))
+    in_cur = unit.isin(list(code_of)) & t["quantity"].ne("")
     if not in_cur.any():
         return
+    cur = unit.map(code_of).fillna("")
     for f in ("amount", "currency"):
         if f not in t:
             t[f] = ""

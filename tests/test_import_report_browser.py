@@ -50,7 +50,10 @@ def test_place_lists_notes_and_row_numbers_read_as_they_mean(server, browser, tm
         body = page.inner_text("[data-testid=stMain]")
         assert words["note"] in body and words["money"] in body, body
         assert "• donor_country_iso3" not in body and "• recipient_city" not in body
-        for name in ("Bordeaux", "Xyzzyqton"):  # both lists drawn (Streamlit sends elements one after another)
+        for name in (
+            "Bordeaux",
+            "Xyzzyqton",
+        ):  # both lists drawn (Streamlit sends elements one after another)
             page.locator("table", has_text=name).wait_for(timeout=30000)
         tables = page.evaluate(TABLES_JS)
         by_caption = {cap: text for cap, text in tables}

@@ -38,7 +38,9 @@ def test_side_words_and_counts_of_one_in_notes():
         for n in fr
     )
     assert any(
-        n.startswith("nom du bénéficiaire : 5 lignes ne nomment pas de bénéficiaire : la ville du bénéficiaire")
+        n.startswith(
+            "nom du bénéficiaire : 5 lignes ne nomment pas de bénéficiaire : la ville du bénéficiaire"
+        )
         for n in fr
     )
     assert not any("« donor »" in n or "« recipient »" in n for n in fr), fr
