@@ -20,7 +20,7 @@ def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, 
             cells
         )
         heads = [h.strip() for h in page.locator("table", has=cell).locator("th").all_inner_texts()]
-        assert [h for h in heads if h] == ["Ligne", "Colonne", "Problème"], (
+        assert [h for h in heads if h] == ["Ligne du fichier", "Colonne", "Problème"], (
             heads
         )  # not "row / column / message"
         long = page.locator("td", has_text="valeur inconnue pour type d'aide").first  # the longest message
