@@ -292,11 +292,7 @@ def main(argv=None) -> int:
             print(
                 f"{args.file}: {rep.rows} rows, {rep.valid_rows} valid, {len(rep.invalid_rows)} with problems"
             )
-            if rep.problems or len(prep.unplaced):
-                print(i18n.t("msg.row_numbers", args.lang))
-            for p in rep.problems:
-                print("  " + pipeline.cli_line(p, args.lang))
-            _print_places(prep, args.lang)
+            _print_rows(prep, args.lang)
             if why:
                 print(f"{args.file}: {why}", file=sys.stderr)
         return 0 if not rep.problems and not why else 1
@@ -452,8 +448,9 @@ def _import(args) -> int:
     if args.json:
         print(json.dumps(res, indent=1, ensure_ascii=False, default=str))
     else:
-        counts = {k: c[k] for k in ("imported", "set_aside", "unplaced", "ambiguous")}
-        print(Message("msg.cli_stored", {"id": ds_id, "kind": kind, **counts}).text(args.lang))
+        said = {k: c[k] for k in ("imported", "set_aside", "unplaced", "ambiguous")}
+        said |= {"id": ds_id, "kind": Message(f"imp.kind_{kind}")}
+        print(Message("msg.cli_stored", said).text(args.lang))
         print(i18n.t("msg.cli_key", args.lang, delete_key=key))
         _print_problems(prep, False, args.lang)
         print(i18n.t("msg.cli_open", args.lang, id=ds_id))
@@ -465,6 +462,11 @@ def _print_problems(prep, as_json: bool, lang: str = "en") -> None:
         return
     for n in prep.notes:
         print("  " + pipeline.cli_note(n, lang))
+    _print_rows(prep, lang)
+
+
+def _print_rows(prep, lang: str) -> None:
+    """Problems and unplaced names by row, after saying how rows are numbered (the file's, header = row 1)."""
     if prep.report.problems or len(prep.unplaced):
         print(i18n.t("msg.row_numbers", lang))
     for p in prep.report.problems:
@@ -479,13 +481,14 @@ def _print_places(prep, lang: str) -> None:
     if not len(u):
         return
     print(Message("msg.cli_places_head", {"n": len(u)}).text(lang))
-    no_country = set(importer.unplaced_groups(u)[1].index)
-    for i, r in enumerate(u.head(PLACES_LISTED).itertuples()):
+    no_country, hinted = set(importer.unplaced_groups(u)[1].index), set()
+    for r in u.head(PLACES_LISTED).itertuples():
         print(
             "  "
             + i18n.t("msg.cli_place", lang, row=r.row, column=r.column, name=r.name, why=render(r.why, lang))
         )
-        if r.Index in no_country and i == list(u["name"]).index(r.name):
+        if r.Index in no_country and r.name not in hinted:  # how to choose, once per name
+            hinted.add(r.name)
             cands = importer.choices_for(r.name, "")
             named = [
                 f"{c.geonameid} {c.name} ({c.country_iso3})"
