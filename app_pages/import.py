@@ -87,8 +87,9 @@ def _place_pickers(amb: pd.DataFrame, current: dict, prefix: str) -> dict[str, i
             if r.country
             else T("imp.no_country")
         )
+        rows = T("imp.at_rows", n=len(r.rows), rows=render(importer.row_list(r.rows), LG))
         pick = st.selectbox(
-            f"{r.name}{where} — {T('imp.rows')} {', '.join(map(str, r.rows[:8]))}",
+            f"{r.name}{where} — {rows}",
             opts_p,
             index=pre,
             key=f"{prefix}_{r.key}",
@@ -372,6 +373,7 @@ except Exception as err:  # a bug of ours must not show a traceback; the console
     ui.stop()
 
 st.subheader(T("imp.s4"))
+st.caption(T("msg.row_numbers"))
 cnt = prep.counts()
 m = st.columns(5)
 m[0].metric(T("imp.m_rows"), num(cnt["rows"]))
@@ -383,12 +385,19 @@ if cnt["blank_rows_skipped"]:
     st.text(T("msg.blank_rows", n=num(cnt["blank_rows_skipped"])))
 for n in prep.notes:
     st.text("• " + n.text(LG))
+
+
+def _report_table(df: pd.DataFrame) -> None:
+    """A report table read in full, its long messages wrapped (one that is too long to read so scrolls instead)."""
+    if len(df) <= WRAPPED_ROWS:
+        ui.wrapped(df, height=None if len(df) <= 12 else 480)
+    else:
+        ui.table(df, hide_index=True, height=min(400, 40 + 35 * len(df)))
+
+
 probs = render_frame(prep.problem_table(), LG)
 if len(probs):
-    if len(probs) <= WRAPPED_ROWS:  # read in full, long messages wrapped
-        ui.wrapped(probs, height=None if len(probs) <= 12 else 480)
-    else:
-        ui.table(probs, hide_index=True, height=min(400, 40 + 35 * len(probs)))
+    _report_table(probs)
     st.download_button(
         T("imp.dl_report"),
         export.neutralise(probs).to_csv(index=False).encode("utf-8"),
@@ -406,9 +415,11 @@ if len(prep.ambiguous):
     choices = _place_pickers(prep.ambiguous, {}, f"imp_place_{file_tag}")
 else:
     st.text(T("imp.no_choice"))
-if len(prep.unplaced):
-    st.caption(T("imp.unplaced_help"))
-    ui.table(render_frame(prep.unplaced, LG), hide_index=True, height=min(300, 40 + 35 * len(prep.unplaced)))
+not_found, no_country = importer.unplaced_groups(prep.unplaced)
+for group, help_key in ((no_country, "imp.no_country_help"), (not_found, "imp.unplaced_help")):
+    if len(group):  # each list under the heading its reasons agree with
+        st.caption(T(help_key))
+        _report_table(render_frame(group, LG))
 
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")

@@ -11,7 +11,11 @@ from pathlib import Path
 from . import aggregate, datasets, export, filters, i18n, importer, pipeline
 from .interchange import InputError
 from .load import load_bundle
+from .messages import Message, render
 from .store import Store
+
+PLACES_LISTED = 20  # unplaced names a text report lists one per line before "and N more" (--json lists all)
+CANDIDATES_LISTED = 3  # candidate places named in a --choose hint
 
 
 def _summary() -> dict:
@@ -288,10 +292,7 @@ def main(argv=None) -> int:
             print(
                 f"{args.file}: {rep.rows} rows, {rep.valid_rows} valid, {len(rep.invalid_rows)} with problems"
             )
-            for p in rep.problems:
-                print("  " + pipeline.cli_line(p, args.lang))
-            for u in unplaced:
-                print("  " + pipeline.cli_unplaced(u, args.lang))
+            _print_rows(prep, args.lang)
             if why:
                 print(f"{args.file}: {why}", file=sys.stderr)
         return 0 if not rep.problems and not why else 1
@@ -447,12 +448,12 @@ def _import(args) -> int:
     if args.json:
         print(_import_json(res))
     else:
-        print(
-            f"dataset {ds_id} ({kind}): {c['imported']} rows imported, {c['set_aside']} set aside, {c['unplaced']} unplaced place names"
-        )
-        print(f"delete key (keep it; it is not shown again): {key}")
+        said = {k: c[k] for k in ("imported", "set_aside", "unplaced", "ambiguous")}
+        said |= {"id": ds_id, "kind": Message(f"imp.kind_{kind}")}
+        print(Message("msg.cli_stored", said).text(args.lang))
+        print(i18n.t("msg.cli_key", args.lang, delete_key=key))
         _print_problems(prep, False, args.lang)
-        print(f"open it: streamlit run dashboard.py, then add ?dataset={ds_id} to the address")
+        print(i18n.t("msg.cli_open", args.lang, id=ds_id))
     return 0
 
 
@@ -467,8 +468,43 @@ def _print_problems(prep, as_json: bool, lang: str = "en") -> None:
         return
     for n in prep.notes:
         print("  " + pipeline.cli_note(n, lang))
+    _print_rows(prep, lang)
+
+
+def _print_rows(prep, lang: str) -> None:
+    """Problems and unplaced names by row, after saying how rows are numbered (the file's, header = row 1)."""
+    if prep.report.problems or len(prep.unplaced):
+        print(i18n.t("msg.row_numbers", lang))
     for p in prep.report.problems:
         print("  " + pipeline.cli_line(p, lang))
+    _print_places(prep, lang)
+
+
+def _print_places(prep, lang: str) -> None:
+    """The names left unplaced, by row, column and name with the reason and what to do (a name given without a
+    country: the --choose option and its first candidates); a long list is cut with how many more there are."""
+    u = prep.unplaced
+    if not len(u):
+        return
+    print(Message("msg.cli_places_head", {"n": len(u)}).text(lang))
+    no_country, hinted = set(importer.unplaced_groups(u)[1].index), set()
+    for r in u.head(PLACES_LISTED).itertuples():
+        print(
+            "  "
+            + i18n.t("msg.cli_place", lang, row=r.row, column=r.column, name=r.name, why=render(r.why, lang))
+        )
+        if r.Index in no_country and r.name not in hinted:  # how to choose, once per name
+            hinted.add(r.name)
+            cands = importer.choices_for(r.name, "")
+            named = [
+                f"{c.geonameid} {c.name} ({c.country_iso3})"
+                for c in cands.head(CANDIDATES_LISTED).itertuples()
+            ]
+            more = len(cands) - len(named)
+            listed = ", ".join(named) + (", …" if more > 0 else "")
+            print("    " + i18n.t("msg.cli_choose", lang, name=r.name, iso="", candidates=listed))
+    if len(u) > PLACES_LISTED:
+        print("  " + Message("msg.cli_more", {"n": len(u) - PLACES_LISTED}).text(lang))
 
 
 def _refused(res: dict, as_json: bool, code: int) -> int:

@@ -22,9 +22,10 @@ from .load import enrich
 from .messages import Message, in_column, note
 from .messages import side as msg_side
 from .schema import FLOWS, PARTNERSHIPS, Table
-from .validate import Problem, Report, check
+from .validate import _CURRENCIES, Problem, Report, check
 
 MAX_CELL = 10_000
+ROWS_NAMED = 10  # a note names at most this many rows of the file, then says how many more
 USER_PARTNERSHIPS = Table(
     "user_partnerships",
     "Partnerships (import)",
@@ -135,6 +136,7 @@ def prepare(
             seen.add(f)
     notes: list[Message] = []
     label = {f: f"{h} → {f}" if h != f else f for h, f in mapping.items() if f}
+    header_of = {f: h for h, f in mapping.items() if f}
     t = pd.DataFrame(index=raw.data.index)
     for h, f in mapping.items():
         if f:  # the file's column itself (shared, not copied) unless a cell has spaces to strip
@@ -181,7 +183,7 @@ def prepare(
                         Message("msg.header_currency", {"n": n, "cur": cur, "header": amount_header}),
                     )
                 )
-        _prepare_flows(t, raw, opt, notes, flag, label)
+        _prepare_flows(t, raw, opt, notes, flag, header_of)
         table = INTERCHANGE
     else:
         _prepare_partnerships(t, raw, opt, notes, flag)
@@ -200,10 +202,75 @@ def prepare(
     report = Report(rows=len(t), problems=sorted(kept + extra, key=lambda p: (p.row, p.column)))
     prep = Prepared(kind, raw, mapping, opt, t, report, notes, unmapped, pd.DataFrame(), pd.DataFrame())
     prep.ambiguous, prep.unplaced = _places(prep)
+    if len(prep.unplaced):  # the user's column, named as the check report names it, not the field's code
+        col = prep.unplaced["column"]
+        prep.unplaced["column"] = col.map(label).fillna(col)
     return prep
 
 
-def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Message], flag, label) -> None:
+def unplaced_groups(unplaced: pd.DataFrame) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """(names not found in the gazetteer, names found but given without a country): each is listed under its own
+    heading, since the user fixes them differently (spelling or coordinates; the country or a choice)."""
+    why = unplaced["why"] if "why" in unplaced else pd.Series(dtype=object)
+    no_country = why.map(lambda m: isinstance(m, Message) and m.key == "msg.choose_place").astype(bool)
+    return unplaced[~no_country], unplaced[no_country]
+
+
+def row_list(rows) -> str | Message:
+    """Row numbers of the file for a sentence: '2, 5, 9', or the first ROWS_NAMED and how many more."""
+    rows = [str(r) for r in rows]
+    shown = ", ".join(rows[:ROWS_NAMED])
+    if len(rows) <= ROWS_NAMED:
+        return shown
+    return Message("msg.row_list_more", {"rows": shown, "more": len(rows) - ROWS_NAMED})
+
+
+def _money_in_quantity(t: pd.DataFrame, rows: pd.Series, notes: list[Message], header_of: dict) -> None:
+    """A quantity whose unit is a currency ('50000', 'EUR') is money: without an amount it becomes the row's amount
+    in that currency (else it would count as 50,000 units of 'EUR' and no money at all); with an amount, both stay
+    as written. Either way the note names the rows. A unit counts as a currency only when written as an upper-case
+    ISO 4217 code or as €, £, euro(s): 'pen', 'gel' or 'cup' are goods, not Peruvian, Georgian or Cuban money."""
+    if "quantity" not in t or "quantity_unit" not in t:
+        return
+    unit = t["quantity_unit"]
+    names = pd.Series(unit.unique(), dtype=object)  # a million rows hold a few units: each is read once
+    codes = names.str.upper().replace(normalise.CURRENCY_WORDS)
+    money = codes.isin(_CURRENCIES) & (
+        names.eq(codes) | names.str.upper().isin(list(normalise.CURRENCY_WORDS))
+    )
+    if not money.any():
+        return
+    code_of = dict(zip(names[money], codes[money]))
+    in_cur = unit.isin(list(code_of)) & t["quantity"].ne("")
+    if not in_cur.any():
+        return
+    cur = unit.map(code_of).fillna("")
+    for f in ("amount", "currency"):
+        if f not in t:
+            t[f] = ""
+    move = in_cur & t["amount"].eq("") & (t["currency"].eq("") | t["currency"].eq(cur))
+    said = {
+        "quantity": header_of.get("quantity", "quantity"),
+        "unit": header_of.get("quantity_unit", "quantity_unit"),
+    }
+    if move.any():
+        t["amount"] = t["amount"].where(~move, t["quantity"])
+        t["currency"] = t["currency"].where(~move, cur)
+        t["quantity"] = t["quantity"].where(~move, "")
+        t["quantity_unit"] = t["quantity_unit"].where(~move, "")
+        codes = ", ".join(sorted(cur[move].unique()))
+        moved = {**said, "n": int(move.sum()), "cur": codes, "rows": row_list(rows[move])}
+        notes.append(note("amount", Message("msg.money_as_quantity", moved)))
+    kept = in_cur & ~move
+    if kept.any():
+        codes = ", ".join(sorted(cur[kept].unique()))
+        both = {"unit": said["unit"], "n": int(kept.sum()), "cur": codes, "rows": row_list(rows[kept])}
+        notes.append(note("quantity", Message("msg.money_twice", both)))
+
+
+def _prepare_flows(
+    t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Message], flag, header_of
+) -> None:
     for side in ("donor", "recipient"):
         for c in ("name", "city", "level", "country_iso3"):
             if f"{side}_{c}" not in t:
@@ -269,6 +336,7 @@ def _prepare_flows(t: pd.DataFrame, raw: RawTable, opt: Options, notes: list[Mes
             t[f] = res.values
             flag(res.bad, res.why, f)
             _note(notes, f, res)
+    _money_in_quantity(t, raw.rows, notes, header_of)
     if "status" in t:
         res = normalise.statuses(t["status"])
         t["status"] = res.values

@@ -94,8 +94,9 @@ def allowed(codes, of: str | Message) -> list:
 
 
 def note(column: str, message: Message) -> Message:
-    """A note about one column of the user's file: 'date: 3 dates rewritten as …'."""
-    return Message("msg.note", {"field": column, "text": message})
+    """A note about one field of the import, named by its words in the viewer's language, not its code:
+    'donor country: 3 country values written as …' ('pays du donateur : …')."""
+    return Message("msg.note", {"field": field(column), "text": message})
 
 
 def in_column(column: str, message: Message) -> Message:

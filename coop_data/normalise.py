@@ -447,12 +447,16 @@ def statuses(s: pd.Series) -> Result:
     return vocabulary(s, STATUSES, _STATUS, Message("msg.what_status"))
 
 
+# Currencies written as a sign or a word (upper case), and their ISO 4217 codes.
+CURRENCY_WORDS = {"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"}
+
+
 def currencies(s: pd.Series) -> Result:
     raw = _strings(s)
     if _only(raw, "([A-Z]{3})?"):  # codes already
         return Result(raw, pd.Series(False, index=s.index), pd.Series(None, index=s.index, dtype=object))
     codes, u = _distinct(raw)
-    out = u.str.upper().replace({"€": "EUR", "£": "GBP", "EURO": "EUR", "EUROS": "EUR"})
+    out = u.str.upper().replace(CURRENCY_WORDS)
     diff = out != u
     changed = _count(diff, codes)
     seen = sorted({f"{a} → {b}" for a, b in zip(u[diff], out[diff], strict=True)})[:3]

@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 
 from coop_data import i18n, vocab
-from coop_data.messages import Message
+from coop_data.messages import Message, render
 
 
 def test_every_catalog_string_exists_in_all_three_languages():
@@ -220,7 +220,9 @@ def test_every_import_message_of_the_test_files_is_translated():
     )
     for m in messages:  # a note about a column keeps its column in front, in the language's punctuation
         if m.key == "msg.note":
-            assert m.text("fr").startswith(m.params["field"] + " : ") and m.text("en").endswith("."), m
+            field = render(m.params["field"], "fr")
+            assert m.text("fr").startswith(field + " : ") and m.text("en").endswith("."), m
+            assert "_" not in field, m  # the field's words, not its code (donor_country_iso3)
 
 
 def test_no_english_sentence_is_parsed_back(monkeypatch):
@@ -251,7 +253,7 @@ def test_import_report_of_a_bad_file_reads_in_french_with_row_and_column():
     aside = messages.render_frame(messages.stored_frame(p.set_aside()), "fr").set_index("row")["problems"]
     assert aside[3] == "Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier"
     notes = [n.text("fr") for n in p.notes]
-    assert any(n.startswith("amount : ") and "virgule décimale" in n for n in notes), notes
+    assert any(n.startswith("montant : ") and "virgule décimale" in n for n in notes), notes
     assert any("Espagne → ESP" in n and "codes ISO 3166 alpha-3" in n for n in notes), notes
     es = messages.render_frame(p.problem_table(), "es").set_index(["row", "column"])["message"]
     assert es[(3, "Date → date")] == "la fecha «31/02/2020» no existe en el calendario"
@@ -443,8 +445,8 @@ def test_reciprocity_table_speaks_french():
 @pytest.mark.parametrize(
     "lang,note,unmapped,label",
     [
-        ("fr", "amount : 2 nombres lus avec virgule décimale", "Colonnes non importées", "(non importée)"),
-        ("es", "amount: 2 números leídos con coma decimal", "Columnas no importadas", "(no importada)"),
+        ("fr", "montant : 2 nombres lus avec virgule décimale", "Colonnes non importées", "(non importée)"),
+        ("es", "importe: 2 números leídos con coma decimal", "Columnas no importadas", "(no importada)"),
     ],
 )
 def test_a_stored_import_report_reads_in_the_viewers_language(lang, note, unmapped, label):

@@ -486,9 +486,13 @@ def test_cli_prints_the_report_in_the_language_asked(tmp_path):
     assert (
         "  ligne 3, colonne Date → date : la date « 31/02/2020 » n'existe pas dans le calendrier" in r.stdout
     )
-    assert "ligne 5, colonne recipient_city : « Valencia » absent du répertoire" in r.stdout
+    assert (  # found, but without a country: not "absent from the gazetteer", and how to choose on the command line
+        "ligne 5, colonne Ville bénéficiaire → recipient_city : « Valencia » : présent dans le répertoire de lieux, "
+        "mais aucun pays indiqué : ajoutez le pays dans votre fichier ou choisissez le lieu" in r.stdout
+    )
+    assert 'choisissez avec --choose "Valencia|=GEONAMEID" ; candidats : ' in r.stdout and "(ESP)" in r.stdout
     r = run("import", str(f), "--lang", "es", env_store=tmp_path / "s.sqlite")
-    assert r.returncode == 0 and "  nota: amount: 2 números leídos con coma decimal" in r.stdout
+    assert r.returncode == 0 and "  nota: importe: 2 números leídos con coma decimal" in r.stdout
     assert "fila 6, columna Type d'aide → aid_kind: valor desconocido para tipo de ayuda" in r.stdout
     r = run("validate", str(f), "--json", env_store=tmp_path / "s.sqlite")
     first = json.loads(r.stdout)["errors"][0]

@@ -20,7 +20,7 @@ def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, 
             cells
         )
         heads = [h.strip() for h in page.locator("table", has=cell).locator("th").all_inner_texts()]
-        assert [h for h in heads if h] == ["Ligne", "Colonne", "Problème"], (
+        assert [h for h in heads if h] == ["Ligne du fichier", "Colonne", "Problème"], (
             heads
         )  # not "row / column / message"
         long = page.locator("td", has_text="valeur inconnue pour type d'aide").first  # the longest message
@@ -30,7 +30,7 @@ def test_check_report_of_a_bad_file_reads_in_french_with_row_and_column(server, 
             box["x"] + box["width"] <= table_box["x"] + table_box["width"] + 1
         )  # wrapped, not cut at the edge
         assert "masks (masques)" in long.inner_text()
-        page.get_by_text("amount : 2 nombres lus avec virgule décimale", exact=False).wait_for(timeout=30000)
+        page.get_by_text("montant : 2 nombres lus avec virgule décimale", exact=False).wait_for(timeout=30000)
         SHOTS.mkdir(parents=True, exist_ok=True)
         page.get_by_text(i18n.t("imp.s4", "fr")).scroll_into_view_if_needed()
         page.screenshot(path=str(SHOTS / "import-report-fr.png"))

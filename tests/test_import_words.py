@@ -34,15 +34,17 @@ def test_side_words_and_counts_of_one_in_notes():
     p = prepare_bytes("news.csv", csv_bytes(HEADER, NEWSROOM))
     fr = [n.text("fr") for n in p.notes]
     assert any(
-        n.startswith("donor_level : le fichier n'indique pas le niveau du donateur : les 5 donateurs")
+        n.startswith("niveau du donateur : le fichier n'indique pas le niveau du donateur : les 5 donateurs")
         for n in fr
     )
     assert any(
-        n.startswith("recipient_name : 5 lignes ne nomment pas de bénéficiaire : la ville du bénéficiaire")
+        n.startswith(
+            "nom du bénéficiaire : 5 lignes ne nomment pas de bénéficiaire : la ville du bénéficiaire"
+        )
         for n in fr
     )
     assert not any("« donor »" in n or "« recipient »" in n for n in fr), fr
-    assert "quantity : 1 nombre lu avec virgule décimale, séparateurs de milliers retirés." in fr
+    assert "quantité : 1 nombre lu avec virgule décimale, séparateurs de milliers retirés." in fr
     en = [n.text("en") for n in p.notes]
     assert any("so the 5 donors given with a city are taken as cities" in n for n in en), en
 
@@ -53,7 +55,7 @@ def test_a_currency_read_as_a_code_says_what_it_was_read_as_in_the_singular():
     cur = header.index("currency")
     rows[0][cur] = "EURO"
     p = prepare_bytes("x.csv", csv_bytes(header, rows, sep=",", encoding="utf-8", bom=False))
-    notes = {n.params["field"]: n.params["text"] for n in p.notes}
+    notes = {messages.render(n.params["field"]): n.params["text"] for n in p.notes}
     assert notes["currency"].text("en") == "1 currency value written as an ISO 4217 code (EURO → EUR)"
     assert notes["currency"].text("fr") == "1 devise écrite en code ISO 4217 (EURO → EUR)"
     assert p.table.loc[0, "currency"] == "EUR"
