@@ -210,11 +210,6 @@ def cli_note(note: Message, lang: str = "en") -> str:
     return t("msg.cli_note", lang, text=note.text(lang))
 
 
-def cli_unplaced(u: dict, lang: str = "en") -> str:
-    """A name not found in the gazetteer (a record of `records(prep.unplaced)`), as the command line prints it."""
-    return t("msg.cli_unplaced", lang, row=u["row"], column=u["column"], name=u["name"])
-
-
 def records(df, lang: str = "en") -> list[dict]:
     """A report table (unplaced names, check report) for JSON output, its messages in `lang`."""
     return render_frame(df, lang).to_dict("records")
