@@ -13,7 +13,7 @@ from ..aggregate import NOT_STATED, OTHER, node_order, vocabulary
 from ..i18n import CATALOG, category, country_name, number, t
 from .common import base_layout, escape_text, unit_word, wrap_words
 
-LABEL_CHARS = 28  # longer names are shortened on the chart; the hover and the table give them in full
+LABEL_CHARS = 30  # longer names are shortened on the chart; the hover and the table give them in full
 LINE_PX = 22  # one line of the title block (plotly spaces <br> lines by the title's font, not the subtitle's)
 PAD_PX = 18  # space between two nodes of a stage: their 12 px labels never touch
 GREY, LIGHT = "#8c8c8c", "#bdbdbd"
@@ -44,7 +44,12 @@ def node_name(stage: str, value: str, lang: str = "en") -> str:
     if value == OTHER:
         return f"{t('stage.other', lang)} ({stage_name(stage, lang).lower()})"
     if value == NOT_STATED:
-        return t("stage.not_stated", lang)
+        # A flow without direction is one whose country is not stated: named as every other chart names it.
+        return (
+            category("direction", "unclassified", lang)
+            if stage == "direction"
+            else t("stage.not_stated", lang)
+        )
     if stage in ("donor_country", "recipient_country"):
         return country_name(value, lang, _english_names().get(value, value))
     return category(stage, value, lang)
