@@ -39,7 +39,9 @@ def _figure(sc_key: str, lang: str, _scene):
 def _present_figure(sc_key: str, lang: str, _scene):
     """The chart for a 1920x1080 projector: as high as the screen leaves under the title and caption (a map's ranges
     then widen to the screen's shape, story.projector_figure), chart text of at least 16 px."""
-    fig = story.projector_figure(_figure(sc_key, lang, _scene)[0], 16, 1800, story.present_height(_scene))
+    fig = story.projector_figure(
+        _figure(sc_key, lang, _scene)[0], 16, 1800, story.present_height(_scene), drop_title=True
+    )
     fig.layout.width = None  # the page's width
     return fig
 
@@ -192,9 +194,13 @@ else:
     fig, view, alt = _figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
     if present:  # chart text of at least 16 px, the chart as high as the screen leaves under the caption
         fig = _present_figure(f"{story_id}:{n}:{sc!r}", LANG, sc)
-    ui.chart(fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt)
+    # Presenting, the screen is the chart's: its text alternative follows the scene controls, below the screen.
+    ui.chart(
+        fig, f"story-{n}", geo=sc.chart in ("map", "animated", "partnerships"), alt=alt, alt_shown=not present
+    )
     if present:
         _controls()
+        st.caption(T("alt.prefix") + " " + ui.md_escape(alt))
     missing = highlight.unmatched(b, sc.highlight) if sc.chart in ("map", "animated", "partnerships") else []
     if missing:
         st.caption(T("hl.missing", names=ui.md_escape(", ".join(missing))))

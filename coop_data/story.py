@@ -283,10 +283,13 @@ FONT_KEYS = {"font", "tickfont", "textfont", "insidetextfont", "outsidetextfont"
 _PX = re.compile(r"font-size:\s*(\d+)px")
 
 
-def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | None = None):
+def projector_figure(
+    fig, min_px: int = 16, width: int = 1280, height: int | None = None, drop_title: bool = False
+):
     """A copy of a scene's chart for a projector or a slide: every text at least `min_px` pixels (the default
     12-14 px could not be read from the back of a room), subtitle and source re-wrapped to the wider type,
-    margins grown to match."""
+    margins grown to match. `drop_title`: the chart's own title line goes (presenter mode shows the scene's title,
+    the same words, right above it); the subtitle stays."""
     import plotly.graph_objects as go
 
     from .figures.common import wrap_words
@@ -328,6 +331,8 @@ def projector_figure(fig, min_px: int = 16, width: int = 1280, height: int | Non
     extra = 0
     if isinstance(title.get("text"), str):
         head, sep, sub = title["text"].partition("<span")
+        if drop_title and sep:
+            head = ""
         if sep:
             style, _, rest = sub.partition(">")
             body = rest.rsplit("</span>", 1)[0]

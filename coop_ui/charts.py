@@ -73,9 +73,17 @@ def presentation_keys(key: str = "clicker") -> str | None:
     return res.get("go") if res else None
 
 
-def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str | Callable[[], str] = ""):
+def chart(
+    fig,
+    key: str,
+    geo: bool = False,
+    on_select: bool = False,
+    alt: str | Callable[[], str] = "",
+    alt_shown: bool = True,
+):
     """Draw a chart (geo charts with the offline topojson config), its text alternative, and PNG/SVG/HTML exports
-    rendered on the server when clicked, each with the citation of this view.
+    rendered on the server when clicked, each with the citation of this view. `alt_shown=False`: the exports carry
+    the text alternative but the page shows it elsewhere (presenter mode: under the scene controls).
 
     `alt` may be a function that returns the text: it is then computed once the chart is on its way to the browser
     (at 100,000 flows the map's summary took half a second that the chart waited for)."""
@@ -88,7 +96,7 @@ def chart(fig, key: str, geo: bool = False, on_select: bool = False, alt: str | 
         event = st.plotly_chart(fig, width="stretch", config={"displaylogo": False}, key=key)
     if callable(alt):
         alt = alt()
-    if alt:
+    if alt and alt_shown:
         st.caption(T("alt.prefix") + " " + md_escape(alt))
     flt = st.session_state.get(FLT, filters.Filter())
     cite = export.citation(

@@ -83,8 +83,12 @@ CHART_JS = """() => {
       t.getBoundingClientRect().width > 0).map(t => parseFloat(getComputedStyle(t).fontSize));
   const geo = gd.querySelector('g.geo');  // the drawn map itself, not the chart's box
   const g = geo ? geo.getBoundingClientRect() : null;
+  const alt = Array.from(document.querySelectorAll('[data-testid="stCaptionContainer"]'))
+      .find(e => e.textContent.startsWith('Text alternative'));
+  const texts = Array.from(gd.querySelectorAll('svg text')).map(t => t.textContent.trim());
   return {top: r.top, bottom: r.bottom, left: r.left, width: r.width, height: r.height, capBottom: c.bottom,
-          minFont: Math.min(...sizes), n: sizes.length, mapWidth: g ? g.width : null, mapHeight: g ? g.height : null};
+          minFont: Math.min(...sizes), n: sizes.length, mapWidth: g ? g.width : null, mapHeight: g ? g.height : null,
+          altTop: alt ? alt.getBoundingClientRect().top : null, texts};
 }"""
 
 
@@ -109,6 +113,12 @@ def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, br
             assert m["n"] > 3 and m["minFont"] >= 16, (sc.title, m)
             assert 0 <= m["top"] - m["capBottom"] < 80, (sc.title, m)  # the chart follows the caption
             assert m["bottom"] <= 1080 and m["height"] >= 600 and m["width"] >= 1700, (sc.title, m)
+            # the scene's title is said once (the chart's own title line gives way to it); the text alternative is
+            # on the page below the screen, after the controls, not cut in two by the screen's bottom edge
+            assert sc.title not in m["texts"] and m["altTop"] is not None and m["altTop"] > 1080, (
+                sc.title,
+                m,
+            )
             if sc.chart in ("map", "animated", "partnerships"):
                 # the map itself fills the space under the caption: scene 4's (fitted to its
                 # places) was drawn 535 px wide in an 1824 px chart (issue 16)
