@@ -35,6 +35,9 @@ WORLD = ((-180.0, 180.0), (-58.0, 85.0))
 PLOT_PX = (760, 360)
 LEGEND_PX = 64  # height kept below the map for its legend (two rows of entries at laptop width)
 HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"  # labels readable on any fill
+# On a phone (static/js/geo_chart.js) the legend keeps the directions only: the two entries of the place markers took
+# as many rows as four directions; a marker's hover still says what it is.
+PHONE_NO_LEGEND = {"phone_legend": False}
 LANE_POINTS = 9  # points per curved arc: plotly.js joins them by short great circles
 
 
@@ -907,6 +910,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
             lon=pts["lon"].to_numpy(np.float32),
             mode="markers",
             name=t("map.places", lang),
+            meta=PHONE_NO_LEGEND,
             marker=dict(
                 size=radius * 2,
                 color=np.where(exact, "white", "#999"),
@@ -926,6 +930,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                 lon=[None],
                 mode="markers",
                 name=t("map.country_points", lang),
+                meta=PHONE_NO_LEGEND,
                 marker=dict(size=8, color="#999", line=dict(width=1.0, color="#999"), symbol="circle-open"),
                 hoverinfo="skip",
             )
