@@ -6,7 +6,7 @@ import coop_ui as ui
 from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
 from coop_data.figures.common import measure_name, measure_words
-from coop_data.figures.flowmap import map_numbers, parse_view
+from coop_data.figures.flowmap import map_numbers, map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
 T, num = ui.T, ui.num
@@ -177,8 +177,11 @@ countries = b.countries if rollup != "place" else None
 if st.toggle(
     T("map.numbers"), key="map_numbers"
 ):  # a toggle, not an expander: the table is only sent when asked for
-    arcs = ui.per_view(
-        map_numbers, measure, countries=countries, rollup=rollup, lang=lg, max_arcs=int(max_arcs)
+    arcs = map_numbers(
+        ui.per_view(map_table, measure, countries=countries, rollup=rollup, lang=lg),
+        measure,
+        lg,
+        int(max_arcs),
     )
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
@@ -189,6 +192,6 @@ ui.downloads(
     flt,
     "map",
     table=lambda v=view, m=measure, c=countries, r=rollup, lg=lg, k=int(max_arcs): map_numbers(
-        v, m, c, r, lg, k
+        map_table(v, m, c, r, lg), m, lg, k
     ),
 )

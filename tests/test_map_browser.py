@@ -326,7 +326,7 @@ def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bun
     """The numbers' file is built when its button is clicked (not on every run): it holds the map's arcs of the view
     and roll-up in the link, largest first, as the library computes them."""
     from coop_data import export, filters
-    from coop_data.figures.flowmap import map_numbers
+    from coop_data.figures.flowmap import map_numbers, map_table
 
     ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&rollup=country")
     try:
@@ -336,7 +336,7 @@ def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bun
         path = tmp_path / "numbers.csv"
         dl.value.save_as(path)
         view = filters.Filter(direction=("north_south",)).apply(bundle.flows)
-        table = map_numbers(view, "flows", bundle.countries, "country")
+        table = map_numbers(map_table(view, "flows", bundle.countries, "country"), "flows")
         assert path.read_bytes() == export.neutralise(table).to_csv(index=False).encode("utf-8")
         assert dl.value.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
         # beside it, the same CSV with what it is: the filter in words and the chart's source line in a README

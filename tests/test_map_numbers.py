@@ -11,7 +11,7 @@ import zipfile
 from test_app import app
 
 from coop_data import aggregate, alttext, export, filters
-from coop_data.figures.flowmap import flow_map, map_numbers, place_markers
+from coop_data.figures.flowmap import flow_map, map_numbers, map_table, place_markers
 
 EN_COLUMNS = [
     "From",
@@ -30,7 +30,7 @@ EN_COLUMNS = [
 
 def test_map_numbers_add_up_to_the_counts_under_the_map(bundle):
     f = bundle.flows
-    tab = map_numbers(f, "flows")
+    tab = map_numbers(map_table(f, "flows"), "flows")
     _, note = flow_map(f, "flows", "t", "s", "src")
     assert list(tab.columns) == EN_COLUMNS
     drawn = tab["On the map"] == "drawn"
@@ -51,7 +51,7 @@ def test_map_numbers_add_up_to_the_counts_under_the_map(bundle):
 
 
 def test_map_numbers_in_french_and_on_the_page(bundle):
-    fr = map_numbers(bundle.flows, "flows", lang="fr")
+    fr = map_numbers(map_table(bundle.flows, "flows"), "flows", lang="fr")
     assert list(fr.columns[:6]) == [
         "De",
         "Vers",
@@ -75,7 +75,7 @@ def test_map_numbers_in_french_and_on_the_page(bundle):
 def test_numbers_zip_states_the_filter_and_the_sources(bundle):
     flt = filters.Filter(direction=("north_south",))
     view = flt.apply(bundle.flows)
-    tab = map_numbers(view, "flows")
+    tab = map_numbers(map_table(view, "flows"), "flows")
     described = flt.describe(bundle.countries, "en")
     cite = export.citation(described, "http://x/map?direction=north_south")
     src = "Sources: 99 pages cited by 99 records. Data: SYNTHETIC source line."

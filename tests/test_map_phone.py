@@ -4,7 +4,7 @@ edge. Browser fixtures come from conftest.py."""
 
 import pytest
 
-from conftest import SHOTS, wait_charts
+from conftest import wait_charts
 
 # Boxes of the first geo chart: the chart, its plot area, the map's frame, the land drawn, the key below the map, and
 # every visible text (map labels apart).
@@ -64,10 +64,6 @@ def test_phone_map_takes_the_chart_and_its_key_is_compact(server, browser, query
         assert all(b[1] >= frame[3] - 1 for b in g["key"]), g  # the key below the map, not over it
         if not query:
             assert ch <= 560, g  # was 651 px for a 212 px frame
-        SHOTS.mkdir(parents=True, exist_ok=True)
-        page.locator("div.coop-geo-chart").first.screenshot(
-            path=str(SHOTS / f"map-phone-fit{query[:12]}.png")
-        )
         assert errors == []
     finally:
         ctx.close()

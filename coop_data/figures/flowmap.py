@@ -361,18 +361,11 @@ def map_table(
     return arcs_table(rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows, measure)
 
 
-def map_numbers(
-    flows: pd.DataFrame,
-    measure: str,
-    countries: pd.DataFrame | None = None,
-    rollup: str = "place",
-    lang: str = "en",
-    max_arcs: int = 400,
-) -> pd.DataFrame:
-    """The chart's numbers as a reader gets them (on screen and as "Chart numbers"): every arc, largest first, headers
-    and directions in the language, the measure's unit in its header, and whether the map draws the arc (the
-    `max_arcs` largest, as flow_map picks them), so its rows add up to the counts under the map."""
-    arcs = map_table(flows, measure, countries, rollup, lang).sort_values("value", ascending=False)
+def map_numbers(table: pd.DataFrame, measure: str, lang: str = "en", max_arcs: int = 400) -> pd.DataFrame:
+    """The chart's numbers as a reader gets them (on screen and as "Chart numbers"), from its `map_table`: every arc,
+    largest first, headers and directions in the language, the measure's unit in its header, and whether the map
+    draws the arc (the `max_arcs` largest, as flow_map picks them), so its rows add up to the counts under the map."""
+    arcs = table.sort_values("value", ascending=False)
     unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
     drawn = np.arange(len(arcs)) < max_arcs
     value = arcs["value"].to_numpy()
