@@ -68,6 +68,10 @@ def test_map_numbers_in_french_and_on_the_page(bundle):
         "419 flows drawn as 400 arcs" in caption and "48 flows with an end that cannot be placed" in caption
     )
     assert "107 smaller arcs (107 flows) beyond the cap of 400" in caption
+    # the table on the page is the same: worded, and saying which arcs are drawn (it showed codes and internal names)
+    at.toggle(key="map_numbers").set_value(True).run()
+    shown = at.dataframe[-1].value
+    assert list(shown.columns) == EN_COLUMNS and (shown["On the map"] == "drawn").sum() == 400
     # the text alternative above it counts the same flows (it said 55: records, programme totals included)
     assert "48 flows have an end that cannot be placed" in alttext.flows_summary(bundle.flows)
 
