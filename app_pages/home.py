@@ -45,9 +45,7 @@ kpis.metric(T("home.cities"), num(h["cities"]), help=T("home.cities_help"), widt
 kpis.metric(
     T("home.countries"),
     num(h["countries"]),
-    help=T(
-        "home.countries_help", all=num(h["countries_all"])
-    ),  # the map's text counts every record's countries
+    help=T("home.countries_help", delivered=num(h["countries_delivered"])),
     width="content",
 )
 kpis.metric(

@@ -6,7 +6,7 @@ import coop_ui as ui
 from coop_data import alttext, doubts, filters, i18n, vocab
 from coop_data.figures import flow_map
 from coop_data.figures.common import measure_name, measure_words
-from coop_data.figures.flowmap import map_table, parse_view
+from coop_data.figures.flowmap import map_numbers, map_table, parse_view
 
 CTL = filters.CONTROLS["map"]  # each control lives in the URL: a reload or a permalink draws the same map
 T, num = ui.T, ui.num
@@ -96,7 +96,12 @@ msg = T(
 if note["not_drawn_same"]:
     msg += " " + T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"]))
 if note["not_drawn_cap"]:
-    msg += " " + T("map.note_cap", n=num(note["not_drawn_cap"]), cap=num(int(max_arcs)))
+    msg += " " + T(
+        "map.note_cap",
+        n=num(note["not_drawn_cap"]),
+        k=num(note["not_drawn_cap_records"]),
+        cap=num(int(max_arcs)),
+    )
 if note["places_not_drawn"]:
     msg += " " + T("map.note_places", k=num(1500), n=num(note["places_not_drawn"]))
 st.caption(msg + " " + T("map.click"))
@@ -172,23 +177,21 @@ countries = b.countries if rollup != "place" else None
 if st.toggle(
     T("map.numbers"), key="map_numbers"
 ):  # a toggle, not an expander: the table is only sent when asked for
-    arcs = ui.per_view(map_table, measure, countries=countries, rollup=rollup, lang=lg).sort_values(
-        "value", ascending=False
+    arcs = map_numbers(
+        ui.per_view(map_table, measure, countries=countries, rollup=rollup, lang=lg),
+        measure,
+        lg,
+        int(max_arcs),
     )
     if len(arcs) > 1000:
         st.caption(T("map.numbers_cap", n=num(len(arcs))))
-    ui.table(
-        arcs.head(1000).rename(
-            columns={"value": f"{label} ({unit})", "n": T("col.records"), "ids": T("col.record_ids")}
-        ),
-        hide_index=True,
-    )
+    ui.table(arcs.head(1000), hide_index=True)
 # The numbers' file is built when its button is clicked (a million arcs at a million flows), from this run's view.
 ui.downloads(
     view,
     flt,
     "map",
-    table=lambda v=view, m=measure, c=countries, r=rollup, lg=lg: map_table(v, m, c, r, lg).sort_values(
-        "value", ascending=False
+    table=lambda v=view, m=measure, c=countries, r=rollup, lg=lg, k=int(max_arcs): map_numbers(
+        map_table(v, m, c, r, lg), m, lg, k
     ),
 )

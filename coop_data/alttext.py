@@ -75,7 +75,10 @@ def flows_summary(view: pd.DataFrame, measure: str = "flows", top: int = 3, lang
     if total > 0 and len(by):
         share = ", ".join(f"{category('direction', d, lang)} {_pct(v / total, lang)}" for d, v in by.items())
         parts.append(t("alt.share", lang, list=share))
-    unplaced = int((view["donor_lat"].isna() | view["recipient_lat"].isna()).sum())
+    # flows, as the caption under the map counts them: a programme total with listed details is a record, not a flow
+    unplaced = int(
+        ((view["donor_lat"].isna() | view["recipient_lat"].isna()) & ~view["overlaps_details"]).sum()
+    )
     if unplaced:
         parts.append(t("alt.unplaced", lang, n=number(unplaced, lang)))
     return " ".join(parts)

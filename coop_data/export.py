@@ -238,8 +238,10 @@ def readme(
     columns: list[str],
     lang: str = "en",
     table: pd.DataFrame | None = None,
+    sources: str = "",
 ) -> str:
-    """README.md beside the CSV: what the file is, how to cite it, what each column means."""
+    """README.md beside the CSV: what the file is, how to cite it, the filter, the chart's source line when given,
+    what each column means."""
     from .i18n import t
 
     lines = [
@@ -261,6 +263,8 @@ def readme(
         filter_text,
         "",
     ]
+    if sources:
+        lines += [f"## {t('xp.readme_sources', lang)}", "", sources, ""]
     if url:
         lines += [t("xp.readme_link", lang, url=url), ""]
     lines += [
@@ -280,7 +284,13 @@ def readme(
 
 
 def to_zip(
-    flows: pd.DataFrame, cite: str, filter_text: str = "", url: str = "", name: str = NAME, lang: str = "en"
+    flows: pd.DataFrame,
+    cite: str,
+    filter_text: str = "",
+    url: str = "",
+    name: str = NAME,
+    lang: str = "en",
+    sources: str = "",
 ) -> bytes:
     """The clean CSV with its datapackage.json and README.md (citation, filter, data dictionary) in one ZIP.
     Any table to export goes this way: a flows view, a Sankey's links, partnerships or funds."""
@@ -291,7 +301,7 @@ def to_zip(
         z.writestr(f"{name}.csv", to_csv(flows))
         pkg = descriptor(cols, name, cite, filter_text, url, len(table), table)
         z.writestr("datapackage.json", json.dumps(pkg, indent=2, ensure_ascii=False) + "\n")
-        z.writestr("README.md", readme(name, cite, filter_text, url, len(table), cols, lang, table))
+        z.writestr("README.md", readme(name, cite, filter_text, url, len(table), cols, lang, table, sources))
     return buf.getvalue()
 
 

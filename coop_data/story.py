@@ -236,7 +236,7 @@ def scene_figure(scene: Scene, b, dataset_label: str | None = None, lang: str = 
     if scene.chart == "timeline":
         tl = aggregate.timeline(view)
         fig = timeline_chart(tl, scene.title, sub + " " + measure_text("flows"), source, lang=lang)
-        return fig, view, alttext.timeline_summary(tl, len(view) - int(tl["flows"].sum()), lang=lang)
+        return fig, view, alttext.timeline_summary(tl, aggregate.not_in_timeline(view, tl), lang=lang)
     if scene.chart == "funds":
         import plotly.graph_objects as go
 

@@ -161,14 +161,28 @@ def downloads(
             ),
         )
     if table is not None:
+
+        def numbers() -> pd.DataFrame:
+            return table() if callable(table) else table
+
         row.download_button(
             T("dl.numbers"),
-            data=lambda: (
-                export.neutralise(table() if callable(table) else table).to_csv(index=False).encode("utf-8")
-            ),
+            data=lambda: export.neutralise(numbers()).to_csv(index=False).encode("utf-8"),
             file_name=export.file_name(f"{key}-numbers", params, "csv"),
             mime="text/csv",
             key=f"{key}-numbers",
+        )
+        # the same CSV with what it is: the citation, the filter in words and the chart's source line in a README
+        name = export.file_name(f"{key}-numbers", params, "zip")[: -len(".zip")]
+        row.download_button(
+            T("dl.numbers_zip"),
+            data=lambda: export.to_zip(
+                numbers(), cite, described, link, name=name, lang=lg, sources=source_line(view)
+            ),
+            file_name=f"{name}.zip",
+            mime=export.MIME["zip"],
+            key=f"{key}-numbers-zip",
+            help=T("dl.numbers_zip_help"),
         )
     st.caption(T("deck.cite") + " " + cite_markdown(cite, link))
 

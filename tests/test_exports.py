@@ -91,8 +91,8 @@ def test_map_text_alternative_uses_the_library_numbers(bundle):
     share = (~f["overlaps_details"]).groupby(f["direction"].astype(str)).sum() / counted
     assert f"China → partner {share['china_to_partner']:.0%}" in text
     assert (
-        f"{int((f['donor_lat'].isna() | f['recipient_lat'].isna()).sum())} flows have an end that cannot be placed"
-        in text
+        f"{int(((f['donor_lat'].isna() | f['recipient_lat'].isna()) & ~f['overlaps_details']).sum())} flows have an end"
+        " that cannot be placed" in text
     )
     masks = alttext.flows_summary(f, "masks")
     total = aggregate.measure_values(f, "masks").sum()

@@ -5,6 +5,7 @@ Server and browser fixtures come from conftest.py (one streamlit per module).
 """
 
 import re
+import zipfile
 
 import pytest
 
@@ -325,7 +326,7 @@ def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bun
     """The numbers' file is built when its button is clicked (not on every run): it holds the map's arcs of the view
     and roll-up in the link, largest first, as the library computes them."""
     from coop_data import export, filters
-    from coop_data.figures.flowmap import map_table
+    from coop_data.figures.flowmap import map_numbers, map_table
 
     ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&rollup=country")
     try:
@@ -335,9 +336,20 @@ def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bun
         path = tmp_path / "numbers.csv"
         dl.value.save_as(path)
         view = filters.Filter(direction=("north_south",)).apply(bundle.flows)
-        table = map_table(view, "flows", bundle.countries, "country").sort_values("value", ascending=False)
+        table = map_numbers(map_table(view, "flows", bundle.countries, "country"), "flows")
         assert path.read_bytes() == export.neutralise(table).to_csv(index=False).encode("utf-8")
         assert dl.value.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
+        # beside it, the same CSV with what it is: the filter in words and the chart's source line in a README
+        with page.expect_download(timeout=120000) as dz:
+            page.locator("[data-testid='stDownloadButton']").filter(
+                has_text="Chart numbers + citation"
+            ).first.click()
+        z = zipfile.ZipFile(dz.value.path())
+        name = dz.value.suggested_filename[: -len(".zip")]
+        assert z.read(f"{name}.csv") == path.read_bytes()
+        readme = z.read("README.md").decode()
+        assert filters.Filter(direction=("north_south",)).describe(bundle.countries, "en") in readme
+        assert "## Sources" in readme and "pages cited by" in readme
         assert w.errors == []
     finally:
         ctx.close()

@@ -24,7 +24,7 @@ import plotly.graph_objects as go
 from plotly.colors import sample_colorscale
 
 from .. import aggregate, vocab
-from ..i18n import country_name, number, t
+from ..i18n import category, country_name, number, t
 from ..vocab import MAP_LABELS as DEFAULT_LABELS
 from ..vocab import ROLLUPS
 from .common import GEO_STYLE, base_layout, escape_text, map_legend, unit_word
@@ -35,6 +35,9 @@ WORLD = ((-180.0, 180.0), (-58.0, 85.0))
 PLOT_PX = (760, 360)
 LEGEND_PX = 64  # height kept below the map for its legend (two rows of entries at laptop width)
 HALO = "1px 1px 2px #fff, -1px -1px 2px #fff, 1px -1px 2px #fff, -1px 1px 2px #fff"  # labels readable on any fill
+# On a phone (static/js/geo_chart.js) the legend keeps the directions only: the two entries of the place markers took
+# as many rows as four directions; a marker's hover still says what it is.
+PHONE_NO_LEGEND = {"phone_legend": False}
 LANE_POINTS = 9  # points per curved arc: plotly.js joins them by short great circles
 
 
@@ -359,6 +362,37 @@ def map_table(
     return arcs_table(rollup_flows(flows, countries, rollup, lang) if rollup != "place" else flows, measure)
 
 
+def map_numbers(table: pd.DataFrame, measure: str, lang: str = "en", max_arcs: int = 400) -> pd.DataFrame:
+    """The chart's numbers as a reader gets them (on screen and as "Chart numbers"), from its `map_table`: every arc,
+    largest first, headers and directions in the language, the measure's unit in its header, and whether the map
+    draws the arc (the `max_arcs` largest, as flow_map picks them), so its rows add up to the counts under the map."""
+    arcs = table.sort_values("value", ascending=False)
+    unit = t(f"unit.{vocab.MEASURES[measure]}", lang)
+    drawn = np.arange(len(arcs)) < max_arcs
+    value = arcs["value"].to_numpy()
+    if len(value) and (value % 1 == 0).all():  # counts: "3", not "3.0"
+        value = value.astype(np.int64)
+    return pd.DataFrame(
+        {
+            t("map.col_from", lang): arcs["donor_label"].to_numpy(),
+            t("map.col_to", lang): arcs["recipient_label"].to_numpy(),
+            t("stage.direction", lang): [
+                category("direction", d, lang) for d in arcs["direction"].astype(str)
+            ],
+            f"{t('measure.' + measure, lang)} ({unit})": value,
+            t("col.records", lang): arcs["n"].to_numpy(),
+            t("map.col_drawn", lang): np.where(
+                drawn, t("map.drawn_yes", lang), t("map.drawn_cap", lang, cap=number(max_arcs, lang))
+            ),
+            t("map.col_from_lat", lang): arcs["donor_lat"].to_numpy(),
+            t("map.col_from_lon", lang): arcs["donor_lon"].to_numpy(),
+            t("map.col_to_lat", lang): arcs["recipient_lat"].to_numpy(),
+            t("map.col_to_lon", lang): arcs["recipient_lon"].to_numpy(),
+            t("col.record_ids", lang): arcs["ids"].to_numpy(),
+        }
+    )
+
+
 def _first_ids(codes: np.ndarray, ids: pd.Series, n_groups: int, k: int = 6, rows=None) -> list[str]:
     """The first k record ids of each group (codes per row; the rows' positions in `ids`), joined; one sort instead
     of a Python call per group, and only the ids shown are read (a million ids became Python strings for 400 arcs)."""
@@ -672,7 +706,9 @@ def flow_map(
     view_key: str = "",
 ) -> tuple[go.Figure, dict]:
     """Build the map. Returns the figure and a note dict {drawn, arcs, not_drawn_unplaced, not_drawn_cap,
-    places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}.
+    not_drawn_cap_records, places_not_drawn, not_drawn_same, not_drawn_no_value, extent, labels}: records drawn,
+    flows with an end not placed or both at one point, arcs (and their records) beyond the cap, and the other records
+    (programme totals, rows without this measure); together every record.
 
     `view` (lon range, lat range), the extent a reader zoomed or panned to (parse_view), replaces the fitted one:
     the screen, an export and a permalink then show the same part of the world, its places named for that zoom.
@@ -839,14 +875,7 @@ def flow_map(
         **fig.layout.meta,
         "export_table": [t("map.top_places", lang)]
         + [
-            t(
-                "map.place_hover",
-                lang,
-                place=n,
-                country=country_name(c, lang, cnames.get(c, c)),
-                out=number(o, lang),
-                into=number(i, lang),
-            )
+            place_hover(n, country_name(c, lang, cnames.get(c, c)), o, i, lang)
             for n, c, o, i in zip(top["name"].map(_short), top["country"], top["out"], top["in"])
         ],
     }
@@ -859,20 +888,32 @@ def flow_map(
     )
     no_end = f["donor_lat"].isna() | f["recipient_lat"].isna()
     one_point = ~no_end & (f["donor_lat"] == f["recipient_lat"]) & (f["donor_lon"] == f["recipient_lon"])
-    unplaced, same = int(no_end.sum()), int(one_point.sum())
-    # rows with nothing of this measure (a programme total whose details are listed, a gift in another unit)
-    no_value = int((~no_end & ~one_point & (aggregate.measure_values(f, measure) <= 0)).sum())
+    # flows, as the page says: a programme total whose details are listed is a record, not a flow
+    flow = ~f["overlaps_details"].to_numpy(bool)
+    unplaced, same = int((no_end & flow).sum()), int((one_point & flow).sum())
+    # rows with nothing of this measure (a gift in another unit) and programme totals, wherever they are
+    in_arcs = ~no_end & ~one_point & (aggregate.measure_values(f, measure) > 0)
+    no_value = len(f) - int(in_arcs.sum()) - unplaced - same
+    drawn = int(arcs["n"].sum()) if len(arcs) else 0
     return fig, {
-        "drawn": int(arcs["n"].sum()) if len(arcs) else 0,
+        "drawn": drawn,
         "arcs": len(arcs),
         "not_drawn_unplaced": unplaced,
         "not_drawn_cap": capped,
+        "not_drawn_cap_records": int(in_arcs.sum()) - drawn,
         "not_drawn_same": same,
         "not_drawn_no_value": no_value,
         "places_not_drawn": places_capped,
         "extent": ext,
         "labels": labelled,
     }
+
+
+def place_hover(place: str, country: str, out: int, into: int, lang: str) -> str:
+    """ "Wuhan (CHN): 1 flow out, 3 flows in": the counts with their unit, each in its number."""
+    o = t("map.flows_out", lang, n=number(out, lang))
+    i = t("map.flows_in", lang, n=number(into, lang))
+    return t("map.place_hover", lang, place=place, country=country, out=o, into=i)
 
 
 def _short(s: str, k: int = 28) -> str:
@@ -892,7 +933,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
     for name, c, o, i, ex, members in zip(
         pts["name"], pts["country"], pts["out"], pts["in"], exact, pts["members"]
     ):
-        text = t("map.place_hover", lang, place=escape_text(name), country=c, out=o, into=i)
+        text = place_hover(escape_text(name), c, o, i, lang)
         if not ex:
             text += t("map.approx_note", lang)
             many = members.split("\n")
@@ -908,6 +949,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
             lon=pts["lon"].to_numpy(np.float32),
             mode="markers",
             name=t("map.places", lang),
+            meta=PHONE_NO_LEGEND,
             marker=dict(
                 size=radius * 2,
                 color=np.where(exact, "white", "#999"),
@@ -927,6 +969,7 @@ def _add_markers(fig: go.Figure, pts: pd.DataFrame, radius: np.ndarray, rollup: 
                 lon=[None],
                 mode="markers",
                 name=t("map.country_points", lang),
+                meta=PHONE_NO_LEGEND,
                 marker=dict(size=8, color="#999", line=dict(width=1.0, color="#999"), symbol="circle-open"),
                 hoverinfo="skip",
             )

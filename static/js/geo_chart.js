@@ -29,27 +29,70 @@ function rewrapTexts(layout, width) {
   const title = wrapText(meta.title, per(20, 0.66)); // bold, and plotly draws the title larger than the body
   const sub = wrapText(meta.subtitle, per(12));
   const src = wrapText(meta.source, per(11));
-  const text = `<b>${title.join("<br>")}</b>` + (sub.length ? `<br><span style='font-size:12px;color:#555'>${sub.join("<br>")}</span>` : "");
   const annotations = (layout.annotations || []).map((a) => (a.name === "source" ? { ...a, text: src.join("<br>") } : a));
-  const t = 44 + 22 * title.length + 17 * sub.length;
+  // the subtitle as plotly's own: inside the title's text its lines took the title's line height (26 px for 12 px type)
+  const t = 34 + 25 * title.length + 16 * sub.length;
   return {
     ...layout,
-    title: { ...(layout.title || {}), text, y: 1, yref: "container", yanchor: "top", pad: { t: 30 } }, // anchored by its first line: room for its glyphs
+    title: {
+      ...(layout.title || {}),
+      text: `<b>${title.join("<br>")}</b>`,
+      subtitle: { text: sub.join("<br>"), font: { size: 12, color: "#555" } },
+      y: 1,
+      yref: "container",
+      yanchor: "top",
+      pad: { t: 30 }, // anchored by its first line: room for its glyphs
+    },
     annotations,
-    margin: { ...(layout.margin || {}), t, b: 22 + 15 * src.length },
+    margin: { ...(layout.margin || {}), t, b: 12 + 15 * src.length },
   };
 }
 
-function fitToWidth(layout, data, width) {
+// The Natural Earth projection plotly draws (d3-geo's formula, as coop_data.figures.flowmap.natural_earth).
+function naturalEarth(lon, lat) {
+  const l = (lon * Math.PI) / 180, f = (lat * Math.PI) / 180, p2 = f * f, p4 = p2 * p2;
+  return [
+    l * (0.8707 - 0.131979 * p2 + p4 * (-0.013791 + p4 * (0.003971 * p2 - 0.001529 * p4))),
+    f * (1.007226 + p2 * (0.015085 + p4 * (-0.044475 + 0.028874 * p2 - 0.005916 * p4))),
+  ];
+}
+
+// Height / width of the map's extent as drawn: the frame is given that shape, so the map fills it (a fixed 0.62 left
+// empty bands above and below the world).
+function extentAspect(geo) {
+  const lon = (geo.lonaxis && geo.lonaxis.range) || [-180, 180];
+  const lat = (geo.lataxis && geo.lataxis.range) || [-58, 85];
+  const mid = (lon[0] + lon[1]) / 2;
+  let x0 = Infinity, x1 = -Infinity, y0 = Infinity, y1 = -Infinity;
+  for (let i = 0; i <= 8; i++) {
+    for (let j = 0; j <= 8; j++) {
+      const [x, y] = naturalEarth(lon[0] + ((lon[1] - lon[0]) * i) / 8 - mid, lat[0] + ((lat[1] - lat[0]) * j) / 8);
+      x0 = Math.min(x0, x); x1 = Math.max(x1, x); y0 = Math.min(y0, y); y1 = Math.max(y1, y);
+    }
+  }
+  return (y1 - y0) / (x1 - x0);
+}
+
+// On a phone the map takes the width and the height its extent needs; below it, a compact key: the legend's
+// entries in small type, the colour bar a thin line under its title. They had taken two thirds of the
+// plot area. `fit` ({aspect, below}) is what the first drawing measured (settle): the second fits exactly.
+function fitToWidth(layout, data, width, fit) {
   if (!width || width >= NARROW || layout.sliders || layout.updatemenus) return layout; // animated maps keep theirs
   layout = rewrapTexts(layout, width);
-  const legendRows = data.filter((t) => t.showlegend !== false && t.name).length;
-  const below = 34 + 22 * Math.ceil(legendRows / 2) + (data.some((t) => t.type === "choropleth") ? 64 : 0);
+  for (const t of data) if (t.meta && t.meta.phone_legend === false) t.showlegend = false;
+  const entries = data.filter((t) => t.showlegend !== false && t.name);
+  const inner = width - 8;
+  // plotly packs a horizontal legend in columns as wide as its widest entry (10 px type: about 5 px a character)
+  const widest = 40 + 5 * Math.max(0, ...entries.map((t) => String(t.name).length));
+  const rows = Math.ceil(entries.length / Math.max(1, Math.floor(inner / widest)));
+  const bar = data.some((t) => t.type === "choropleth") ? 44 : 0;
+  const below = fit ? fit.below : 22 + 16 * rows + bar;
   const top = (layout.margin && layout.margin.t) || 60;
   const bottom = (layout.margin && layout.margin.b) || 20;
-  const mapH = Math.max(200, Math.round(width * 0.62));
+  const aspect = fit ? fit.aspect : extentAspect(layout.geo || {});
+  const mapH = Math.round(Math.min(inner * 0.9, Math.max(120, inner * aspect)));
   const height = top + mapH + below + bottom;
-  const split = (below + 10) / (mapH + below);
+  const split = below / (mapH + below);
   const out = {
     ...layout,
     height,
@@ -60,13 +103,16 @@ function fitToWidth(layout, data, width) {
       orientation: "h",
       x: 0,
       xanchor: "left",
-      y: split - 0.01,
+      y: split - 0.005,
       yanchor: "top",
-      title: { ...((layout.legend || {}).title || {}), side: "top" }, // entries get the whole width to wrap in
+      itemwidth: 30,
+      font: { ...((layout.legend || {}).font || {}), size: 10 },
+      title: { ...((layout.legend || {}).title || {}), side: "left", font: { size: 11 } }, // beside the first row
     },
   };
   for (const t of data) {
     if (t.type === "choropleth" && t.colorbar) {
+      const title = String((t.colorbar.title || {}).text || "").replace(/<br>/g, " ");
       t.colorbar = {
         ...t.colorbar,
         orientation: "h",
@@ -74,27 +120,60 @@ function fitToWidth(layout, data, width) {
         xanchor: "left",
         y: 0,
         yanchor: "bottom",
-        len: 0.95,
-        thickness: 12,
+        ypad: 0,
+        xpad: 0,
+        len: 0.98,
+        thickness: 8,
         tickangle: 0,
-        tickfont: { size: 10 },
-        title: { ...(t.colorbar.title || {}), text: String((t.colorbar.title || {}).text || "").replace(/<br>/g, " "), side: "top" },
+        tickfont: { size: 9 },
+        title: { ...(t.colorbar.title || {}), text: title, side: "top", font: { size: 10 } },
       };
     }
   }
   return out;
 }
 
+// After the first drawing on a phone: the map's drawn shape (plotly fits the extent's outline, whose edges bulge)
+// and the key's drawn height, so the second drawing leaves no empty band. Null when it already fits.
+function settle(el, width) {
+  const fl = el._fullLayout;
+  const sp = fl && fl.geo && fl.geo._subplot;
+  if (!sp || !sp.bgRect || !width || width >= NARROW || fl.sliders.length) return null;
+  const f = sp.bgRect.node().getBoundingClientRect();
+  const box = (sel) => {
+    const n = el.querySelector(sel);
+    return n ? n.getBoundingClientRect() : null;
+  };
+  const legend = box("g.legend"), bar = box("g.colorbar");
+  const key = [legend, bar].filter(Boolean);
+  if (!f.width || !key.length) return null;
+  const below = Math.ceil(key.reduce((h, r) => h + r.height, 0)) + 14; // stacked, whatever the first drawing overlapped
+  const ok = Math.abs(f.width - fl._size.w) < 2 && Math.abs(below - fl._size.h * fl.geo.domain.y[0]) < 4;
+  return ok ? null : { aspect: f.height / f.width, below };
+}
+
 // The figure names its largest places, chosen without overlap for a laptop-sized map; on a smaller map some
 // would overlap: keep them in order (largest first) and hide any that hits one already kept.
+// A label that would run past the map's frame turns to the other side of its place ("Guangzhou" ran off a phone's
+// right edge); one that still does not fit is hidden like a colliding one.
 function hideCollidingLabels(el) {
   const kept = [];
+  const sp = el._fullLayout && el._fullLayout.geo && el._fullLayout.geo._subplot;
+  const f = sp && sp.bgRect ? sp.bgRect.node().getBoundingClientRect() : null;
+  const outside = (r) => f && (r.left < f.left + 2 || r.right > f.right - 2 || r.top < f.top || r.bottom > f.bottom);
   for (const t of el.querySelectorAll("g.trace.scattergeo text")) {
     t.style.display = "";
-    const r = t.getBoundingClientRect();
+    if (t.dataset.anchor) t.setAttribute("text-anchor", t.dataset.anchor);
+    let r = t.getBoundingClientRect();
     if (!r.width) continue;
-    if (kept.some((k) => r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom)) {
-      t.style.display = "none";
+    const anchor = t.getAttribute("text-anchor");
+    const turn = f && anchor === "start" && r.right > f.right - 2 ? "end" : f && anchor === "end" && r.left < f.left + 2 ? "start" : null;
+    if (turn) {
+      t.dataset.anchor = anchor;
+      t.setAttribute("text-anchor", turn);
+      r = t.getBoundingClientRect();
+    }
+    if (outside(r) || kept.some((k) => r.left < k.right && k.left < r.right && r.top < k.bottom && k.top < r.bottom)) {      t.style.display = "none";
     } else kept.push(r);
   }
 }
@@ -225,7 +304,11 @@ export default function ({ parentElement, data, setStateValue }) {
     keepReadersView(el, fig.layout);
     const width = el.clientWidth || parentElement.clientWidth;
     const layout = fitToWidth(fig.layout, fig.data, width);
-    window.Plotly.react(el, { data: fig.data, layout, frames: fig.frames || [], config: data.config }).then(() => {
+    const plot = (lay) => window.Plotly.react(el, { data: fig.data, layout: lay, frames: fig.frames || [], config: data.config });
+    plot(layout).then(() => {
+      const fit = settle(el, width);
+      return fit ? plot(fitToWidth(fig.layout, fig.data, width, fit)) : null;
+    }).then(() => {
       hideCollidingLabels(el);
       el._coop = { select: data.select, setStateValue };
       bindPlaces(el);
