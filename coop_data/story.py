@@ -339,6 +339,23 @@ def projector_figure(
             new_sub = rewrap(body)
             extra = (new_sub.count("<br>") + 2) * (min_px + 8) + 12
             title["text"] = head + "<span" + _PX.sub(bigger, style) + ">" + new_sub + "</span>"
+        sub_box = title.get("subtitle") if isinstance(title.get("subtitle"), dict) else {}
+        if not sep and sub_box.get("text"):  # plotly's own subtitle (the charts wrapped for phones)
+            new_sub = rewrap(sub_box["text"])
+            lines = new_sub.count("<br>") + 1
+            if (
+                drop_title
+            ):  # the subtitle alone, as the title's text: plotly draws no subtitle without a title
+                title["text"] = f"<span style='font-size:{min_px}px;color:#555'>{new_sub}</span>"
+                title.pop("subtitle")
+                extra = lines * (min_px + 8) + 24
+            else:
+                sub_box["text"] = new_sub
+                sub_box.setdefault("font", {})["size"] = max(
+                    (sub_box.get("font") or {}).get("size") or 0, min_px
+                )
+                heads = title["text"].count("<br>") + 1
+                extra = heads * (min_px + 12) + lines * (min_px + 8) + 24
         title.setdefault("font", {})["size"] = max((title.get("font") or {}).get("size") or 0, min_px + 6)
     lh = min_px + 6  # one line of text
     below = []

@@ -115,10 +115,10 @@ def test_presenter_scenes_fill_a_1920x1080_screen_with_legible_charts(server, br
             assert m["bottom"] <= 1080 and m["height"] >= 600 and m["width"] >= 1700, (sc.title, m)
             # the scene's title is said once (the chart's own title line gives way to it); the text alternative is
             # on the page below the screen, after the controls, not cut in two by the screen's bottom edge
-            assert sc.title not in m["texts"] and m["altTop"] is not None and m["altTop"] > 1080, (
-                sc.title,
-                m,
-            )
+            # (a wrapped title's lines come as one text, without the space between them)
+            flat = sc.title.replace(" ", "")
+            repeated = [x for x in m["texts"] if len(x) > 8 and flat in x.replace(" ", "")]
+            assert not repeated and m["altTop"] is not None and m["altTop"] > 1080, (sc.title, repeated, m)
             if sc.chart in ("map", "animated", "partnerships"):
                 # the map itself fills the space under the caption: scene 4's (fitted to its
                 # places) was drawn 535 px wide in an 1824 px chart (issue 16)
