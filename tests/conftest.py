@@ -3,6 +3,7 @@
 Browser fixtures are module-scoped: each browser test module gets its own server and browser.
 """
 
+import collections
 import contextlib
 import os
 import re
@@ -12,10 +13,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright  # a missing playwright must fail, not skip
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -264,6 +269,104 @@ class Watch:
         self.external, self.errors = [], []
         page.on("request", lambda r: None if r.url.startswith(LOCAL) else self.external.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        track(page)
+
+
+class Runs:
+    """The app's script runs as its websocket tells them: Streamlit's running indicator never shows in this app
+    (checked while a 5 s run was on), so a page cannot say when a run is over, but the protocol does.
+
+    Counts what the page sent (reruns it asked for, deferred-download requests) so an action can tell whether the
+    app ever heard of it; keeps the last messages to say what happened when a wait fails."""
+
+    def __init__(self):
+        self.log: collections.deque[str] = collections.deque(maxlen=30)
+        self.reset()
+
+    def reset(self) -> None:
+        self.connected = False
+        self.running = False
+        self.pending = False  # a rerun asked for that has not started yet
+        self.rerun_next = False  # the last run stopped early for a rerun: another one is coming
+        self.asked = 0  # reruns the page asked for
+        self.ops: dict[str, str] = {}  # deferred-download request id -> "pending", "ok" or the server's error
+        self.last = time.monotonic()
+
+    def socket(self, ws) -> None:
+        if not ws.url.endswith("/_stcore/stream"):
+            return
+        self.reset()  # a new page load: a new session
+        self.note("connected")
+        self.connected = True
+        ws.on("framesent", self.sent)
+        ws.on("framereceived", self.received)
+        ws.on("close", lambda _ws: setattr(self, "connected", False))
+
+    def note(self, text: str) -> None:
+        self.last = time.monotonic()
+        self.log.append(f"{self.last:.2f} {text}")
+
+    def sent(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = BackMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "rerun_script":
+            self.asked += 1
+            self.pending = True
+            widgets = msg.rerun_script.widget_states.widgets
+            triggers = [
+                w.json_trigger_value or "trigger"
+                for w in widgets
+                if "trigger" in (w.WhichOneof("value") or "")
+            ]
+            self.note(f"sent rerun {msg.rerun_script.query_string} {triggers}")
+        elif kind == "backend_operation_request":
+            self.ops[msg.backend_operation_request.request_id] = "pending"
+            self.note("sent download request")
+        elif kind != "app_heartbeat":
+            self.note(f"sent {kind}")
+
+    def received(self, payload) -> None:
+        if isinstance(payload, str):
+            return
+        msg = ForwardMsg.FromString(payload)
+        kind = msg.WhichOneof("type")
+        if kind == "session_status_changed":
+            self.running = msg.session_status_changed.script_is_running
+            if self.running:
+                self.pending = self.rerun_next = False
+            self.note(f"running={self.running}")
+        elif kind == "script_finished":
+            self.rerun_next = msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            self.note(f"finished {ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)}")
+        elif kind == "backend_operation_response":
+            op = msg.backend_operation_response
+            self.ops[op.request_id] = op.error_msg or "ok"
+            self.note(f"download response {op.error_msg or 'ok'}")
+        elif kind in ("page_info_changed", "new_session", "page_not_found"):
+            self.note(kind)
+        else:
+            self.last = time.monotonic()
+
+    def quiet(self, seconds: float) -> bool:
+        """No run on, none asked for or coming, and nothing said either way for `seconds`."""
+        busy = not self.connected or self.running or self.pending or self.rerun_next
+        return not busy and time.monotonic() - self.last >= seconds
+
+    def story(self) -> str:
+        return "app messages (monotonic s): " + " | ".join(self.log)
+
+
+RUNS: "weakref.WeakKeyDictionary[playwright.Page, Runs]" = weakref.WeakKeyDictionary()
+
+
+def track(page) -> Runs:
+    """Follow the page's script runs; call before the page's first `goto` (a socket opened earlier is not seen)."""
+    if page not in RUNS:
+        RUNS[page] = Runs()
+        page.on("websocket", RUNS[page].socket)
+    return RUNS[page]
 
 
 def open_page(browser, url):
@@ -297,20 +400,86 @@ def wait_charts(page, n_min=1):
     idle(page)
 
 
-# True once Streamlit's running indicator has been absent for a quiet spell of 300 ms of page time (it appears a
-# moment after a run starts, so "absent now" alone can be seen before the run it should wait for).
-IDLE_JS = """() => {
-  const busy = document.querySelector('[data-testid="stStatusWidget"]');
-  const now = performance.now();
-  if (busy || window.__coopQuietSince === undefined) { window.__coopQuietSince = busy ? undefined : now; return false; }
-  return now - window.__coopQuietSince > 300;
-}"""
+QUIET = 0.3  # seconds with no message after a run: a chart's component may still ask for its own rerun
 
 
-def idle(page) -> None:
-    """Wait until the script run is over, so widgets are not re-rendered under the mouse."""
-    page.evaluate("() => { window.__coopQuietSince = undefined; }")
-    page.wait_for_function(IDLE_JS, timeout=30000, polling=50)
+def idle(page, timeout: float = 90) -> None:
+    """Wait until no script run is on, asked for or coming, and the page shows no element of an older run, so a
+    click or key lands on the widgets the reader sees and the app hears of it."""
+    runs = RUNS.get(page)
+    assert runs is not None, (
+        "idle() needs a page followed from its first load: make it with open_page or Watch"
+    )
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if runs.quiet(QUIET) and not page.locator("[data-stale='true']").count():
+            return
+        page.wait_for_timeout(50)  # lets playwright deliver the socket's messages
+    raise AssertionError(f"the app did not go idle in {timeout:.0f} s; " + runs.story())
+
+
+def act(page, do: Callable[[], None], what: str, heard: float = 10) -> None:
+    """Do something that makes the app rerun (a click, a key, a choice) once the app is idle. If the page did not
+    ask for a rerun within `heard` seconds the event was lost (it landed on an element a run was replacing, or on
+    a listener being remounted): wait for idle and do it once more. Whether the rerun had the expected effect is
+    the caller's assertion."""
+    runs = RUNS[page]
+    for _ in range(2):
+        idle(page)
+        before = runs.asked
+        do()
+        end = time.monotonic() + heard
+        while time.monotonic() < end:
+            if runs.asked > before:
+                return
+            page.wait_for_timeout(50)
+        idle(page)
+        if runs.asked > before:
+            return
+    raise AssertionError(f"{what}: the app never heard of it (no rerun asked, twice); " + runs.story())
+
+
+def press(page, key: str) -> None:
+    """A key that makes the app rerun (a presenter's clicker, Enter on a focused button), pressed once the app is
+    idle and pressed again if it was lost."""
+    act(page, lambda: page.keyboard.press(key), f"key {key}")
+
+
+def click(page, target) -> None:
+    """Click a locator that makes the app rerun, once the app is idle; again if the click was lost."""
+    act(page, target.click, f"click on {target}")
+
+
+def download(page, button, timeout: float = 180) -> "playwright.Download":
+    """Click a download button once the app is idle and return the download. A click that produced nothing (no
+    file request heard, or the server no longer knew the button's file after a rerun replaced it) is clicked once
+    more after the app went idle; a file the server made that never arrived is a failure."""
+    runs = RUNS[page]
+    got: list = []
+
+    def on_download(d) -> None:
+        got.append(d)
+
+    page.on("download", on_download)
+    try:
+        for attempt in (1, 2):
+            idle(page)
+            button.scroll_into_view_if_needed()
+            asked = set(runs.ops)
+            button.click()
+            start, end = time.monotonic(), time.monotonic() + timeout
+            while not got and time.monotonic() < end:
+                page.wait_for_timeout(100)
+                mine = [runs.ops[k] for k in runs.ops if k not in asked]
+                failed = any(v not in ("pending", "ok") for v in mine)
+                unheard = not mine and time.monotonic() - start > 10 and runs.quiet(2)
+                if attempt == 1 and (failed or unheard):
+                    break
+            if got:
+                return got[0]
+        raise AssertionError(f"no download from {button} in {timeout:.0f} s; " + runs.story())
+    finally:
+        page.remove_listener("download", on_download)
 
 
 def choose(page, label_text: str, option: "re.Pattern") -> None:

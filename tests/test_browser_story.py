@@ -64,6 +64,7 @@ def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser
 
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
+    track(page)
     try:
         page.goto(f"{server}/story?story={sid}&scene=1")
         page.get_by_role("heading", name="Help from Wuhan").wait_for(timeout=30000)

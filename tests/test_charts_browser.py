@@ -22,6 +22,7 @@ def open_at(browser, url: str, size: tuple[int, int]):
     """A page at that viewport (a phone below 500 px wide), opened at url."""
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500)
     page = ctx.new_page()
+    track(page)
     page.goto(url)
     return ctx, page
 

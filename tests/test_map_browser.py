@@ -224,6 +224,7 @@ def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):
 def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = ctx.new_page()
+    track(page)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
