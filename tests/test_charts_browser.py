@@ -6,7 +6,7 @@ Server and browser fixtures come from test_browser.py (one streamlit per module)
 
 import re
 
-from conftest import SHOTS, idle, open_page, wait_charts
+from conftest import SHOTS, click, download, idle, open_page, track, wait_charts
 
 ZOOM_JS = """() => window.Plotly.relayout(document.querySelector('.coop-geo-chart'),
   {'geo.projection.scale': 4, 'geo.center.lon': 10, 'geo.center.lat': 48})"""
@@ -54,17 +54,16 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         link.wait_for(timeout=30000)
         assert "/map?" in link.get_attribute("href")
         # the SVG export shows the same part of the world: European names, none of China's
-        button = page.get_by_role("button", name="SVG", exact=True).first
-        with page.expect_download(timeout=120000) as dl:
-            button.click()
-        svg = open(dl.value.path(), encoding="utf-8").read()
+        svg = open(
+            download(page, page.get_by_role("button", name="SVG", exact=True).first).path(), encoding="utf-8"
+        ).read()
         names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
         texts = set(re.findall(r">([^<>]+)</text>", svg))
         assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
         words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
         assert "Zoomed view." in words, "the export's subtitle names the zoom"
         # back to the whole map: the view leaves the URL
-        page.get_by_role("button", name="Whole map").click()
+        click(page, page.get_by_role("button", name="Whole map"))
         page.wait_for_function("!location.search.includes('view=')", timeout=30000)
         page.wait_for_function(f"({RANGE_JS})()[0] === -180 && ({SCALE_JS})() === 1", timeout=60000)
         assert w.errors == [] and w.external == []
@@ -176,7 +175,7 @@ def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, b
     ctx, page = open_at(browser, f"{server}/answers", (1366, 768))
     try:
         question = "What does the North/South scheme change?"
-        page.get_by_text(question, exact=True).click()
+        click(page, page.get_by_text(question, exact=True))
         page.get_by_role("heading", name=question).wait_for(timeout=60000)
         page.wait_for_function("document.querySelector('.js-plotly-plot .xtick text')", timeout=60000)
         idle(page)
