@@ -214,6 +214,8 @@ def server():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
     port = free_port()
     env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # A file, not a pipe nobody reads: a full pipe would stop the server at its next log line.
+    log = tempfile.NamedTemporaryFile(prefix="coop-streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -228,7 +230,7 @@ def server():
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -240,10 +242,12 @@ def server():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+        pytest.fail("streamlit did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
     yield base
     proc.terminate()
     proc.wait(10)
+    log.close()
+    os.unlink(log.name)
 
 
 @pytest.fixture(scope="module")
@@ -346,7 +350,7 @@ class Runs:
             self.note(f"download response {op.error_msg or 'ok'}")
         elif kind in ("page_info_changed", "new_session", "page_not_found"):
             self.note(kind)
-        else:
+        elif kind != "heartbeat_ack":
             self.last = time.monotonic()
 
     def quiet(self, seconds: float) -> bool:
@@ -448,6 +452,14 @@ def press(page, key: str) -> None:
 def click(page, target) -> None:
     """Click a locator that makes the app rerun, once the app is idle; again if the click was lost."""
     act(page, target.click, f"click on {target}")
+
+
+def until(page, js: str, what: str, timeout: float = 60) -> None:
+    """`page.wait_for_function(js)`, failing with what the app's socket said meanwhile."""
+    try:
+        page.wait_for_function(js, timeout=timeout * 1000)
+    except playwright.TimeoutError:
+        raise AssertionError(f"{what}: not after {timeout:.0f} s; " + RUNS[page].story()) from None
 
 
 def download(page, button, timeout: float = 180) -> "playwright.Download":

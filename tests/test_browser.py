@@ -23,6 +23,7 @@ from conftest import (
     open_page,
     opened,
     press,
+    until,
     wait_charts,
 )
 from coop_data import answers, filters, i18n, load_bundle
@@ -289,8 +290,10 @@ def test_a_presentation_clicker_drives_the_story(server, browser):
     w = Watch(page)
 
     def at(i: int) -> None:
-        page.wait_for_function(
-            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')", timeout=60000
+        until(
+            page,
+            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')",
+            f"scene {i}",
         )
         page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=60000)
         idle(page)
