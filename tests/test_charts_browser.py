@@ -4,7 +4,10 @@ permalink show; the Sankey on a phone; the map's source line on a phone.
 Server and browser fixtures come from test_browser.py (one streamlit per module).
 """
 
+import contextlib
 import re
+
+from playwright import sync_api as playwright
 
 from conftest import SHOTS, click, download, idle, open_page, track, wait_charts
 
@@ -47,6 +50,9 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         )  # Europe and around, not the world
         # the screen keeps the reader's own zoom (no jump), now named for it: places in view only
         assert page.evaluate(SCALE_JS) == 4
+        # the component redraws its names after the run that computed them is over: wait for it, then assert
+        with contextlib.suppress(playwright.TimeoutError):
+            page.wait_for_function(f"!({LABELS_JS})().includes('Harbin')", timeout=30000)
         labels = page.evaluate(LABELS_JS)
         assert "Cologne" in labels and "Harbin" not in labels, labels
         # the permalink under the downloads carries the view
