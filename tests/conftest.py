@@ -440,6 +440,7 @@ def act(page, do: Callable[[], None], what: str, heard: float = 10) -> None:
         idle(page)
         if runs.asked > before:
             return
+        print(f"RETRY {what}: no rerun asked; " + runs.story())
     raise AssertionError(f"{what}: the app never heard of it (no rerun asked, twice); " + runs.story())
 
 
@@ -486,6 +487,7 @@ def download(page, button, timeout: float = 180) -> "playwright.Download":
                 failed = any(v not in ("pending", "ok") for v in mine)
                 unheard = not mine and time.monotonic() - start > 10 and runs.quiet(2)
                 if attempt == 1 and (failed or unheard):
+                    print(f"RETRY download {button}: {mine or 'no file request'}; " + runs.story())
                     break
             if got:
                 return got[0]
