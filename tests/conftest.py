@@ -428,7 +428,7 @@ def act(page, do: Callable[[], None], what: str, heard: float = 10) -> None:
     a listener being remounted): wait for idle and do it once more. Whether the rerun had the expected effect is
     the caller's assertion."""
     runs = RUNS[page]
-    for _ in range(2):
+    for attempt in (1, 2):
         idle(page)
         before = runs.asked
         do()
@@ -440,7 +440,8 @@ def act(page, do: Callable[[], None], what: str, heard: float = 10) -> None:
         idle(page)
         if runs.asked > before:
             return
-        print(f"RETRY {what}: no rerun asked; " + runs.story())
+        if attempt == 1:
+            print(f"RETRY {what}: no rerun asked; " + runs.story())
     raise AssertionError(f"{what}: the app never heard of it (no rerun asked, twice); " + runs.story())
 
 
