@@ -68,7 +68,7 @@ def test_place_search_opens_the_panel_where_the_reader_looks(server, browser, bu
         idle(page)
         box.click()
         box.fill("Dalian")
-        page.get_by_role("option", name="Dalian (China)").click(timeout=30000)
+        click(page, page.get_by_role("option", name="Dalian (China)"))
         head = page.get_by_role("heading", name="Dalian (China)")
         head.wait_for(timeout=60000)
         f = bundle.flows
@@ -100,7 +100,7 @@ def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, 
         idle(page)
         box.click()
         box.fill(name)
-        page.get_by_role("option", name=name, exact=True).click(timeout=30000)
+        click(page, page.get_by_role("option", name=name, exact=True))
         page.get_by_text(f"{len(rows)} places named in a stated partnership").wait_for(timeout=60000)
         got = table_csv(page, 0)
         assert set(got["place"]) == set(rows["place"]) and set(got["iso3"]) == {iso3}
