@@ -348,7 +348,11 @@ class Runs:
             op = msg.backend_operation_response
             self.ops[op.request_id] = op.error_msg or "ok"
             self.note(f"download response {op.error_msg or 'ok'}")
-        elif kind in ("page_info_changed", "new_session", "page_not_found"):
+        elif kind == "new_session":
+            # a run begins; one that replaces a run cut short by a newer rerun request says only this
+            self.running, self.pending, self.rerun_next = True, False, False
+            self.note(kind)
+        elif kind in ("page_info_changed", "page_not_found"):
             self.note(kind)
         elif kind != "heartbeat_ack":
             self.last = time.monotonic()

@@ -76,6 +76,7 @@ def test_filter_change_updates_chart_and_url(server, browser):
         click(page, page.get_by_role("option", name="South → South"))
         page.keyboard.press("Escape")
         page.wait_for_function("location.search.includes('direction=south_south')", timeout=20000)
+        idle(page)  # the run that draws the filtered map is over: the browser then draws it
         page.wait_for_function(
             f"document.querySelectorAll('.js-plotly-plot g.frontplot path').length < {before}", timeout=20000
         )
