@@ -276,6 +276,12 @@ class Watch:
         track(page)
 
 
+def decoded(cls, payload):
+    """One frame of Streamlit's socket as its protobuf message and kind (a text frame carries none)."""
+    msg = cls.FromString(payload) if isinstance(payload, bytes) else cls()
+    return msg, msg.WhichOneof("type")
+
+
 class Runs:
     """The app's script runs as its websocket tells them: Streamlit's running indicator never shows in this app
     (checked while a 5 s run was on), so a page cannot say when a run is over, but the protocol does.
@@ -311,10 +317,7 @@ class Runs:
         self.log.append(f"{self.last:.2f} {text}")
 
     def sent(self, payload) -> None:
-        if isinstance(payload, str):
-            return
-        msg = BackMsg.FromString(payload)
-        kind = msg.WhichOneof("type")
+        msg, kind = decoded(BackMsg, payload)
         if kind == "rerun_script":
             self.asked += 1
             self.pending = True
@@ -332,10 +335,7 @@ class Runs:
             self.note(f"sent {kind}")
 
     def received(self, payload) -> None:
-        if isinstance(payload, str):
-            return
-        msg = ForwardMsg.FromString(payload)
-        kind = msg.WhichOneof("type")
+        msg, kind = decoded(ForwardMsg, payload)
         if kind == "session_status_changed":
             self.running = msg.session_status_changed.script_is_running
             if self.running:
