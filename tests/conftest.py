@@ -396,14 +396,17 @@ def opened(browser, url):
         ctx.close()
 
 
+# A map is drawn only once its outline has loaded: until then its geo subplot has no background (bgRect), no
+# countries and no arcs, though the chart is already laid out.
 DRAWN_JS = (
     "n => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'));"
-    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg')); }"
+    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg') &&"
+    " ((gd._fullLayout._subplots || {}).geo || []).every(g => gd._fullLayout[g]?._subplot?.bgRect)); }"
 )
 
 
 def wait_charts(page, n_min=1):
-    """Every chart on the page laid out by plotly, and the script run over."""
+    """Every chart on the page drawn by plotly (maps with their outline), and the script run over."""
     page.wait_for_function(DRAWN_JS, arg=n_min, timeout=30000)
     idle(page)
 
