@@ -3,6 +3,7 @@
 Browser fixtures are module-scoped: each browser test module gets its own server and browser.
 """
 
+import collections
 import contextlib
 import os
 import re
@@ -12,10 +13,14 @@ import sys
 import tempfile
 import time
 import urllib.request
+import weakref
+from collections.abc import Callable
 from pathlib import Path
 
 import pytest
 from playwright import sync_api as playwright  # a missing playwright must fail, not skip
+from streamlit.proto.BackMsg_pb2 import BackMsg
+from streamlit.proto.ForwardMsg_pb2 import ForwardMsg
 
 ROOT = Path(__file__).resolve().parents[1]
 sys.path.insert(0, str(ROOT))
@@ -209,6 +214,8 @@ def server():
         pytest.fail(f"{CHROMIUM} is missing: install Debian's chromium (see .ci/run)")
     port = free_port()
     env = {**os.environ, "STREAMLIT_SERVER_HEADLESS": "true", "STREAMLIT_BROWSER_GATHER_USAGE_STATS": "false"}
+    # A file, not a pipe nobody reads: a full pipe would stop the server at its next log line.
+    log = tempfile.NamedTemporaryFile(prefix="coop-streamlit-", suffix=".log", delete=False)
     proc = subprocess.Popen(
         [
             sys.executable,
@@ -223,7 +230,7 @@ def server():
         ],
         cwd=ROOT,
         env=env,
-        stdout=subprocess.PIPE,
+        stdout=log,
         stderr=subprocess.STDOUT,
     )
     base = f"http://127.0.0.1:{port}"
@@ -235,10 +242,12 @@ def server():
             time.sleep(0.5)
     else:
         proc.kill()
-        pytest.fail("streamlit did not start: " + proc.stdout.read().decode()[-2000:])
+        pytest.fail("streamlit did not start: " + Path(log.name).read_text(errors="replace")[-2000:])
     yield base
     proc.terminate()
     proc.wait(10)
+    log.close()
+    os.unlink(log.name)
 
 
 @pytest.fixture(scope="module")
@@ -264,6 +273,108 @@ class Watch:
         self.external, self.errors = [], []
         page.on("request", lambda r: None if r.url.startswith(LOCAL) else self.external.append(r.url))
         page.on("pageerror", lambda e: self.errors.append(str(e)))
+        track(page)
+
+
+def decoded(cls, payload):
+    """One frame of Streamlit's socket as its protobuf message and kind (a text frame carries none)."""
+    msg = cls.FromString(payload) if isinstance(payload, bytes) else cls()
+    return msg, msg.WhichOneof("type")
+
+
+class Runs:
+    """The app's script runs as its websocket tells them: Streamlit's running indicator never shows in this app
+    (checked while a 5 s run was on), so a page cannot say when a run is over, but the protocol does.
+
+    Counts what the page sent (reruns it asked for, deferred-download requests) so an action can tell whether the
+    app ever heard of it; keeps the last messages to say what happened when a wait fails."""
+
+    def __init__(self):
+        self.log: collections.deque[str] = collections.deque(maxlen=30)
+        self.reset()
+
+    def reset(self) -> None:
+        self.connected = False
+        self.running = False
+        self.pending = False  # a rerun asked for that has not started yet
+        self.rerun_next = False  # the last run stopped early for a rerun: another one is coming
+        self.asked = 0  # reruns the page asked for
+        self.ops: dict[str, str] = {}  # deferred-download request id -> "pending", "ok" or the server's error
+        self.last = time.monotonic()
+
+    def socket(self, ws) -> None:
+        if not ws.url.endswith("/_stcore/stream"):
+            return
+        self.reset()  # a new page load: a new session
+        self.note("connected")
+        self.connected = True
+        ws.on("framesent", self.sent)
+        ws.on("framereceived", self.received)
+        ws.on("close", lambda _ws: setattr(self, "connected", False))
+
+    def note(self, text: str) -> None:
+        self.last = time.monotonic()
+        self.log.append(f"{self.last:.2f} {text}")
+
+    def sent(self, payload) -> None:
+        msg, kind = decoded(BackMsg, payload)
+        if kind == "rerun_script":
+            self.asked += 1
+            self.pending = True
+            widgets = msg.rerun_script.widget_states.widgets
+            triggers = [
+                w.json_trigger_value or "trigger"
+                for w in widgets
+                if "trigger" in (w.WhichOneof("value") or "")
+            ]
+            self.note(f"sent rerun {msg.rerun_script.query_string} {triggers}")
+        elif kind == "backend_operation_request":
+            self.ops[msg.backend_operation_request.request_id] = "pending"
+            self.note("sent download request")
+        elif kind != "app_heartbeat":
+            self.note(f"sent {kind}")
+
+    def received(self, payload) -> None:
+        msg, kind = decoded(ForwardMsg, payload)
+        if kind == "session_status_changed":
+            self.running = msg.session_status_changed.script_is_running
+            if self.running:
+                self.pending = self.rerun_next = False
+            self.note(f"running={self.running}")
+        elif kind == "script_finished":
+            self.rerun_next = msg.script_finished == ForwardMsg.FINISHED_EARLY_FOR_RERUN
+            self.note(f"finished {ForwardMsg.ScriptFinishedStatus.Name(msg.script_finished)}")
+        elif kind == "backend_operation_response":
+            op = msg.backend_operation_response
+            self.ops[op.request_id] = op.error_msg or "ok"
+            self.note(f"download response {op.error_msg or 'ok'}")
+        elif kind == "new_session":
+            # a run begins; one that replaces a run cut short by a newer rerun request says only this
+            self.running, self.pending, self.rerun_next = True, False, False
+            self.note(kind)
+        elif kind in ("page_info_changed", "page_not_found"):
+            self.note(kind)
+        elif kind != "heartbeat_ack":
+            self.last = time.monotonic()
+
+    def quiet(self, seconds: float) -> bool:
+        """No run on, none asked for or coming, and nothing said either way for `seconds`."""
+        busy = not self.connected or self.running or self.pending or self.rerun_next
+        return not busy and time.monotonic() - self.last >= seconds
+
+    def story(self) -> str:
+        return "app messages (monotonic s): " + " | ".join(self.log)
+
+
+RUNS: "weakref.WeakKeyDictionary[playwright.Page, Runs]" = weakref.WeakKeyDictionary()
+
+
+def track(page) -> Runs:
+    """Follow the page's script runs; call before the page's first `goto` (a socket opened earlier is not seen)."""
+    if page not in RUNS:
+        RUNS[page] = Runs()
+        page.on("websocket", RUNS[page].socket)
+    return RUNS[page]
 
 
 def open_page(browser, url):
@@ -285,32 +396,113 @@ def opened(browser, url):
         ctx.close()
 
 
+# A map is drawn only once its outline has loaded: until then its geo subplot has no background (bgRect), no
+# countries and no arcs, though the chart is already laid out.
 DRAWN_JS = (
     "n => { const p = Array.from(document.querySelectorAll('.js-plotly-plot'));"
-    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg')); }"
+    " return p.length >= n && p.every(gd => gd._fullLayout && gd.querySelector('.main-svg') &&"
+    " ((gd._fullLayout._subplots || {}).geo || []).every(g => gd._fullLayout[g]?._subplot?.bgRect)); }"
 )
 
 
 def wait_charts(page, n_min=1):
-    """Every chart on the page laid out by plotly, and the script run over."""
+    """Every chart on the page drawn by plotly (maps with their outline), and the script run over."""
     page.wait_for_function(DRAWN_JS, arg=n_min, timeout=30000)
     idle(page)
 
 
-# True once Streamlit's running indicator has been absent for a quiet spell of 300 ms of page time (it appears a
-# moment after a run starts, so "absent now" alone can be seen before the run it should wait for).
-IDLE_JS = """() => {
-  const busy = document.querySelector('[data-testid="stStatusWidget"]');
-  const now = performance.now();
-  if (busy || window.__coopQuietSince === undefined) { window.__coopQuietSince = busy ? undefined : now; return false; }
-  return now - window.__coopQuietSince > 300;
-}"""
+QUIET = 0.3  # seconds with no message after a run: a chart's component may still ask for its own rerun
 
 
-def idle(page) -> None:
-    """Wait until the script run is over, so widgets are not re-rendered under the mouse."""
-    page.evaluate("() => { window.__coopQuietSince = undefined; }")
-    page.wait_for_function(IDLE_JS, timeout=30000, polling=50)
+def idle(page, timeout: float = 90) -> None:
+    """Wait until no script run is on, asked for or coming, and the page shows no element of an older run, so a
+    click or key lands on the widgets the reader sees and the app hears of it."""
+    runs = RUNS.get(page)
+    assert runs is not None, (
+        "idle() needs a page followed from its first load: make it with open_page or Watch"
+    )
+    end = time.monotonic() + timeout
+    while time.monotonic() < end:
+        if runs.quiet(QUIET) and not page.locator("[data-stale='true']").count():
+            return
+        page.wait_for_timeout(50)  # lets playwright deliver the socket's messages
+    raise AssertionError(f"the app did not go idle in {timeout:.0f} s; " + runs.story())
+
+
+def act(page, do: Callable[[], None], what: str, heard: float = 10) -> None:
+    """Do something that makes the app rerun (a click, a key, a choice) once the app is idle. If the page did not
+    ask for a rerun within `heard` seconds the event was lost (it landed on an element a run was replacing, or on
+    a listener being remounted): wait for idle and do it once more. Whether the rerun had the expected effect is
+    the caller's assertion."""
+    runs = RUNS[page]
+    for attempt in (1, 2):
+        idle(page)
+        before = runs.asked
+        do()
+        end = time.monotonic() + heard
+        while time.monotonic() < end:
+            if runs.asked > before:
+                return
+            page.wait_for_timeout(50)
+        idle(page)
+        if runs.asked > before:
+            return
+        if attempt == 1:
+            print(f"RETRY {what}: no rerun asked; " + runs.story())
+    raise AssertionError(f"{what}: the app never heard of it (no rerun asked, twice); " + runs.story())
+
+
+def press(page, key: str) -> None:
+    """A key that makes the app rerun (a presenter's clicker, Enter on a focused button), pressed once the app is
+    idle and pressed again if it was lost."""
+    act(page, lambda: page.keyboard.press(key), f"key {key}")
+
+
+def click(page, target) -> None:
+    """Click a locator that makes the app rerun, once the app is idle; again if the click was lost."""
+    act(page, target.click, f"click on {target}")
+
+
+def until(page, js: str, what: str, timeout: float = 60) -> None:
+    """`page.wait_for_function(js)`, failing with what the app's socket said meanwhile."""
+    try:
+        page.wait_for_function(js, timeout=timeout * 1000)
+    except playwright.TimeoutError:
+        raise AssertionError(f"{what}: not after {timeout:.0f} s; " + RUNS[page].story()) from None
+
+
+def download(page, button, timeout: float = 180) -> "playwright.Download":
+    """Click a download button once the app is idle and return the download. A click that produced nothing (no
+    file request heard, or the server no longer knew the button's file after a rerun replaced it) is clicked once
+    more after the app went idle; a file the server made that never arrived is a failure."""
+    runs = RUNS[page]
+    got: list = []
+
+    def on_download(d) -> None:
+        got.append(d)
+
+    page.on("download", on_download)
+    try:
+        for attempt in (1, 2):
+            idle(page)
+            button.scroll_into_view_if_needed()
+            asked = set(runs.ops)
+            button.click()
+            start, end = time.monotonic(), time.monotonic() + timeout
+            while not got and time.monotonic() < end:
+                page.wait_for_timeout(100)
+                mine = [runs.ops[k] for k in runs.ops if k not in asked]
+                failed = any(v not in ("pending", "ok") for v in mine)
+                unheard = not mine and time.monotonic() - start > 10 and runs.quiet(2)
+                if failed or unheard:  # nothing is coming from this click
+                    if attempt == 1:
+                        print(f"RETRY download {button}: {mine or 'no file request'}; " + runs.story())
+                    break
+            if got:
+                return got[0]
+        raise AssertionError(f"no download from {button}, clicked twice; " + runs.story())
+    finally:
+        page.remove_listener("download", on_download)
 
 
 def choose(page, label_text: str, option: "re.Pattern") -> None:

@@ -9,7 +9,7 @@ import pandas as pd
 import pytest
 from test_answers import country, gap_country, kitakyushu_dalian, most_received
 
-from conftest import SHOTS, idle, open_page
+from conftest import SHOTS, click, download, idle, open_page
 from coop_data import aggregate, answers, filters
 
 QUESTIONS = {
@@ -27,7 +27,7 @@ def answers_page(browser, server, query: str = ""):
 
 
 def ask(page, section: str) -> None:
-    page.get_by_text(QUESTIONS[section], exact=True).click()
+    click(page, page.get_by_text(QUESTIONS[section], exact=True))
     page.get_by_role("heading", name=QUESTIONS[section]).wait_for(timeout=60000)
     idle(page)  # the run that drew the heading is over: its buttons are not replaced under the click
 
@@ -36,10 +36,8 @@ def table_csv(page, n: int = 0) -> pd.DataFrame:
     """Click the n-th "This table (CSV)" button and read what the reader gets."""
     button = page.get_by_role("button", name="This table (CSV)").nth(n)
     button.wait_for(timeout=60000)
-    idle(page)
-    with page.expect_download(timeout=60000) as dl:
-        button.click()
-    return pd.read_csv(io.BytesIO(open(dl.value.path(), "rb").read()), keep_default_na=False)
+    got = download(page, button)
+    return pd.read_csv(io.BytesIO(open(got.path(), "rb").read()), keep_default_na=False)
 
 
 def clean(w) -> None:
@@ -67,9 +65,10 @@ def test_place_search_opens_the_panel_where_the_reader_looks(server, browser, bu
     ctx, page, w = answers_page(browser, server)
     try:
         box = page.locator("[data-testid='stMain']").get_by_role("combobox").first
+        idle(page)
         box.click()
         box.fill("Dalian")
-        page.get_by_role("option", name="Dalian (China)").click(timeout=30000)
+        click(page, page.get_by_role("option", name="Dalian (China)"))
         head = page.get_by_role("heading", name="Dalian (China)")
         head.wait_for(timeout=60000)
         f = bundle.flows
@@ -98,9 +97,10 @@ def test_gap_finder_lists_partnered_places_with_no_flow_for_one_country(server, 
         add.wait_for(timeout=30000)  # drawn just after the notice: count() alone raced it on a loaded machine
         assert add.count() == 1
         box = page.get_by_label("Country", exact=True)
+        idle(page)
         box.click()
         box.fill(name)
-        page.get_by_role("option", name=name, exact=True).click(timeout=30000)
+        click(page, page.get_by_role("option", name=name, exact=True))
         page.get_by_text(f"{len(rows)} places named in a stated partnership").wait_for(timeout=60000)
         got = table_csv(page, 0)
         assert set(got["place"]) == set(rows["place"]) and set(got["iso3"]) == {iso3}

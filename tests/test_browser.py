@@ -11,7 +11,21 @@ import sys
 
 import pytest
 
-from conftest import ROOT, SHOTS, Watch, choose, idle, open_page, opened, wait_charts
+from conftest import (
+    ROOT,
+    SHOTS,
+    Watch,
+    act,
+    choose,
+    click,
+    download,
+    idle,
+    open_page,
+    opened,
+    press,
+    until,
+    wait_charts,
+)
 from coop_data import answers, filters, i18n, load_bundle
 from coop_data import pages as app_pages
 
@@ -59,9 +73,10 @@ def test_filter_change_updates_chart_and_url(server, browser):
         wait_charts(page)
         before = page.locator(".js-plotly-plot g.frontplot path").count()
         page.get_by_label("Direction").first.click()
-        page.get_by_role("option", name="South → South").click()
+        click(page, page.get_by_role("option", name="South → South"))
         page.keyboard.press("Escape")
         page.wait_for_function("location.search.includes('direction=south_south')", timeout=20000)
+        idle(page)  # the run that draws the filtered map is over: the browser then draws it
         page.wait_for_function(
             f"document.querySelectorAll('.js-plotly-plot g.frontplot path').length < {before}", timeout=20000
         )
@@ -79,7 +94,7 @@ def test_permalink_restores_view_in_fresh_browser(server, browser):
         n = len(filters.Filter(direction=("north_south",), donor_country=("DEU",)).apply(load_bundle().flows))
         page.get_by_text(f"{n} flows.").first.wait_for(timeout=20000)
         assert "direction North → South; donor in Germany" in page.content()
-        page.get_by_role("link", name="Flow map").click()
+        click(page, page.get_by_role("link", name="Flow map"))
         page.wait_for_function(
             "location.pathname.endsWith('/map') && location.search.includes('donor_country=DEU')",
             timeout=20000,
@@ -115,29 +130,29 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
             state="attached", timeout=30000
         )  # a grid cell
         page.screenshot(path=str(SHOTS / "import-report.png"), full_page=True)
-        page.get_by_role("button", name=re.compile(r"^Import 3 rows")).click()
+        click(page, page.get_by_role("button", name=re.compile(r"^Import 3 rows")))
         page.wait_for_function("location.search.includes('dataset=')", timeout=30000)
         ds = re.search(r"dataset=([A-Za-z0-9_-]{22})", page.url)[1]
         page.get_by_text("Dataset in this view").wait_for(timeout=30000)
         # the page now describes the upload, not the bundled data, and its share link says so
         page.get_by_text("imported dataset 'dons.csv'", exact=False).first.wait_for(timeout=30000)
         assert "data=bundled" not in page.url
-        page.get_by_role("link", name="Open its flow map").click()
+        click(page, page.get_by_role("link", name="Open its flow map"))
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         before = map_lats(page)
         assert any(abs(y - 50.116) < 0.01 for y in before) and not any(
             abs(y - 52.347) < 0.01 for y in before
         )  # Frankfurt am Main
-        page.get_by_role("link", name="Import your data").click()
+        click(page, page.get_by_role("link", name="Import your data"))
         page.get_by_text("Place choices").first.wait_for(timeout=30000)
         choose(page, "Frankfurt in Germany", re.compile(r"^Frankfurt \(Oder\)"))
         box = page.locator("[data-testid='stSelectbox']").filter(has_text="Frankfurt in Germany").first
         assert box.get_by_role("combobox").input_value().startswith("Frankfurt (Oder), Germany")
         idle(page)
         page.screenshot(path=str(SHOTS / "import-fix.png"))
-        page.get_by_role("button", name="Save place choices").click()
+        click(page, page.get_by_role("button", name="Save place choices"))
         page.get_by_text("Place choices saved.").wait_for(timeout=30000)
-        page.get_by_role("link", name="Open its flow map").click()
+        click(page, page.get_by_role("link", name="Open its flow map"))
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         page.wait_for_function(f"({LATS_JS}).some(y => Math.abs(y - 52.347) < 0.01)", timeout=30000)
         after = map_lats(page)
@@ -153,7 +168,7 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
     try:
         assert any(abs(y - 52.347) < 0.01 for y in map_lats(page))
         page.get_by_text("Data in this view: imported dataset").first.wait_for(timeout=20000)
-        page.get_by_text("Both (bundled + imported)").click()
+        click(page, page.get_by_text("Both (bundled + imported)"))
         page.wait_for_function("location.search.includes('data=both')", timeout=20000)
         n = len(load_bundle().flows) + 3  # the bundled records and the three imported
         page.get_by_text(f"{n} of {n} records match").first.wait_for(timeout=20000)
@@ -255,9 +270,9 @@ def test_walk_the_shipped_story_with_the_keyboard(server, browser):
             assert f"scene={i}" in page.url
             page.screenshot(path=str(SHOTS / f"story-{i}.png"))
             if i < len(scenes):
-                nxt = page.get_by_role("button", name="Next ▶")
-                nxt.focus()
-                page.keyboard.press("Enter")
+                idle(page)
+                page.get_by_role("button", name="Next ▶").focus()
+                press(page, "Enter")
                 page.wait_for_function(f"location.search.includes('scene={i + 1}')", timeout=30000)
         assert page.locator("[data-testid='stSidebar']").is_hidden()  # presenter mode hides the chrome
         assert w.external == [] and w.errors == []
@@ -276,8 +291,10 @@ def test_a_presentation_clicker_drives_the_story(server, browser):
     w = Watch(page)
 
     def at(i: int) -> None:
-        page.wait_for_function(
-            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')", timeout=60000
+        until(
+            page,
+            f"location.search.includes('scene={i}&') || location.search.endsWith('scene={i}')",
+            f"scene {i}",
         )
         page.get_by_role("heading", name=scenes[i - 1].title).wait_for(timeout=60000)
         idle(page)
@@ -291,11 +308,11 @@ def test_a_presentation_clicker_drives_the_story(server, browser):
         at(1)
         page.mouse.click(960, 8)  # the page has focus, as after a presenter's click (a bare strip at the top)
         for key, i in (("ArrowRight", 2), ("PageDown", 3), ("Space", 4), ("ArrowLeft", 3), ("PageUp", 2)):
-            page.keyboard.press(key)
+            press(page, key)
             at(i)
-        page.keyboard.press("End")
+        press(page, "End")
         at(len(scenes))
-        page.keyboard.press("Home")
+        press(page, "Home")
         at(1)
         page.keyboard.press("f")
         page.wait_for_function("document.fullscreenElement !== null", timeout=10000)
@@ -318,13 +335,13 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
         choose(page, "Language", re.compile("^Français$"))
         page.wait_for_function("location.search.includes('lang=fr')", timeout=20000)
         page.get_by_role("heading", name=fr[0].title).wait_for(timeout=30000)
-        page.get_by_role("button", name=i18n.t("story.present", "fr")).click()
+        click(page, page.get_by_role("button", name=i18n.t("story.present", "fr")))
         page.wait_for_function("location.search.includes('present=1')", timeout=20000)
         page.locator("[data-testid='stSidebar']").wait_for(state="hidden", timeout=30000)
         page.get_by_role("heading", name=fr[0].title).wait_for(timeout=30000)
-        nxt = page.get_by_role("button", name=i18n.t("story.next", "fr"))
-        nxt.focus()
-        page.keyboard.press("Enter")
+        idle(page)
+        page.get_by_role("button", name=i18n.t("story.next", "fr")).focus()
+        press(page, "Enter")
         page.get_by_role("heading", name=fr[1].title).wait_for(timeout=30000)
         wait_charts(page)  # the new scene's chart replaces the previous one a moment after its heading
         page.wait_for_function(
@@ -332,19 +349,17 @@ def test_presenter_switches_to_french_plays_full_screen_and_downloads_the_deck(s
             timeout=30000,
         )
         page.screenshot(path=str(SHOTS / "story-fr-presenter.png"))
-        page.get_by_role(
-            "button", name=i18n.t("story.build_deck", "fr")
-        ).click()  # built on a press, with progress
+        click(
+            page, page.get_by_role("button", name=i18n.t("story.build_deck", "fr"))
+        )  # built on a press, with progress
         done = page.locator("[data-testid='stDownloadButton']").filter(
             has_text=i18n.t("story.deck_download", "fr")
         )
         done.wait_for(timeout=180000)
         ready = i18n.t("story.deck_ready", "fr", n=len(fr), s="SECS").split("SECS")[0]
         assert page.get_by_text(ready).count()  # the status box says the deck is ready
-        with page.expect_download(timeout=60000) as dl:
-            done.click()
         path = tmp_path / "deck.pptx"
-        dl.value.save_as(path)
+        download(page, done).save_as(path)
         prs = Presentation(str(path))
         slides = list(prs.slides)
         assert len(slides) == len(fr) + 1
@@ -373,21 +388,16 @@ def test_journalist_png_and_csv_of_one_view_carry_the_same_citation(server, brow
     ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&lang=fr")
     try:
         wait_charts(page)
-        with page.expect_download(timeout=120000) as png_dl:
-            page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first.click()
-        with page.expect_download(
-            timeout=120000
-        ) as csv_dl:  # each click reruns the page: slow on a busy machine
-            page.get_by_role("button", name="CSV", exact=True).first.click()
-        with page.expect_download(timeout=120000) as zip_dl:
-            page.get_by_role("button", name=i18n.t("xp.zip", "fr"), exact=True).first.click()
-        assert png_dl.value.suggested_filename == "city-solidarity-flows_map_north-south_article.png"
-        assert csv_dl.value.suggested_filename == "city-solidarity-flows_flows_north-south.csv"
-        assert zip_dl.value.suggested_filename == "city-solidarity-flows_flows_north-south.zip"
+        png_dl = download(page, page.locator("[data-testid='stDownloadButton']").filter(has_text="PNG").first)
+        csv_dl = download(page, page.get_by_role("button", name="CSV", exact=True).first)
+        zip_dl = download(page, page.get_by_role("button", name=i18n.t("xp.zip", "fr"), exact=True).first)
+        assert png_dl.suggested_filename == "city-solidarity-flows_map_north-south_article.png"
+        assert csv_dl.suggested_filename == "city-solidarity-flows_flows_north-south.csv"
+        assert zip_dl.suggested_filename == "city-solidarity-flows_flows_north-south.zip"
         png, csv, zf = tmp_path / "map.png", tmp_path / "view.csv", tmp_path / "view.zip"
-        png_dl.value.save_as(png)
-        csv_dl.value.save_as(csv)
-        zip_dl.value.save_as(zf)
+        png_dl.save_as(png)
+        csv_dl.save_as(csv)
+        zip_dl.save_as(zf)
         cite_png = Image.open(io.BytesIO(png.read_bytes())).text["Comment"]
         assert Image.open(png).size == (1200, 800)  # the article size, by default
         z = zipfile.ZipFile(zf)
@@ -447,7 +457,7 @@ def test_click_a_place_on_the_map_opens_its_panel(server, browser):
             if label.count() and "Gwangju (" in label.first.text_content():
                 break
         assert "Gwangju (" in label.first.text_content()  # the place, not an arc from it
-        page.mouse.click(p["x"] + dx, p["y"] + dy)
+        act(page, lambda: page.mouse.click(p["x"] + dx, p["y"] + dy), "click on Gwangju")
         page.get_by_text("Gwangju (Republic of Korea)").first.wait_for(timeout=20000)
         page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(
             timeout=20000
@@ -493,7 +503,7 @@ def test_click_a_country_on_the_map_opens_its_panel(server, browser):
         assert label.first.text_content().startswith("Australia:"), (
             label.first.text_content()
         )  # "Australia: 2 flows", the name, not the ISO code
-        page.mouse.click(p["x"], p["y"])
+        act(page, lambda: page.mouse.click(p["x"], p["y"]), "click on Australia")
         page.get_by_role("heading", name="Australia", exact=True).wait_for(timeout=20000)
         page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(
             timeout=20000
@@ -549,7 +559,7 @@ def test_typing_a_network_name_and_enter_selects_that_network_only(server, brows
         box.locator("input").click()
         page.keyboard.type(typed)
         page.get_by_role("option").first.wait_for(timeout=10000)
-        page.keyboard.press("Enter")
+        press(page, "Enter")
         page.wait_for_function("new URLSearchParams(location.search).has('network')", timeout=20000)
         idle(page)
         chosen = page.evaluate("new URLSearchParams(location.search).get('network')")

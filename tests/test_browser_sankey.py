@@ -5,7 +5,7 @@ import re
 
 import pytest
 
-from conftest import choose, idle
+from conftest import choose, idle, track
 from coop_data import vocab
 
 CHART_JS = """() => { const gd = document.querySelector('.js-plotly-plot');
@@ -24,6 +24,7 @@ BOXES_JS = """() => {
 def sankey_page(browser, url):
     ctx = browser.new_context(viewport={"width": 1280, "height": 720})
     page = ctx.new_page()
+    track(page)
     errors: list[str] = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     page.goto(url)

@@ -3,7 +3,7 @@ scenes that fill a 1920x1080 projector with chart text of at least 16 px (server
 
 import re
 
-from conftest import SHOTS, Watch, idle, wait_charts
+from conftest import SHOTS, Watch, act, click, idle, track, wait_charts
 from coop_data import story
 from coop_data.store import Store
 
@@ -23,9 +23,8 @@ def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser
         wait_charts(page)
         _main(page).get_by_text("Build your own story").click()
         _main(page).get_by_label("Scene title").first.fill("Help from Wuhan")
-        _main(page).get_by_role("button", name="Add scene").click()
-        idle(page)
-        _main(page).get_by_role("button", name="Save story").click()
+        click(page, _main(page).get_by_role("button", name="Add scene"))
+        click(page, _main(page).get_by_role("button", name="Save story"))
         page.wait_for_function("!location.search.includes('story=shipped')", timeout=30000)
         code = _main(page).locator("code").filter(has_text="&edit=")
         code.wait_for(timeout=30000)
@@ -46,11 +45,11 @@ def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser
         main = _main(page)
         main.get_by_text("1. Help from Wuhan").click()  # the scene's editor
         city = main.get_by_label("City or actor")
-        city.fill("Wuhan")
-        city.press("Enter")
-        main.get_by_text(re.compile("^Filter of this scene: .*matching .Wuhan")).wait_for(timeout=30000)
         idle(page)
-        main.get_by_role("button", name="Save changes").click()
+        city.fill("Wuhan")
+        act(page, lambda: city.press("Enter"), "Enter in the scene's city")
+        main.get_by_text(re.compile("^Filter of this scene: .*matching .Wuhan")).wait_for(timeout=30000)
+        click(page, main.get_by_role("button", name="Save changes"))
         idle(page)
         for _ in range(100):
             scenes = story.from_body(Store().load_story(sid))
@@ -64,6 +63,7 @@ def test_a_saved_story_is_edited_the_next_day_with_its_edit_link(server, browser
 
     ctx = browser.new_context(viewport={"width": 1400, "height": 1000})
     page = ctx.new_page()
+    track(page)
     try:
         page.goto(f"{server}/story?story={sid}&scene=1")
         page.get_by_role("heading", name="Help from Wuhan").wait_for(timeout=30000)

@@ -4,9 +4,12 @@ permalink show; the Sankey on a phone; the map's source line on a phone.
 Server and browser fixtures come from test_browser.py (one streamlit per module).
 """
 
+import contextlib
 import re
 
-from conftest import SHOTS, idle, open_page, wait_charts
+from playwright import sync_api as playwright
+
+from conftest import SHOTS, click, download, idle, open_page, track, wait_charts
 
 ZOOM_JS = """() => window.Plotly.relayout(document.querySelector('.coop-geo-chart'),
   {'geo.projection.scale': 4, 'geo.center.lon': 10, 'geo.center.lat': 48})"""
@@ -22,6 +25,7 @@ def open_at(browser, url: str, size: tuple[int, int]):
     """A page at that viewport (a phone below 500 px wide), opened at url."""
     ctx = browser.new_context(viewport={"width": size[0], "height": size[1]}, is_mobile=size[0] < 500)
     page = ctx.new_page()
+    track(page)
     page.goto(url)
     return ctx, page
 
@@ -46,6 +50,9 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         )  # Europe and around, not the world
         # the screen keeps the reader's own zoom (no jump), now named for it: places in view only
         assert page.evaluate(SCALE_JS) == 4
+        # the component redraws its names after the run that computed them is over: wait for it, then assert
+        with contextlib.suppress(playwright.TimeoutError):
+            page.wait_for_function(f"!({LABELS_JS})().includes('Harbin')", timeout=30000)
         labels = page.evaluate(LABELS_JS)
         assert "Cologne" in labels and "Harbin" not in labels, labels
         # the permalink under the downloads carries the view
@@ -53,17 +60,16 @@ def test_a_zoom_on_the_map_goes_into_the_url_the_export_and_the_permalink(server
         link.wait_for(timeout=30000)
         assert "/map?" in link.get_attribute("href")
         # the SVG export shows the same part of the world: European names, none of China's
-        button = page.get_by_role("button", name="SVG", exact=True).first
-        with page.expect_download(timeout=120000) as dl:
-            button.click()
-        svg = open(dl.value.path(), encoding="utf-8").read()
+        svg = open(
+            download(page, page.get_by_role("button", name="SVG", exact=True).first).path(), encoding="utf-8"
+        ).read()
         names = re.findall(r'class="textpoint"[^>]*>.*?<text[^>]*>([^<]+)</text>', svg)
         texts = set(re.findall(r">([^<>]+)</text>", svg))
         assert "Cologne" in texts and "Harbin" not in texts, (names, sorted(texts)[:40])
         words = " ".join(re.sub(r"<[^>]+>", " ", svg).split())
         assert "Zoomed view." in words, "the export's subtitle names the zoom"
         # back to the whole map: the view leaves the URL
-        page.get_by_role("button", name="Whole map").click()
+        click(page, page.get_by_role("button", name="Whole map"))
         page.wait_for_function("!location.search.includes('view=')", timeout=30000)
         page.wait_for_function(f"({RANGE_JS})()[0] === -180 && ({SCALE_JS})() === 1", timeout=60000)
         assert w.errors == [] and w.external == []
@@ -175,7 +181,7 @@ def test_the_scheme_comparison_names_every_direction_apart_on_a_laptop(server, b
     ctx, page = open_at(browser, f"{server}/answers", (1366, 768))
     try:
         question = "What does the North/South scheme change?"
-        page.get_by_text(question, exact=True).click()
+        click(page, page.get_by_text(question, exact=True))
         page.get_by_role("heading", name=question).wait_for(timeout=60000)
         page.wait_for_function("document.querySelector('.js-plotly-plot .xtick text')", timeout=60000)
         idle(page)

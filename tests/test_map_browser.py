@@ -9,7 +9,7 @@ import zipfile
 
 import pytest
 
-from conftest import SHOTS, idle, open_page, wait_charts
+from conftest import SHOTS, act, click, download, idle, open_page, track, wait_charts
 from coop_data.figures.flowmap import place_markers
 
 # Five places the issue names (Padua and Wuhan gave no tooltip, Cologne opened Luxembourg, Seoul and Shanghai were
@@ -225,6 +225,7 @@ def test_germany_to_italy_and_france_is_a_map_of_europe(server, browser):
 def test_phone_shows_a_full_width_map_with_the_legend_below(server, browser, query):
     ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
     page = ctx.new_page()
+    track(page)
     errors = []
     page.on("pageerror", lambda e: errors.append(str(e)))
     try:
@@ -267,7 +268,7 @@ def test_map_controls_survive_a_reload(server, browser):
         m = page.evaluate(MARKS_JS)
         assert m["kinds"] == ["country"] and 1 <= len(m["names"]) <= 3 and "China" in m["names"], m
         assert "EUR" in m["bar"] and "received" in m["bar"], m
-        page.get_by_text("UN region", exact=True).click()
+        click(page, page.get_by_text("UN region", exact=True))
         page.wait_for_function("location.search.includes('rollup=region')", timeout=20000)
         idle(page)
         assert "map_measure=eur" in page.url and "labels=3" in page.url and "shade=received" in page.url
@@ -314,7 +315,7 @@ def test_click_a_rolled_up_unit_opens_its_panel(server, browser, rollup, name):
             arg=name,
             timeout=5000,
         )
-        page.mouse.click(aim["x"], aim["y"])
+        act(page, lambda: page.mouse.click(aim["x"], aim["y"]), f"click on {name}")
         page.get_by_role("heading", name=name, exact=True).wait_for(timeout=20000)
         page.get_by_text(re.compile(r"\d+ flows? out")).first.wait_for(timeout=20000)
         assert page.locator("[data-testid='stException']").count() == 0 and w.errors == []
@@ -331,21 +332,24 @@ def test_chart_numbers_download_is_the_table_behind_the_map(server, browser, bun
     ctx, page, w = open_page(browser, f"{server}/map?direction=north_south&rollup=country")
     try:
         wait_charts(page)
-        with page.expect_download(timeout=120000) as dl:
-            page.locator("[data-testid='stDownloadButton']").filter(has_text="Chart numbers").first.click()
+        dl = download(
+            page, page.locator("[data-testid='stDownloadButton']").filter(has_text="Chart numbers").first
+        )
         path = tmp_path / "numbers.csv"
-        dl.value.save_as(path)
+        dl.save_as(path)
         view = filters.Filter(direction=("north_south",)).apply(bundle.flows)
         table = map_numbers(map_table(view, "flows", bundle.countries, "country"), "flows")
         assert path.read_bytes() == export.neutralise(table).to_csv(index=False).encode("utf-8")
-        assert dl.value.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
+        assert dl.suggested_filename.startswith("city-solidarity-flows_map-numbers_north-south")
         # beside it, the same CSV with what it is: the filter in words and the chart's source line in a README
-        with page.expect_download(timeout=120000) as dz:
-            page.locator("[data-testid='stDownloadButton']").filter(
-                has_text="Chart numbers + citation"
-            ).first.click()
-        z = zipfile.ZipFile(dz.value.path())
-        name = dz.value.suggested_filename[: -len(".zip")]
+        dz = download(
+            page,
+            page.locator("[data-testid='stDownloadButton']")
+            .filter(has_text="Chart numbers + citation")
+            .first,
+        )
+        z = zipfile.ZipFile(dz.path())
+        name = dz.suggested_filename[: -len(".zip")]
         assert z.read(f"{name}.csv") == path.read_bytes()
         readme = z.read("README.md").decode()
         assert filters.Filter(direction=("north_south",)).describe(bundle.countries, "en") in readme
