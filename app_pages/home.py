@@ -134,14 +134,19 @@ fig, note = ui.per_view(
     lang=lg,
 )
 ui.chart(fig, "home-map", geo=True, alt=lambda: ui.per_view(alttext.flows_summary, "flows", lang=lg))
-st.caption(
-    T(
-        "home.map_note",
-        drawn=num(note["drawn"]),
-        arcs=num(note["arcs"]),
-        unplaced=num(note["not_drawn_unplaced"]),
-    )
+home_note = T(
+    "home.map_note",
+    drawn=num(note["drawn"]),
+    arcs=num(note["arcs"]),
+    unplaced=num(note["not_drawn_unplaced"]),
 )
+if note["not_drawn_same"]:  # every flow of the page's count is accounted for, as on the Map page
+    home_note += " " + T("map.note_same_place", n=num(note["not_drawn_same"]))
+if note["not_drawn_cap"]:
+    home_note += " " + T(
+        "map.note_cap", n=num(note["not_drawn_cap"]), k=num(note["not_drawn_cap_records"]), cap=num(400)
+    )
+st.caption(home_note)
 
 split = ui.per_view(aggregate.by_direction)
 names = [T(f"dir.{d}") for d in split["direction"].astype(str)]

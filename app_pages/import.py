@@ -424,12 +424,20 @@ for group, help_key in ((no_country, "imp.no_country_help"), (not_found, "imp.un
 st.subheader(T("imp.s6"))
 name = st.text_input(T("imp.name"), value=up.name[:80], max_chars=80, key="imp_name")
 refused = pipeline.refusal(prep)
+# A file stored in this session is not stored again by a second press of the same button: the page says where it is
+# and asks for a deliberate second copy.
+stored_here = st.session_state.setdefault("_stored_files", {})
+digest = hashlib.sha256(data).hexdigest()
+again = digest in stored_here
+if again:
+    st.info(T("imp.already_stored", id=stored_here[digest]))
 if refused is not None:
     st.error(refused.text(LG))
 elif st.button(
-    T("imp.go", n=num(cnt["imported"]))
+    (T("imp.go_again") + " — " if again else "")
+    + T("imp.go", n=num(cnt["imported"]))
     + (" " + T("imp.go_aside", n=num(cnt["set_aside"])) if cnt["set_aside"] else ""),
-    type="primary",
+    type="secondary" if again else "primary",
     key="imp_go",
 ):
     bar = st.progress(0.0)
@@ -441,6 +449,7 @@ elif st.button(
         prep, data, up.name, ui.store(), owner=_owner(), choices=choices, name=name, progress=progress
     )
     _my_keys()[new_id] = key
+    stored_here[digest] = new_id
     st.session_state["_new_key"] = key
     ui.open_dataset(new_id)
     st.rerun()

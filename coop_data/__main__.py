@@ -393,16 +393,21 @@ def _import(args) -> int:
     prop = pipeline.propose_mapping(raw, args.kind, store, pipeline.cli_owner())
     kind = prop.kind
     mapping = dict(prop.remembered if args.use_remembered and prop.remembered else prop.suggested)
-    if prop.remembered and not args.use_remembered and prop.remembered != prop.suggested:
-        print(
-            "note: you mapped a file with these headers differently before; --use-remembered applies that mapping",
-            file=sys.stderr,
-        )
     for h, f in _pairs(args.map, "map").items():
         if h not in raw.data.columns:
             print(f"--map: the file has no column {h!r}", file=sys.stderr)
             return 2
         mapping[h] = f or None
+    mapped = {h: f for h, f in mapping.items() if f}
+    if (
+        prop.remembered
+        and not args.use_remembered
+        and {h: f for h, f in prop.remembered.items() if f} != mapped
+    ):
+        print(
+            "note: you mapped a file with these headers differently before; --use-remembered applies that mapping",
+            file=sys.stderr,
+        )
     choices = {}
     for k, v in _pairs(args.choose, "choose").items():
         name, _, iso = k.partition("|")

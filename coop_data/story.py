@@ -12,7 +12,7 @@ import html
 import io
 import re
 import urllib.parse
-from dataclasses import asdict, dataclass, field
+from dataclasses import asdict, dataclass, field, replace
 from datetime import date
 
 import pandas as pd
@@ -66,6 +66,23 @@ def permalink(base: str, story_id: str, number: int, lang: str = "en") -> str:
     return f"{base.rstrip('/')}/story?{q}" if base else f"/story?{q}"
 
 
+def _loose_dates(sc: Scene, view: pd.DataFrame, side: str, lang: str) -> Scene:
+    """A date filter keeps a flow that may fall in its months (a flow dated only "2020" is kept by "up to February
+    2020" and by "from March 2020"): the caption says how many of the flows it counts are dated that loosely."""
+    from .i18n import number, t
+
+    f = sc.filter()
+    counted = view[view["counted"]]
+    if side == "after":  # may be later than the filter's end
+        loose = counted["date_end"] > pd.Timestamp(filters._end(f.date_to))
+    else:  # may be earlier than the filter's start
+        loose = counted["date_start"] < pd.Timestamp(filters._start(f.date_from))
+    n = int(loose.sum())
+    if not n:
+        return sc
+    return replace(sc, caption=sc.caption + " " + t(f"story.loose_{side}", lang, n=number(n, lang)))
+
+
 def shipped(b, lang: str = "en") -> list[Scene]:
     """The story of the bundled data: wave and reversal, reciprocity, North–North patients, network funds.
     Captions are templates in the interface language, filled with numbers computed here."""
@@ -90,6 +107,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     donors = wave.loc[wave["counted"], "donor_country_iso3"].replace("", pd.NA).dropna().nunique()
     flows, masks = number(h["counted_flows"], lang), number(h["masks"], lang)
     scenes.append(scene(1, "map", wave_f.to_params(), flows=flows, countries=donors, masks=masks))
+    scenes[-1] = _loose_dates(scenes[-1], wave, "after", lang)
 
     rev_f = filters.Filter(date_from="2020-03", direction=("china_to_partner",), status=("delivered",))
     rev = rev_f.apply(f)
@@ -100,6 +118,7 @@ def shipped(b, lang: str = "en") -> list[Scene]:
     scenes.append(
         scene(2, "map", rev_f.to_params(), "masks", flows=flows, countries=recips, masks=masks, times=times)
     )
+    scenes[-1] = _loose_dates(scenes[-1], rev, "before", lang)
 
     tl = aggregate.timeline(f)
     by = tl.groupby(["direction", "period"], observed=True)["flows"].sum()

@@ -137,6 +137,15 @@ def test_upload_fix_a_place_and_share_the_map(server, browser, tmp_path):
         # the page now describes the upload, not the bundled data, and its share link says so
         page.get_by_text("imported dataset 'dons.csv'", exact=False).first.wait_for(timeout=30000)
         assert "data=bundled" not in page.url
+        # the file is still in the form: a second press would store it twice, so the page says where it is stored
+        page.get_by_text(f"already stored in this session, as dataset {ds}", exact=False).wait_for(
+            timeout=30000
+        )
+        again = page.get_by_role("button", name=re.compile(r"^Import 3 rows"))
+        assert (
+            again.count() == 0
+            and page.get_by_role("button", name=re.compile("^Store a second copy")).count() == 1
+        )
         click(page, page.get_by_role("link", name="Open its flow map"))
         page.wait_for_function("location.pathname.endsWith('/map')", timeout=30000)
         before = map_lats(page)

@@ -248,3 +248,17 @@ def test_import_piped_into_head_ends_without_a_traceback(tmp_path):
     r = subprocess.run(["bash", "-c", cmd], cwd=ROOT, capture_output=True, text=True, timeout=120)
     assert len(r.stdout) == 100  # JSON to a pipe is one line: the reader stops inside it
     assert "Traceback" not in r.stderr and "BrokenPipe" not in r.stderr, r.stderr
+
+
+def test_the_remembered_mapping_note_only_when_the_mapping_differs(tmp_path):
+    """A user who maps a column by hand and runs the same command again is not told they mapped it differently."""
+    row = {k: v for k, v in GOOD_ROW.items() if k != "summary"} | {"blurb": "test row"}
+    f = write_csv(tmp_path, [row])
+    store = str(tmp_path / "s.sqlite")
+    note = "mapped a file with these headers differently before"
+    first = run("import", str(f), "--store", store, "--map", "blurb=summary", "--json")
+    again = run("import", str(f), "--store", store, "--map", "blurb=summary", "--json")
+    plain = run("import", str(f), "--store", store, "--json")  # the headers' own guess leaves blurb unmapped
+    assert first.returncode == again.returncode == plain.returncode == 0, first.stderr
+    assert note not in first.stderr and note not in again.stderr, again.stderr
+    assert note in plain.stderr

@@ -101,6 +101,17 @@ def test_home_counts_countries_as_its_map_does(bundle):
     assert countries.value == n == "95" and "93 of them are on delivered flows" in countries.help
 
 
+def test_home_map_note_accounts_for_every_flow(bundle):
+    """Home's note under its map names the arcs beyond the cap too: 419 drawn + 107 beyond + 48 unplaced = 574."""
+    at = app("app_pages/home.py", {})
+    caption = " ".join(c.value for c in at.caption)
+    assert (
+        "419 flows drawn as 400 arcs" in caption and "48 flows have an end that cannot be placed" in caption
+    )
+    assert "107 smaller arcs (107 flows) beyond the cap of 400" in caption
+    assert 419 + 107 + 48 == aggregate.headline(bundle.flows)["flows"]
+
+
 def test_timeline_counts_flows_where_it_says_flows(bundle):
     at = app("app_pages/timeline.py", {})
     caption = " ".join(c.value for c in at.caption)

@@ -6,6 +6,7 @@ import re
 import subprocess
 import sys
 
+import pandas as pd
 import pytest
 
 from conftest import ROOT
@@ -427,4 +428,20 @@ def test_projector_map_takes_the_shape_of_the_screen(scenes, bundle):
     lat = geo["lataxis"]["range"]
     assert lat[1] == 90 and lat[1] - lat[0] == pytest.approx(
         360 * story.NATURAL_EARTH_X * 600 / 1800, abs=0.01
+    )
+
+
+def test_wave_captions_say_how_many_flows_are_dated_only_to_the_year(bundle):
+    """'Up to February 2020' keeps a flow dated only "2020" (it may fall then): the caption says how many it counts
+    that loosely, computed from the data (a new user counted 49 flows dated Jan-Feb under a caption of 65)."""
+    wave, rev = story.shipped(bundle)[:2]
+    f = bundle.flows[bundle.flows["counted"]]
+    w = wave.filter().apply(f)
+    year_only = (w["date_end"] > pd.Timestamp("2020-02-29")).sum()
+    assert year_only == 16 and len(w) == 65
+    assert wave.caption.startswith("65 flows") and "16 of them are dated only to the year" in wave.caption
+    r = rev.filter().apply(f)
+    assert (
+        f"{(r['date_start'] < pd.Timestamp('2020-03-01')).sum()} of them are dated only to the year"
+        in rev.caption
     )
