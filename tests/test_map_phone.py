@@ -4,7 +4,7 @@ edge. Browser fixtures come from conftest.py."""
 
 import pytest
 
-from conftest import wait_charts
+from conftest import Watch, wait_charts
 
 # Boxes of the first geo chart: the chart, its plot area, the map's frame, the land drawn, the key below the map, and
 # every visible text (map labels apart).
@@ -39,8 +39,7 @@ def inside(b, outer, slack=0.5):
 def draw(browser, server, size, query):
     ctx = browser.new_context(viewport=dict(zip(("width", "height"), size)), is_mobile=size[0] < 500)
     page = ctx.new_page()
-    errors = []
-    page.on("pageerror", lambda e: errors.append(str(e)))
+    errors = Watch(page).errors  # followed from its first load, as the idle wait needs
     page.goto(f"{server}/map{query}")
     wait_charts(page)
     page.locator("div.coop-geo-chart").first.scroll_into_view_if_needed()
