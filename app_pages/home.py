@@ -120,6 +120,7 @@ with st.expander(T("home.by_unit")):
         hide_index=True,
     )
 
+HOME_ARCS = 400  # the largest arcs Home's map draws (the Map page lets the reader choose)
 measure_txt = measure_words(T("measure.flows").lower(), T("unit.flows"), lg)
 fig, note = ui.per_view(
     flow_map,
@@ -127,7 +128,7 @@ fig, note = ui.per_view(
     T("home.map_title"),
     f"{desc} {measure_txt}",
     ui.source_line(view),
-    400,
+    HOME_ARCS,
     None,
     True,
     520,
@@ -140,13 +141,7 @@ home_note = T(
     arcs=num(note["arcs"]),
     unplaced=num(note["not_drawn_unplaced"]),
 )
-if note["not_drawn_same"]:  # every flow of the page's count is accounted for, as on the Map page
-    home_note += " " + T("map.note_same_place", n=num(note["not_drawn_same"]))
-if note["not_drawn_cap"]:
-    home_note += " " + T(
-        "map.note_cap", n=num(note["not_drawn_cap"]), k=num(note["not_drawn_cap_records"]), cap=num(400)
-    )
-st.caption(home_note)
+st.caption(home_note + ui.map_note_more(note, "place", HOME_ARCS))
 
 split = ui.per_view(aggregate.by_direction)
 names = [T(f"dir.{d}") for d in split["direction"].astype(str)]

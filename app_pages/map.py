@@ -93,18 +93,7 @@ msg = T(
     unit=unit,
     unplaced=num(note["not_drawn_unplaced"]),
 )
-if note["not_drawn_same"]:
-    msg += " " + T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"]))
-if note["not_drawn_cap"]:
-    msg += " " + T(
-        "map.note_cap",
-        n=num(note["not_drawn_cap"]),
-        k=num(note["not_drawn_cap_records"]),
-        cap=num(int(max_arcs)),
-    )
-if note["places_not_drawn"]:
-    msg += " " + T("map.note_places", k=num(1500), n=num(note["places_not_drawn"]))
-st.caption(msg + " " + T("map.click"))
+st.caption(msg + ui.map_note_more(note, rollup, int(max_arcs)) + " " + T("map.click"))
 
 # A click: a place marker sends [label, country, kind, members], a country shape its ISO code.
 names = dict(zip(b.countries["iso3"], b.countries["name"]))

@@ -177,7 +177,6 @@ def headline(flows: pd.DataFrame, mirror: frozenset | tuple = ()) -> dict:
         "rest_of_programme_rows": int(rest.sum()),
         "cities": int(len(places)),
         "countries": int(len(every)),
-        "countries_all": int(len(every)),
         "countries_delivered": int(len(delivered)),
         "eur_delivered": float(eur.sum()),
         "rows_with_money": int(flows["counted_eur"].notna().sum()),

@@ -198,3 +198,23 @@ def with_url_highlight(fig):
     if missing:
         st.warning(T("hl.missing", names=md_escape(", ".join(missing))))
     return fig
+
+
+def map_note_more(note: dict, rollup: str, cap: int) -> str:
+    """What a flow map's caption adds after its first sentence, so every flow of the page's count is accounted for:
+    flows at one point, arcs beyond the cap (with their flows), places beyond the marker cap. Home and Map share it."""
+    more = []
+    if note["not_drawn_same"]:
+        more.append(T(f"map.note_same_{rollup}", n=num(note["not_drawn_same"])))
+    if note["not_drawn_cap"]:
+        more.append(
+            T(
+                "map.note_cap",
+                n=num(note["not_drawn_cap"]),
+                k=num(note["not_drawn_cap_records"]),
+                cap=num(cap),
+            )
+        )
+    if note["places_not_drawn"]:
+        more.append(T("map.note_places", k=num(1500), n=num(note["places_not_drawn"])))
+    return "".join(" " + x for x in more)
